@@ -1,0 +1,32 @@
+# Shared helpers for the shell tests (sourced). TAP output: plan, ok/not ok, skip.
+# Every test gets a scratch dir $T, removed at exit, and kills what it started by PID.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir/build}"
+: "${IXW_SHARED:=$top_srcdir/../shared}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/ixw-test.XXXXXX")
+_n=0 _failed=0 _pids=""
+
+plan() { echo "1..$1"; }
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP ${2:-}"; }
+diag() { echo "# $*"; }
+# check "description" command...: ok if the command succeeds
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# Remember a PID to kill at exit (never kill by name).
+track_pid() { _pids="$1 $_pids"; }
+# wait_for SECONDS command...: poll every 0.1 s until the command succeeds
+wait_for() {
+	local t=$(( $1 * 10 )); shift
+	while [ "$t" -gt 0 ]; do "$@" 2>/dev/null && return 0; sleep 0.1; t=$((t - 1)); done
+	return 1
+}
+_cleanup() {
+	for p in $_pids; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $_pids; do kill -9 "$p" 2>/dev/null; done
+	[ -n "${KEEP_TEST_DIR:-}" ] || rm -rf "$T"
+}
+trap _cleanup EXIT
+done_testing() { [ "$_failed" -eq 0 ]; exit $?; }
