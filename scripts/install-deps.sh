@@ -10,6 +10,7 @@ BUILD="build-essential autoconf automake libtool pkgconf ca-certificates
 TEST="clang llvm libclang-rt-14-dev valgrind python3 iproute2 procps psmisc netcat-openbsd
  frr gobgpd exabgp bird2 openbgpd stayrtr tshark bgpdump rtr-tools
  snmpd snmptrapd snmp smitools rsyslog rsyslog-gnutls gnutls-bin pmacct
+
  qemu-user-static gcc-arm-linux-gnueabihf gcc-mips-linux-gnu libc6-dev-mips-cross musl-tools"
 
 case "$what" in
@@ -23,7 +24,8 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && { echo "install-deps: all packages present"; exit 0; }
+fetch_mibs() { [ "$what" = build ] || "$(dirname "$0")/fetch-base-mibs.sh" >/dev/null; }
+[ -z "$missing" ] && { echo "install-deps: all packages present"; fetch_mibs; exit 0; }
 
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/apt/periodic/ixwatch-update-stamp
@@ -33,3 +35,4 @@ if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ]; then
 fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+fetch_mibs
