@@ -43,7 +43,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 			sighup_fn();
 		break;
 	default:
-		log_info("signal %d received, shutting down", (int)sig);
+		log_info("%s received, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		loop_exit();
 		break;
 	}
