@@ -563,7 +563,7 @@ sort_asns(struct ctx *c, const struct node *map, const char *key, uint32_t *v, s
 static int
 in_list(const uint32_t *v, size_t n, uint32_t x)
 {
-	return bsearch(&x, v, n, sizeof(x), u32_cmp) != NULL;
+	return n > 0 && bsearch(&x, v, n, sizeof(x), u32_cmp) != NULL;
 }
 
 static int
@@ -661,19 +661,19 @@ check_sink_v3(struct ctx *c, struct config_snmp_sink *s, const struct node *map)
 static int
 check_sink(struct ctx *c, void *obj, const struct node *map)
 {
-	static const char *const v3_only[] = { "user", "auth", "auth-passphrase", "priv",
-	    "priv-passphrase" };
 	struct config_snmp_sink	*s = obj;
-	size_t			 i;
+	const char		*key;
 
 	if (s->version == CONFIG_SNMP_V3)
 		return check_sink_v3(c, s, map);
 	if (s->community == NULL)
 		return cerr(c, map, "snmp v2c trap sink needs community");
-	for (i = 0; i < 5; i++)
-		if (map_get(map, v3_only[i]) != NULL)
-			return cerr(c, map_get(map, v3_only[i]), "%s is only for version 3",
-			    v3_only[i]);
+	/* "auth: none" is what the printer writes for v2c, so values, not keys */
+	key = s->user ? "user" : s->auth != CONFIG_SNMP_AUTH_NONE ? "auth" :
+	    s->auth_passphrase ? "auth-passphrase" : s->priv != CONFIG_SNMP_PRIV_NONE ?
+	    "priv" : s->priv_passphrase ? "priv-passphrase" : NULL;
+	if (key != NULL)
+		return cerr(c, key_node(map, key), "%s is only for version 3", key);
 	return 0;
 }
 
