@@ -41,7 +41,29 @@ struct config;	/* full definition in agent/config_types.h */
 struct config	*config_load(const char *path, struct config_error *err);
 void		 config_free(struct config *);
 const struct config_daemon *config_daemon(const struct config *);
+/* The same from memory (fuzzers, tests); name is used in messages and relative
+ * paths resolve against its directory. */
+struct config	*config_load_mem(const char *buf, size_t len, const char *name,
+		    struct config_error *err);
 /* Prints the normalized config as YAML that config_load() reads back to an equal config. */
 int		 config_print(FILE *, const struct config *);
+
+/* Prints the monitored prefixes and ASes as a normalized prefixes.yml. */
+int		 config_print_prefixes(FILE *, const struct config *);
+
+/* Accessors for the detection engine (types in agent/config_types.h). */
+struct config_prefix;
+struct config_monitor_as;
+struct config_rule_cfg;
+/* Monitored prefixes sorted by prefix_cmp(); *n set to the count. */
+const struct config_prefix *config_prefixes(const struct config *, size_t *n);
+/* options.monitorASns sorted by AS number. */
+const struct config_monitor_as *config_monitor_asns(const struct config *, size_t *n);
+/* Thresholds of one rule (an enum config_rule). */
+const struct config_rule_cfg *config_rule(const struct config *, int rule);
+const char	*config_rule_name(int rule);
+int		 config_rule_lookup(const char *);	/* -1 if unknown */
+const char	*config_severity_name(int);
+int		 config_severity_lookup(const char *);
 
 #endif /* IXW_CONFIG_H */

@@ -1,12 +1,359 @@
-/* ixwatchd: placeholder main, replaced by the daemon skeleton (issue 2). */
+/*
+ * ixwatchd: start-up (options, config check, pidfile, daemonizing, binding the
+ * listeners as root, privilege drop), reload (SIGHUP or "ixwatchctl reload": a new
+ * config is loaded and checked, the running one is kept on error) and shutdown.
+ * The control commands "show status" and "reload" live here.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libutil.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "agent/config.h"
+#include "agent/control.h"
+#include "agent/daemon.h"
+#include "agent/json.h"
 #include "agent/log.h"
+#include "agent/loop.h"
+
+#define DEFAULT_CONFIG	SYSCONFDIR "/ixwatch/ixwatch.yml"
+
+static struct {
+	char			*conffile;
+	struct config		*conf;
+	struct daemon_ids	 ids;
+	int			 debug_cli;	/* -D given: ignore the config's log-debug */
+	time_t			 started;
+	time_t			 loaded_at;
+	unsigned		 reloads;	/* successful */
+	unsigned		 reload_failures;
+	time_t			 last_reload;
+	int			 last_reload_ok;
+	char			 last_reload_error[1024];
+} d;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ixwatchd [-dnvV] [-D subsystem[,subsystem]] [-f file]\n");
+	exit(2);
+}
+
+static void
+iso_time(time_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Loads the config; on error formats "file:line:col: message" into err. */
+static struct config *
+load(const char *path, char *err, size_t errlen)
+{
+	struct config_error	 ce;
+	struct config		*conf;
+
+	memset(&ce, 0, sizeof(ce));
+	if ((conf = config_load(path, &ce)) == NULL)
+		config_error_fmt(&ce, err, errlen);
+	return conf;
+}
+
+static void
+apply_debug(const struct config *conf)
+{
+	const struct config_daemon	*cd = config_daemon(conf);
+	const char			*bad;
+
+	if (d.debug_cli)
+		return;
+	log_debug_mask = 0;
+	if (cd->log_debug != NULL && log_debug_parse(cd->log_debug, &bad) == -1)
+		log_warnx("log-debug: unknown subsystem %s", bad);
+}
+
+/* Settings that only take effect at start-up. */
+static void
+warn_restart_needed(const struct config *newc, const struct config *old)
+{
+	const struct config_daemon	*n = config_daemon(newc), *o = config_daemon(old);
+
+#define DIFFERS(a, b) (((a) == NULL) != ((b) == NULL) || ((a) && strcmp((a), (b)) != 0))
+	if (DIFFERS(n->user, o->user) || DIFFERS(n->group, o->group) ||
+	    DIFFERS(n->pidfile, o->pidfile) || DIFFERS(n->control_socket, o->control_socket) ||
+	    DIFFERS(n->control_group, o->control_group) || n->control_mode != o->control_mode)
+		log_warnx("reload: changes to user, group, pidfile or control socket take "
+		    "effect at the next restart");
+#undef DIFFERS
+}
+
+/* Builds a new config and swaps it in; the running one stays on error. */
+static int
+reload(char *err, size_t errlen)
+{
+	struct config	*newc, *old;
+
+	d.last_reload = time(NULL);
+	if ((newc = load(d.conffile, err, errlen)) == NULL) {
+		d.reload_failures++;
+		d.last_reload_ok = 0;
+		snprintf(d.last_reload_error, sizeof(d.last_reload_error), "%s", err);
+		log_warnx("reload failed, keeping the running configuration: %s", err);
+		return -1;
+	}
+	old = d.conf;
+	d.conf = newc;
+	d.loaded_at = d.last_reload;
+	d.reloads++;
+	d.last_reload_ok = 1;
+	d.last_reload_error[0] = '\0';
+	warn_restart_needed(newc, old);
+	apply_debug(newc);
+	if (loop_modules_reload(newc, old) == -1)
+		log_warnx("reload: some modules did not apply the new configuration");
+	config_free(old);
+	log_info("configuration reloaded from %s (reload %u)", d.conffile, d.reloads);
+	return 0;
+}
+
+static void
+on_sighup(void)
+{
+	char	 err[1024];
+
+	reload(err, sizeof(err));
+}
+
+static int
+cmd_reload(int argc, char *const *argv, struct control_reply *r, void *arg)
+{
+	char	 err[1024];
+
+	if (argc != 0)
+		return control_reply_error(r, "usage: reload");
+	if (reload(err, sizeof(err)) == -1)
+		return control_reply_error(r, "reload failed, running configuration kept: %s",
+		    err);
+	json_string(control_reply_json(r), "result", "configuration reloaded");
+	json_string(control_reply_json(r), "config", d.conffile);
+	json_uint(control_reply_json(r), "reloads", d.reloads);
+	return 0;
+}
+
+static void
+uptime_str(time_t secs, char *buf, size_t len)
+{
+	long long	 s = (long long)secs;
+
+	snprintf(buf, len, "%lldd %02lld:%02lld:%02lld", s / 86400, s / 3600 % 24,
+	    s / 60 % 60, s % 60);
+}
+
+static int
+cmd_status(int argc, char *const *argv, struct control_reply *r, void *arg)
+{
+	struct json	*j = control_reply_json(r);
+	char		 buf[64];
+	time_t		 now = time(NULL);
+
+	if (argc != 0)
+		return control_reply_error(r, "usage: show status");
+	json_string(j, "version", PACKAGE_VERSION);
+	json_int(j, "pid", (int64_t)getpid());
+	iso_time(d.started, buf, sizeof(buf));
+	json_string(j, "started", buf);
+	uptime_str(now - d.started, buf, sizeof(buf));
+	json_string(j, "uptime", buf);
+	json_int(j, "uptime_seconds", (int64_t)(now - d.started));
+	json_string(j, "config", d.conffile);
+	iso_time(d.loaded_at, buf, sizeof(buf));
+	json_string(j, "config_loaded", buf);
+	json_uint(j, "reloads", d.reloads);
+	json_uint(j, "reload_failures", d.reload_failures);
+	if (d.last_reload != 0) {
+		iso_time(d.last_reload, buf, sizeof(buf));
+		json_object_open(j, "last_reload");
+		json_string(j, "time", buf);
+		json_string(j, "result", d.last_reload_ok ? "ok" : "failed");
+		if (!d.last_reload_ok)
+			json_string(j, "error", d.last_reload_error);
+		json_close(j);
+	} else
+		json_null(j, "last_reload");
+	/* filled by the source, RIB and alert modules as they arrive */
+	json_object_open(j, "counters");
+	json_uint(j, "sources", 0);
+	json_uint(j, "routes", 0);
+	json_uint(j, "alerts", 0);
+	json_close(j);
+	return 0;
+}
+
+/* The control socket as a loop module: bound as root, before the drop. */
+static int
+control_bind(const struct config *conf)
+{
+	const struct config_daemon	*cd = config_daemon(conf);
+	gid_t				 gid = (gid_t)-1;
+
+	if (cd->control_group != NULL) {
+		if (daemon_group_resolve(cd->control_group, &gid) == -1) {
+			log_warnx("control-group %s does not exist", cd->control_group);
+			return -1;
+		}
+	} else if (d.ids.user != NULL)
+		gid = d.ids.gid;
+	if (control_listen(cd->control_socket, cd->control_mode ? cd->control_mode : 0660,
+	    gid) == -1)
+		return -1;
+	if (control_register_builtin() == -1 ||
+	    control_register("show status", "", "daemon version, uptime, config and reloads",
+	    cmd_status, NULL) == -1 ||
+	    control_register("reload", "", "load the configuration file again", cmd_reload,
+	    NULL) == -1) {
+		log_warnx("control: cannot register the commands");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+control_stop(void)
+{
+	control_close(1);
+	control_unregister_all();
+}
+
+static struct loop_module control_module = {
+	.name = "control",
+	.bind = control_bind,
+	.stop = control_stop,
+};
+
+/* -n: check the config, print it normalized with -v. */
+static int
+check_only(int verbose)
+{
+	if (verbose && config_print(stdout, d.conf) == -1) {
+		fprintf(stderr, "ixwatchd: cannot print the configuration\n");
+		return 1;
+	}
+	if (!verbose)
+		fprintf(stderr, "%s: configuration OK\n", d.conffile);
+	return 0;
+}
+
+static struct pidfh *
+open_pidfile(const char *path)
+{
+	struct pidfh	*pfh;
+	pid_t		 other = 0;
+
+	if ((pfh = pidfile_open(path, 0644, &other)) != NULL)
+		return pfh;
+	if (errno == EEXIST)
+		fatalx("already running: pid %ld holds %s", (long)other, path);
+	fatal("pidfile %s", path);
+}
+
+static void
+run(int foreground, int verbose)
+{
+	const struct config_daemon	*cd = config_daemon(d.conf);
+	struct pidfh			*pfh;
+	char				 err[1024];
+
+	if (daemon_ids_resolve(cd->user, cd->group, &d.ids, err, sizeof(err)) == -1)
+		fatalx("%s: %s", d.conffile, err);
+	pfh = open_pidfile(cd->pidfile);
+	if (!foreground) {
+		log_init(0, verbose, cd->log_facility ? cd->log_facility : LOG_DAEMON);
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+	}
+	d.started = d.loaded_at = time(NULL);
+	if (loop_init() == -1)
+		fatalx("cannot start the event loop");
+	loop_on_sighup(on_sighup);
+	loop_module_register(&control_module);
+	if (loop_modules_bind(d.conf) == -1)
+		fatalx("cannot set up listeners");
+	daemon_priv_drop(&d.ids);
+	if (pidfile_write(pfh) == -1)
+		log_warn("pidfile %s", cd->pidfile);
+	if (loop_modules_start(d.conf) == -1)
+		fatalx("start-up failed");
+	log_info("ixwatchd %s started, pid %ld, config %s", PACKAGE_VERSION,
+	    (long)getpid(), d.conffile);
+	if (loop_run() == -1)
+		log_warnx("event loop failed");
+	log_info("shutting down");
+	loop_modules_stop();
+	if (pidfile_remove(pfh) == -1)
+		log_debug(LOG_SUB_MAIN, "pidfile %s: %s", cd->pidfile, strerror(errno));
+	loop_free();
+}
 
 int
 main(int argc, char **argv)
 {
-	log_init(1, 0, 0);
-	log_info("%s %s", PACKAGE_NAME, PACKAGE_VERSION);
+	const char	*conffile = DEFAULT_CONFIG, *bad;
+	char		 err[1024], path[PATH_MAX];
+	int		 ch, foreground = 0, check = 0, verbose = 0;
+
+	log_init(1, 0, LOG_DAEMON);
+	while ((ch = getopt(argc, argv, "dD:f:nvV")) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = 1;
+			break;
+		case 'D':
+			if (log_debug_parse(optarg, &bad) == -1)
+				fatalx("-D: unknown subsystem %s", bad);
+			d.debug_cli = 1;
+			break;
+		case 'f':
+			conffile = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_setverbose(verbose);
+	/* daemon(3) changes to /: reloads need the absolute path */
+	if (!check && realpath(conffile, path) != NULL)
+		conffile = path;
+	if ((d.conffile = strdup(conffile)) == NULL)
+		fatal("strdup");
+	if ((d.conf = load(d.conffile, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (check)
+		return check_only(verbose);
+	apply_debug(d.conf);
+	run(foreground, verbose);
+	config_free(d.conf);
+	daemon_ids_free(&d.ids);
+	free(d.conffile);
 	return 0;
 }
