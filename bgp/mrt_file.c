@@ -206,9 +206,9 @@ mrt_file_next(struct mrt_file *f, const uint8_t **rec, size_t *len)
 	ssize_t		 r;
 
 	if (grow(f, MRT_HDRLEN) == -1)
-		return -1;
+		return MRT_FILE_EIO;
 	if ((r = read_full(f, f->buf, MRT_HDRLEN)) < 0)
-		return -1;
+		return MRT_FILE_EIO;
 	if (r == 0)
 		return 0;
 	if (r < MRT_HDRLEN)
@@ -217,9 +217,9 @@ mrt_file_next(struct mrt_file *f, const uint8_t **rec, size_t *len)
 	if (h.len > MRT_FILE_MAX_RECORD)
 		return MRT_ERR_FORMAT;
 	if (grow(f, MRT_HDRLEN + (size_t)h.len) == -1)
-		return -1;
+		return MRT_FILE_EIO;
 	if ((r = read_full(f, f->buf + MRT_HDRLEN, h.len)) < 0)
-		return -1;
+		return MRT_FILE_EIO;
 	if ((size_t)r < h.len)
 		return MRT_ERR_SHORT;
 	f->count++;

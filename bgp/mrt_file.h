@@ -17,6 +17,9 @@ enum mrt_file_comp {
 	MRT_FILE_BZIP2,
 };
 
+/* mrt_file_next(): read or decompression error (distinct from the mrt_result codes). */
+#define MRT_FILE_EIO	(-16)
+
 struct mrt_file;
 
 /* NULL with errno set on failure. */
@@ -26,7 +29,8 @@ int	 mrt_file_compression(const struct mrt_file *);
 /*
  * Next raw record (header + body): 1 with rec and len set (valid until the next call),
  * 0 at a clean end of file, MRT_ERR_SHORT for a record cut short (truncated file),
- * -1 with errno for read or decompression errors.
+ * MRT_FILE_EIO with errno for read or decompression errors, MRT_ERR_FORMAT for an
+ * absurd record length.
  */
 int	 mrt_file_next(struct mrt_file *, const uint8_t **rec, size_t *len);
 /* Next record, decoded; MRT_UNSUPPORTED/MRT_ERR_FORMAT records are returned as such. */
