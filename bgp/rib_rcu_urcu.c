@@ -31,6 +31,19 @@ void	__tsan_acquire(void *);
 void	__tsan_release(void *);
 #define TSAN_ACQUIRE(a)	__tsan_acquire(a)
 #define TSAN_RELEASE(a)	__tsan_release(a)
+
+/*
+ * liburcu is not instrumented: its rcu_barrier completion, allocated by the caller
+ * and freed on its call_rcu thread, looks like a race. Races in our own code are
+ * still reported (only calls made from inside liburcu are suppressed).
+ */
+const char	*__tsan_default_suppressions(void);
+
+const char *
+__tsan_default_suppressions(void)
+{
+	return "called_from_lib:liburcu.so\n";
+}
 #else
 #define TSAN_ACQUIRE(a)	do { } while (0)
 #define TSAN_RELEASE(a)	do { } while (0)
@@ -123,8 +136,12 @@ batch_done(struct rcu_head *h)
 {
 	struct rib_batch *b = (struct rib_batch *)(void *)
 	    ((char *)h - offsetof(struct rib_batch, backend));
-	struct rib_rcu	*r = b->owner;
-	struct rib_batch *old = atomic_load_explicit(&r->done, memory_order_relaxed);
+	struct rib_rcu	*r;
+	struct rib_batch *old;
+
+	TSAN_ACQUIRE(b);	/* liburcu's queue ordered b's set-up before us */
+	r = b->owner;
+	old = atomic_load_explicit(&r->done, memory_order_relaxed);
 
 	do {
 		b->next = old;
@@ -139,6 +156,7 @@ rib_rcu_defer(struct rib_rcu *r, struct rib_batch *b)
 	r->outstanding++;
 	/* call_rcu takes the read lock internally: the caller must be registered. */
 	reg();
+	TSAN_RELEASE(b);
 	urcu_memb_call_rcu((struct rcu_head *)(void *)b->backend, batch_done);
 	unreg();
 }

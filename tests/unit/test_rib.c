@@ -398,7 +398,7 @@ mcmp(const void *x, const void *y)
 static struct mroute *
 model_find(struct model *m, const struct mroute *k)
 {
-	return bsearch(k, m->r, m->n, sizeof(*k), mcmp);
+	return m->n == 0 ? NULL : bsearch(k, m->r, m->n, sizeof(*k), mcmp);
 }
 
 static void
