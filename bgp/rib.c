@@ -1,0 +1,1024 @@
+/*
+ * The RIB trie and its routes (see rib.h for the model, rib_impl.h for the
+ * memory layout). Path-compressed binary trie, one per address family: a node
+ * holds a prefix (key, length) and either no route (a glue node, always with two
+ * children), one inline route, or a route array. The single writer never changes
+ * a published node except its child links: a change of routes builds a new node
+ * (copy-on-write) and publishes it with one release store into the parent's link,
+ * then retires the old node for reclamation after a grace period. Readers load
+ * links with acquire and so see every prefix before or after each change.
+ * ADD-PATH: RFC 7911; RPKI state: RFC 6811.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgp/rib_impl.h"
+
+#define LOAD(p)		atomic_load_explicit((p), memory_order_acquire)
+#define LOADW(p)	atomic_load_explicit((p), memory_order_relaxed)	/* writer */
+#define PUBLISH(p, v)	atomic_store_explicit((p), (v), memory_order_release)
+
+static struct rib_trie *
+trie_of(struct rib *rib, uint8_t af)
+{
+	if (af == PREFIX_AF_IPV4)
+		return &rib->t[0];
+	if (af == PREFIX_AF_IPV6)
+		return &rib->t[1];
+	return NULL;
+}
+
+static inline struct rib_node *
+node_at(struct rib_trie *t, uint32_t i)
+{
+	return slab_ptr(&t->nodes, i);
+}
+
+static inline unsigned
+keybit(const uint8_t *k, unsigned i)
+{
+	return (k[i >> 3] >> (7 - (i & 7))) & 1;
+}
+
+/* Number of leading bits a and b share, at most max. */
+static inline unsigned
+common_bits(const uint8_t *a, const uint8_t *b, unsigned max)
+{
+	unsigned	 i, x;
+
+	for (i = 0; i * 8 < max; i++) {
+		x = a[i] ^ b[i];
+		if (x != 0) {
+			x = i * 8 + (unsigned)__builtin_clz(x) - 24;
+			return x < max ? x : max;
+		}
+	}
+	return max;
+}
+
+static inline struct rib_rarr *
+arr_ptr(struct rib *rib, uint32_t h)
+{
+	struct rib_rarr	**pp;
+
+	if (ARR_CLASS(h) == ARR_BIG) {
+		pp = slab_ptr(&rib->bigarr, ARR_INDEX(h));
+		return *pp;
+	}
+	return slab_ptr(&rib->arr[ARR_CLASS(h)], ARR_INDEX(h));
+}
+
+static inline uint32_t
+node_nroutes(struct rib *rib, const struct rib_node *nd)
+{
+	switch (NODE_KIND(nd->flags)) {
+	case NODE_INLINE:
+		return 1;
+	case NODE_ARRAY:
+		return arr_ptr(rib, nd->r)->n;
+	default:
+		return 0;
+	}
+}
+
+/* The node's routes into e (room for node_nroutes entries). */
+static uint32_t
+node_rents(struct rib *rib, const struct rib_node *nd, struct rib_rent *e)
+{
+	struct rib_rarr	*a;
+
+	switch (NODE_KIND(nd->flags)) {
+	case NODE_INLINE:
+		e->attrs = nd->r;
+		e->path_id = 0;
+		e->src = nd->src;
+		e->state = NODE_STATE(nd->flags);
+		e->pad = 0;
+		return 1;
+	case NODE_ARRAY:
+		a = arr_ptr(rib, nd->r);
+		memcpy(e, a->e, a->n * sizeof(*e));
+		return a->n;
+	default:
+		return 0;
+	}
+}
+
+/* Writer scratch space for a node's routes plus one. */
+static struct rib_rent *
+scratch(struct rib *rib, uint32_t n)
+{
+	struct rib_rent	*s;
+	uint32_t	 cap;
+
+	if (n <= rib->scratch_cap)
+		return rib->scratch;
+	cap = n < 64 ? 64 : n * 2;
+	if ((s = rib_malloc(rib, cap * sizeof(*s))) == NULL)
+		return NULL;
+	rib_mfree(rib, rib->scratch, rib->scratch_cap * sizeof(*s));
+	rib->scratch = s;
+	rib->scratch_cap = cap;
+	return s;
+}
+
+/* A new route array holding e[0..n-1]; returns its handle or 0. */
+static uint32_t
+arr_new(struct rib *rib, const struct rib_rent *e, uint32_t n)
+{
+	struct rib_rarr	*a, **pp;
+	uint32_t	 i, c;
+
+	if (n <= ARR_SLABS) {
+		c = n;
+		if ((i = slab_alloc(rib, &rib->arr[c])) == 0)
+			return 0;
+		a = slab_ptr(&rib->arr[c], i);
+	} else {
+		c = ARR_BIG;
+		if ((a = rib_malloc(rib, sizeof(*a) + n * sizeof(*e))) == NULL)
+			return 0;
+		if ((i = slab_alloc(rib, &rib->bigarr)) == 0) {
+			rib_mfree(rib, a, sizeof(*a) + n * sizeof(*e));
+			return 0;
+		}
+		pp = slab_ptr(&rib->bigarr, i);
+		*pp = a;
+	}
+	a->n = n;
+	memcpy(a->e, e, n * sizeof(*e));
+	rib->arrays++;
+	return ARR_HANDLE(c, i);
+}
+
+/* Builds an unpublished node; returns its index or 0 when out of memory. */
+static uint32_t
+node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned plen,
+    uint32_t c0, uint32_t c1, const struct rib_rent *e, uint32_t n)
+{
+	struct rib_node	*nd;
+	uint32_t	 i, h = 0;
+
+	if (n > 1 || (n == 1 && e->path_id != 0))
+		if ((h = arr_new(rib, e, n)) == 0)
+			return 0;
+	if ((i = slab_alloc(rib, &t->nodes)) == 0) {
+		if (h != 0)
+			rib_retire(rib, RETIRE_ARRAY, h, NULL);
+		return 0;
+	}
+	nd = node_at(t, i);
+	atomic_store_explicit(&nd->child[0], c0, memory_order_relaxed);
+	atomic_store_explicit(&nd->child[1], c1, memory_order_relaxed);
+	nd->plen = (uint8_t)plen;
+	memset(nd->key, 0, t->klen);
+	memcpy(nd->key, key, (plen + 7) / 8);
+	if (plen % 8)
+		nd->key[plen / 8] &= (uint8_t)(0xff << (8 - plen % 8));
+	if (n == 0) {
+		nd->flags = NODE_NONE;
+		nd->r = 0;
+		nd->src = 0;
+	} else if (h == 0) {
+		nd->flags = (uint8_t)(NODE_INLINE | (e->state << 4));
+		nd->r = e->attrs;
+		nd->src = e->src;
+	} else {
+		nd->flags = NODE_ARRAY;
+		nd->r = h;
+		nd->src = 0;
+	}
+	return i;
+}
+
+/* A node with the same prefix and children as nd but routes e[0..n-1]. */
+static uint32_t
+node_copy(struct rib *rib, struct rib_trie *t, struct rib_node *nd,
+    const struct rib_rent *e, uint32_t n)
+{
+	return node_build(rib, t, nd->key, nd->plen, LOADW(&nd->child[0]),
+	    LOADW(&nd->child[1]), e, n);
+}
+
+/* Unlinked: the node and its route array go after a grace period. */
+static void
+node_retire(struct rib *rib, struct rib_trie *t, uint32_t i)
+{
+	struct rib_node	*nd = node_at(t, i);
+
+	if (NODE_KIND(nd->flags) == NODE_ARRAY)
+		rib_retire(rib, RETIRE_ARRAY, nd->r, NULL);
+	rib_retire(rib, t == &rib->t[0] ? RETIRE_NODE4 : RETIRE_NODE6, i, NULL);
+}
+
+static int
+source_ok(const struct rib *rib, uint16_t src)
+{
+	return src != 0 && src < rib->nsrc && rib->src[src] != NULL;
+}
+
+static int
+prefix_ok(struct rib *rib, const struct prefix *p)
+{
+	return p != NULL && trie_of(rib, p->af) != NULL && p->len <= prefix_maxlen(p->af);
+}
+
+/* Position of (src, path_id) in e[0..n-1] (sorted), or where it would go. */
+static uint32_t
+rent_find(const struct rib_rent *e, uint32_t n, uint16_t src, uint32_t pid, int *found)
+{
+	uint32_t	 i;
+
+	*found = 0;
+	for (i = 0; i < n; i++) {
+		if (e[i].src > src || (e[i].src == src && e[i].path_id > pid))
+			break;
+		if (e[i].src == src && e[i].path_id == pid) {
+			*found = 1;
+			break;
+		}
+	}
+	return i;
+}
+
+/* Replaces the node at *slot by a copy with routes e[0..n-1]. */
+static int
+node_replace(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
+    uint32_t ci, const struct rib_rent *e, uint32_t n)
+{
+	uint32_t	 ni;
+
+	if ((ni = node_copy(rib, t, node_at(t, ci), e, n)) == 0)
+		return -1;
+	PUBLISH(slot, ni);
+	node_retire(rib, t, ci);
+	return 0;
+}
+
+/* The route goes into an existing node ci (a prefix node or a glue node). */
+static enum rib_result
+node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
+    uint32_t ci, const struct rib_rent *r)
+{
+	struct rib_node	*nd = node_at(t, ci);
+	struct rib_rent	*e;
+	uint32_t	 n = node_nroutes(rib, nd), pos, old = 0;
+	int		 found;
+
+	if ((e = scratch(rib, n + 1)) == NULL)
+		return RIB_ERR;
+	node_rents(rib, nd, e);
+	pos = rent_find(e, n, r->src, r->path_id, &found);
+	if (found) {
+		if (e[pos].attrs == r->attrs && e[pos].state == r->state)
+			return RIB_UNCHANGED;
+		old = e[pos].attrs;
+	} else {
+		memmove(&e[pos + 1], &e[pos], (n - pos) * sizeof(*e));
+		n++;
+	}
+	e[pos] = *r;
+	if (node_replace(rib, t, slot, ci, e, n) == -1)
+		return RIB_ERR;
+	attrs_get(rib, r->attrs)->refcnt++;
+	if (found)
+		rib_attrs_drop(rib, old);
+	else {
+		if (n == 1)
+			t->prefixes++;
+		rib->routes++;
+		rib->src[r->src]->st.routes++;
+	}
+	return RIB_OK;
+}
+
+/* Links a new node for r's prefix below *slot, above or beside node ci. */
+static enum rib_result
+node_insert(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
+    uint32_t ci, const struct prefix *p, const struct rib_rent *r, unsigned cb)
+{
+	struct rib_node	*nd;
+	uint32_t	 ni, gi;
+	unsigned	 b;
+
+	if (ci == 0)
+		ni = node_build(rib, t, p->addr, p->len, 0, 0, r, 1);
+	else if (cb == p->len) {
+		/* p is a less specific of node ci: ci hangs below it. */
+		nd = node_at(t, ci);
+		b = keybit(nd->key, p->len);
+		ni = node_build(rib, t, p->addr, p->len, b ? 0 : ci, b ? ci : 0, r, 1);
+	} else {
+		/* They diverge at bit cb: a glue node joins them. */
+		if ((gi = node_build(rib, t, p->addr, p->len, 0, 0, r, 1)) == 0)
+			return RIB_ERR;
+		b = keybit(p->addr, cb);
+		ni = node_build(rib, t, p->addr, cb, b ? ci : gi, b ? gi : ci, NULL, 0);
+		if (ni == 0) {
+			node_retire(rib, t, gi);
+			return RIB_ERR;
+		}
+	}
+	if (ni == 0)
+		return RIB_ERR;
+	PUBLISH(slot, ni);
+	attrs_get(rib, r->attrs)->refcnt++;
+	t->prefixes++;
+	rib->routes++;
+	rib->src[r->src]->st.routes++;
+	return RIB_OK;
+}
+
+enum rib_result
+rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
+    const struct prefix *p, struct rib_attrs *attrs, uint8_t state)
+{
+	struct rib_trie	*t;
+	struct rib_node	*nd;
+	_Atomic uint32_t *slot;
+	struct rib_rent	 r;
+	enum rib_result	 rc = RIB_ERR;
+	uint32_t	 ci;
+	unsigned	 cb, min;
+
+	if (!prefix_ok(rib, p) || !source_ok(rib, source) || attrs == NULL || attrs->dead)
+		return RIB_ERR;
+	t = trie_of(rib, p->af);
+	r.attrs = attrs->id;
+	r.path_id = path_id;
+	r.src = source;
+	r.state = state & 15;
+	r.pad = 0;
+	for (slot = &t->root;;) {
+		if ((ci = LOADW(slot)) == 0) {
+			rc = node_insert(rib, t, slot, 0, p, &r, 0);
+			break;
+		}
+		nd = node_at(t, ci);
+		min = nd->plen < p->len ? nd->plen : p->len;
+		cb = common_bits(nd->key, p->addr, min);
+		if (cb == nd->plen && nd->plen == p->len) {
+			rc = node_set_route(rib, t, slot, ci, &r);
+			break;
+		}
+		if (cb < nd->plen) {
+			rc = node_insert(rib, t, slot, ci, p, &r, cb);
+			break;
+		}
+		slot = &nd->child[keybit(p->addr, nd->plen)];
+	}
+	if (rc == RIB_OK)
+		rib->src[source]->st.updates++;
+	return rc;
+}
+
+/*
+ * The node ci at *slot lost its last route. Glue nodes keep two children, so a
+ * node with one child is bypassed and a leaf goes away, possibly with its parent
+ * glue node (pi at *pslot), which is left with one child.
+ */
+static int
+node_remove(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_t ci,
+    _Atomic uint32_t *pslot, uint32_t pi)
+{
+	struct rib_node	*nd = node_at(t, ci), *pn;
+	uint32_t	 c0 = LOADW(&nd->child[0]), c1 = LOADW(&nd->child[1]), gi;
+
+	if (c0 != 0 && c1 != 0) {
+		if ((gi = node_copy(rib, t, nd, NULL, 0)) == 0)
+			return -1;
+		PUBLISH(slot, gi);
+	} else if (c0 != 0 || c1 != 0)
+		PUBLISH(slot, c0 | c1);
+	else {
+		PUBLISH(slot, 0);
+		if (pi != 0 && NODE_KIND((pn = node_at(t, pi))->flags) == NODE_NONE) {
+			PUBLISH(pslot, LOADW(&pn->child[0]) | LOADW(&pn->child[1]));
+			node_retire(rib, t, pi);
+		}
+	}
+	node_retire(rib, t, ci);
+	t->prefixes--;
+	return 0;
+}
+
+/* Exact node of p for the writer, with its link and its parent's. */
+static uint32_t
+find_exact(struct rib_trie *t, const struct prefix *p, _Atomic uint32_t **slotp,
+    _Atomic uint32_t **pslotp, uint32_t *pip)
+{
+	_Atomic uint32_t *slot = &t->root, *pslot = NULL;
+	struct rib_node	*nd;
+	uint32_t	 ci, pi = 0;
+
+	while ((ci = LOADW(slot)) != 0) {
+		nd = node_at(t, ci);
+		if (nd->plen > p->len || common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+			return 0;
+		if (nd->plen == p->len)
+			break;
+		pslot = slot;
+		pi = ci;
+		slot = &nd->child[keybit(p->addr, nd->plen)];
+	}
+	*slotp = slot;
+	*pslotp = pslot;
+	*pip = pi;
+	return ci;
+}
+
+enum rib_result
+rib_route_withdraw(struct rib *rib, uint16_t source, uint32_t path_id,
+    const struct prefix *p)
+{
+	struct rib_trie	*t;
+	_Atomic uint32_t *slot, *pslot;
+	struct rib_rent	*e;
+	uint32_t	 ci, pi, n, pos, old;
+	int		 found, rc;
+
+	if (!prefix_ok(rib, p) || !source_ok(rib, source))
+		return RIB_ERR;
+	t = trie_of(rib, p->af);
+	if ((ci = find_exact(t, p, &slot, &pslot, &pi)) == 0)
+		return RIB_UNCHANGED;
+	n = node_nroutes(rib, node_at(t, ci));
+	if ((e = scratch(rib, n)) == NULL)
+		return RIB_ERR;
+	node_rents(rib, node_at(t, ci), e);
+	pos = rent_find(e, n, source, path_id, &found);
+	if (!found)
+		return RIB_UNCHANGED;
+	old = e[pos].attrs;
+	memmove(&e[pos], &e[pos + 1], (n - pos - 1) * sizeof(*e));
+	if (n > 1)
+		rc = node_replace(rib, t, slot, ci, e, n - 1);
+	else
+		rc = node_remove(rib, t, slot, ci, pslot, pi);
+	if (rc == -1)
+		return RIB_ERR;
+	rib_attrs_drop(rib, old);
+	rib->routes--;
+	rib->src[source]->st.routes--;
+	rib->src[source]->st.withdraws++;
+	return RIB_OK;
+}
+
+enum rib_result
+rib_route_set_state(struct rib *rib, uint16_t source, uint32_t path_id,
+    const struct prefix *p, uint8_t state)
+{
+	struct rib_trie	*t;
+	_Atomic uint32_t *slot, *pslot;
+	struct rib_rent	*e;
+	uint32_t	 ci, pi, n, pos;
+	int		 found;
+
+	if (!prefix_ok(rib, p) || !source_ok(rib, source))
+		return RIB_ERR;
+	t = trie_of(rib, p->af);
+	if ((ci = find_exact(t, p, &slot, &pslot, &pi)) == 0)
+		return RIB_UNCHANGED;
+	n = node_nroutes(rib, node_at(t, ci));
+	if ((e = scratch(rib, n)) == NULL)
+		return RIB_ERR;
+	node_rents(rib, node_at(t, ci), e);
+	pos = rent_find(e, n, source, path_id, &found);
+	if (!found || e[pos].state == (state & 15))
+		return RIB_UNCHANGED;
+	e[pos].state = state & 15;
+	return node_replace(rib, t, slot, ci, e, n) == -1 ? RIB_ERR : RIB_OK;
+}
+
+/* --- withdraw-all: one post-order sweep that rebuilds what changes --------- */
+
+struct sweep {
+	struct rib	*rib;
+	struct rib_trie	*t;
+	uint16_t	 src;
+	uint32_t	 count;
+};
+
+static int
+node_has_source(struct rib *rib, const struct rib_node *nd, uint16_t src)
+{
+	const struct rib_rarr *a;
+	uint32_t	 i;
+
+	if (NODE_KIND(nd->flags) == NODE_INLINE)
+		return nd->src == src;
+	if (NODE_KIND(nd->flags) != NODE_ARRAY)
+		return 0;
+	a = arr_ptr(rib, nd->r);
+	for (i = 0; i < a->n; i++)
+		if (a->e[i].src == src)
+			return 1;
+	return 0;
+}
+
+/* Drops the source's routes from node ci (children c0, c1); returns its successor. */
+static uint32_t
+sweep_node(struct sweep *s, uint32_t ci, uint32_t c0, uint32_t c1)
+{
+	struct rib	*rib = s->rib;
+	struct rib_node	*nd = node_at(s->t, ci);
+	struct rib_rent	*e;
+	uint32_t	 n = node_nroutes(rib, nd), i, m = 0, ni = 0;
+
+	if ((e = scratch(rib, n)) == NULL)
+		return ci;
+	node_rents(rib, nd, e);
+	for (i = 0; i < n; i++)
+		if (e[i].src != s->src)
+			e[m++] = e[i];
+	if (m > 0 || (c0 != 0 && c1 != 0))
+		if ((ni = node_build(rib, s->t, nd->key, nd->plen, c0, c1, e, m)) == 0)
+			return ci;	/* out of memory: the routes stay */
+	if (m == 0) {
+		s->t->prefixes--;
+		if (ni == 0)
+			ni = c0 | c1;
+	}
+	node_rents(rib, nd, e);	/* again, for the references to drop */
+	node_retire(rib, s->t, ci);
+	for (i = 0; i < n; i++)
+		if (e[i].src == s->src) {
+			rib_attrs_drop(rib, e[i].attrs);
+			s->count++;
+		}
+	return ni;
+}
+
+static uint32_t
+sweep(struct sweep *s, uint32_t ci)
+{
+	struct rib_node	*nd;
+	uint32_t	 c0, c1, n0, n1;
+
+	if (ci == 0)
+		return 0;
+	nd = node_at(s->t, ci);
+	c0 = LOADW(&nd->child[0]);
+	c1 = LOADW(&nd->child[1]);
+	if ((n0 = sweep(s, c0)) != c0)
+		PUBLISH(&nd->child[0], n0);
+	if ((n1 = sweep(s, c1)) != c1)
+		PUBLISH(&nd->child[1], n1);
+	if (node_has_source(s->rib, nd, s->src))
+		return sweep_node(s, ci, n0, n1);
+	if (NODE_KIND(nd->flags) == NODE_NONE && (n0 == 0 || n1 == 0)) {
+		node_retire(s->rib, s->t, ci);
+		return n0 | n1;
+	}
+	return ci;
+}
+
+uint32_t
+rib_source_withdraw_all(struct rib *rib, uint16_t source)
+{
+	struct sweep	 s;
+	uint32_t	 r, ni;
+	unsigned	 a;
+
+	if (!source_ok(rib, source))
+		return 0;
+	s.rib = rib;
+	s.src = source;
+	s.count = 0;
+	for (a = 0; a < 2; a++) {
+		s.t = &rib->t[a];
+		r = LOADW(&s.t->root);
+		if ((ni = sweep(&s, r)) != r)
+			PUBLISH(&s.t->root, ni);
+	}
+	rib->routes -= s.count;
+	rib->src[source]->st.routes -= s.count;
+	rib->src[source]->st.withdraws += s.count;
+	return s.count;
+}
+
+/* --- lookups and walks: writer or registered readers ---------------------- */
+
+struct walk {
+	struct rib	*rib;
+	struct rib_trie	*t;
+	rib_walk_cb	 cb;
+	void		*arg;
+	int		 src;		/* only this source, or -1 */
+	struct rib_route *buf;
+	unsigned	 cap;
+	struct rib_route stackbuf[16];
+};
+
+/* Copies node routes (of w->src only, if set) into out[0..max-1]; returns count. */
+static unsigned
+node_routes(struct rib *rib, const struct rib_node *nd, int src,
+    struct rib_route *out, unsigned max)
+{
+	const struct rib_rarr *a;
+	unsigned	 i, n = 0;
+
+	if (NODE_KIND(nd->flags) == NODE_INLINE) {
+		if (src >= 0 && nd->src != src)
+			return 0;
+		if (max > 0) {
+			out->attrs = attrs_get(rib, nd->r);
+			out->path_id = 0;
+			out->source = nd->src;
+			out->state = NODE_STATE(nd->flags);
+		}
+		return 1;
+	}
+	if (NODE_KIND(nd->flags) != NODE_ARRAY)
+		return 0;
+	a = arr_ptr(rib, nd->r);
+	for (i = 0; i < a->n; i++) {
+		if (src >= 0 && a->e[i].src != src)
+			continue;
+		if (n < max) {
+			out[n].attrs = attrs_get(rib, a->e[i].attrs);
+			out[n].path_id = a->e[i].path_id;
+			out[n].source = a->e[i].src;
+			out[n].state = a->e[i].state;
+		}
+		n++;
+	}
+	return n;
+}
+
+static void
+node_prefix(const struct rib_trie *t, const struct rib_node *nd, struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->af = t->af;
+	p->len = nd->plen;
+	memcpy(p->addr, nd->key, t->klen);
+}
+
+static int
+visit(struct walk *w, const struct rib_node *nd)
+{
+	struct rib_route *nb;
+	struct prefix	 p;
+	unsigned	 n;
+
+	if ((n = node_routes(w->rib, nd, w->src, w->buf, w->cap)) == 0)
+		return 0;
+	if (n > w->cap) {
+		if ((nb = malloc(n * sizeof(*nb))) == NULL)
+			return -1;
+		if (w->buf != w->stackbuf)
+			free(w->buf);
+		w->buf = nb;
+		w->cap = n;
+		n = node_routes(w->rib, nd, w->src, w->buf, w->cap);
+		if (n > w->cap)
+			n = w->cap;	/* cannot grow between two loads: node is immutable */
+	}
+	node_prefix(w->t, nd, &p);
+	return w->cb(&p, w->buf, n, w->arg);
+}
+
+/* Pre-order: a prefix before its more specifics, 0-branch before 1-branch. */
+static int
+walk_sub(struct walk *w, uint32_t ci)
+{
+	struct rib_node	*nd;
+	int		 rc;
+
+	while (ci != 0) {
+		nd = node_at(w->t, ci);
+		if (NODE_KIND(nd->flags) != NODE_NONE && (rc = visit(w, nd)) != 0)
+			return rc;
+		if ((rc = walk_sub(w, LOAD(&nd->child[0]))) != 0)
+			return rc;
+		ci = LOAD(&nd->child[1]);
+	}
+	return 0;
+}
+
+static void
+walk_init(struct walk *w, struct rib *rib, rib_walk_cb cb, void *arg, int src)
+{
+	w->rib = rib;
+	w->cb = cb;
+	w->arg = arg;
+	w->src = src;
+	w->buf = w->stackbuf;
+	w->cap = sizeof(w->stackbuf) / sizeof(w->stackbuf[0]);
+}
+
+static void
+walk_done(struct walk *w)
+{
+	if (w->buf != w->stackbuf)
+		free(w->buf);
+}
+
+static int
+walk_all(struct rib *rib, int src, rib_walk_cb cb, void *arg)
+{
+	struct walk	 w;
+	int		 rc = 0;
+	unsigned	 a;
+
+	walk_init(&w, rib, cb, arg, src);
+	for (a = 0; a < 2 && rc == 0; a++) {
+		w.t = &rib->t[a];
+		rc = walk_sub(&w, LOAD(&w.t->root));
+	}
+	walk_done(&w);
+	return rc;
+}
+
+int
+rib_walk(struct rib *rib, rib_walk_cb cb, void *arg)
+{
+	return walk_all(rib, -1, cb, arg);
+}
+
+int
+rib_source_walk(struct rib *rib, uint16_t source, rib_walk_cb cb, void *arg)
+{
+	return walk_all(rib, source, cb, arg);
+}
+
+int
+rib_walk_more_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
+    void *arg)
+{
+	struct walk	 w;
+	struct rib_node	*nd;
+	uint32_t	 ci;
+	int		 rc = 0;
+
+	if (!prefix_ok(rib, p))
+		return -1;
+	walk_init(&w, rib, cb, arg, -1);
+	w.t = trie_of(rib, p->af);
+	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+		nd = node_at(w.t, ci);
+		if (nd->plen >= p->len) {
+			if (common_bits(nd->key, p->addr, p->len) == p->len)
+				rc = walk_sub(&w, ci);
+			break;
+		}
+		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+			break;
+	}
+	walk_done(&w);
+	return rc;
+}
+
+int
+rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
+    void *arg)
+{
+	struct walk	 w;
+	struct rib_node	*nd;
+	uint32_t	 ci;
+	int		 rc = 0;
+
+	if (!prefix_ok(rib, p))
+		return -1;
+	walk_init(&w, rib, cb, arg, -1);
+	w.t = trie_of(rib, p->af);
+	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+		nd = node_at(w.t, ci);
+		if (nd->plen > p->len ||
+		    common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+			break;
+		if (NODE_KIND(nd->flags) != NODE_NONE && (rc = visit(&w, nd)) != 0)
+			break;
+		if (nd->plen == p->len)
+			break;
+	}
+	walk_done(&w);
+	return rc;
+}
+
+int
+rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
+    unsigned max)
+{
+	struct rib_trie	*t;
+	struct rib_node	*nd;
+	uint32_t	 ci;
+
+	if (!prefix_ok(rib, p))
+		return -1;
+	t = trie_of(rib, p->af);
+	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+		nd = node_at(t, ci);
+		if (nd->plen > p->len ||
+		    common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+			return 0;
+		if (nd->plen == p->len)
+			return (int)node_routes(rib, nd, -1, out, max);
+	}
+	return 0;
+}
+
+int
+rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
+    struct rib_route *out, unsigned max)
+{
+	struct rib_trie	*t;
+	struct rib_node	*nd, *best = NULL;
+	uint32_t	 ci;
+
+	if (!prefix_ok(rib, p))
+		return -1;
+	t = trie_of(rib, p->af);
+	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+		nd = node_at(t, ci);
+		if (nd->plen > p->len ||
+		    common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+			break;
+		if (NODE_KIND(nd->flags) != NODE_NONE)
+			best = nd;
+		if (nd->plen == p->len)
+			break;
+	}
+	if (best == NULL)
+		return 0;
+	if (matched != NULL)
+		node_prefix(t, best, matched);
+	return (int)node_routes(rib, best, -1, out, max);
+}
+
+/* --- readers -------------------------------------------------------------- */
+
+struct rib_reader *
+rib_reader_new(struct rib *rib)
+{
+	return rib_rcu_reader_new(rib->rcu);
+}
+
+void
+rib_reader_free(struct rib_reader *r)
+{
+	rib_rcu_reader_free(r);
+}
+
+void
+rib_read_lock(struct rib_reader *r)
+{
+	rib_rcu_read_lock(r);
+}
+
+void
+rib_read_unlock(struct rib_reader *r)
+{
+	rib_rcu_read_unlock(r);
+}
+
+/* --- sources, counters, life cycle ----------------------------------------- */
+
+int
+rib_source_add(struct rib *rib, const char *descr)
+{
+	struct rib_source **ns, *s;
+	uint32_t	 id, cap;
+	size_t		 len = strlen(descr) + 1;
+
+	for (id = 1; id < rib->nsrc && rib->src[id] != NULL; id++)
+		;
+	if (id > UINT16_MAX)
+		return -1;
+	if (id >= rib->nsrc) {
+		cap = rib->nsrc ? rib->nsrc * 2 : 16;
+		if (cap > UINT16_MAX + 1)
+			cap = UINT16_MAX + 1;
+		if ((ns = rib_calloc(rib, cap * sizeof(*ns))) == NULL)
+			return -1;
+		if (rib->nsrc > 0)
+			memcpy(ns, rib->src, rib->nsrc * sizeof(*ns));
+		rib_mfree(rib, rib->src, rib->nsrc * sizeof(*ns));
+		rib->src = ns;
+		rib->nsrc = cap;
+	}
+	if ((s = rib_calloc(rib, sizeof(*s) + len)) == NULL)
+		return -1;
+	s->descr = (char *)(s + 1);
+	memcpy(s->descr, descr, len);
+	rib->src[id] = s;
+	rib->sources++;
+	return (int)id;
+}
+
+int
+rib_source_remove(struct rib *rib, uint16_t source)
+{
+	struct rib_source *s;
+
+	if (!source_ok(rib, source))
+		return -1;
+	rib_source_withdraw_all(rib, source);
+	s = rib->src[source];
+	rib_mfree(rib, s, sizeof(*s) + strlen(s->descr) + 1);
+	rib->src[source] = NULL;
+	rib->sources--;
+	return 0;
+}
+
+const char *
+rib_source_descr(const struct rib *rib, uint16_t source)
+{
+	return source_ok(rib, source) ? rib->src[source]->descr : NULL;
+}
+
+int
+rib_source_stats(const struct rib *rib, uint16_t source, struct rib_source_stats *st)
+{
+	if (!source_ok(rib, source))
+		return -1;
+	*st = rib->src[source]->st;
+	return 0;
+}
+
+void
+rib_stats(const struct rib *rib, struct rib_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->prefixes4 = rib->t[0].prefixes;
+	st->prefixes6 = rib->t[1].prefixes;
+	st->routes = rib->routes;
+	st->nodes = rib->t[0].nodes.live + rib->t[1].nodes.live;
+	st->attrs = rib->attrs.live;
+	st->arrays = rib->arrays;
+	st->sources = rib->sources;
+	st->pending = rib->pending;
+	st->bytes = rib->bytes;
+}
+
+struct rib *
+rib_new(void)
+{
+	struct rib	*rib;
+	unsigned	 i;
+
+	if ((rib = calloc(1, sizeof(*rib))) == NULL)
+		return NULL;
+	rib->bytes = sizeof(*rib);
+	for (i = 0; i < 2; i++) {
+		atomic_init(&rib->t[i].root, 0);
+		rib->t[i].af = i == 0 ? PREFIX_AF_IPV4 : PREFIX_AF_IPV6;
+		rib->t[i].klen = i == 0 ? 4 : 16;
+		slab_init(&rib->t[i].nodes, sizeof(struct rib_node) + rib->t[i].klen);
+	}
+	for (i = 0; i <= ARR_SLABS; i++)
+		slab_init(&rib->arr[i], sizeof(struct rib_rarr) + i * sizeof(struct rib_rent));
+	slab_init(&rib->bigarr, sizeof(struct rib_rarr *));
+	if ((rib->rcu = rib_rcu_new()) == NULL || rib_attrs_init(rib) == -1) {
+		rib_free(rib);
+		return NULL;
+	}
+	return rib;
+}
+
+/* Frees the large route arrays, which live outside the slabs. */
+static void
+free_big(struct rib *rib, struct rib_trie *t, uint32_t ci)
+{
+	struct rib_node	*nd;
+	struct rib_rarr	*a;
+
+	for (; ci != 0; ci = LOADW(&nd->child[1])) {
+		nd = node_at(t, ci);
+		if (NODE_KIND(nd->flags) == NODE_ARRAY && ARR_CLASS(nd->r) == ARR_BIG) {
+			a = arr_ptr(rib, nd->r);
+			rib_mfree(rib, a, sizeof(*a) + a->n * sizeof(a->e[0]));
+		}
+		free_big(rib, t, LOADW(&nd->child[0]));
+	}
+}
+
+void
+rib_free(struct rib *rib)
+{
+	unsigned	 i;
+	uint32_t	 s;
+
+	if (rib == NULL)
+		return;
+	if (rib->rcu != NULL) {
+		rib_reclaim_sync(rib);
+		rib_rcu_free(rib->rcu);
+	}
+	for (i = 0; i < 2; i++) {
+		free_big(rib, &rib->t[i], LOADW(&rib->t[i].root));
+		slab_destroy(rib, &rib->t[i].nodes);
+	}
+	for (i = 0; i <= ARR_SLABS; i++)
+		slab_destroy(rib, &rib->arr[i]);
+	slab_destroy(rib, &rib->bigarr);
+	rib_attrs_destroy(rib);
+	for (s = 0; s < rib->nsrc; s++)
+		if (rib->src[s] != NULL)
+			rib_mfree(rib, rib->src[s], sizeof(struct rib_source) +
+			    strlen(rib->src[s]->descr) + 1);
+	rib_mfree(rib, rib->src, rib->nsrc * sizeof(*rib->src));
+	rib_mfree(rib, rib->scratch, rib->scratch_cap * sizeof(*rib->scratch));
+	free(rib);
+}

@@ -1,0 +1,164 @@
+/*
+ * RIB internals shared by rib.c (trie, routes, sources), rib_attrs.c (interning)
+ * and rib_mem.c (slabs). Not for other modules: use bgp/rib.h.
+ *
+ * Memory layout, chosen for ~40 bytes per route on a full table:
+ * - trie nodes live in per-family slabs and link to each other by 32-bit indices
+ *   (0 = none), so an IPv4 node is 20 bytes and 32-bit targets need no 64-bit
+ *   atomics; a node is immutable once published except its two child links;
+ * - a prefix with a single route and path id 0 keeps it inline in the node;
+ *   otherwise the node refers to a route array (exact size, from per-size slabs);
+ * - attribute sets are referred to by a 32-bit id resolved through an id table.
+ * A slab is a directory of fixed chunks; chunks never move, the directory is
+ * replaced (copy, publish, retire) when it grows, so readers can always index it.
+ */
+#ifndef IXW_RIB_IMPL_H
+#define IXW_RIB_IMPL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp/rib.h"
+#include "bgp/rib_rcu.h"
+
+#define SLAB_SHIFT	10
+#define SLAB_CHUNK	(1u << SLAB_SHIFT)
+
+struct slab {
+	_Atomic(uint8_t **) dir;
+	uint32_t	 dircap;	/* directory slots */
+	uint32_t	 nchunks;
+	uint32_t	 size;		/* object size */
+	uint32_t	 next;		/* next never used index (0 is reserved) */
+	uint32_t	 free;		/* free list head, 0 = empty */
+	uint32_t	 live;
+};
+
+static inline void *
+slab_ptr(struct slab *s, uint32_t i)
+{
+	uint8_t	**d = atomic_load_explicit(&s->dir, memory_order_acquire);
+
+	return d[i >> SLAB_SHIFT] + (size_t)(i & (SLAB_CHUNK - 1)) * s->size;
+}
+
+/* Route set kinds in rib_node.flags bits 0-1; bits 4-7 hold the inline state. */
+#define NODE_NONE	0
+#define NODE_INLINE	1
+#define NODE_ARRAY	2
+#define NODE_KIND(f)	((f) & 3)
+#define NODE_STATE(f)	((uint8_t)((f) >> 4))
+
+struct rib_node {
+	_Atomic uint32_t child[2];
+	uint32_t	 r;		/* INLINE: attrs id; ARRAY: array handle */
+	uint16_t	 src;		/* INLINE: source id */
+	uint8_t		 plen;
+	uint8_t		 flags;
+	uint8_t		 key[];		/* 4 or 16 bytes, network order */
+};
+
+/* A route as stored in arrays (12 bytes). */
+struct rib_rent {
+	uint32_t	 attrs;
+	uint32_t	 path_id;
+	uint16_t	 src;
+	uint8_t		 state;
+	uint8_t		 pad;
+};
+
+struct rib_rarr {
+	uint32_t	 n;
+	struct rib_rent	 e[];
+};
+
+/* Arrays of n <= ARR_SLABS routes come from slab n; larger ones from malloc. */
+#define ARR_SLABS	16
+#define ARR_BIG		31
+#define ARR_SHIFT	27
+#define ARR_HANDLE(c, i) (((uint32_t)(c) << ARR_SHIFT) | (i))
+#define ARR_CLASS(h)	((h) >> ARR_SHIFT)
+#define ARR_INDEX(h)	((h) & ((1u << ARR_SHIFT) - 1))
+
+struct rib_attrs {
+	uint32_t	 hash;
+	uint32_t	 next;		/* hash chain, attrs id */
+	uint32_t	 id;
+	uint32_t	 refcnt;	/* writer only */
+	uint32_t	 origin_as;
+	uint16_t	 len;
+	uint8_t		 path_len;
+	uint8_t		 dead;
+	uint8_t		 blob[];
+};
+
+enum retire_kind {
+	RETIRE_NODE4,
+	RETIRE_NODE6,
+	RETIRE_ARRAY,
+	RETIRE_ATTRS,
+	RETIRE_PTR,
+};
+
+struct rib_trie {
+	_Atomic uint32_t root;
+	struct slab	 nodes;
+	uint8_t		 af;
+	uint8_t		 klen;
+	uint32_t	 prefixes;
+};
+
+struct rib_source {
+	char		*descr;
+	struct rib_source_stats st;
+};
+
+#define RIB_BATCH	2048
+
+struct rib {
+	struct rib_trie	 t[2];
+	struct slab	 arr[ARR_SLABS + 1];
+	struct slab	 bigarr;	/* pointers to large arrays */
+	struct slab	 attrs;		/* attrs id -> pointer */
+	uint32_t	*ahash;
+	uint32_t	 ahash_mask;
+	uint32_t	 nattrs;
+	struct rib_source **src;
+	uint32_t	 nsrc;		/* slots in src */
+	uint32_t	 sources;
+	uint32_t	 routes;
+	uint32_t	 arrays;
+	uint32_t	 pending;
+	struct rib_rent	*scratch;
+	uint32_t	 scratch_cap;
+	struct rib_rcu	*rcu;
+	struct rib_batch *batch;
+	size_t		 bytes;
+};
+
+/* rib_mem.c */
+void	*rib_malloc(struct rib *, size_t);
+void	*rib_calloc(struct rib *, size_t);
+void	 rib_mfree(struct rib *, void *, size_t);
+int	 rib_retire(struct rib *, uint32_t kind, uint32_t idx, void *ptr);
+void	 slab_init(struct slab *, uint32_t size);
+uint32_t slab_alloc(struct rib *, struct slab *);
+void	 slab_release(struct slab *, uint32_t);
+void	 slab_destroy(struct rib *, struct slab *);
+
+/* rib_attrs.c */
+int	 rib_attrs_init(struct rib *);
+void	 rib_attrs_destroy(struct rib *);
+void	 rib_attrs_drop(struct rib *, uint32_t id);	/* a route's reference */
+void	 rib_attrs_reclaim(struct rib *, uint32_t id);
+
+static inline struct rib_attrs *
+attrs_get(struct rib *rib, uint32_t id)
+{
+	struct rib_attrs **pp = slab_ptr(&rib->attrs, id);
+
+	return *pp;
+}
+
+#endif /* IXW_RIB_IMPL_H */

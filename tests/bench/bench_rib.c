@@ -1,0 +1,484 @@
+/*
+ * RIB benchmark (`make bench`): memory per route, insert rate, withdraw-all,
+ * lookups and the cost of a concurrent reader, each printed next to its goal.
+ *
+ * Data: the real full feed $IXW_SHARED/data/mrt/updates.et-header.2015.gz (one
+ * IPv4 peer, BGP4MP_ET), decoded with the bgp codec into canonical attribute
+ * blobs, UPDATE by UPDATE; then, as a second data set, the pyasn table
+ * pyasn.ipasn_20140513.dat.gz (512k real prefixes and origins) with synthesized
+ * attribute blobs (~7 routes per set). Decoding is done before timing: the
+ * figures are the RIB's alone. Usage: bench_rib [mrt-file] [pyasn-file]
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "bgp/bgp.h"
+#include "bgp/mrt_file.h"
+#include "bgp/prefix.h"
+#include "bgp/rib.h"
+
+/* One UPDATE's worth of work: withdrawals, then announcements with one blob. */
+struct upd {
+	uint32_t	 blob_off;
+	uint16_t	 blob_len;
+	uint8_t		 path_len;
+	uint32_t	 origin;
+	uint32_t	 first;		/* into feed.pfx */
+	uint32_t	 nwd, nann;
+};
+
+struct feed {
+	const char	*name;
+	struct upd	*u;
+	size_t		 nu, capu;
+	struct prefix	*pfx;
+	size_t		 np, capp;
+	uint8_t		*blobs;
+	size_t		 nb, capb;
+	size_t		 announced;
+};
+
+/*
+ * Thread CPU time: the build machine is shared, so wall time would measure the
+ * other tenants. (The concurrent-reader figure compares two CPU times too.)
+ */
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long
+rss_kb(void)
+{
+	FILE		*f = fopen("/proc/self/statm", "r");
+	long		 pages = 0, res = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+		res = 0;
+	fclose(f);
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void *
+grow(void *p, size_t *cap, size_t need, size_t sz)
+{
+	if (need <= *cap)
+		return p;
+	*cap = need < 1024 ? 1024 : need * 2;
+	if ((p = realloc(p, *cap * sz)) == NULL) {
+		perror("realloc");
+		exit(1);
+	}
+	return p;
+}
+
+static void
+add_prefix(struct feed *f, const struct prefix *p)
+{
+	f->pfx = grow(f->pfx, &f->capp, f->np + 1, sizeof(*p));
+	f->pfx[f->np++] = *p;
+}
+
+static struct upd *
+new_upd(struct feed *f, const uint8_t *blob, size_t len, uint32_t origin, unsigned plen)
+{
+	struct upd	*u;
+
+	f->u = grow(f->u, &f->capu, f->nu + 1, sizeof(*u));
+	f->blobs = grow(f->blobs, &f->capb, f->nb + len, 1);
+	u = &f->u[f->nu++];
+	memset(u, 0, sizeof(*u));
+	u->blob_off = (uint32_t)f->nb;
+	u->blob_len = (uint16_t)len;
+	memcpy(f->blobs + f->nb, blob, len);
+	f->nb += len;
+	u->origin = origin;
+	u->path_len = (uint8_t)(plen > 255 ? 255 : plen);
+	u->first = (uint32_t)f->np;
+	return u;
+}
+
+static unsigned
+add_nlri(struct feed *f, const struct bgp_nlri_set *s)
+{
+	struct bgp_nlri_iter it;
+	struct prefix	 p;
+	unsigned	 n = 0;
+
+	if (!s->present || s->safi != 1)
+		return 0;
+	bgp_nlri_iter_init(&it, s);
+	while (bgp_nlri_next(&it, &p, NULL) == 1) {
+		add_prefix(f, &p);
+		n++;
+	}
+	return n;
+}
+
+/* One UPDATE from the MRT file into the feed. */
+static void
+load_update(struct feed *f, const struct mrt_bgp4mp *m, struct wbuf *wb)
+{
+	struct bgp_sess	 sess = { (uint8_t)m->as4, 1, 0, 0 };
+	struct bgp_hdr	 h;
+	struct bgp_update upd;
+	struct bgp_error err;
+	struct upd	*u;
+	unsigned	 nwd, mp;
+
+	if (bgp_msg_frame(m->pdu, m->pdu_len, &sess, &h, &err) <= 0 ||
+	    h.type != BGP_MSG_UPDATE)
+		return;
+	if (bgp_update_decode(h.body, h.bodylen, &sess, &upd, &err) == BGP_ERR_SESSION_RESET)
+		return;
+	for (mp = 0; mp < 2; mp++) {
+		const struct bgp_nlri_set *ann = mp ? &upd.mp_reach : &upd.nlri;
+
+		wbuf_reset(wb);
+		if (bgp_canon_encode(wb, &upd.attrs, (int)mp) == -1)
+			return;
+		u = new_upd(f, wb->buf, wb->len, upd.attrs.origin_as, upd.attrs.path_count);
+		nwd = add_nlri(f, mp ? &upd.mp_unreach : &upd.withdrawn);
+		u->nwd = nwd;
+		u->nann = add_nlri(f, ann);
+		f->announced += u->nann;
+	}
+}
+
+static int
+load_mrt(struct feed *f, const char *path)
+{
+	struct mrt_file	*mf;
+	struct mrt_record rec;
+	struct wbuf	 wb;
+	int		 r, res;
+
+	if ((mf = mrt_file_open(path)) == NULL)
+		return -1;
+	wbuf_init(&wb, 0);
+	while ((r = mrt_file_next_record(mf, &rec, &res)) == 1)
+		if (res == MRT_OK && rec.kind == MRT_KIND_BGP4MP_MSG && !rec.u.msg.local)
+			load_update(f, &rec.u.msg, &wb);
+	wbuf_free(&wb);
+	mrt_file_close(mf);
+	return r == 0 ? 0 : -1;
+}
+
+/*
+ * pyasn lines "prefix<TAB>origin". Blob: a canonical-like set (next hop, ORIGIN,
+ * a 4-octet AS_PATH of 2-5 ASes ending at the origin, two communities) chosen
+ * among ceil(n/7) variants per origin, so the feed has ~7 routes per set.
+ */
+static void
+synth_blob(struct wbuf *wb, uint32_t origin, uint32_t variant)
+{
+	uint32_t	 h = origin * 2654435761u ^ variant * 40503u, i, n = 2 + h % 4;
+
+	wbuf_reset(wb);
+	wbuf_put_u8(wb, 1);
+	wbuf_put_u8(wb, 4);
+	wbuf_put_u32(wb, 0xc0000201 + variant % 3);
+	wbuf_put_bytes(wb, "\x40\x01\x01\x00", 4);
+	wbuf_put_bytes(wb, "\x40\x02", 2);
+	wbuf_put_u8(wb, (uint8_t)(2 + 4 * n));
+	wbuf_put_u8(wb, 2);
+	wbuf_put_u8(wb, (uint8_t)n);
+	wbuf_put_u32(wb, 3856);
+	for (i = 1; i + 1 < n; i++)
+		wbuf_put_u32(wb, 1000 + (h >> (i * 5)) % 20000 + variant);
+	wbuf_put_u32(wb, origin);
+	wbuf_put_bytes(wb, "\xc0\x08\x08", 3);
+	wbuf_put_u32(wb, 3856u << 16 | (variant & 0xffff));
+	wbuf_put_u32(wb, 3856u << 16 | 666);
+}
+
+static int
+load_pyasn(struct feed *f, const char *path)
+{
+	gzFile		 gz = gzopen(path, "rb");
+	char		 line[256], *tab;
+	struct prefix	 p;
+	struct wbuf	 wb;
+	uint32_t	 origin, *cnt, ncnt = 1u << 20, c;
+	struct upd	*u;
+
+	if (gz == NULL)
+		return -1;
+	cnt = calloc(ncnt, sizeof(*cnt));
+	wbuf_init(&wb, 0);
+	while (gzgets(gz, line, sizeof(line)) != NULL) {
+		if (line[0] == ';' || (tab = strchr(line, '\t')) == NULL)
+			continue;
+		*tab = '\0';
+		origin = (uint32_t)strtoul(tab + 1, NULL, 10);
+		if (prefix_parse(line, &p) != 0)
+			continue;
+		c = cnt[origin % ncnt]++;
+		synth_blob(&wb, origin, c / 7);
+		u = new_upd(f, wb.buf, wb.len, origin, 2 + (origin * 2654435761u) % 4);
+		add_prefix(f, &p);
+		u->nann = 1;
+		f->announced++;
+	}
+	wbuf_free(&wb);
+	free(cnt);
+	gzclose(gz);
+	return 0;
+}
+
+static void
+feed_free(struct feed *f)
+{
+	free(f->u);
+	free(f->pfx);
+	free(f->blobs);
+}
+
+/* Replays the feed into source src; returns routes touched. */
+static size_t
+ingest(struct rib *rib, const struct feed *f, uint16_t src)
+{
+	struct rib_attrs *a;
+	const struct upd *u;
+	size_t		 i, k, n = 0;
+
+	for (i = 0; i < f->nu; i++) {
+		u = &f->u[i];
+		for (k = 0; k < u->nwd; k++)
+			rib_route_withdraw(rib, src, 0, &f->pfx[u->first + k]);
+		if (u->nann == 0)
+			continue;
+		a = rib_attrs_intern(rib, f->blobs + u->blob_off, u->blob_len, u->origin,
+		    u->path_len);
+		for (k = 0; k < u->nann; k++)
+			rib_route_update(rib, src, 0, &f->pfx[u->first + u->nwd + k], a, 0);
+		rib_attrs_unref(rib, a);
+		n += u->nwd + u->nann;
+	}
+	rib_reclaim(rib);
+	return n;
+}
+
+struct walker {
+	struct rib	*rib;
+	_Atomic int	 stop;
+	_Atomic unsigned walks;
+};
+
+static int
+count_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	size_t		*c = arg, len;
+
+	*c += n + rib_attrs_blob(r[0].attrs, &len)[0];
+	return 0;
+}
+
+static void *
+walker_main(void *arg)
+{
+	struct walker	*w = arg;
+	struct rib_reader *rd = rib_reader_new(w->rib);
+	size_t		 c = 0;
+
+	while (!atomic_load(&w->stop)) {
+		rib_read_lock(rd);
+		rib_walk(w->rib, count_cb, &c);
+		rib_read_unlock(rd);
+		atomic_fetch_add(&w->walks, 1);
+	}
+	rib_reader_free(rd);
+	return NULL;
+}
+
+static void
+line(const char *what, double v, const char *unit, const char *goal, int ok)
+{
+	printf("  %-44s %12.2f %-8s goal %-10s %s\n", what, v, unit, goal,
+	    ok ? "ok" : "MISSED");
+}
+
+static void
+lookups(struct rib *rib, const struct feed *f, uint32_t *order)
+{
+	struct rib_route r[4];
+	struct rib_reader *rd = rib_reader_new(rib);
+	struct prefix	 q, m;
+	size_t		 i, n = f->np, hits = 0;
+	double		 t;
+
+	t = now();
+	for (i = 0; i < n; i++)
+		hits += rib_lookup_exact(rib, &f->pfx[i], r, 4) > 0;
+	t = now() - t;
+	line("exact lookups, feed order", n / t / 1e6, "M/s", ">= 10", n / t >= 10e6);
+	t = now();
+	for (i = 0; i < n; i++)
+		hits += rib_lookup_exact(rib, &f->pfx[order[i]], r, 4) > 0;
+	t = now() - t;
+	line("exact lookups, random order", n / t / 1e6, "M/s", ">= 10", n / t >= 10e6);
+	t = now();
+	for (i = 0; i < n; i++) {
+		q = f->pfx[order[i]];
+		q.addr[3] |= (uint8_t)(i & 0x7f);
+		q.len = 32;
+		hits += rib_lookup_lpm(rib, &q, &m, r, 4) > 0;
+	}
+	t = now() - t;
+	line("longest-match lookups (host addr), random", n / t / 1e6, "M/s", ">= 10",
+	    n / t >= 10e6);
+	t = now();
+	for (i = 0; i < n; i++) {
+		rib_read_lock(rd);
+		hits += rib_lookup_exact(rib, &f->pfx[order[i]], r, 4) > 0;
+		rib_read_unlock(rd);
+	}
+	t = now() - t;
+	line("exact, random, each in rib_read_lock/unlock", n / t / 1e6, "M/s", ">= 10",
+	    n / t >= 10e6);
+	if (hits == 0)
+		printf("  (no lookup hit?)\n");
+	rib_reader_free(rd);
+}
+
+static void
+run(const struct feed *f)
+{
+	struct rib	*rib = rib_new();
+	struct rib_stats st, st1;
+	struct walker	 w;
+	pthread_t	 th;
+	uint32_t	*order;
+	long		 rss0, rss1;
+	size_t		 i, n, j;
+	double		 t, t_alone, t_walk, bpr, extra;
+	uint32_t	 x;
+
+	printf("== %s: %zu UPDATEs, %zu announcements, %zu prefix records\n", f->name,
+	    f->nu, f->announced, f->np);
+	for (i = 1; i <= 5; i++)
+		rib_source_add(rib, "bench peer");
+	rss0 = rss_kb();
+	t = now();
+	n = ingest(rib, f, 1);
+	t = now() - t;
+	rss1 = rss_kb();
+	rib_reclaim_sync(rib);
+	rib_stats(rib, &st);
+	bpr = (double)st.bytes / st.routes;
+	printf("  table: %u prefixes, %u routes, %u attribute sets (%.2f routes/set), "
+	    "%u trie nodes (%.2f/prefix)\n", st.prefixes4 + st.prefixes6, st.routes,
+	    st.attrs, (double)st.routes / st.attrs, st.nodes,
+	    (double)st.nodes / (st.prefixes4 + st.prefixes6));
+	line("insert rate, one source", n / t / 1e6, "M rt/s", ">= 3", n / t >= 3e6);
+	line("memory per route (RIB's own malloc count)", bpr, "B", "<= 40", bpr <= 40);
+	line("memory per route (RSS growth)", (rss1 - rss0) * 1024.0 / st.routes, "B",
+	    "<= 40", (rss1 - rss0) * 1024.0 / st.routes <= 40);
+	printf("  %-44s %12s BIRD 2.0.12 ~144 B, OpenBGPD 7.7 ~530 B, GoBGP 3.10 ~1.7 KB\n",
+	    "for comparison:", "");
+	ingest(rib, f, 2);
+	ingest(rib, f, 3);
+	rib_reclaim_sync(rib);
+	rib_stats(rib, &st1);
+	extra = (double)(st1.bytes - st.bytes) / (st1.routes - st.routes);
+	line("memory per extra route, sources 2 and 3", extra, "B", "<= 16", extra <= 16);
+	t = now();
+	n = rib_source_withdraw_all(rib, 3);
+	t = now() - t;
+	printf("  (withdrew %zu routes)\n", n);
+	line("withdraw-all of a full-feed source", t * 1e3, "ms", "<= 100", t <= 0.1);
+	rib_source_withdraw_all(rib, 2);
+	rib_reclaim_sync(rib);
+
+	order = malloc(f->np * sizeof(*order));
+	for (i = 0; i < f->np; i++)
+		order[i] = (uint32_t)i;
+	for (i = f->np, x = 12345; i > 1; i--) {
+		x = x * 1103515245u + 12345u;
+		j = (x >> 8) % i;
+		n = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = (uint32_t)n;
+	}
+	lookups(rib, f, order);
+	free(order);
+
+	/* The writer re-ingests source 4 alone, then with a reader walking in a loop. */
+	t = now();
+	ingest(rib, f, 4);
+	rib_source_withdraw_all(rib, 4);
+	rib_reclaim(rib);
+	t_alone = now() - t;
+	w.rib = rib;
+	atomic_init(&w.stop, 0);
+	atomic_init(&w.walks, 0);
+	pthread_create(&th, NULL, walker_main, &w);
+	t = now();
+	ingest(rib, f, 4);
+	rib_source_withdraw_all(rib, 4);
+	rib_reclaim(rib);
+	t_walk = now() - t;
+	atomic_store(&w.stop, 1);
+	pthread_join(th, NULL);
+	printf("  (reader completed %u full walks meanwhile)\n", atomic_load(&w.walks));
+	line("writer slowdown with a reader walking", (t_walk / t_alone - 1) * 100, "%",
+	    "<= 10", t_walk <= t_alone * 1.1);
+	rib_source_withdraw_all(rib, 1);
+	rib_reclaim_sync(rib);
+	rib_stats(rib, &st);
+	printf("  after withdrawing everything: %u routes, %u nodes, %u attribute sets\n",
+	    st.routes, st.nodes, st.attrs);
+	rib_free(rib);
+}
+
+static const char *
+data_path(const char *arg, const char *rel, char *buf, size_t len)
+{
+	const char	*sh = getenv("IXW_SHARED");
+
+	if (arg != NULL)
+		return arg;
+	snprintf(buf, len, "%s/data/mrt/%s", sh ? sh : "../../shared", rel);
+	return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct feed	 f;
+	char		 b1[1024], b2[1024];
+	const char	*mrt = data_path(argc > 1 ? argv[1] : NULL,
+			    "updates.et-header.2015.gz", b1, sizeof(b1));
+	const char	*pya = data_path(argc > 2 ? argv[2] : NULL,
+			    "pyasn.ipasn_20140513.dat.gz", b2, sizeof(b2));
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&f, 0, sizeof(f));
+	f.name = "real full feed (updates.et-header.2015, AS3856, canonical blobs)";
+	if (load_mrt(&f, mrt) == 0 && f.announced > 0)
+		run(&f);
+	else
+		printf("== %s: cannot read %s: %s\n", f.name, mrt, strerror(errno));
+	feed_free(&f);
+	memset(&f, 0, sizeof(f));
+	f.name = "pyasn 2014-05-13 prefixes, SYNTHESIZED attribute blobs";
+	if (load_pyasn(&f, pya) == 0 && f.announced > 0)
+		run(&f);
+	else
+		printf("== %s: cannot read %s\n", f.name, pya);
+	feed_free(&f);
+	return 0;
+}
