@@ -11,8 +11,6 @@
 
 plan 22
 ow=$top_srcdir/openwrt
-pkgmk=$ow/ixwatch/Makefile
-rtrmk=$ow/rtrlib/Makefile
 init=$ow/ixwatch/files/ixwatch.init
 uci=$ow/ixwatch/files/ixwatch.config
 : "${MAKE:=make}"
