@@ -1,6 +1,8 @@
 # Shared helpers for the shell tests (sourced). TAP output: plan, ok/not ok, skip.
 # Every test gets a scratch dir $T, removed at exit, and kills what it started by PID.
 set -u
+# Tests run make themselves; do not inherit the outer "make check"'s flags and level.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir/build}"
 : "${IXW_SHARED:=$top_srcdir/../shared}"
