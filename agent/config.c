@@ -856,10 +856,10 @@ config_load_mem(const char *buf, size_t len, const char *name, struct config_err
 		goto fail;
 	if (schema_parse(&c, &root_schema, cfg, root) == -1)
 		goto fail;
-	node_free(root);
-	root = NULL;
-	if (cfg->pfx.file != NULL && prefixes_load(&c, &cfg->pfx, cfg->pfx.file) == -1)
+	if (cfg->pfx.file != NULL && prefixes_load(&c, &cfg->pfx, cfg->pfx.file,
+	    map_get(root, "prefixes-file")) == -1)
 		goto fail;
+	node_free(root);
 	return cfg;
 oom:
 	snprintf(err->file, sizeof(err->file), "%s", name);

@@ -440,16 +440,21 @@ prefixes_load_mem(struct ctx *parent, struct config_prefixes *px, const char *bu
 }
 
 int
-prefixes_load(struct ctx *parent, struct config_prefixes *px, const char *path)
+prefixes_load(struct ctx *parent, struct config_prefixes *px, const char *path,
+    const struct node *at)
 {
-	struct ctx	 c = *parent;
-	char		*buf;
-	size_t		 len;
-	int		 rc;
+	struct config_error	 err;
+	struct ctx		 c = *parent;
+	char			*buf;
+	size_t			 len;
+	int			 rc;
 
+	/* an unreadable file is reported where ixwatch.yml names it */
+	memset(&err, 0, sizeof(err));
+	c.err = &err;
 	c.file = path;
 	if ((buf = file_slurp(&c, path, &len)) == NULL)
-		return -1;
+		return cerr(parent, at, "prefixes-file \"%s\": %s", path, err.msg);
 	rc = prefixes_load_mem(parent, px, buf, len);
 	free(buf);
 	return rc;
