@@ -340,7 +340,7 @@ test_asn_forms(void)
 	UT_EQ_INT(remote_as("\"AS1.0\"", msg, sizeof(msg)), 65536);
 	UT_EQ_INT(remote_as("4294967295", msg, sizeof(msg)), 4294967295u);
 	UT_EQ_INT(remote_as("4294967296", msg, sizeof(msg)), 0);
-	UT_EQ_STR(msg, "t.yml:8:20: invalid AS number \"4294967296\" (use 65000, "
+	UT_EQ_STR(msg, "t.yml:8:20: remote-as: invalid AS number \"4294967296\" (use 65000, "
 	    "AS65000 or asdot 1.10; at most 4294967295)");
 	UT_EQ_INT(remote_as("65536.1", msg, sizeof(msg)), 0);
 	UT_EQ_INT(remote_as("-1", msg, sizeof(msg)), 0);
@@ -375,7 +375,7 @@ test_durations(void)
 	UT_EQ_INT(hold_time("240", msg, sizeof(msg)), 240);
 	UT_EQ_INT(hold_time("0", msg, sizeof(msg)), 0);
 	UT_EQ_INT(hold_time("1d", msg, sizeof(msg)), 1);
-	UT_EQ_STR(msg, "t.yml:9:20: duration 1d is out of range (0s..65535s)");
+	UT_EQ_STR(msg, "t.yml:9:20: hold-time: duration 1d is out of range (0s..65535s)");
 	UT_EQ_INT(hold_time("m", msg, sizeof(msg)), 1);
 	UT_EQ_INT(hold_time("5 m", msg, sizeof(msg)), 1);
 	UT_EQ_INT(hold_time("99999999999s", msg, sizeof(msg)), 1);
@@ -462,7 +462,7 @@ test_mem_and_reload(void)
 	UT_EQ_STR(config_daemon(b)->user, "b");
 	config_free(b);
 	UT_ASSERT(load_str("daemon:\n  user: [x]\n", "mem.yml", msg, sizeof(msg)) == NULL);
-	UT_EQ_STR(msg, "mem.yml:2:9: expected a string, found a list");
+	UT_EQ_STR(msg, "mem.yml:2:9: user: expected a string, found a list");
 	/* aliases expand; a billion-laughs expansion is refused, not run */
 	a = load_str("x: &u ixw\n", "m.yml", msg, sizeof(msg));
 	UT_ASSERT(a == NULL);
