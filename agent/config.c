@@ -935,6 +935,72 @@ config_monitor_asns(const struct config *cfg, size_t *n)
 	return cfg->pfx.asns;
 }
 
+static int
+pfx_key_cmp(const void *key, const void *elem)
+{
+	return prefix_cmp(key, &((const struct config_prefix *)elem)->prefix);
+}
+
+const struct config_prefix *
+config_prefix_find(const struct config *cfg, const struct prefix *p)
+{
+	if (cfg->pfx.nprefixes == 0)
+		return NULL;
+	return bsearch(p, cfg->pfx.prefixes, cfg->pfx.nprefixes,
+	    sizeof(*cfg->pfx.prefixes), pfx_key_cmp);
+}
+
+/* Longest monitored prefix covering p (p itself included): one lookup per length. */
+const struct config_prefix *
+config_prefix_covering(const struct config *cfg, const struct prefix *p)
+{
+	const struct config_prefix	*hit;
+	struct prefix			 q;
+	int				 len;
+
+	for (len = p->len; len >= 0; len--) {
+		q = *p;
+		q.len = (uint8_t)len;
+		prefix_mask(&q);
+		if ((hit = config_prefix_find(cfg, &q)) != NULL)
+			return hit;
+	}
+	return NULL;
+}
+
+static int
+asn_key_cmp(const void *key, const void *elem)
+{
+	uint32_t a = *(const uint32_t *)key, b = *(const uint32_t *)elem;
+
+	return a < b ? -1 : a > b;
+}
+
+const struct config_monitor_as *
+config_monitor_as_find(const struct config *cfg, uint32_t asn)
+{
+	if (cfg->pfx.nasns == 0)
+		return NULL;
+	/* asn is the first member of struct config_monitor_as */
+	return bsearch(&asn, cfg->pfx.asns, cfg->pfx.nasns, sizeof(*cfg->pfx.asns),
+	    asn_key_cmp);
+}
+
+const struct config_relationship *
+config_relationship_find(const struct config *cfg, uint32_t asn, int from_prefixes)
+{
+	const struct config_relationship	*r = cfg->detection.relationships;
+	size_t					 n = cfg->detection.nrelationships;
+
+	if (from_prefixes) {
+		r = cfg->pfx.relationships;
+		n = cfg->pfx.nrelationships;
+	}
+	if (n == 0)
+		return NULL;
+	return bsearch(&asn, r, n, sizeof(*r), asn_key_cmp);
+}
+
 const struct config_rule_cfg *
 config_rule(const struct config *cfg, int r)
 {

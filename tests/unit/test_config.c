@@ -473,6 +473,84 @@ test_mem_and_reload(void)
 	config_free(a);
 }
 
-UT_MAIN(UT_CASE(test_examples_load), UT_CASE(test_good_golden), UT_CASE(test_roundtrip),
+static const struct config_prefix *
+covering(const struct config *cfg, const char *text)
+{
+	struct prefix	p;
+
+	UT_EQ_INT(prefix_parse(text, &p), 0);
+	return config_prefix_covering(cfg, &p);
+}
+
+static void
+test_lookups(void)
+{
+	char				 path[PATH_MAX];
+	struct config			*cfg;
+	const struct config_prefix	*p;
+	const struct config_relationship *r;
+	struct prefix			 q;
+
+	snprintf(path, sizeof(path), "%s/doc/examples/ixwatch.yml",
+	    getenv("top_srcdir") ? getenv("top_srcdir") : ".");
+	cfg = load_ok(path);
+	UT_EQ_INT(prefix_parse("198.51.100.0/24", &q), 0);
+	UT_ASSERT((p = config_prefix_find(cfg, &q)) != NULL);
+	UT_EQ_STR(p->description, "Anycast DNS");
+	UT_EQ_INT(prefix_parse("198.51.100.0/25", &q), 0);
+	UT_ASSERT(config_prefix_find(cfg, &q) == NULL);
+	UT_ASSERT((p = covering(cfg, "198.51.100.128/25")) != NULL);
+	UT_EQ_STR(p->description, "Anycast DNS");
+	/* the delegated /36 is the longest match inside the /32 */
+	UT_ASSERT((p = covering(cfg, "2001:db8:1234::/48")) != NULL);
+	UT_ASSERT(p->flags & CONFIG_PFX_IGNORE);
+	UT_ASSERT((p = covering(cfg, "2001:db8:f000::/48")) != NULL);
+	UT_EQ_INT(p->prefix.len, 32);
+	UT_ASSERT(covering(cfg, "192.0.3.0/24") == NULL);
+	UT_ASSERT(config_monitor_as_find(cfg, 64500) != NULL);
+	UT_ASSERT(config_monitor_as_find(cfg, 64501) == NULL);
+	UT_ASSERT((r = config_relationship_find(cfg, 64500, 0)) != NULL);
+	UT_EQ_INT(r->nproviders, 2);
+	UT_EQ_INT(r->providers[0], 174);
+	UT_ASSERT((r = config_relationship_find(cfg, 64500, 1)) != NULL);
+	UT_EQ_INT(r->customers[0], 64999);
+	UT_ASSERT(config_relationship_find(cfg, 1, 0) == NULL);
+	config_free(cfg);
+}
+
+/* The ixwatch: extension keys end up in the struct the engine reads. */
+static void
+test_prefix_extensions(void)
+{
+	char				 path[PATH_MAX];
+	struct config			*cfg;
+	const struct config_prefix	*p;
+
+	snprintf(path, sizeof(path), "%s/doc/examples/ixwatch.yml",
+	    getenv("top_srcdir") ? getenv("top_srcdir") : ".");
+	cfg = load_ok(path);
+	p = covering(cfg, "198.51.100.0/24");
+	UT_ASSERT(p != NULL);
+	UT_EQ_INT(p->nasns, 2);
+	UT_EQ_INT(p->nupstreams, 2);
+	UT_EQ_INT(p->upstreams[0], 1299);
+	UT_EQ_INT(p->max_prepend, 3);
+	UT_EQ_INT(p->severity, CONFIG_SEV_ERROR);
+	UT_ASSERT(p->flags & CONFIG_PFX_IGNORE_MORESPECIFICS);
+	UT_EQ_INT(p->ngroups, 2);
+	UT_EQ_INT(p->npaths, 1);
+	UT_EQ_INT(regexec(&p->paths[0].match_re, "3356,174,64500", 0, NULL, 0), 0);
+	p = covering(cfg, "2001:db8::/32");
+	UT_ASSERT(p->flags & CONFIG_PFX_NO_EXPORT);
+	UT_EQ_INT(p->min_sources, 2);
+	UT_EQ_INT(p->severity, -1);
+	UT_EQ_INT(p->disabled_rules, 1u << CONFIG_RULE_NEW_PREFIX);
+	UT_EQ_STR(p->groups[0], "default");
+	p = covering(cfg, "203.0.113.0/24");
+	UT_EQ_INT(p->nasns, 0);		/* squatting space */
+	config_free(cfg);
+}
+
+UT_MAIN(UT_CASE(test_lookups), UT_CASE(test_prefix_extensions), UT_CASE(test_examples_load), UT_CASE(test_good_golden), UT_CASE(test_roundtrip),
     UT_CASE(test_bad_files), UT_CASE(test_asn_forms), UT_CASE(test_durations),
     UT_CASE(test_defaults), UT_CASE(test_bgpalerter_file), UT_CASE(test_mem_and_reload))
