@@ -64,6 +64,9 @@ const struct config_prefix *config_prefix_find(const struct config *,
 		    const struct prefix *);
 const struct config_prefix *config_prefix_covering(const struct config *,
 		    const struct prefix *);
+/* Does rule apply to this prefix (ignore, includeMonitors/excludeMonitors with
+ * BGPalerter monitor or ixwatch rule names, ixwatch.disable)? */
+int		 config_prefix_rule_enabled(const struct config_prefix *, int rule);
 /* options.monitorASns sorted by AS number. */
 const struct config_monitor_as *config_monitor_asns(const struct config *, size_t *n);
 const struct config_monitor_as *config_monitor_as_find(const struct config *,

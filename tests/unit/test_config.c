@@ -436,6 +436,18 @@ test_bgpalerter_file(void)
 			UT_EQ_INT(p[i].asns[0], 64999);
 	}
 	UT_EQ_INT(npath, 2);
+	/* BGPalerter monitor names: includeMonitors limits, excludeMonitors removes */
+	for (i = 0; i < n; i++) {
+		if (p[i].ninclude_monitors > 0) {
+			UT_ASSERT(config_prefix_rule_enabled(&p[i], CONFIG_RULE_HIJACK));
+			UT_ASSERT(config_prefix_rule_enabled(&p[i], CONFIG_RULE_NEW_PREFIX));
+			UT_ASSERT(!config_prefix_rule_enabled(&p[i], CONFIG_RULE_VISIBILITY));
+		}
+		if (p[i].nexclude_monitors > 0) {
+			UT_ASSERT(!config_prefix_rule_enabled(&p[i], CONFIG_RULE_VISIBILITY));
+			UT_ASSERT(config_prefix_rule_enabled(&p[i], CONFIG_RULE_HIJACK));
+		}
+	}
 	m = config_monitor_asns(cfg, &n);
 	UT_EQ_INT(n, 3);
 	UT_EQ_INT(m[0].asn, 64500);
@@ -546,8 +558,14 @@ test_prefix_extensions(void)
 	UT_EQ_INT(p->severity, -1);
 	UT_EQ_INT(p->disabled_rules, 1u << CONFIG_RULE_NEW_PREFIX);
 	UT_EQ_STR(p->groups[0], "default");
+	UT_ASSERT(!config_prefix_rule_enabled(p, CONFIG_RULE_NEW_PREFIX));
+	UT_ASSERT(!config_prefix_rule_enabled(p, CONFIG_RULE_VISIBILITY));	/* excluded */
+	UT_ASSERT(config_prefix_rule_enabled(p, CONFIG_RULE_HIJACK));
 	p = covering(cfg, "203.0.113.0/24");
 	UT_EQ_INT(p->nasns, 0);		/* squatting space */
+	UT_ASSERT(config_prefix_rule_enabled(p, CONFIG_RULE_SQUATTING));
+	p = covering(cfg, "2001:db8:1000::/36");
+	UT_ASSERT(!config_prefix_rule_enabled(p, CONFIG_RULE_HIJACK));	/* ignore */
 	config_free(cfg);
 }
 
