@@ -49,6 +49,7 @@ static const int rule_severity[CONFIG_RULE_COUNT] = {
 };
 
 static int check_neighbor(struct ctx *, void *, const struct node *);
+static int check_mrt(struct ctx *, void *, const struct node *);
 static int check_cache(struct ctx *, void *, const struct node *);
 static int check_group(struct ctx *, void *, const struct node *);
 static int check_rpki(struct ctx *, void *, const struct node *);
@@ -174,7 +175,7 @@ static const struct cfg_field mrt_fields[] = {
 	END
 };
 static const struct cfg_schema mrt_schema = { "mrt input", sizeof(struct config_mrt),
-    mrt_fields, NULL, OFF(config_mrt, line) };
+    mrt_fields, check_mrt, OFF(config_mrt, line) };
 
 static const struct cfg_field sources_fields[] = {
 	{ "bmp", CT_NEST, 0, 0, OFF(config_sources, bmp), 0, 0, 0, NULL, &bmp_schema,
@@ -468,11 +469,40 @@ key_node(const struct node *map, const char *key)
 	return v ? v : map;
 }
 
+/* Source names go into alert keys and key=value syslog lines: keep them plain. */
+static int
+check_source_name(struct ctx *c, const char *name, const struct node *map)
+{
+	const char	*s;
+
+	for (s = name; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("._:@-", *s) != NULL))
+			return cerr(c, key_node(map, "name"), "source name \"%s\" may only "
+			    "contain letters, digits and . _ : @ -", name);
+	if (strncmp(name, "bmp:", 4) == 0)
+		return cerr(c, key_node(map, "name"), "source names starting with "
+		    "\"bmp:\" are reserved for BMP peers");
+	if (s - name > 64)
+		return cerr(c, key_node(map, "name"), "source name longer than 64 "
+		    "characters");
+	return 0;
+}
+
+static int
+check_mrt(struct ctx *c, void *obj, const struct node *map)
+{
+	return check_source_name(c, ((struct config_mrt *)obj)->name, map);
+}
+
 static int
 check_neighbor(struct ctx *c, void *obj, const struct node *map)
 {
 	struct config_bgp_neighbor	*n = obj;
 	const struct config_bgp		*bgp = &c->cfg->sources.bgp;
+
+	if (check_source_name(c, n->name, map) == -1)
+		return -1;
 
 	if (n->local_as == 0 && (n->local_as = bgp->local_as) == 0)
 		return cerr(c, map, "bgp neighbor \"%s\" has no local-as (set it here or "
