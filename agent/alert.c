@@ -157,6 +157,18 @@ mix(uint32_t h, uint32_t v)
 	return h;
 }
 
+/* Final avalanche (MurmurHash3's fmix32): buckets take the low bits. */
+static uint32_t
+fmix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
 static uint32_t
 hash_bytes(uint32_t h, const void *p, size_t n)
 {
@@ -177,14 +189,14 @@ alert_key_hash(const struct alert_key *k)
 	h = mix(h, k->offender);
 	h = mix(h, k->offender2);
 	h = hash_bytes(h, k->disc, strlen(k->disc));
-	return h ^ (h >> 16);
+	return fmix(h);
 }
 
 uint32_t
 alert_prefix_hash(uint32_t h, const struct prefix *p)
 {
 	h = mix(h, (uint32_t)p->af << 8 | p->len);
-	return hash_bytes(h, p->addr, prefix_addrlen(p->af));
+	return fmix(hash_bytes(h, p->addr, prefix_addrlen(p->af)));
 }
 
 int
@@ -825,7 +837,7 @@ agg_get(struct alert_engine *e, struct alert *a, int kind, uint32_t src,
 	struct alert_agg	*g;
 	uint32_t		 h;
 
-	h = kind ? alert_prefix_hash(mix(a->hash_seed, 0xa55a), p) : mix(a->hash_seed ^ 0x5aa5, src);
+	h = kind ? alert_prefix_hash(mix(a->hash_seed, 0xa55a), p) : fmix(mix(a->hash_seed ^ 0x5aa5, src));
 	for (n = e->agg.b[h & e->agg.mask]; n != NULL; n = n->next) {
 		g = ALERT_CONTAINER(n, struct alert_agg, hn);
 		if (n->hash == h && g->alert == a && g->kind == kind &&
