@@ -326,10 +326,16 @@ alert_engine_new(const struct alert_engine_params *params, alert_emit_fn emit, v
 	e->p.history_max = 256;
 	e->p.firstseen_max = 65536;
 	e->p.restore_grace = 300 * 1000;
+	e->p.obs_max_per_alert = 1024;
+	e->p.alerts_max = 65536;
 	if (params != NULL) {
 		e->p = *params;
 		if (e->p.firstseen_max == 0)
 			e->p.firstseen_max = 1;
+		if (e->p.obs_max_per_alert == 0)
+			e->p.obs_max_per_alert = 1024;
+		if (e->p.alerts_max == 0)
+			e->p.alerts_max = 65536;
 	}
 	e->emit = emit;
 	e->arg = arg;
@@ -933,7 +939,7 @@ obs_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct pref
 		free(o);
 		return NULL;
 	}
-	if (gs->count++ == 0) {
+	if (gs->count++ == 0 && gs->over == 0) {
 		a->nsources++;
 		sample_src_add(a, src);
 	}
@@ -953,6 +959,80 @@ obs_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct pref
 	return o;
 }
 
+static void
+src_gone(struct alert_engine *e, struct alert *a, struct alert_agg *g)
+{
+	sample_src_del(a, g->source);
+	agg_del(e, a, g);
+	a->nsources--;
+}
+
+static int
+is_empty(const struct alert *a)
+{
+	return a->nobs == 0 && a->nobs_over == 0;
+}
+
+/* Past obs_max_per_alert: count the observation for its source only. */
+static int
+over_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct prefix *p,
+    const struct alert_evidence *ev)
+{
+	struct alert_agg	*g;
+	int32_t			 d = ev != NULL && ev->route_delta > 0 ? ev->route_delta : 1;
+
+	if ((g = agg_get(e, a, 0, src, p, 1)) == NULL)
+		return -1;
+	if (g->count == 0 && g->over == 0) {
+		a->nsources++;
+		sample_src_add(a, src);
+	}
+	g->over++;
+	a->nobs_over++;
+	a->nprefixes++;
+	a->routes += (uint32_t)d;
+	return 0;
+}
+
+/* Retract of an untracked observation: 0 if the source had one, else -1. */
+static int
+over_del(struct alert_engine *e, struct alert *a, uint32_t src, const struct prefix *p)
+{
+	struct alert_agg *g;
+
+	if ((g = agg_get(e, a, 0, src, p, 0)) == NULL || g->over == 0)
+		return -1;
+	g->over--;
+	a->nobs_over--;
+	if (a->nprefixes > 0)
+		a->nprefixes--;
+	if (a->routes > 0)
+		a->routes--;
+	if (g->count == 0 && g->over == 0)
+		src_gone(e, a, g);
+	return 0;
+}
+
+/* Drops the untracked observations of an alert (of one source, or all if
+ * all_src): they cannot be matched to retracts any more. */
+static void
+over_drop(struct alert_engine *e, struct alert *a, int all_src, uint32_t src)
+{
+	struct alert_agg	*g, *next;
+
+	for (g = a->aggs; g != NULL; g = next) {
+		next = g->anext;
+		if (g->kind != 0 || g->over == 0 || (!all_src && g->source != src))
+			continue;
+		a->nobs_over -= g->over;
+		a->nprefixes -= g->over < a->nprefixes ? g->over : a->nprefixes;
+		a->routes -= g->over < a->routes ? g->over : a->routes;
+		g->over = 0;
+		if (g->count == 0)
+			src_gone(e, a, g);
+	}
+}
+
 /* Unlinks one observation; the caller handles an alert left empty. */
 static void
 obs_del(struct alert_engine *e, struct alert_obs *o)
@@ -960,11 +1040,9 @@ obs_del(struct alert_engine *e, struct alert_obs *o)
 	struct alert		*a = o->alert;
 	struct alert_agg	*g;
 
-	if ((g = agg_get(e, a, 0, o->source, &o->pfx, 0)) != NULL && --g->count == 0) {
-		agg_del(e, a, g);
-		a->nsources--;
-		sample_src_del(a, o->source);
-	}
+	if ((g = agg_get(e, a, 0, o->source, &o->pfx, 0)) != NULL && --g->count == 0 &&
+	    g->over == 0)
+		src_gone(e, a, g);
 	if ((g = agg_get(e, a, 1, o->source, &o->pfx, 0)) != NULL && --g->count == 0) {
 		agg_del(e, a, g);
 		if (o->pfx.af != PREFIX_AF_NONE) {
@@ -994,13 +1072,15 @@ apply_evidence(struct alert_engine *e, struct alert *a, struct alert_obs *o, int
 
 	if (fresh && d == 0)
 		d = 1;
-	r = (int64_t)o->routes + d;
-	if (r < 0)
-		r = 0;
-	if (r > UINT32_MAX / 2)
-		r = UINT32_MAX / 2;
-	a->routes = a->routes - o->routes + (uint32_t)r;
-	o->routes = (uint32_t)r;
+	if (o != NULL) {	/* untracked observations were counted by over_add() */
+		r = (int64_t)o->routes + d;
+		if (r < 0)
+			r = 0;
+		if (r > UINT32_MAX / 2)
+			r = UINT32_MAX / 2;
+		a->routes = a->routes - o->routes + (uint32_t)r;
+		o->routes = (uint32_t)r;
+	}
 	sev = ev != NULL ? ev->severity : 0;
 	if (sev < ALERT_SEV_CRITICAL || sev > ALERT_SEV_INFO)
 		sev = e->pol[a->key.rule].severity;
@@ -1034,7 +1114,6 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 	struct alert		*a;
 	struct alert_obs	*o;
 	uint32_t		 h, oh;
-	int			 fresh = 0;
 
 	if (k->rule == ALERT_RULE_NONE || k->rule > ALERT_RULE_MAX)
 		return -1;
@@ -1046,6 +1125,10 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 		p = &no_prefix;
 	h = alert_key_hash(k);
 	if ((a = find_alert(e, k, h)) == NULL) {
+		if (e->alerts.n >= e->p.alerts_max) {
+			e->cnt[k->rule].refused++;
+			return -1;
+		}
 		if ((a = new_alert(e, k, h, now)) == NULL)
 			return -1;
 		a->hash_seed = h;
@@ -1053,16 +1136,19 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 	if (a->restored)
 		unrestore(a);
 	oh = obs_hash(a, src, p);
-	if ((o = find_obs(e, a, src, p, oh)) == NULL) {
-		if ((o = obs_add(e, a, src, p, oh)) == NULL) {
-			if (a->nobs == 0)
-				on_empty(e, a, ALERT_REASON_RESOLVED, now);
-			return -1;
-		}
-		fresh = 1;
+	if ((o = find_obs(e, a, src, p, oh)) != NULL)
+		apply_evidence(e, a, o, 0, ev);
+	else if (a->nobs >= e->p.obs_max_per_alert) {
+		if (over_add(e, a, src, p, ev) == -1)
+			goto fail;
+		apply_evidence(e, a, NULL, 1, ev);
+	} else {
+		if ((o = obs_add(e, a, src, p, oh)) == NULL)
+			goto fail;
+		apply_evidence(e, a, o, 1, ev);
 	}
-	o->gen = e->gen;
-	apply_evidence(e, a, o, fresh, ev);
+	if (o != NULL)
+		o->gen = e->gen;
 	a->last_seen = now;
 	if (a->nsources > a->max_sources)
 		a->max_sources = a->nsources;
@@ -1077,6 +1163,10 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 		a->dirty = 1;
 	step(e, a, now);
 	return 0;
+fail:
+	if (is_empty(a))
+		on_empty(e, a, ALERT_REASON_RESOLVED, now);
+	return -1;
 }
 
 int
@@ -1092,10 +1182,11 @@ alert_retract(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 		p = &no_prefix;
 	if ((a = find_alert(e, k, alert_key_hash(k))) == NULL)
 		return 0;
-	if ((o = find_obs(e, a, src, p, obs_hash(a, src, p))) == NULL)
+	if ((o = find_obs(e, a, src, p, obs_hash(a, src, p))) != NULL)
+		obs_del(e, o);
+	else if (over_del(e, a, src, p) == -1)
 		return 0;
-	obs_del(e, o);
-	if (a->nobs == 0)
+	if (is_empty(a))
 		on_empty(e, a, ALERT_REASON_RESOLVED, now);
 	return 0;
 }
@@ -1118,7 +1209,20 @@ alert_retract_source(struct alert_engine *e, uint32_t src, uint64_t now)
 				continue;
 			a = o->alert;
 			obs_del(e, o);
-			if (a->nobs == 0)
+			if (is_empty(a))
+				on_empty(e, a, ALERT_REASON_SOURCE_GONE, now);
+		}
+	}
+	/* Then the untracked ones. An empty alert has no aggregates left, so
+	 * on_empty() frees none and `next` stays valid. */
+	for (i = 0; i <= e->alerts.mask; i++) {
+		for (n = e->alerts.b[i]; n != NULL; n = next) {
+			next = n->next;
+			a = ALERT_CONTAINER(n, struct alert, hn);
+			if (a->nobs_over == 0)
+				continue;
+			over_drop(e, a, 0, src);
+			if (is_empty(a))
 				on_empty(e, a, ALERT_REASON_SOURCE_GONE, now);
 		}
 	}
@@ -1133,8 +1237,21 @@ in_mask(uint32_t mask, unsigned rule)
 void
 alert_reconcile_begin(struct alert_engine *e, uint32_t rule_mask)
 {
+	struct alert_hnode	*n;
+	struct alert		*a;
+	uint32_t		 i;
+
 	e->gen++;
 	e->recon_mask = rule_mask;
+	/* Untracked observations cannot carry a generation: forget them; the rules'
+	 * re-asserts count them again. Emptiness is only acted on at the end. */
+	for (i = 0; i <= e->alerts.mask; i++) {
+		for (n = e->alerts.b[i]; n != NULL; n = n->next) {
+			a = ALERT_CONTAINER(n, struct alert, hn);
+			if (a->nobs_over != 0 && in_mask(rule_mask, a->key.rule))
+				over_drop(e, a, 1, 0);
+		}
+	}
 }
 
 void
@@ -1158,7 +1275,7 @@ alert_reconcile_end(struct alert_engine *e, enum alert_reason reason, uint64_t n
 			next = n->next;
 			a = ALERT_CONTAINER(n, struct alert, hn);
 			/* restored alerts wait for their own grace period */
-			if (a->nobs != 0 || a->restored ||
+			if (!is_empty(a) || a->restored ||
 			    !in_mask(e->recon_mask, a->key.rule))
 				continue;
 			if (a->state == ALERT_ST_PENDING)
@@ -1254,6 +1371,7 @@ alert_counters_get(const struct alert_engine *e, enum alert_rule rule, struct al
 		c->suppressed += e->cnt[r].suppressed;
 		c->emitted += e->cnt[r].emitted;
 		c->ignored += e->cnt[r].ignored;
+		c->refused += e->cnt[r].refused;
 	}
 }
 

@@ -13,9 +13,13 @@
  *  - An observation is (key, source id, prefix). alert_assert() records it
  *    (idempotent per triple: repeated asserts only refresh evidence and add the
  *    route delta); alert_retract() removes it. An alert is "asserted" while at
- *    least one observation exists. One record is kept per observation (about 64
- *    bytes), so memory follows the number of offending routes, which the RIB
- *    already bounds.
+ *    least one observation exists. One record is kept per observation (about 100
+ *    bytes with its counts) up to obs_max_per_alert; beyond that an alert counts
+ *    further observations per source only (a full-table leak stays within a few
+ *    hundred kB): exact as long as rules assert a (source, prefix) once before
+ *    retracting it, which they do as they follow RIB state; distinct prefixes
+ *    beyond the cap are counted per observation (nprefixes is then a bound).
+ *    New keys beyond alerts_max are refused and counted (`refused`).
  *  - States: PENDING (seen, below min_sources or inside the raise hold-down; no
  *    output) -> RAISED (emit RAISED) -> material growth (new source or prefix
  *    beyond what was last notified, severity up) emits UPDATED, coalesced to at
@@ -161,7 +165,8 @@ struct alert {
 	uint32_t	 nsources;	/* sources asserting now */
 	uint32_t	 nprefixes;	/* distinct prefixes asserted now */
 	uint32_t	 routes;	/* supporting routes now */
-	uint32_t	 nobs;		/* observations (source, prefix) now */
+	uint32_t	 nobs;		/* observations (source, prefix) tracked now */
+	uint32_t	 nobs_over;	/* observations counted beyond obs_max_per_alert */
 	uint32_t	 max_sources;	/* high-water marks over the alert's life */
 	uint32_t	 max_prefixes;
 	uint32_t	 sample_src[ALERT_SAMPLE_SOURCES];
@@ -210,12 +215,15 @@ struct alert_counters {
 	uint32_t	 suppressed;	/* transitions withheld from outputs */
 	uint32_t	 emitted;	/* transitions given to outputs (incl. summaries) */
 	uint32_t	 ignored;	/* observations for disabled rules */
+	uint32_t	 refused;	/* observations of new keys beyond alerts_max */
 };
 
 struct alert_engine_params {
 	uint32_t	 history_max;		/* cleared alerts kept (default 256) */
 	uint32_t	 firstseen_max;		/* first-seen records (default 65536) */
 	uint32_t	 restore_grace;		/* ms (default 300000) */
+	uint32_t	 obs_max_per_alert;	/* tracked observations (default 1024) */
+	uint32_t	 alerts_max;		/* pending + active alerts (default 65536) */
 };
 
 typedef void (*alert_emit_fn)(const struct alert *, enum alert_transition, void *arg);

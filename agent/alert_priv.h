@@ -39,6 +39,7 @@ struct alert_agg {
 	uint8_t			 kind;
 	uint32_t		 source;
 	uint32_t		 count;
+	uint32_t		 over;		/* kind 0: untracked observations */
 	struct prefix		 pfx;
 };
 

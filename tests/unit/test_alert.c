@@ -761,6 +761,66 @@ state_corrupt_refused(void)
 	alert_engine_free(f);
 }
 
+/* A full-table leak: tracking is capped per alert, counts stay right, it clears. */
+static void
+bounded_tracking(void)
+{
+	struct alert_engine_params	 prm = { .history_max = 4, .firstseen_max = 4,
+	    .restore_grace = 1000, .obs_max_per_alert = 4, .alerts_max = 2 };
+	struct alert_engine		*e = mk(&prm);
+	struct alert_key		 k = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64666);
+	struct alert_key		 k2 = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64667);
+	struct alert_key		 k3 = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64668);
+	struct alert_counters		 c;
+	const struct alert		*a;
+	struct prefix			 p;
+	uint32_t			 i, s;
+
+	policy(e, ALERT_RULE_ROUTE_LEAK, 0, 0, 60000, 0, 1);
+	for (s = 1; s <= 2; s++)
+		for (i = 0; i < 1000; i++) {
+			memset(&p, 0, sizeof(p));
+			p.af = PREFIX_AF_IPV4;
+			p.len = 24;
+			p.addr[0] = 100;
+			p.addr[1] = (uint8_t)(i >> 8);
+			p.addr[2] = (uint8_t)i;
+			UT_EQ_INT(alert_assert(e, &k, s, &p, NULL, T0), 0);
+		}
+	a = alert_find_key(e, &k);
+	UT_EQ_INT(a->nobs, 4);
+	UT_EQ_INT(a->nobs_over, 1996);
+	UT_EQ_INT(a->routes, 2000);
+	UT_EQ_INT(a->nsources, 2);
+	UT_ASSERT(a->nprefixes >= 1000 && a->nprefixes <= 2000);
+	/* the key table is bounded too: refused, and counted */
+	UT_EQ_INT(as(e, &k2, 1, NULL, T0), 0);
+	UT_EQ_INT(as(e, &k3, 1, NULL, T0), -1);
+	alert_counters_get(e, ALERT_RULE_NONE, &c);
+	UT_EQ_INT(c.refused, 1);
+	/* source 1 goes away, then source 2 withdraws route by route */
+	alert_retract_source(e, 1, T0 + 1);
+	UT_EQ_INT(a->nsources, 1);
+	UT_EQ_INT(a->routes, 1000);
+	for (i = 0; i < 1000; i++) {
+		UT_EQ_INT(a->state, ALERT_ST_RAISED);
+		memset(&p, 0, sizeof(p));
+		p.af = PREFIX_AF_IPV4;
+		p.len = 24;
+		p.addr[0] = 100;
+		p.addr[1] = (uint8_t)(i >> 8);
+		p.addr[2] = (uint8_t)i;
+		alert_retract(e, &k, 2, &p, T0 + 2);
+	}
+	UT_EQ_INT(nev, 4);
+	UT_EQ_INT(evs[2].reason, ALERT_REASON_SOURCE_GONE);	/* k2, source 1 only */
+	UT_EQ_INT(evs[3].tr, ALERT_TR_CLEARED);
+	UT_EQ_INT(evs[3].reason, ALERT_REASON_RESOLVED);
+	UT_ASSERT(strstr(evs[3].key, "offender=AS64666") != NULL);
+	UT_ASSERT(alert_find_key(e, &k) == NULL);
+	alert_engine_free(e);
+}
+
 static void
 names(void)
 {
@@ -796,4 +856,5 @@ UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
     UT_CASE(rate_limit_and_summary), UT_CASE(history_bound), UT_CASE(ids_unique),
     UT_CASE(expiry), UT_CASE(disabled_rule_ignored), UT_CASE(firstseen_lru),
     UT_CASE(state_roundtrip_restart), UT_CASE(restored_not_reasserted_clears),
-    UT_CASE(state_corrupt_refused), UT_CASE(names), UT_CASE(key_format))
+    UT_CASE(state_corrupt_refused), UT_CASE(bounded_tracking), UT_CASE(names),
+    UT_CASE(key_format))
