@@ -207,13 +207,6 @@ alert_key_eq(const struct alert_key *a, const struct alert_key *b)
 	    strcmp(a->disc, b->disc) == 0;
 }
 
-static int
-pfx_eq(const struct prefix *a, const struct prefix *b)
-{
-	return a->af == b->af && a->len == b->len &&
-	    memcmp(a->addr, b->addr, prefix_addrlen(a->af)) == 0;
-}
-
 int
 alert_htab_init(struct alert_htab *t)
 {
@@ -827,7 +820,7 @@ find_obs(const struct alert_engine *e, const struct alert *a, uint32_t src,
 
 	for (n = e->obs.b[h & e->obs.mask]; n != NULL; n = n->next) {
 		o = ALERT_CONTAINER(n, struct alert_obs, hn);
-		if (n->hash == h && o->alert == a && o->source == src && pfx_eq(&o->pfx, p))
+		if (n->hash == h && o->alert == a && o->source == src && alert_pfx_eq(&o->pfx, p))
 			return o;
 	}
 	return NULL;
@@ -847,7 +840,7 @@ agg_get(struct alert_engine *e, struct alert *a, int kind, uint32_t src,
 	for (n = e->agg.b[h & e->agg.mask]; n != NULL; n = n->next) {
 		g = ALERT_CONTAINER(n, struct alert_agg, hn);
 		if (n->hash == h && g->alert == a && g->kind == kind &&
-		    (kind ? pfx_eq(&g->pfx, p) : g->source == src))
+		    (kind ? alert_pfx_eq(&g->pfx, p) : g->source == src))
 			return g;
 	}
 	if (!create || (g = calloc(1, sizeof(*g))) == NULL)
@@ -912,7 +905,7 @@ sample_pfx_del(struct alert *a, const struct prefix *p)
 	unsigned i;
 
 	for (i = 0; i < a->nsample_pfx; i++) {
-		if (pfx_eq(&a->sample_pfx[i], p)) {
+		if (alert_pfx_eq(&a->sample_pfx[i], p)) {
 			memmove(&a->sample_pfx[i], &a->sample_pfx[i + 1],
 			    (a->nsample_pfx - i - 1) * sizeof(a->sample_pfx[0]));
 			a->nsample_pfx--;
@@ -1352,6 +1345,25 @@ alert_find_id(const struct alert_engine *e, uint32_t id)
 	return NULL;
 }
 
+const struct alert *
+alert_find_next_id(const struct alert_engine *e, uint32_t id)
+{
+	const struct alert *a;
+
+	for (a = e->lhead; a != NULL; a = a->lnext)	/* increasing ids */
+		if (a->id > id)
+			return a;
+	return NULL;
+}
+
+int
+alert_lifecycle(const struct alert *a)
+{
+	if (a->state == ALERT_ST_CLEARED)
+		return ALERT_TR_CLEARED;
+	return a->updates != 0 ? ALERT_TR_UPDATED : ALERT_TR_RAISED;
+}
+
 void
 alert_counters_get(const struct alert_engine *e, enum alert_rule rule, struct alert_counters *c)
 {
@@ -1385,98 +1397,4 @@ uint32_t
 alert_state_generation(const struct alert_engine *e)
 {
 	return e->state_gen;
-}
-
-/* ---- first-seen store (new-prefix rule) ------------------------------------- */
-
-static void
-lru_unlink(struct alert_engine *e, struct alert_fs *f)
-{
-	if (f->lprev != NULL)
-		f->lprev->lnext = f->lnext;
-	else
-		e->fs_head = f->lnext;
-	if (f->lnext != NULL)
-		f->lnext->lprev = f->lprev;
-	else
-		e->fs_tail = f->lprev;
-}
-
-static void
-lru_push(struct alert_engine *e, struct alert_fs *f)
-{
-	f->lprev = NULL;
-	f->lnext = e->fs_head;
-	if (e->fs_head != NULL)
-		e->fs_head->lprev = f;
-	else
-		e->fs_tail = f;
-	e->fs_head = f;
-}
-
-static uint32_t
-fs_hash(const struct prefix *p, uint32_t origin)
-{
-	return alert_prefix_hash(mix(0x811c9dc5u, origin), p);
-}
-
-struct alert_fs *
-alert_fs_find(const struct alert_engine *e, const struct prefix *p, uint32_t origin)
-{
-	struct alert_hnode	*n;
-	struct alert_fs		*f;
-	uint32_t		 h = fs_hash(p, origin);
-
-	for (n = e->fs.b[h & e->fs.mask]; n != NULL; n = n->next) {
-		f = ALERT_CONTAINER(n, struct alert_fs, hn);
-		if (n->hash == h && f->origin == origin && pfx_eq(&f->pfx, p))
-			return f;
-	}
-	return NULL;
-}
-
-/* Adds a record (the caller checked it is absent); evicts the LRU one when full. */
-int
-alert_fs_add(struct alert_engine *e, const struct prefix *p, uint32_t origin, uint64_t first)
-{
-	struct alert_fs *f;
-
-	if (e->fs.n >= e->p.firstseen_max && (f = e->fs_tail) != NULL) {
-		lru_unlink(e, f);
-		alert_htab_remove(&e->fs, &f->hn);
-		free(f);
-	}
-	if ((f = calloc(1, sizeof(*f))) == NULL)
-		return -1;
-	f->pfx = *p;
-	f->origin = origin;
-	f->first = first;
-	lru_push(e, f);
-	alert_htab_insert(&e->fs, &f->hn, fs_hash(p, origin));
-	return 0;
-}
-
-uint64_t
-alert_firstseen(struct alert_engine *e, const struct prefix *p, uint32_t origin,
-    uint64_t now, int *is_new)
-{
-	struct alert_fs *f;
-
-	*is_new = 0;
-	if ((f = alert_fs_find(e, p, origin)) != NULL) {
-		lru_unlink(e, f);
-		lru_push(e, f);
-		return f->first;
-	}
-	if (alert_fs_add(e, p, origin, now) == -1)
-		return 0;
-	*is_new = 1;
-	e->state_gen++;
-	return now;
-}
-
-uint32_t
-alert_firstseen_count(const struct alert_engine *e)
-{
-	return e->fs.n;
 }

@@ -273,6 +273,10 @@ uint64_t alert_next_deadline(const struct alert_engine *);
 const struct alert *alert_first(const struct alert_engine *);
 const struct alert *alert_next(const struct alert_engine *, const struct alert *);
 const struct alert *alert_find_id(const struct alert_engine *, uint32_t id);
+/* The listed alert with the smallest id > id (SNMP getnext); NULL at the end. */
+const struct alert *alert_find_next_id(const struct alert_engine *, uint32_t id);
+/* IXWATCH-MIB IxwatchLifecycle of an alert: raised(1), updated(2), cleared(3). */
+int	 alert_lifecycle(const struct alert *);
 const struct alert *alert_find_key(const struct alert_engine *, const struct alert_key *);
 /* rule 0: totals over all rules. */
 void	 alert_counters_get(const struct alert_engine *, enum alert_rule, struct alert_counters *);

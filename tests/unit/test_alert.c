@@ -136,6 +136,7 @@ raise_after_holddown(void)
 	UT_EQ_INT(a->state, ALERT_ST_RAISED);
 	UT_ASSERT(a->first_seen == T0 && a->raised_at == T0 + 30000);
 	UT_EQ_INT(a->victim_pfx.af, PREFIX_AF_IPV4);
+	UT_EQ_INT(alert_lifecycle(a), 1);
 	UT_EQ_STR(evs[0].key, "rule=exact-prefix-hijack victim=192.0.2.0/24 offender=AS64666");
 	alert_engine_free(e);
 }
@@ -249,6 +250,7 @@ update_coalescing(void)
 	alert_tick(e, T0 + 60000);
 	UT_EQ_INT(nev, 2);
 	UT_EQ_INT(evs[1].tr, ALERT_TR_UPDATED);
+	UT_EQ_INT(alert_lifecycle(alert_find_key(e, &k)), 2);
 	UT_EQ_INT(evs[1].nprefixes, 4);
 	UT_EQ_INT(evs[1].nsources, 2);
 	UT_EQ_INT(evs[1].routes, 5);
@@ -491,6 +493,10 @@ history_bound(void)
 	UT_EQ_INT(ids[2], 5);
 	UT_ASSERT(alert_find_id(e, 1) == NULL);
 	UT_ASSERT(alert_find_id(e, 4) != NULL);
+	UT_EQ_INT(alert_find_next_id(e, 0)->id, 3);
+	UT_EQ_INT(alert_find_next_id(e, 3)->id, 4);
+	UT_ASSERT(alert_find_next_id(e, 5) == NULL);
+	UT_EQ_INT(alert_lifecycle(alert_find_id(e, 4)), 3);
 	alert_engine_free(e);
 }
 
