@@ -487,7 +487,7 @@ output(struct alert_engine *e, struct alert *a, enum alert_transition tr, uint64
 	struct alert_rule_rt		*rt = &e->rt[rule];
 
 	if (tr != ALERT_TR_CLEARED) {
-		a->last_notify = now;
+		a->last_notify = a->repeat_base = now;
 		a->notified_sources = a->nsources;
 		a->notified_prefixes = a->nprefixes;
 		a->notified_severity = a->severity;
@@ -691,7 +691,7 @@ due(const struct alert_engine *e, const struct alert *a)
 		if (a->dirty)
 			EARLIER(a->last_update + p->update_interval);
 		if (p->repeat_interval != 0)
-			EARLIER(a->last_notify + p->repeat_interval);
+			EARLIER(a->repeat_base + p->repeat_interval);
 		break;
 	case ALERT_ST_CLEAR_PENDING:
 		EARLIER(a->clear_at);
@@ -746,7 +746,7 @@ step(struct alert_engine *e, struct alert *a, uint64_t now)
 			a->updates++;
 			e->cnt[a->key.rule].updated++;
 			output(e, a, ALERT_TR_UPDATED, now);
-		} else if (p->repeat_interval != 0 && now >= a->last_notify + p->repeat_interval)
+		} else if (p->repeat_interval != 0 && now >= a->repeat_base + p->repeat_interval)
 			output(e, a, ALERT_TR_REPEAT, now);
 		break;
 	case ALERT_ST_CLEAR_PENDING:

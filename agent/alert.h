@@ -186,6 +186,7 @@ struct alert {
 	uint8_t		 dirty;		/* material growth not yet notified */
 	uint8_t		 restored;	/* from the state file, not re-asserted yet */
 	uint64_t	 last_update, last_notify, clear_at, restore_until;
+	uint64_t	 repeat_base;	/* last notification, or the restore */
 	struct alert	*lprev, *lnext;		/* id-ordered list of raised+cleared */
 	struct alert	*hist_next;		/* history FIFO */
 	struct alert_obs *obs;			/* this alert's observations */

@@ -222,6 +222,7 @@ restore(struct alert *a, uint64_t now, uint32_t grace)
 	a->notified_prefixes = a->nprefixes;
 	a->notified_severity = a->severity;
 	a->last_update = now;
+	a->repeat_base = now;	/* no burst of repeats right after a restart */
 	a->hash_seed = alert_key_hash(&a->key);
 	if (prefix_parse_strict(a->key.victim, &a->victim_pfx) == -1)
 		memset(&a->victim_pfx, 0, sizeof(a->victim_pfx));

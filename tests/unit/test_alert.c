@@ -652,12 +652,14 @@ state_roundtrip_restart(void)
 	UT_EQ_INT(alert_state_save(f, &wb2), 0);
 	UT_EQ_INT(wb2.len, wb.len);
 	UT_EQ_MEM(wb2.buf, wb.buf, wb.len);
-	/* restart: re-asserting does not re-raise; a new alert gets a fresh id */
-	policy(f, ALERT_RULE_SUBPREFIX_HIJACK, 0, 0, 60000, 0, 1);
+	/* restart: re-asserting does not re-raise; a new alert gets a fresh id; the
+	 * repeat interval counts from the restart */
+	policy(f, ALERT_RULE_SUBPREFIX_HIJACK, 0, 0, 60000, 3 * MIN, 1);
 	policy(f, ALERT_RULE_BOGON, 0, 0, 60000, 0, 1);
 	alert_assert(f, &k1, 3, &p, &ev, T0 + 2000);
 	alert_tick(f, T0 + 2 * MIN);
 	UT_EQ_INT(nev, 2);
+	UT_ASSERT(alert_next_deadline(f) == T0 + 1000 + 3 * MIN);
 	as(f, &k3, 1, "10.0.0.0/8", T0 + 2 * MIN);
 	UT_EQ_INT(nev, 3);
 	UT_EQ_INT(evs[2].tr, ALERT_TR_RAISED);
