@@ -52,6 +52,26 @@
  *    restore_grace they clear with reason "resolved".
  * Ids are assigned when an alert is raised, increase, and are never reused (the
  * counter is persisted too). Callbacks must not call back into the engine.
+ *
+ * Use
+ *   daemon:  e = alert_engine_new(&params, emit, outputs); alert_policy_set() per
+ *            rule from the config; alert_file_load() (alert_file.h) at start; a
+ *            loop timer at alert_next_deadline() calling alert_tick() (re-arm it
+ *            after every observation batch too); alert_file_save() from a slow
+ *            timer and at shutdown; on SIGHUP: set policies, then
+ *            alert_reconcile_begin(e, 0), re-run all rules over the RIB,
+ *            alert_reconcile_end(e, ALERT_REASON_CONFIG, now).
+ *   VRPs changed: alert_reconcile_begin(e, 1u << ALERT_RULE_RPKI_INVALID |
+ *            1u << ALERT_RULE_RPKI_NOT_FOUND), re-validate the affected routes,
+ *            alert_reconcile_end(e, ALERT_REASON_RESOLVED, now).
+ *   rules:   alert_key_init(&k, rule, victim, offender, 0, NULL) with victim the
+ *            config entry (monitored prefix "205.251.192.0/21" or "AS16509"), then
+ *            alert_assert() when a route starts matching, alert_retract() when it
+ *            stops (withdrawn, changed, revalidated); alert_retract_source() when
+ *            a session / BMP peer goes down.
+ *   outputs: emit(a, transition): alert_key_fmt(&a->key), a->id, severity,
+ *            alert_reason_name(a->reason) on CLEARED; a SUPPRESSED summary has
+ *            id 0, the rule and a->suppressed. SNMP walks alert_find_next_id().
  */
 #ifndef IXW_ALERT_H
 #define IXW_ALERT_H
@@ -155,6 +175,8 @@ struct alert_hnode {
 
 struct alert {
 	struct alert_key key;
+	struct alert_hnode hn;		/* private: key hash (beside the key: one cache line) */
+	uint32_t	 hash_seed;	/* private */
 	uint32_t	 id;		/* 0 while pending */
 	uint8_t		 state;		/* enum alert_state */
 	uint8_t		 severity;	/* most severe seen (lowest value) */
@@ -179,8 +201,6 @@ struct alert {
 	uint32_t	 updates;	/* UPDATED transitions so far */
 	uint32_t	 suppressed;	/* for a SUPPRESSED summary: how many */
 	/* private to alert.c */
-	struct alert_hnode hn;			/* key hash */
-	uint32_t	 hash_seed;
 	uint32_t	 notified_sources, notified_prefixes;
 	uint8_t		 notified_severity;
 	uint8_t		 dirty;		/* material growth not yet notified */
