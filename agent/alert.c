@@ -320,15 +320,18 @@ alert_engine_new(const struct alert_engine_params *params, alert_emit_fn emit, v
 	e->p.firstseen_max = 65536;
 	e->p.restore_grace = 300 * 1000;
 	e->p.obs_max_per_alert = 1024;
-	e->p.alerts_max = 65536;
+	e->p.obs_max = 65536;
+	e->p.alerts_max = 8192;
 	if (params != NULL) {
 		e->p = *params;
 		if (e->p.firstseen_max == 0)
 			e->p.firstseen_max = 1;
 		if (e->p.obs_max_per_alert == 0)
 			e->p.obs_max_per_alert = 1024;
+		if (e->p.obs_max == 0)
+			e->p.obs_max = 65536;
 		if (e->p.alerts_max == 0)
-			e->p.alerts_max = 65536;
+			e->p.alerts_max = 8192;
 	}
 	e->emit = emit;
 	e->arg = arg;
@@ -1131,7 +1134,7 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 	oh = obs_hash(a, src, p);
 	if ((o = find_obs(e, a, src, p, oh)) != NULL)
 		apply_evidence(e, a, o, 0, ev);
-	else if (a->nobs >= e->p.obs_max_per_alert) {
+	else if (a->nobs >= e->p.obs_max_per_alert || e->obs.n >= e->p.obs_max) {
 		if (over_add(e, a, src, p, ev) == -1)
 			goto fail;
 		apply_evidence(e, a, NULL, 1, ev);

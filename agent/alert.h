@@ -14,7 +14,8 @@
  *    (idempotent per triple: repeated asserts only refresh evidence and add the
  *    route delta); alert_retract() removes it. An alert is "asserted" while at
  *    least one observation exists. One record is kept per observation (about 100
- *    bytes with its counts) up to obs_max_per_alert; beyond that an alert counts
+ *    bytes with its counts) up to obs_max_per_alert per alert and obs_max in all
+ *    (about 15 MB with the defaults); beyond that an alert counts
  *    further observations per source only (a full-table leak stays within a few
  *    hundred kB): exact as long as rules assert a (source, prefix) once before
  *    retracting it, which they do as they follow RIB state; distinct prefixes
@@ -244,7 +245,8 @@ struct alert_engine_params {
 	uint32_t	 firstseen_max;		/* first-seen records (default 65536) */
 	uint32_t	 restore_grace;		/* ms (default 300000) */
 	uint32_t	 obs_max_per_alert;	/* tracked observations (default 1024) */
-	uint32_t	 alerts_max;		/* pending + active alerts (default 65536) */
+	uint32_t	 obs_max;		/* tracked in all (default 65536) */
+	uint32_t	 alerts_max;		/* pending + active alerts (default 8192) */
 };
 
 typedef void (*alert_emit_fn)(const struct alert *, enum alert_transition, void *arg);

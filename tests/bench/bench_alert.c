@@ -3,12 +3,15 @@
  * keys (3 sources, up to 16 prefixes each), and the p50/p99 cost of one
  * alert_assert(). Prints figures; not a test.
  */
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "agent/alert.h"
+#include "agent/alert_priv.h"
 
 #define NKEYS	10000
 #define NSRC	3
@@ -92,7 +95,14 @@ main(void)
 
 	if ((lat = calloc(NTIMED, sizeof(*lat))) == NULL)
 		return 1;
-	e = alert_engine_new(NULL, on_emit, NULL);
+	{
+		/* track every observation: the costly path */
+		struct alert_engine_params prm = { .history_max = 256, .firstseen_max = 1024,
+		    .restore_grace = 300000, .obs_max_per_alert = 1024, .obs_max = 1u << 22,
+		    .alerts_max = 2 * NKEYS };
+
+		e = alert_engine_new(&prm, on_emit, NULL);
+	}
 	alert_policy_default(ALERT_RULE_SUBPREFIX_HIJACK, &p);
 	p.raise_holddown = 0;
 	p.clear_holddown = 60000;
@@ -151,6 +161,14 @@ main(void)
 	alert_counters_get(e, ALERT_RULE_NONE, &c);
 	printf("active %u raised %u updated %u emitted %u\n", c.active, c.raised, c.updated,
 	    c.emitted);
+	{
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		printf("sizes: alert %zu B, observation %zu B + 2 counts of %zu B; "
+		    "%u observations tracked; max RSS %ld kB\n", sizeof(struct alert),
+		    sizeof(struct alert_obs), sizeof(struct alert_agg), e->obs.n, ru.ru_maxrss);
+	}
 	alert_engine_free(e);
 	free(lat);
 	return 0;

@@ -774,7 +774,7 @@ static void
 bounded_tracking(void)
 {
 	struct alert_engine_params	 prm = { .history_max = 4, .firstseen_max = 4,
-	    .restore_grace = 1000, .obs_max_per_alert = 4, .alerts_max = 2 };
+	    .restore_grace = 1000, .obs_max_per_alert = 4, .obs_max = 6, .alerts_max = 2 };
 	struct alert_engine		*e = mk(&prm);
 	struct alert_key		 k = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64666);
 	struct alert_key		 k2 = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64667);
@@ -806,6 +806,21 @@ bounded_tracking(void)
 	UT_EQ_INT(as(e, &k3, 1, NULL, T0), -1);
 	alert_counters_get(e, ALERT_RULE_NONE, &c);
 	UT_EQ_INT(c.refused, 1);
+	/* the global bound: k2 may track no more once 6 are tracked in all */
+	for (i = 0; i < 3; i++) {
+		memset(&p, 0, sizeof(p));
+		p.af = PREFIX_AF_IPV6;
+		p.len = 48;
+		p.addr[0] = 0x20;
+		p.addr[5] = (uint8_t)i;
+		UT_EQ_INT(alert_assert(e, &k2, 3, &p, NULL, T0), 0);
+	}
+	UT_EQ_INT(alert_find_key(e, &k2)->nobs, 2);
+	UT_EQ_INT(alert_find_key(e, &k2)->nobs_over, 2);
+	UT_EQ_INT(alert_find_key(e, &k2)->nsources, 2);
+	alert_retract_source(e, 3, T0);
+	UT_EQ_INT(alert_find_key(e, &k2)->nobs_over, 0);
+	UT_EQ_INT(alert_find_key(e, &k2)->nsources, 1);
 	/* source 1 goes away, then source 2 withdraws route by route */
 	alert_retract_source(e, 1, T0 + 1);
 	UT_EQ_INT(a->nsources, 1);
