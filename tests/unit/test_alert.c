@@ -465,6 +465,72 @@ rate_limit_and_summary(void)
 	alert_engine_free(e);
 }
 
+/* A withheld raise goes out late, as RAISED, with the next notification the
+ * rate allows (here: the repeat), after the summary. */
+static void
+late_raise_after_suppression(void)
+{
+	struct alert_engine	*e = mk(NULL);
+	struct alert_policy	 p;
+	struct alert_key	 k1 = K(ALERT_RULE_SQUATTING, "198.18.0.0/15", 1);
+	struct alert_key	 k2 = K(ALERT_RULE_SQUATTING, "198.18.0.0/15", 2);
+
+	alert_policy_default(ALERT_RULE_SQUATTING, &p);
+	p.raise_holddown = 0;
+	p.repeat_interval = 10 * MIN;
+	p.rate_per_min = 1;
+	p.rate_burst = 1;
+	alert_policy_set(e, ALERT_RULE_SQUATTING, &p);
+	as(e, &k1, 1, "198.18.0.0/24", T0);
+	as(e, &k2, 1, "198.18.1.0/24", T0);
+	UT_EQ_INT(nev, 1);
+	UT_EQ_INT(alert_find_key(e, &k2)->notified, 0);
+	alert_tick(e, T0 + MIN);		/* one token: the summary is free */
+	UT_EQ_INT(nev, 2);
+	UT_EQ_INT(evs[1].tr, ALERT_TR_SUPPRESSED);
+	alert_tick(e, T0 + 10 * MIN);		/* both repeats due, one token */
+	UT_EQ_INT(nev, 3);
+	UT_EQ_INT(evs[2].tr, evs[2].id == evs[0].id ? ALERT_TR_REPEAT : ALERT_TR_RAISED);
+	alert_tick(e, T0 + 20 * MIN);
+	alert_tick(e, T0 + 30 * MIN);
+	UT_EQ_INT(alert_find_key(e, &k2)->notified, 1);
+	UT_ASSERT(alert_find_key(e, &k2)->id != 0);
+	{
+		int i, raises = 0;
+
+		for (i = 0; i < nev; i++)
+			if (evs[i].id == alert_find_key(e, &k2)->id) {
+				UT_EQ_INT(raises == 0 ? evs[i].tr : ALERT_TR_REPEAT, evs[i].tr);
+				raises += evs[i].tr == ALERT_TR_RAISED;
+			}
+		UT_EQ_INT(raises, 1);	/* first sight for outputs is a RAISED */
+	}
+	alert_engine_free(e);
+}
+
+/* After a VRP change only the RPKI rules are re-evaluated. */
+static void
+reconcile_vrp_change(void)
+{
+	struct alert_engine	*e = mk(NULL);
+	struct alert_key	 ki = K(ALERT_RULE_RPKI_INVALID, "192.0.2.0/24", 64511);
+	struct alert_key	 kh = K(ALERT_RULE_EXACT_PREFIX_HIJACK, "192.0.2.0/24", 64511);
+
+	policy(e, ALERT_RULE_RPKI_INVALID, 0, 60000, 60000, 0, 1);
+	policy(e, ALERT_RULE_EXACT_PREFIX_HIJACK, 0, 60000, 60000, 0, 1);
+	as(e, &ki, 1, "192.0.2.0/24", T0);
+	as(e, &kh, 1, "192.0.2.0/24", T0);
+	UT_EQ_INT(nev, 2);
+	alert_reconcile_begin(e, 1u << ALERT_RULE_RPKI_INVALID | 1u << ALERT_RULE_RPKI_NOT_FOUND);
+	alert_reconcile_end(e, ALERT_REASON_RESOLVED, T0 + 1000);	/* a ROA now covers it */
+	UT_EQ_INT(nev, 3);
+	UT_EQ_INT(evs[2].rule, ALERT_RULE_RPKI_INVALID);
+	UT_EQ_INT(evs[2].tr, ALERT_TR_CLEARED);
+	UT_EQ_INT(evs[2].reason, ALERT_REASON_RESOLVED);
+	UT_EQ_INT(alert_find_key(e, &kh)->state, ALERT_ST_RAISED);
+	alert_engine_free(e);
+}
+
 static void
 history_bound(void)
 {
@@ -876,7 +942,8 @@ UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
     UT_CASE(min_sources_threshold), UT_CASE(clear_holddown_and_reassert),
     UT_CASE(update_coalescing), UT_CASE(severity_up_updates), UT_CASE(repeat_interval),
     UT_CASE(grouping_route53), UT_CASE(source_gone), UT_CASE(reconcile_config),
-    UT_CASE(rate_limit_and_summary), UT_CASE(history_bound), UT_CASE(ids_unique),
+    UT_CASE(rate_limit_and_summary), UT_CASE(late_raise_after_suppression),
+    UT_CASE(reconcile_vrp_change), UT_CASE(history_bound), UT_CASE(ids_unique),
     UT_CASE(expiry), UT_CASE(disabled_rule_ignored), UT_CASE(firstseen_lru),
     UT_CASE(state_roundtrip_restart), UT_CASE(restored_not_reasserted_clears),
     UT_CASE(state_corrupt_refused), UT_CASE(bounded_tracking), UT_CASE(names),
