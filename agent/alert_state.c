@@ -298,7 +298,9 @@ load_firstseen(struct alert_engine *e, struct rbuf *rb, uint32_t n)
 		if (get_prefix(rb, &p) == -1 || rbuf_get_u32(rb, &origin) == -1 ||
 		    rbuf_get_u64(rb, &first) == -1)
 			return -1;
-		if (alert_fs_find(e, &p, origin) == NULL &&
+		/* A duplicate means the file was not written by us: refuse it. (With
+		 * more records than firstseen_max, the oldest are evicted.) */
+		if (alert_fs_find(e, &p, origin) != NULL ||
 		    alert_fs_add(e, &p, origin, first) == -1)
 			return -1;
 	}

@@ -910,6 +910,55 @@ bounded_tracking(void)
 	alert_engine_free(e);
 }
 
+/* First-seen section: a duplicate record is refused; more records than the
+ * (lowered) limit load, keeping the most recent. */
+static void
+state_firstseen_section(void)
+{
+	struct alert_engine_params	 small = { .history_max = 4, .firstseen_max = 2,
+	    .restore_grace = 1000 };
+	struct alert_engine		*e, *f;
+	struct wbuf			 wb;
+	uint32_t			 i;
+	int				 isnew;
+
+	wbuf_init(&wb, 0);
+	wbuf_put_bytes(&wb, "IXWA\1\0\0\0", 8);
+	wbuf_put_u32(&wb, 1);		/* next id */
+	wbuf_put_u32(&wb, 0);		/* no alerts */
+	wbuf_put_u32(&wb, 2);
+	for (i = 0; i < 2; i++) {
+		wbuf_put_u8(&wb, PREFIX_AF_IPV4);
+		wbuf_put_u8(&wb, 24);
+		wbuf_put_bytes(&wb, "\xc0\x00\x02\x00", 4);
+		wbuf_put_u32(&wb, 64500);
+		wbuf_put_u64(&wb, T0);
+	}
+	wbuf_put_u32(&wb, 0);
+	fix_crc(wb.buf, wb.len);
+	e = mk(NULL);
+	UT_EQ_INT(alert_state_load(e, wb.buf, wb.len, T0), -1);
+	UT_EQ_INT(alert_firstseen_count(e), 0);
+	/* make the second record different: loads */
+	wb.buf[20 + 18 + 2 + 2] = 3;	/* 2nd record (af, len, addr): 192.0.3.0/24 */
+	fix_crc(wb.buf, wb.len);
+	UT_EQ_INT(alert_state_load(e, wb.buf, wb.len, T0), 0);
+	UT_EQ_INT(alert_firstseen_count(e), 2);
+	/* a limit of one keeps the later (most recent) record */
+	small.firstseen_max = 1;
+	f = alert_engine_new(&small, NULL, NULL);
+	UT_EQ_INT(alert_state_load(f, wb.buf, wb.len, T0), 0);
+	UT_EQ_INT(alert_firstseen_count(f), 1);
+	{
+		struct prefix p = P("192.0.3.0/24");
+
+		UT_ASSERT(alert_firstseen(f, &p, 64500, T0 + 5, &isnew) == T0 && !isnew);
+	}
+	wbuf_free(&wb);
+	alert_engine_free(e);
+	alert_engine_free(f);
+}
+
 static void
 names(void)
 {
@@ -946,5 +995,6 @@ UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
     UT_CASE(reconcile_vrp_change), UT_CASE(history_bound), UT_CASE(ids_unique),
     UT_CASE(expiry), UT_CASE(disabled_rule_ignored), UT_CASE(firstseen_lru),
     UT_CASE(state_roundtrip_restart), UT_CASE(restored_not_reasserted_clears),
-    UT_CASE(state_corrupt_refused), UT_CASE(bounded_tracking), UT_CASE(names),
+    UT_CASE(state_corrupt_refused), UT_CASE(state_firstseen_section),
+    UT_CASE(bounded_tracking), UT_CASE(names),
     UT_CASE(key_format))
