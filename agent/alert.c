@@ -90,12 +90,32 @@ alert_key_init(struct alert_key *k, enum alert_rule rule, const char *victim,
 	alert_copy_str(k->disc, sizeof(k->disc), disc);
 }
 
+/* Key values with blanks or quotes are quoted so "k=v" lines stay parseable. */
+static int
+needs_quotes(const char *v)
+{
+	return strpbrk(v, " \t\"=\\") != NULL;
+}
+
+static void
+quoted_append(char *buf, size_t len, size_t *n, const char *v)
+{
+	for (; *v != '\0' && *n + 2 < len; v++) {
+		if (*v == '"' || *v == '\\')
+			buf[(*n)++] = '\\';
+		buf[(*n)++] = *v;
+	}
+	buf[*n] = '\0';
+}
+
 char *
 alert_key_fmt(const struct alert_key *k, char *buf, size_t len)
 {
 	char		 tmp[32];
 	size_t		 n = 0;
 
+	if (len == 0)
+		return buf;
 	buf[0] = '\0';
 #define APPEND(s) do {							\
 	size_t _l = strlen(s);						\
@@ -109,7 +129,12 @@ alert_key_fmt(const struct alert_key *k, char *buf, size_t len)
 	APPEND(alert_rule_name((enum alert_rule)k->rule));
 	if (k->victim[0] != '\0') {
 		APPEND(" victim=");
-		APPEND(k->victim);
+		if (needs_quotes(k->victim)) {
+			APPEND("\"");
+			quoted_append(buf, len, &n, k->victim);
+			APPEND("\"");
+		} else
+			APPEND(k->victim);
 	}
 	if (k->offender != 0) {
 		alert_u32_fmt(tmp, sizeof(tmp), " offender=AS", k->offender);
@@ -121,7 +146,12 @@ alert_key_fmt(const struct alert_key *k, char *buf, size_t len)
 	}
 	if (k->disc[0] != '\0') {
 		APPEND(" disc=");
-		APPEND(k->disc);
+		if (needs_quotes(k->disc)) {
+			APPEND("\"");
+			quoted_append(buf, len, &n, k->disc);
+			APPEND("\"");
+		} else
+			APPEND(k->disc);
 	}
 #undef APPEND
 	return buf;

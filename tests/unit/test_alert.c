@@ -985,6 +985,9 @@ key_format(void)
 	UT_EQ_STR(alert_key_fmt(&k, b, sizeof(b)), "rule=peering-visibility-loss victim=AS64500 "
 	    "offender=AS64500 offender2=AS4294967295 disc=v6");
 	UT_EQ_STR(alert_key_fmt(&k, small, sizeof(small)), "rule=peerin");
+	alert_key_init(&k, ALERT_RULE_SUBPREFIX_HIJACK, "AS16509 \"R53\"", 10297, 0, NULL);
+	UT_EQ_STR(alert_key_fmt(&k, b, sizeof(b)),
+	    "rule=subprefix-hijack victim=\"AS16509 \\\"R53\\\"\" offender=AS10297");
 }
 
 UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
