@@ -349,7 +349,7 @@ alert_engine_new(const struct alert_engine_params *params, alert_emit_fn emit, v
 	e->p.history_max = 256;
 	e->p.firstseen_max = 65536;
 	e->p.restore_grace = 300 * 1000;
-	e->p.obs_max_per_alert = 1024;
+	e->p.obs_max_per_alert = 16384;
 	e->p.obs_max = 65536;
 	e->p.alerts_max = 8192;
 	if (params != NULL) {
@@ -357,7 +357,7 @@ alert_engine_new(const struct alert_engine_params *params, alert_emit_fn emit, v
 		if (e->p.firstseen_max == 0)
 			e->p.firstseen_max = 1;
 		if (e->p.obs_max_per_alert == 0)
-			e->p.obs_max_per_alert = 1024;
+			e->p.obs_max_per_alert = 16384;
 		if (e->p.obs_max == 0)
 			e->p.obs_max = 65536;
 		if (e->p.alerts_max == 0)
@@ -969,7 +969,7 @@ obs_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct pref
 		a->nsources++;
 		sample_src_add(a, src);
 	}
-	if (gp->count++ == 0 && p->af != PREFIX_AF_NONE) {
+	if (gp->count++ == 0 && gp->over == 0 && p->af != PREFIX_AF_NONE) {
 		a->nprefixes++;
 		sample_pfx_add(a, p);
 	}
@@ -999,13 +999,13 @@ is_empty(const struct alert *a)
 	return a->nobs == 0 && a->nobs_over == 0;
 }
 
-/* Past obs_max_per_alert: count the observation for its source only. */
+/* Past the tracking bounds: count the observation for its source only (one route
+ * each). nprefixes becomes an estimate that never undercounts: an untracked
+ * observation on a prefix already counted adds to that prefix's count instead. */
 static int
-over_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct prefix *p,
-    const struct alert_evidence *ev)
+over_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct prefix *p)
 {
-	struct alert_agg	*g;
-	int32_t			 d = ev != NULL && ev->route_delta > 0 ? ev->route_delta : 1;
+	struct alert_agg	*g, *gp;
 
 	if ((g = agg_get(e, a, 0, src, p, 1)) == NULL)
 		return -1;
@@ -1014,24 +1014,51 @@ over_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct pre
 		sample_src_add(a, src);
 	}
 	g->over++;
+	if (p->af == PREFIX_AF_NONE)
+		g->over_known++;	/* not about a prefix: counts none */
+	else if ((gp = agg_get(e, a, 1, src, p, 0)) != NULL) {
+		gp->over++;
+		g->over_known++;
+	} else
+		a->nprefixes++;
 	a->nobs_over++;
-	a->nprefixes++;
-	a->routes += (uint32_t)d;
+	a->routes++;
 	return 0;
+}
+
+static void
+pfx_gone(struct alert_engine *e, struct alert *a, struct alert_agg *gp)
+{
+	if (gp->pfx.af != PREFIX_AF_NONE) {
+		a->nprefixes--;
+		sample_pfx_del(a, &gp->pfx);
+	}
+	agg_del(e, a, gp);
 }
 
 /* Retract of an untracked observation: 0 if the source had one, else -1. */
 static int
 over_del(struct alert_engine *e, struct alert *a, uint32_t src, const struct prefix *p)
 {
-	struct alert_agg *g;
+	struct alert_agg *g, *gp;
 
 	if ((g = agg_get(e, a, 0, src, p, 0)) == NULL || g->over == 0)
 		return -1;
 	g->over--;
-	a->nobs_over--;
-	if (a->nprefixes > 0)
+	gp = agg_get(e, a, 1, src, p, 0);
+	if (p->af == PREFIX_AF_NONE) {
+		if (g->over_known > 0)
+			g->over_known--;
+	} else if (gp != NULL && gp->over > 0) {
+		if (g->over_known > 0)
+			g->over_known--;
+		if (--gp->over == 0 && gp->count == 0)
+			pfx_gone(e, a, gp);
+	} else if (a->nprefixes > 0)
 		a->nprefixes--;
+	if (g->over_known > g->over)
+		g->over_known = g->over;
+	a->nobs_over--;
 	if (a->routes > 0)
 		a->routes--;
 	if (g->count == 0 && g->over == 0)
@@ -1040,20 +1067,29 @@ over_del(struct alert_engine *e, struct alert *a, uint32_t src, const struct pre
 }
 
 /* Drops the untracked observations of an alert (of one source, or all if
- * all_src): they cannot be matched to retracts any more. */
+ * all_src): they cannot be matched to retracts any more. For one source the
+ * per-prefix counts they added stay (an overestimate until the alert ends). */
 static void
 over_drop(struct alert_engine *e, struct alert *a, int all_src, uint32_t src)
 {
 	struct alert_agg	*g, *next;
+	uint32_t		 np;
 
 	for (g = a->aggs; g != NULL; g = next) {
 		next = g->anext;
+		if (g->kind == 1 && all_src && g->over != 0) {
+			g->over = 0;
+			if (g->count == 0)
+				pfx_gone(e, a, g);
+			continue;
+		}
 		if (g->kind != 0 || g->over == 0 || (!all_src && g->source != src))
 			continue;
+		np = g->over - g->over_known;
 		a->nobs_over -= g->over;
-		a->nprefixes -= g->over < a->nprefixes ? g->over : a->nprefixes;
+		a->nprefixes -= np < a->nprefixes ? np : a->nprefixes;
 		a->routes -= g->over < a->routes ? g->over : a->routes;
-		g->over = 0;
+		g->over = g->over_known = 0;
 		if (g->count == 0)
 			src_gone(e, a, g);
 	}
@@ -1069,13 +1105,9 @@ obs_del(struct alert_engine *e, struct alert_obs *o)
 	if ((g = agg_get(e, a, 0, o->source, &o->pfx, 0)) != NULL && --g->count == 0 &&
 	    g->over == 0)
 		src_gone(e, a, g);
-	if ((g = agg_get(e, a, 1, o->source, &o->pfx, 0)) != NULL && --g->count == 0) {
-		agg_del(e, a, g);
-		if (o->pfx.af != PREFIX_AF_NONE) {
-			a->nprefixes--;
-			sample_pfx_del(a, &o->pfx);
-		}
-	}
+	if ((g = agg_get(e, a, 1, o->source, &o->pfx, 0)) != NULL && --g->count == 0 &&
+	    g->over == 0)
+		pfx_gone(e, a, g);
 	a->routes -= o->routes < a->routes ? o->routes : a->routes;
 	if (o->aprev != NULL)
 		o->aprev->anext = o->anext;
@@ -1165,7 +1197,7 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 	if ((o = find_obs(e, a, src, p, oh)) != NULL)
 		apply_evidence(e, a, o, 0, ev);
 	else if (a->nobs >= e->p.obs_max_per_alert || e->obs.n >= e->p.obs_max) {
-		if (over_add(e, a, src, p, ev) == -1)
+		if (over_add(e, a, src, p) == -1)
 			goto fail;
 		apply_evidence(e, a, NULL, 1, ev);
 	} else {

@@ -18,8 +18,9 @@
  *    (about 15 MB with the defaults); beyond that an alert counts
  *    further observations per source only (a full-table leak stays within a few
  *    hundred kB): exact as long as rules assert a (source, prefix) once before
- *    retracting it, which they do as they follow RIB state; distinct prefixes
- *    beyond the cap are counted per observation (nprefixes is then a bound).
+ *    retracting it, which they do as they follow RIB state; each untracked
+ *    observation counts one route, and nprefixes becomes an estimate (untracked
+ *    observations of a tracked prefix do not add to it, others do).
  *    New keys beyond alerts_max are refused and counted (`refused`).
  *  - States: PENDING (seen, below min_sources or inside the raise hold-down; no
  *    output) -> RAISED (emit RAISED) -> material growth (new source or prefix
@@ -244,7 +245,7 @@ struct alert_engine_params {
 	uint32_t	 history_max;		/* cleared alerts kept (default 256) */
 	uint32_t	 firstseen_max;		/* first-seen records (default 65536) */
 	uint32_t	 restore_grace;		/* ms (default 300000) */
-	uint32_t	 obs_max_per_alert;	/* tracked observations (default 1024) */
+	uint32_t	 obs_max_per_alert;	/* tracked observations (default 16384) */
 	uint32_t	 obs_max;		/* tracked in all (default 65536) */
 	uint32_t	 alerts_max;		/* pending + active alerts (default 8192) */
 };

@@ -40,7 +40,9 @@ struct alert_agg {
 	uint8_t			 kind;
 	uint32_t		 source;
 	uint32_t		 count;
-	uint32_t		 over;		/* kind 0: untracked observations */
+	uint32_t		 over;		/* untracked observations (of the source /
+						 * on the prefix) */
+	uint32_t		 over_known;	/* kind 0: of which on a counted prefix */
 	struct prefix		 pfx;
 };
 

@@ -373,6 +373,31 @@ source_gone(void)
 	alert_engine_free(e);
 }
 
+/* Thousands of sources (BMP peers of a big route server) on one alert. */
+static void
+thousands_of_sources(void)
+{
+	struct alert_engine	*e = mk(NULL);
+	struct alert_key	 k = K(ALERT_RULE_VISIBILITY_LOSS, "192.0.2.0/24", 0);
+	const struct alert	*a;
+	uint32_t		 s;
+
+	policy(e, ALERT_RULE_VISIBILITY_LOSS, 0, 0, 60000, 0, 2500);
+	for (s = 0; s < 3000; s++) {
+		UT_EQ_INT(as(e, &k, 0x80000000u + s * 7919u, "192.0.2.0/24", T0), 0);
+		UT_EQ_INT(nev, s + 1 >= 2500 ? 1 : 0);
+	}
+	a = alert_find_key(e, &k);
+	UT_EQ_INT(a->nsources, 3000);
+	UT_EQ_INT(a->nprefixes, 1);
+	UT_EQ_INT(a->nsample_src, ALERT_SAMPLE_SOURCES);
+	for (s = 0; s < 3000; s++)
+		alert_retract_source(e, 0x80000000u + s * 7919u, T0 + 1);
+	UT_EQ_INT(nev, 2);
+	UT_EQ_INT(evs[1].reason, ALERT_REASON_SOURCE_GONE);
+	alert_engine_free(e);
+}
+
 static void
 reconcile_config(void)
 {
@@ -993,7 +1018,8 @@ key_format(void)
 UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
     UT_CASE(min_sources_threshold), UT_CASE(clear_holddown_and_reassert),
     UT_CASE(update_coalescing), UT_CASE(severity_up_updates), UT_CASE(repeat_interval),
-    UT_CASE(grouping_route53), UT_CASE(source_gone), UT_CASE(reconcile_config),
+    UT_CASE(grouping_route53), UT_CASE(source_gone), UT_CASE(thousands_of_sources),
+    UT_CASE(reconcile_config),
     UT_CASE(rate_limit_and_summary), UT_CASE(late_raise_after_suppression),
     UT_CASE(reconcile_vrp_change), UT_CASE(history_bound), UT_CASE(ids_unique),
     UT_CASE(expiry), UT_CASE(disabled_rule_ignored), UT_CASE(firstseen_lru),
