@@ -276,8 +276,7 @@ run(int foreground, int verbose)
 	pfh = open_pidfile(cd->pidfile);
 	if (!foreground) {
 		log_init(0, verbose, cd->log_facility ? cd->log_facility : LOG_DAEMON);
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
+		daemon_detach();
 	}
 	d.started = d.loaded_at = time(NULL);
 	if (loop_init() == -1)
@@ -293,6 +292,7 @@ run(int foreground, int verbose)
 		fatalx("start-up failed");
 	log_info("ixwatchd %s started, pid %ld, config %s", PACKAGE_VERSION,
 	    (long)getpid(), d.conffile);
+	daemon_ready();
 	if (loop_run() == -1)
 		log_warnx("event loop failed");
 	log_info("shutting down");
@@ -339,7 +339,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	log_setverbose(verbose);
-	/* daemon(3) changes to /: reloads need the absolute path */
+	/* the daemon changes to /: reloads need the absolute path */
 	if (!check && realpath(conffile, path) != NULL)
 		conffile = path;
 	if ((d.conffile = strdup(conffile)) == NULL)
