@@ -7,7 +7,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 36
+plan 38
 
 # write_conf FILE DIR [daemon-key: value ...]: a minimal ixwatch.yml using DIR for
 # the pidfile and the control socket.
@@ -60,6 +60,8 @@ check "show status (text) names the pid" \
 	grep -q "^pid: *$pid\$" "$T/status.txt"
 check "show status --json parses and names the pid" \
 	test "$(status_json | json_get pid)" = "$pid"
+check "the control socket has the default mode 0660" \
+	test "$(stat -c %a "$T/ixwatchd.sock")" = 660
 check "the pidfile holds the daemon's pid" test "$(cat "$T/ixwatchd.pid")" = "$pid"
 "$D" -d -f "$T/ixwatch.yml" 2> "$T/second.err"; rc=$?
 check "a second instance refuses to start (exit $rc)" test "$rc" -ne 0
@@ -134,6 +136,8 @@ if [ "$(id -u)" -eq 0 ] && id nobody > /dev/null 2>&1; then
 	check "ixwatchd as root drops to nobody (/proc status Uid)" \
 		grep -Eq "^Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid\$" \
 		"/proc/$rpid/status"
+	check "the control socket belongs to nobody's group" \
+		test "$(stat -c %g "$R/ixwatchd.sock")" = "$(id -g nobody)"
 	check "the control socket still works after the drop" \
 		sh -c "'$C' -s '$R/ixwatchd.sock' show status | grep -q 'pid: *$rpid'"
 	check "reload works after the drop" "$C" -s "$R/ixwatchd.sock" reload
@@ -141,6 +145,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody > /dev/null 2>&1; then
 	check "... and it exits cleanly (status $rc)" test "$rc" -eq 0
 else
 	skip "privilege drop to nobody" "not root"
+	skip "control socket group" "not root"
 	skip "control socket after the drop" "not root"
 	skip "reload after the drop" "not root"
 	skip "clean exit after the drop" "not root"

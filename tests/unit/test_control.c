@@ -208,6 +208,32 @@ drain(int fd, int *eof)
 	return buf;
 }
 
+/* CONTROL_MAX_CLIENTS idle clients: the next one is turned away, a slot frees up. */
+static void
+too_many(const char *path)
+{
+	int		 fds[CONTROL_MAX_CLIENTS], extra, eof, i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client(path);
+		spin(5);
+	}
+	extra = client(path);
+	spin(50);
+	UT_EQ_STR(drain(extra, &eof), "ERR 25\ntoo many control clients\n");
+	UT_EQ_INT(eof, 1);
+	close(extra);
+	close(fds[0]);
+	spin(50);
+	extra = client(path);
+	UT_EQ_INT(write(extra, "show\n", 5), 5);
+	spin(50);
+	UT_EQ_STR(drain(extra, &eof), "OK 11\nwhat: show\n");
+	close(extra);
+	for (i = 1; i < CONTROL_MAX_CLIENTS; i++)
+		close(fds[i]);
+}
+
 static void
 server(void)
 {
@@ -233,6 +259,7 @@ server(void)
 	UT_EQ_STR(drain(good, &eof), "OK 11\nwhat: show\nOK 16\n{\"what\":\"show\"}\n");
 	close(good);
 	close(bad);
+	too_many(path);
 	control_close(1);
 	UT_EQ_INT(access(path, F_OK), -1);
 	control_unregister_all();
