@@ -202,7 +202,7 @@ drain(int fd, int *eof)
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += (size_t)n;
-	if (n == 0)
+	if (n == 0 || (n == -1 && errno == ECONNRESET))	/* closed with our data unread */
 		*eof = 1;
 	buf[len] = '\0';
 	return buf;
@@ -237,7 +237,7 @@ too_many(const char *path)
 static void
 server(void)
 {
-	char		 dir[] = "/tmp/ixw-ctl.XXXXXX", path[64];
+	char		 dir[] = "/tmp/ixw-ctl.XXXXXX", path[64], junk[CONTROL_MAX_REQUEST + 100];
 	int		 good, bad, eof;
 
 	UT_ASSERT(mkdtemp(dir) != NULL);
@@ -257,6 +257,12 @@ server(void)
 	UT_EQ_INT(write(good, "ow\n-j show\n", 11), 11);
 	spin(100);
 	UT_EQ_STR(drain(good, &eof), "OK 11\nwhat: show\nOK 16\n{\"what\":\"show\"}\n");
+	bad = client(path);
+	memset(junk, 'a', sizeof(junk));
+	UT_EQ_INT(write(bad, junk, sizeof(junk)), (ssize_t)sizeof(junk));	/* no newline */
+	spin(100);
+	UT_EQ_STR(drain(bad, &eof), "ERR 22\nrequest line too long\n");
+	UT_EQ_INT(eof, 1);
 	close(good);
 	close(bad);
 	too_many(path);
