@@ -49,6 +49,7 @@ static const int rule_severity[CONFIG_RULE_COUNT] = {
 };
 
 static int check_neighbor(struct ctx *, void *, const struct node *);
+static int check_mrt(struct ctx *, void *, const struct node *);
 static int check_cache(struct ctx *, void *, const struct node *);
 static int check_group(struct ctx *, void *, const struct node *);
 static int check_rpki(struct ctx *, void *, const struct node *);
@@ -174,7 +175,7 @@ static const struct cfg_field mrt_fields[] = {
 	END
 };
 static const struct cfg_schema mrt_schema = { "mrt input", sizeof(struct config_mrt),
-    mrt_fields, NULL, OFF(config_mrt, line) };
+    mrt_fields, check_mrt, OFF(config_mrt, line) };
 
 static const struct cfg_field sources_fields[] = {
 	{ "bmp", CT_NEST, 0, 0, OFF(config_sources, bmp), 0, 0, 0, NULL, &bmp_schema,
@@ -468,11 +469,40 @@ key_node(const struct node *map, const char *key)
 	return v ? v : map;
 }
 
+/* Source names go into alert keys and key=value syslog lines: keep them plain. */
+static int
+check_source_name(struct ctx *c, const char *name, const struct node *map)
+{
+	const char	*s;
+
+	for (s = name; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("._:@-", *s) != NULL))
+			return cerr(c, key_node(map, "name"), "source name \"%s\" may only "
+			    "contain letters, digits and . _ : @ -", name);
+	if (strncmp(name, "bmp:", 4) == 0)
+		return cerr(c, key_node(map, "name"), "source names starting with "
+		    "\"bmp:\" are reserved for BMP peers");
+	if (s - name > 64)
+		return cerr(c, key_node(map, "name"), "source name longer than 64 "
+		    "characters");
+	return 0;
+}
+
+static int
+check_mrt(struct ctx *c, void *obj, const struct node *map)
+{
+	return check_source_name(c, ((struct config_mrt *)obj)->name, map);
+}
+
 static int
 check_neighbor(struct ctx *c, void *obj, const struct node *map)
 {
 	struct config_bgp_neighbor	*n = obj;
 	const struct config_bgp		*bgp = &c->cfg->sources.bgp;
+
+	if (check_source_name(c, n->name, map) == -1)
+		return -1;
 
 	if (n->local_as == 0 && (n->local_as = bgp->local_as) == 0)
 		return cerr(c, map, "bgp neighbor \"%s\" has no local-as (set it here or "
@@ -856,10 +886,10 @@ config_load_mem(const char *buf, size_t len, const char *name, struct config_err
 		goto fail;
 	if (schema_parse(&c, &root_schema, cfg, root) == -1)
 		goto fail;
-	node_free(root);
-	root = NULL;
-	if (cfg->pfx.file != NULL && prefixes_load(&c, &cfg->pfx, cfg->pfx.file) == -1)
+	if (cfg->pfx.file != NULL && prefixes_load(&c, &cfg->pfx, cfg->pfx.file,
+	    map_get(root, "prefixes-file")) == -1)
 		goto fail;
+	node_free(root);
 	return cfg;
 oom:
 	snprintf(err->file, sizeof(err->file), "%s", name);
@@ -933,6 +963,72 @@ config_monitor_asns(const struct config *cfg, size_t *n)
 {
 	*n = cfg->pfx.nasns;
 	return cfg->pfx.asns;
+}
+
+static int
+pfx_key_cmp(const void *key, const void *elem)
+{
+	return prefix_cmp(key, &((const struct config_prefix *)elem)->prefix);
+}
+
+const struct config_prefix *
+config_prefix_find(const struct config *cfg, const struct prefix *p)
+{
+	if (cfg->pfx.nprefixes == 0)
+		return NULL;
+	return bsearch(p, cfg->pfx.prefixes, cfg->pfx.nprefixes,
+	    sizeof(*cfg->pfx.prefixes), pfx_key_cmp);
+}
+
+/* Longest monitored prefix covering p (p itself included): one lookup per length. */
+const struct config_prefix *
+config_prefix_covering(const struct config *cfg, const struct prefix *p)
+{
+	const struct config_prefix	*hit;
+	struct prefix			 q;
+	int				 len;
+
+	for (len = p->len; len >= 0; len--) {
+		q = *p;
+		q.len = (uint8_t)len;
+		prefix_mask(&q);
+		if ((hit = config_prefix_find(cfg, &q)) != NULL)
+			return hit;
+	}
+	return NULL;
+}
+
+static int
+asn_key_cmp(const void *key, const void *elem)
+{
+	uint32_t a = *(const uint32_t *)key, b = *(const uint32_t *)elem;
+
+	return a < b ? -1 : a > b;
+}
+
+const struct config_monitor_as *
+config_monitor_as_find(const struct config *cfg, uint32_t asn)
+{
+	if (cfg->pfx.nasns == 0)
+		return NULL;
+	/* asn is the first member of struct config_monitor_as */
+	return bsearch(&asn, cfg->pfx.asns, cfg->pfx.nasns, sizeof(*cfg->pfx.asns),
+	    asn_key_cmp);
+}
+
+const struct config_relationship *
+config_relationship_find(const struct config *cfg, uint32_t asn, int from_prefixes)
+{
+	const struct config_relationship	*r = cfg->detection.relationships;
+	size_t					 n = cfg->detection.nrelationships;
+
+	if (from_prefixes) {
+		r = cfg->pfx.relationships;
+		n = cfg->pfx.nrelationships;
+	}
+	if (n == 0)
+		return NULL;
+	return bsearch(&asn, r, n, sizeof(*r), asn_key_cmp);
 }
 
 const struct config_rule_cfg *

@@ -10,6 +10,7 @@
 #ifndef IXW_CONFIG_H
 #define IXW_CONFIG_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -57,8 +58,23 @@ struct config_monitor_as;
 struct config_rule_cfg;
 /* Monitored prefixes sorted by prefix_cmp(); *n set to the count. */
 const struct config_prefix *config_prefixes(const struct config *, size_t *n);
+/* Exact lookup, and the longest monitored prefix covering p; NULL if none. */
+struct prefix;
+const struct config_prefix *config_prefix_find(const struct config *,
+		    const struct prefix *);
+const struct config_prefix *config_prefix_covering(const struct config *,
+		    const struct prefix *);
+/* Does rule apply to this prefix (ignore, includeMonitors/excludeMonitors with
+ * BGPalerter monitor or ixwatch rule names, ixwatch.disable)? */
+int		 config_prefix_rule_enabled(const struct config_prefix *, int rule);
 /* options.monitorASns sorted by AS number. */
 const struct config_monitor_as *config_monitor_asns(const struct config *, size_t *n);
+const struct config_monitor_as *config_monitor_as_find(const struct config *,
+		    uint32_t asn);
+/* Relationships of asn from ixwatch.yml detection (0) or prefixes.yml (1). */
+struct config_relationship;
+const struct config_relationship *config_relationship_find(const struct config *,
+		    uint32_t asn, int from_prefixes);
 /* Thresholds of one rule (an enum config_rule). */
 const struct config_rule_cfg *config_rule(const struct config *, int rule);
 const char	*config_rule_name(int rule);

@@ -138,7 +138,9 @@ int	 config_rel_sort(struct ctx *, struct config_relationship *, size_t,
 	    const struct node *list);
 
 /* prefixes.yml */
-int	 prefixes_load(struct ctx *, struct config_prefixes *, const char *path);
+/* at: the prefixes-file value in ixwatch.yml, where open errors are reported */
+int	 prefixes_load(struct ctx *, struct config_prefixes *, const char *path,
+	    const struct node *at);
 int	 prefixes_load_mem(struct ctx *, struct config_prefixes *, const char *buf, size_t len);
 void	 prefixes_free(struct config_prefixes *);
 int	 prefixes_print(FILE *, const struct config_prefixes *);

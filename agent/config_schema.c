@@ -160,11 +160,11 @@ parse_mode(struct ctx *c, const struct node *n, mode_t *out)
 		return cerr(c, n, "expected an octal mode, found %s", node_kind(n));
 	for (s = n->value; *s != '\0'; s++) {
 		if (*s < '0' || *s > '7' || v > 0777)
-			return cerr(c, n, "invalid mode \"%s\" (octal, e.g. 0660)", n->value);
+			return cerr(c, n, "invalid value \"%s\" (octal, e.g. 0660)", n->value);
 		v = v * 8 + (unsigned)(*s - '0');
 	}
 	if (s == n->value || v > 0777)
-		return cerr(c, n, "invalid mode \"%s\" (octal, e.g. 0660)", n->value);
+		return cerr(c, n, "invalid value \"%s\" (octal, e.g. 0660)", n->value);
 	*out = (mode_t)v;
 	return 0;
 }
@@ -180,7 +180,7 @@ parse_facility(struct ctx *c, const struct node *n, int *out)
 				*out = facilities[i].value;
 				return 0;
 			}
-	return cerr(c, n, "invalid syslog facility %s%s%s (daemon, user, auth, authpriv, "
+	return cerr(c, n, "unknown facility %s%s%s (daemon, user, auth, authpriv, "
 	    "local0..local7)", n->type == NODE_SCALAR ? "\"" : "",
 	    n->type == NODE_SCALAR ? n->value : node_kind(n),
 	    n->type == NODE_SCALAR ? "\"" : "");
@@ -248,7 +248,7 @@ debug_token(struct ctx *c, const struct node *n, const char *tok, size_t len)
 	for (i = 0; i < LOG_SUB_COUNT; i++)
 		if (strlen(log_sub_name(i)) == len && strncmp(tok, log_sub_name(i), len) == 0)
 			return 0;
-	return cerr(c, n, "unknown debug subsystem \"%.*s\" (all, main, conf, ctl, bmp, "
+	return cerr(c, n, "unknown subsystem \"%.*s\" (all, main, conf, ctl, bmp, "
 	    "bgp, mrt, rib, rtr, detect, alert, snmp, syslog)", (int)len, tok);
 }
 
@@ -296,7 +296,7 @@ parse_scalar(struct ctx *c, const struct cfg_field *f, int type, const struct no
 	switch (type) {
 	case CT_STR:
 		if (n->type == NODE_SCALAR && !node_is_null(n) && n->len == 0)
-			return cerr(c, n, "empty string for %s", f->name);
+			return cerr(c, n, "empty string");
 		return parse_str(c, n, dst);
 	case CT_PATH:
 		if (parse_str(c, n, dst) == -1)
@@ -355,7 +355,7 @@ parse_list(struct ctx *c, const struct cfg_field *f, void *obj, const struct nod
 	if (node_is_null(n))
 		return 0;
 	if (n->type == NODE_MAP)
-		return cerr(c, n, "expected a list for %s, found a map", f->name);
+		return cerr(c, n, "expected a list, found a map");
 	cnt = n->type == NODE_SEQ ? n->nkids : 1;
 	if (cnt == 0)
 		return 0;
@@ -365,7 +365,7 @@ parse_list(struct ctx *c, const struct cfg_field *f, void *obj, const struct nod
 	for (i = 0; i < cnt; i++) {
 		k = n->type == NODE_SEQ ? n->kids[i] : n;
 		if (node_is_null(k))
-			return cerr(c, k, "empty item in the list %s", f->name);
+			return cerr(c, k, "empty item in the list");
 		if (parse_scalar(c, f, f->elem, k, arr + i * esz) == -1)
 			return -1;
 		(*AT(obj, f->cnt, size_t))++;
@@ -397,9 +397,29 @@ parse_structs(struct ctx *c, const struct cfg_field *f, void *obj, const struct 
 	return 0;
 }
 
+/* "hold-time: invalid duration ..." : the key goes in front of a value's error. */
 static int
-parse_field(struct ctx *c, const struct cfg_field *f, void *obj, const struct node *v,
-    const struct node *map)
+key_prefix(struct ctx *c, const char *key)
+{
+	char	*msg;
+	size_t	 k = strlen(key), len;
+
+	if (c->err == NULL || c->err->msg[0] == '\0' || k + 3 >= sizeof(c->err->msg))
+		return -1;
+	msg = c->err->msg;
+	if ((len = strlen(msg)) + k + 3 > sizeof(c->err->msg))
+		len = sizeof(c->err->msg) - k - 3;
+	memmove(msg + k + 2, msg, len);
+	msg[k + 2 + len] = '\0';
+	memcpy(msg, key, k);
+	msg[k] = ':';
+	msg[k + 1] = ' ';
+	return -1;
+}
+
+static int
+parse_field(struct ctx *c, const struct cfg_schema *s, const struct cfg_field *f,
+    void *obj, const struct node *v, const struct node *map)
 {
 	struct node	def;
 
@@ -407,13 +427,15 @@ parse_field(struct ctx *c, const struct cfg_field *f, void *obj, const struct no
 	case CT_NEST:
 		return schema_parse(c, f->sub, AT(obj, f->off, void), v);
 	case CT_LIST:
-		return v ? parse_list(c, f, obj, v) : 0;
+		if (v != NULL && parse_list(c, f, obj, v) == -1)
+			return key_prefix(c, f->name);
+		return 0;
 	case CT_STRUCTS:
 		return v ? parse_structs(c, f, obj, v) : 0;
 	}
 	if (v == NULL) {
 		if (f->flags & CF_REQUIRED)
-			return cerr(c, map, "missing key \"%s\"", f->name);
+			return cerr(c, map, "missing key \"%s\" in %s", f->name, s->what);
 		if (f->def == NULL)
 			return 0;
 		memset(&def, 0, sizeof(def));
@@ -425,7 +447,9 @@ parse_field(struct ctx *c, const struct cfg_field *f, void *obj, const struct no
 	}
 	if ((f->flags & CF_REQUIRED) && node_is_null(v))
 		return cerr(c, v, "%s must not be empty", f->name);
-	return parse_scalar(c, f, f->type, v, AT(obj, f->off, void));
+	if (parse_scalar(c, f, f->type, v, AT(obj, f->off, void)) == -1)
+		return key_prefix(c, f->name);
+	return 0;
 }
 
 const struct node *
@@ -496,7 +520,7 @@ schema_parse(struct ctx *c, const struct cfg_schema *s, void *obj, const struct 
 	if (s->line_off != 0 && pos != NULL)
 		*AT(obj, s->line_off, int) = pos->line;
 	for (j = 0; s->fields[j].name != NULL; j++)
-		if (parse_field(c, &s->fields[j], obj, vals[j], map ? map : pos) == -1)
+		if (parse_field(c, s, &s->fields[j], obj, vals[j], map ? map : pos) == -1)
 			return -1;
 	if (s->check != NULL && s->check(c, obj, map ? map : pos) == -1)
 		return -1;

@@ -187,7 +187,7 @@ struct config_rule_cfg {
 };
 
 /* Neighbours of one AS, for valley-free leak detection (RFC 7908). */
-struct config_relationship {
+struct config_relationship {	/* asn first: config_relationship_find() */
 	uint32_t		 asn;
 	uint32_t		*customers;	/* sorted */
 	size_t			 ncustomers;
@@ -354,7 +354,7 @@ struct config_prefix {
 	int			 col;
 };
 
-struct config_monitor_as {
+struct config_monitor_as {	/* asn first: config_monitor_as_find() */
 	uint32_t		 asn;
 	char			**groups;
 	size_t			 ngroups;

@@ -21,6 +21,7 @@
 #define MAX_NODES	(4u * 1024 * 1024)
 #define MAX_FILE	(64u * 1024 * 1024)
 #define MAX_ANCHORS	4096
+#define MAX_COPIED	65536	/* nodes created by expanding aliases */
 
 struct anchor {
 	char		*name;
@@ -35,6 +36,7 @@ struct builder {
 	struct anchor	*anchors;
 	size_t		 nanchors;
 	size_t		 nodes;
+	size_t		 copied;
 	int		 docs;
 };
 
@@ -108,7 +110,8 @@ node_new(struct builder *b, int type, const yaml_mark_t *m)
 	struct node	*n;
 
 	if (++b->nodes > MAX_NODES) {
-		cerr(b->ctx, NULL, "document too large (more than %u nodes)", MAX_NODES);
+		struct node at = { .line = (int)m->line + 1, .col = (int)m->column + 1 };
+		cerr(b->ctx, &at, "document too large (more than %u nodes)", MAX_NODES);
 		return NULL;
 	}
 	if ((n = calloc(1, sizeof(*n))) == NULL) {
@@ -147,6 +150,8 @@ node_copy(struct builder *b, const struct node *src)
 	yaml_mark_t	 m;
 	size_t		 i;
 
+	if (++b->copied > MAX_COPIED)
+		return NULL;	/* on_alias() reports it at the alias */
 	m.line = (size_t)src->line - 1;
 	m.column = (size_t)src->col - 1;
 	if ((n = node_new(b, src->type, &m)) == NULL)
@@ -237,7 +242,8 @@ on_alias(struct builder *b, const yaml_event_t *ev)
 	if (i == 0)
 		return cerr(b->ctx, &tmp, "unknown alias \"%s\"", ev->data.alias.anchor);
 	if ((n = node_copy(b, b->anchors[i - 1].node)) == NULL)
-		return -1;
+		return cerr(b->ctx, &tmp, "aliases expand to more than %u nodes",
+		    MAX_COPIED);
 	n->line = tmp.line;
 	n->col = tmp.col;
 	return attach(b, n);

@@ -29,6 +29,23 @@ struct pfx_parse {
 static const char *const sev_names[] = { "default", "critical", "error", "warning",
     "notice", "info", NULL };
 
+/* BGPalerter's default monitor names (config.yml) and the ixwatch rules they cover. */
+static const struct {
+	const char	*name;
+	uint32_t	 rules;
+} monitors[] = {
+	{ "basic-hijack-detection", 1u << CONFIG_RULE_HIJACK |
+	    1u << CONFIG_RULE_SUBPREFIX_HIJACK | 1u << CONFIG_RULE_SQUATTING },
+	{ "prefix-detection", 1u << CONFIG_RULE_NEW_PREFIX },
+	{ "path-matching", 1u << CONFIG_RULE_PATH },
+	{ "path-neighbors", 1u << CONFIG_RULE_NEW_NEIGHBOR },
+	{ "withdrawal-detection", 1u << CONFIG_RULE_VISIBILITY },
+	{ "rpki-monitor", 1u << CONFIG_RULE_RPKI_INVALID | 1u << CONFIG_RULE_RPKI_NOT_FOUND },
+	{ "rpki-diff", 1u << CONFIG_RULE_ROA_CHANGE },
+	{ "asn-monitor", 1u << CONFIG_RULE_NEW_PREFIX },
+};
+#define NMONITORS	(sizeof(monitors) / sizeof(monitors[0]))
+
 static int check_path(struct ctx *, void *, const struct node *);
 static int check_entry(struct ctx *, void *, const struct node *);
 static int check_monitor(struct ctx *, void *, const struct node *);
@@ -139,6 +156,37 @@ check_path(struct ctx *c, void *obj, const struct node *map)
 	return 0;
 }
 
+/* Rules named by a monitor list entry: a BGPalerter monitor or an ixwatch rule. */
+static uint32_t
+monitor_rules(const char *name)
+{
+	size_t	i;
+	int	rule;
+
+	for (i = 0; i < NMONITORS; i++)
+		if (strcmp(monitors[i].name, name) == 0)
+			return monitors[i].rules;
+	if ((rule = config_rule_lookup(name)) != -1)
+		return 1u << rule;
+	return 0;
+}
+
+static int
+check_monitor_names(struct ctx *c, const struct node *map, const char *key,
+    char **names, size_t n)
+{
+	const struct node	*l = map_get(map, key);
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (monitor_rules(names[i]) == 0)
+			return cerr(c, l && l->type == NODE_SEQ && i < l->nkids ?
+			    l->kids[i] : l, "%s: unknown monitor \"%s\" (a BGPalerter "
+			    "monitor such as basic-hijack-detection, or an ixwatch rule "
+			    "such as hijack)", key, names[i]);
+	return 0;
+}
+
 static int
 check_entry(struct ctx *c, void *obj, const struct node *map)
 {
@@ -159,6 +207,10 @@ check_entry(struct ctx *c, void *obj, const struct node *map)
 	if (w->p.ninclude_monitors && w->p.nexclude_monitors)
 		return cerr(c, map_get(map, "excludeMonitors"), "includeMonitors and "
 		    "excludeMonitors cannot be used together");
+	if (check_monitor_names(c, map, "includeMonitors", w->p.include_monitors,
+	    w->p.ninclude_monitors) == -1 || check_monitor_names(c, map,
+	    "excludeMonitors", w->p.exclude_monitors, w->p.nexclude_monitors) == -1)
+		return -1;
 	w->p.flags = (w->ignore_ms ? CONFIG_PFX_IGNORE_MORESPECIFICS : 0) |
 	    (w->ignore ? CONFIG_PFX_IGNORE : 0) | (w->no_export ? CONFIG_PFX_NO_EXPORT : 0);
 	w->p.severity = w->severity - 1;
@@ -440,16 +492,21 @@ prefixes_load_mem(struct ctx *parent, struct config_prefixes *px, const char *bu
 }
 
 int
-prefixes_load(struct ctx *parent, struct config_prefixes *px, const char *path)
+prefixes_load(struct ctx *parent, struct config_prefixes *px, const char *path,
+    const struct node *at)
 {
-	struct ctx	 c = *parent;
-	char		*buf;
-	size_t		 len;
-	int		 rc;
+	struct config_error	 err;
+	struct ctx		 c = *parent;
+	char			*buf;
+	size_t			 len;
+	int			 rc;
 
+	/* an unreadable file is reported where ixwatch.yml names it */
+	memset(&err, 0, sizeof(err));
+	c.err = &err;
 	c.file = path;
 	if ((buf = file_slurp(&c, path, &len)) == NULL)
-		return -1;
+		return cerr(parent, at, "prefixes-file \"%s\": %s", path, err.msg);
 	rc = prefixes_load_mem(parent, px, buf, len);
 	free(buf);
 	return rc;
@@ -520,6 +577,24 @@ prefixes_print(FILE *f, const struct config_prefixes *px)
 	schema_print(f, &optix_schema, px, 4);
 	fflush(f);
 	return ferror(f) ? -1 : 0;
+}
+
+int
+config_prefix_rule_enabled(const struct config_prefix *p, int rule)
+{
+	uint32_t	bit = 1u << rule, inc = 0;
+	size_t		i;
+
+	if ((p->flags & CONFIG_PFX_IGNORE) || (p->disabled_rules & bit))
+		return 0;
+	for (i = 0; i < p->nexclude_monitors; i++)
+		if (monitor_rules(p->exclude_monitors[i]) & bit)
+			return 0;
+	if (p->ninclude_monitors == 0)
+		return 1;
+	for (i = 0; i < p->ninclude_monitors; i++)
+		inc |= monitor_rules(p->include_monitors[i]);
+	return (inc & bit) != 0;
 }
 
 int
