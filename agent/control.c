@@ -269,6 +269,18 @@ fail:
 	return -1;
 }
 
+int
+control_nclients(void)
+{
+	return nclients;
+}
+
+const char *
+control_path(void)
+{
+	return sock_path;
+}
+
 void
 control_close(int unlink_path)
 {

@@ -188,12 +188,13 @@ cmd_status(int argc, char *const *argv, struct control_reply *r, void *arg)
 		json_close(j);
 	} else
 		json_null(j, "last_reload");
-	/* filled by the source, RIB and alert modules as they arrive */
+	/* placeholders until the source, RIB and alert modules arrive */
 	json_object_open(j, "counters");
 	json_uint(j, "sources", 0);
 	json_uint(j, "routes", 0);
 	json_uint(j, "alerts", 0);
 	json_close(j);
+	loop_modules_status(j);
 	return 0;
 }
 
@@ -232,10 +233,18 @@ control_stop(void)
 	control_unregister_all();
 }
 
+static void
+control_status(struct json *j)
+{
+	json_string(j, "socket", control_path());
+	json_int(j, "clients", control_nclients());
+}
+
 static struct loop_module control_module = {
 	.name = "control",
 	.bind = control_bind,
 	.stop = control_stop,
+	.status = control_status,
 };
 
 /* -n: check the config, print it normalized with -v. */

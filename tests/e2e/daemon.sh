@@ -7,7 +7,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 38
+plan 39
 
 # write_conf FILE DIR [daemon-key: value ...]: a minimal ixwatch.yml using DIR for
 # the pidfile and the control socket.
@@ -62,6 +62,8 @@ check "show status --json parses and names the pid" \
 	test "$(status_json | json_get pid)" = "$pid"
 check "the control socket has the default mode 0660" \
 	test "$(stat -c %a "$T/ixwatchd.sock")" = 660
+check "show status has the modules' sections (control: socket, 1 client)" \
+	test "$(status_json | json_get control.socket)/$(status_json | json_get control.clients)" = "$T/ixwatchd.sock/1"
 check "the pidfile holds the daemon's pid" test "$(cat "$T/ixwatchd.pid")" = "$pid"
 "$D" -d -f "$T/ixwatch.yml" 2> "$T/second.err"; rc=$?
 check "a second instance refuses to start (exit $rc)" test "$rc" -ne 0

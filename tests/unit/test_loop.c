@@ -2,7 +2,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "agent/json.h"
 #include "agent/loop.h"
+#include "bgp/buf.h"
 #include "tests/unit/ut.h"
 
 static char	 trace[256];
@@ -105,10 +107,19 @@ static void stop_b(void) { note("xb"); }
 static int fail_bind(const struct config *c) { note("F"); return -1; }
 
 static void
+status_a(struct json *j)
+{
+	json_int(j, "n", 1);
+}
+
+static void
 modules(void)
 {
+	struct json	*j = json_new();
+	struct wbuf	 wb;
+
 	static struct loop_module a = { .name = "a", .bind = bind_a, .start = start_a,
-	    .reload = reload_a, .stop = stop_a };
+	    .reload = reload_a, .stop = stop_a, .status = status_a };
 	static struct loop_module b = { .name = "b", .bind = bind_b, .reload = reload_b,
 	    .stop = stop_b };
 	static struct loop_module c = { .name = "c", .bind = fail_bind };
@@ -120,6 +131,13 @@ modules(void)
 	UT_EQ_INT(loop_modules_reload(NULL, NULL), -1);	/* a failed, b still ran */
 	loop_modules_stop();				/* in reverse order */
 	UT_EQ_STR(trace, "babbsararbxbxa");
+	loop_modules_status(j);
+	wbuf_init(&wb, 0);
+	UT_EQ_INT(json_render(j, JSON_STYLE_JSON, &wb), 0);
+	UT_EQ_INT(wb.len, 14);
+	UT_EQ_MEM(wb.buf, "{\"a\":{\"n\":1}}\n", wb.len);
+	wbuf_free(&wb);
+	json_free(j);
 	loop_module_register(&c);
 	UT_EQ_INT(loop_modules_bind(NULL), -1);
 }
