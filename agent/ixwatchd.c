@@ -212,8 +212,7 @@ control_bind(const struct config *conf)
 		}
 	} else if (d.ids.user != NULL)
 		gid = d.ids.gid;
-	if (control_listen(cd->control_socket, cd->control_mode ? cd->control_mode : 0660,
-	    gid) == -1)
+	if (control_listen(cd->control_socket, cd->control_mode, gid) == -1)
 		return -1;
 	if (control_register_builtin() == -1 ||
 	    control_register("show status", "", "daemon version, uptime, config and reloads",
@@ -306,8 +305,9 @@ run(int foreground, int verbose)
 		log_warnx("event loop failed");
 	log_info("shutting down");
 	loop_modules_stop();
+	/* pfh keeps the path it opened; a reload may have changed (and freed) cd */
 	if (pidfile_remove(pfh) == -1)
-		log_debug(LOG_SUB_MAIN, "pidfile %s: %s", cd->pidfile, strerror(errno));
+		log_debug(LOG_SUB_MAIN, "pidfile: %s", strerror(errno));
 	loop_free();
 }
 
