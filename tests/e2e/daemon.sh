@@ -7,7 +7,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 39
+plan 41
 
 # write_conf FILE DIR [daemon-key: value ...]: a minimal ixwatch.yml using DIR for
 # the pidfile and the control socket.
@@ -40,6 +40,12 @@ check "ixwatchd -n accepts a good config" "$D" -n -f "$T/good.yml"
 "$D" -n -f "$T/bad.yml" 2> "$T/n.err"; rc=$?
 check "ixwatchd -n refuses a bad config (exit $rc)" test "$rc" -ne 0
 check "ixwatchd -n names file:line:col" grep -q "^$T/bad.yml:5:[0-9]*: " "$T/n.err"
+"$D" -n -f "$T/missing.yml" 2> "$T/missing.err"; rc=$?
+check "ixwatchd -n on a missing file exits 1 naming it" \
+	sh -c "test $rc -eq 1 && grep -q '$T/missing.yml' '$T/missing.err'"
+"$D" -n -D bmp,nosuch -f "$T/good.yml" 2> "$T/D.err"; rc=$?
+check "-D with an unknown subsystem is refused, naming it" \
+	sh -c "test $rc -ne 0 && grep -q nosuch '$T/D.err'"
 "$D" -nv -f "$T/good.yml" > "$T/printed.yml" 2> "$T/nv.err"
 check "ixwatchd -nv prints the normalized config" test -s "$T/printed.yml"
 check "the printed config parses again" "$D" -n -f "$T/printed.yml"
