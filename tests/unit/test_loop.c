@@ -97,14 +97,59 @@ signals(void)
 	loop_free();
 }
 
-static int bind_a(const struct config *c) { note("ba"); return 0; }
-static int bind_b(const struct config *c) { note("bb"); return 0; }
-static int start_a(const struct config *c) { note("sa"); return 0; }
-static int reload_a(const struct config *n, const struct config *o) { note("ra"); return -1; }
-static int reload_b(const struct config *n, const struct config *o) { note("rb"); return 0; }
-static void stop_a(void) { note("xa"); }
-static void stop_b(void) { note("xb"); }
-static int fail_bind(const struct config *c) { note("F"); return -1; }
+static int
+bind_a(const struct config *c)
+{
+	note("ba");
+	return 0;
+}
+
+static int
+bind_b(const struct config *c)
+{
+	note("bb");
+	return 0;
+}
+
+static int
+start_a(const struct config *c)
+{
+	note("sa");
+	return 0;
+}
+
+static int
+reload_a(const struct config *n, const struct config *o)
+{
+	note("ra");
+	return -1;
+}
+
+static int
+reload_b(const struct config *n, const struct config *o)
+{
+	note("rb");
+	return 0;
+}
+
+static void
+stop_a(void)
+{
+	note("xa");
+}
+
+static void
+stop_b(void)
+{
+	note("xb");
+}
+
+static int
+fail_bind(const struct config *c)
+{
+	note("F");
+	return -1;
+}
 
 static void
 status_a(struct json *j)
