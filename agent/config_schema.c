@@ -433,6 +433,10 @@ parse_field(struct ctx *c, const struct cfg_schema *s, const struct cfg_field *f
 	case CT_STRUCTS:
 		return v ? parse_structs(c, f, obj, v) : 0;
 	}
+	/* "key:" with nothing means the default, so the printed form (which omits
+	 * unset keys) reads back the same */
+	if (v != NULL && f->def != NULL && node_is_null(v))
+		v = NULL;
 	if (v == NULL) {
 		if (f->flags & CF_REQUIRED)
 			return cerr(c, map, "missing key \"%s\" in %s", f->name, s->what);

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the configuration parser: the input is loaded as ixwatch.yml
  * (from memory) and as a prefixes.yml; a config that loads is printed, loaded again
- * and printed again, and the two printouts must be identical (the -nv promise).
+ * and printed again, and the two printouts must be identical (the -nv promise);
+ * the same for the normalized prefixes.yml.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,54 @@ roundtrip(const struct config *cfg)
 	config_free(again);
 }
 
+static char *
+print_prefixes(const struct config_prefixes *px, size_t *len)
+{
+	char	*buf = NULL;
+	FILE	*f = open_memstream(&buf, len);
+
+	if (f == NULL)
+		abort();
+	prefixes_print(f, px);
+	fclose(f);
+	return buf;
+}
+
+/* The normalized prefixes.yml must load and print identically too. */
+static void
+prefixes_roundtrip(const struct config_prefixes *px)
+{
+	struct config_error	 err;
+	struct config_prefixes	 again;
+	struct ctx		 c;
+	char			*a, *b;
+	size_t			 la, lb;
+
+	a = print_prefixes(px, &la);
+	memset(&again, 0, sizeof(again));
+	memset(&c, 0, sizeof(c));
+	memset(&err, 0, sizeof(err));
+	c.err = &err;
+	c.dir = "/nonexistent";
+	again.file = (char *)(uintptr_t)"normalized-prefixes.yml";
+	c.file = again.file;
+	if (prefixes_load_mem(&c, &again, a, la) == -1) {
+		fprintf(stderr, "normalized prefixes do not load: %d:%d: %s\n%s",
+		    err.line, err.col, err.msg, a);
+		abort();
+	}
+	b = print_prefixes(&again, &lb);
+	if (la != lb || memcmp(a, b, la) != 0) {
+		fprintf(stderr, "prefixes print -> load -> print differs:\n%s\n----\n%s",
+		    a, b);
+		abort();
+	}
+	again.file = NULL;
+	prefixes_free(&again);
+	free(a);
+	free(b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -71,13 +120,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.dir = "/nonexistent";
 	px.file = (char *)(uintptr_t)"fuzz-prefixes.yml";
 	c.file = px.file;
-	if (prefixes_load_mem(&c, &px, (const char *)data, size) == 0) {
-		FILE *f = fopen("/dev/null", "w");
-		if (f != NULL) {
-			prefixes_print(f, &px);
-			fclose(f);
-		}
-	}
+	if (prefixes_load_mem(&c, &px, (const char *)data, size) == 0)
+		prefixes_roundtrip(&px);
 	px.file = NULL;
 	prefixes_free(&px);
 	return 0;

@@ -402,6 +402,13 @@ test_defaults(void)
 	UT_EQ_INT(cfg->pfx.nprefixes, 0);
 	config_free(cfg);
 	config_free(NULL);
+	/* an empty value is the default (found by the fuzzer: it did not round-trip) */
+	cfg = load_str("daemon:\n  user: ixwatch\n  pidfile:\n  group: ~\n", "e.yml", msg,
+	    sizeof(msg));
+	UT_ASSERT(cfg != NULL);
+	UT_EQ_STR(config_daemon(cfg)->pidfile, IXW_RUNDIR "/ixwatchd.pid");
+	UT_ASSERT(config_daemon(cfg)->group == NULL);
+	config_free(cfg);
 }
 
 static void
