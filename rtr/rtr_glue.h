@@ -1,0 +1,99 @@
+/*
+ * RTR caches through rtrlib, seen from the event loop: rtrlib runs its own threads;
+ * its callbacks only copy each VRP change into a bounded queue and wake the loop
+ * through a pipe. The loop polls rtr_glue_fd() and calls rtr_glue_drain(), which
+ * hands the changes over in slices, and reads per-cache status snapshots. Nothing
+ * here validates: the VRP table (rtr_vrp.h) is fed by the drain callback.
+ * The only user of rtrlib is rtr_rtrlib.c; this header does not include it.
+ */
+#ifndef IXW_RTR_GLUE_H
+#define IXW_RTR_GLUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "rtr/rtr_vrp.h"
+
+struct rtr_glue_cache_conf {
+	const char	*host;
+	const char	*port;		/* TCP port or service name */
+	uint8_t		 preference;	/* caches with equal preference form a group;
+					   the lowest group that syncs is used */
+	const char	*bindaddr;	/* NULL: any */
+	int		 ssh;		/* RTR over SSH (when rtrlib has libssh) */
+	const char	*ssh_user;
+	const char	*ssh_hostkey;	/* known host key file */
+	const char	*ssh_privkey;
+};
+
+struct rtr_glue_conf {
+	const struct rtr_glue_cache_conf *caches;
+	size_t		 ncaches;
+	unsigned	 refresh;	/* seconds; 0: 3600 */
+	unsigned	 expire;	/* 0: 7200 */
+	unsigned	 retry;		/* 0: 600 */
+	size_t		 queue;		/* queued changes before rtrlib waits; 0: 65536 */
+};
+
+enum rtr_glue_ev {
+	RTR_GLUE_VRP_ADD = 0,
+	RTR_GLUE_VRP_DEL,
+	RTR_GLUE_STATE,		/* the status of cache `cache` changed */
+};
+
+struct rtr_glue_event {
+	enum rtr_glue_ev	type;
+	uint16_t		cache;	/* index into conf.caches */
+	struct rtr_vrp		vrp;
+};
+
+enum rtr_cache_state {
+	RTR_CACHE_IDLE = 0,	/* not started (group not in use) */
+	RTR_CACHE_CONNECTING,
+	RTR_CACHE_SYNCING,	/* connected, receiving data */
+	RTR_CACHE_UP,		/* connected and in sync */
+	RTR_CACHE_ERROR,
+	RTR_CACHE_DOWN,		/* shut down */
+};
+
+struct rtr_cache_status {
+	char			host[64];
+	char			port[16];
+	uint8_t			preference;
+	uint8_t			ssh;
+	enum rtr_cache_state	state;
+	char			detail[32];	/* rtrlib's socket state name */
+	int			synced;		/* completed a sync at least once */
+	uint32_t		serial;
+	uint32_t		session_id;
+	size_t			vrps;		/* VRPs this cache holds now */
+	uint64_t		added;		/* VRP changes received */
+	uint64_t		removed;
+	time_t			last_update;	/* wall clock of the last completed sync */
+	unsigned		refresh;	/* intervals in force (the cache's, RFC 8210) */
+	unsigned		retry;
+	unsigned		expire;
+};
+
+typedef void (*rtr_glue_cb)(const struct rtr_glue_event *, void *);
+
+struct rtr_glue;
+
+/* Configure (no thread runs yet); NULL with err set. */
+struct rtr_glue *rtr_glue_new(const struct rtr_glue_conf *, char *err, size_t errlen);
+int	 rtr_glue_start(struct rtr_glue *);
+/* Readable when changes are queued. */
+int	 rtr_glue_fd(const struct rtr_glue *);
+/* Deliver up to max queued changes (0: all) in order; returns how many. If some
+ * remain the fd stays readable. Call from the loop thread only. */
+size_t	 rtr_glue_drain(struct rtr_glue *, rtr_glue_cb, void *, size_t max);
+/* Copy the status of up to n caches; returns the number of caches. */
+size_t	 rtr_glue_status(struct rtr_glue *, struct rtr_cache_status *, size_t n);
+const char *rtr_cache_state_str(enum rtr_cache_state);
+/* Does this rtrlib build speak RTR over SSH? */
+int	 rtr_glue_has_ssh(void);
+/* Stop rtrlib (ignoring the removals it sends while stopping) and free. NULL-safe. */
+void	 rtr_glue_free(struct rtr_glue *);
+
+#endif /* IXW_RTR_GLUE_H */
