@@ -96,4 +96,15 @@ int	 rtr_glue_has_ssh(void);
 /* Stop rtrlib (ignoring the removals it sends while stopping) and free. NULL-safe. */
 void	 rtr_glue_free(struct rtr_glue *);
 
+/*
+ * rtrlib's own prefix table, only to cross-check and benchmark rtr_vrp.c against it.
+ * rtr_rtrlib_validate() answers VALID, INVALID_AS (any invalid) or NOT_FOUND.
+ */
+struct rtr_rtrlib_table;
+struct rtr_rtrlib_table *rtr_rtrlib_table_new(void);
+int	 rtr_rtrlib_table_add(struct rtr_rtrlib_table *, const struct rtr_vrp *);
+enum rtr_rov rtr_rtrlib_validate(struct rtr_rtrlib_table *, const struct prefix *,
+	    uint32_t asn);
+void	 rtr_rtrlib_table_free(struct rtr_rtrlib_table *);
+
 #endif /* IXW_RTR_GLUE_H */

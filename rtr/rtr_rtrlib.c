@@ -530,3 +530,70 @@ rtr_glue_free(struct rtr_glue *g)
 	free(g->q);
 	free(g);
 }
+
+struct rtr_rtrlib_table {
+	struct pfx_table	t;
+};
+
+struct rtr_rtrlib_table *
+rtr_rtrlib_table_new(void)
+{
+	struct rtr_rtrlib_table *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	pfx_table_init(&t->t, NULL);
+	return t;
+}
+
+static void
+to_lrtr(const struct prefix *p, struct lrtr_ip_addr *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	if (p->af == PREFIX_AF_IPV4) {
+		a->ver = LRTR_IPV4;
+		a->u.addr4.addr = be32_load(p->addr);
+	} else {
+		a->ver = LRTR_IPV6;
+		for (i = 0; i < 4; i++)
+			a->u.addr6.addr[i] = be32_load(p->addr + 4 * i);
+	}
+}
+
+int
+rtr_rtrlib_table_add(struct rtr_rtrlib_table *t, const struct rtr_vrp *v)
+{
+	struct pfx_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.asn = v->asn;
+	to_lrtr(&v->prefix, &r.prefix);
+	r.min_len = v->prefix.len;
+	r.max_len = v->maxlen;
+	return pfx_table_add(&t->t, &r) == PFX_SUCCESS ? 0 : -1;
+}
+
+enum rtr_rov
+rtr_rtrlib_validate(struct rtr_rtrlib_table *t, const struct prefix *p, uint32_t asn)
+{
+	struct lrtr_ip_addr a;
+	enum pfxv_state r = BGP_PFXV_STATE_NOT_FOUND;
+
+	to_lrtr(p, &a);
+	if (pfx_table_validate(&t->t, asn, &a, p->len, &r) != PFX_SUCCESS)
+		return RTR_ROV_NOT_FOUND;
+	if (r == BGP_PFXV_STATE_VALID)
+		return RTR_ROV_VALID;
+	return r == BGP_PFXV_STATE_INVALID ? RTR_ROV_INVALID_AS : RTR_ROV_NOT_FOUND;
+}
+
+void
+rtr_rtrlib_table_free(struct rtr_rtrlib_table *t)
+{
+	if (t == NULL)
+		return;
+	pfx_table_free(&t->t);
+	free(t);
+}
