@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "rtr/rtr_health.h"
 #include "rtr/rtr_vrp.h"
 
 struct rtr_glue_cache_conf {
@@ -48,34 +49,6 @@ struct rtr_glue_event {
 	struct rtr_vrp		vrp;
 };
 
-enum rtr_cache_state {
-	RTR_CACHE_IDLE = 0,	/* not started (group not in use) */
-	RTR_CACHE_CONNECTING,
-	RTR_CACHE_SYNCING,	/* connected, receiving data */
-	RTR_CACHE_UP,		/* connected and in sync */
-	RTR_CACHE_ERROR,
-	RTR_CACHE_DOWN,		/* shut down */
-};
-
-struct rtr_cache_status {
-	char			host[64];
-	char			port[16];
-	uint8_t			preference;
-	uint8_t			ssh;
-	enum rtr_cache_state	state;
-	char			detail[32];	/* rtrlib's socket state name */
-	int			synced;		/* completed a sync at least once */
-	uint32_t		serial;
-	uint32_t		session_id;
-	size_t			vrps;		/* VRPs this cache holds now */
-	uint64_t		added;		/* VRP changes received */
-	uint64_t		removed;
-	time_t			last_update;	/* wall clock of the last completed sync */
-	unsigned		refresh;	/* intervals in force (the cache's, RFC 8210) */
-	unsigned		retry;
-	unsigned		expire;
-};
-
 typedef void (*rtr_glue_cb)(const struct rtr_glue_event *, void *);
 
 struct rtr_glue;
@@ -90,10 +63,12 @@ int	 rtr_glue_fd(const struct rtr_glue *);
 size_t	 rtr_glue_drain(struct rtr_glue *, rtr_glue_cb, void *, size_t max);
 /* Copy the status of up to n caches; returns the number of caches. */
 size_t	 rtr_glue_status(struct rtr_glue *, struct rtr_cache_status *, size_t n);
-const char *rtr_cache_state_str(enum rtr_cache_state);
 /* Does this rtrlib build speak RTR over SSH? */
 int	 rtr_glue_has_ssh(void);
-/* Stop rtrlib (ignoring the removals it sends while stopping) and free. NULL-safe. */
+/* Stop rtrlib, ignoring the removals it sends while closing (counted as "ignored"):
+ * the loop keeps its VRPs until it decides otherwise. Not restartable. */
+void	 rtr_glue_stop(struct rtr_glue *);
+/* Stop if needed and free. NULL-safe. */
 void	 rtr_glue_free(struct rtr_glue *);
 
 /*

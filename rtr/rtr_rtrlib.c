@@ -179,7 +179,8 @@ pfx_cb(struct pfx_table *t, const struct pfx_record rec, const bool added)
 			g->c[idx].st.removed++;
 		}
 		enqueue(g, &ev);
-	}
+	} else
+		g->c[idx].st.ignored++;
 	pthread_mutex_unlock(&g->mtx);
 }
 
@@ -392,8 +393,8 @@ fail:
 int
 rtr_glue_start(struct rtr_glue *g)
 {
-	if (g->started)
-		return 0;
+	if (g->started || g->stopping)
+		return g->started ? 0 : -1;
 	if (rtr_mgr_start(g->mgr) != RTR_SUCCESS)
 		return -1;
 	g->started = 1;
@@ -468,15 +469,6 @@ rtr_glue_status(struct rtr_glue *g, struct rtr_cache_status *out, size_t n)
 	return g->n;
 }
 
-const char *
-rtr_cache_state_str(enum rtr_cache_state s)
-{
-	static const char *const names[] = { "idle", "connecting", "syncing", "up",
-	    "error", "down" };
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
 int
 rtr_glue_has_ssh(void)
 {
@@ -488,6 +480,19 @@ rtr_glue_has_ssh(void)
 }
 
 void
+rtr_glue_stop(struct rtr_glue *g)
+{
+	pthread_mutex_lock(&g->mtx);
+	g->stopping = 1;		/* drop the removal flood of the shutdown */
+	pthread_cond_broadcast(&g->space);
+	pthread_mutex_unlock(&g->mtx);
+	if (g->mgr != NULL && g->started) {
+		rtr_mgr_stop(g->mgr);
+		g->started = 0;
+	}
+}
+
+void
 rtr_glue_free(struct rtr_glue *g)
 {
 	size_t i;
@@ -496,15 +501,9 @@ rtr_glue_free(struct rtr_glue *g)
 	if (g == NULL)
 		return;
 	mgr = g->mgr != NULL;
-	pthread_mutex_lock(&g->mtx);
-	g->stopping = 1;		/* drop the removal flood of the shutdown */
-	pthread_cond_broadcast(&g->space);
-	pthread_mutex_unlock(&g->mtx);
-	if (mgr) {
-		if (g->started)
-			rtr_mgr_stop(g->mgr);
+	rtr_glue_stop(g);
+	if (mgr)
 		rtr_mgr_free(g->mgr);
-	}
 	reg_del(g);
 	for (i = 0; g->c != NULL && i < g->n; i++) {
 		/* rtr_mgr_free() already freed the transports it was given */

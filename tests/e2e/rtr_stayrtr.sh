@@ -4,7 +4,7 @@
 # table, checks the table equals the file, replaces the file, and checks that exactly
 # the delta arrives. First the 19-VRP StayRTR test file, then the 424,223-VRP set.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
-plan 8
+plan 10
 tool=$top_builddir/tests/e2e/rtr_tool
 small=$IXW_SHARED/data/vrp/stayrtr.test.rpki.json
 full=$IXW_SHARED/data/vrp/rpki-client.ripe-prepdev.2023-05-04.json.gz
@@ -26,6 +26,7 @@ run_case() {
 	local out
 	if ! start_stayrtr "$2" "$4"; then
 		not_ok "$1: stayrtr listening"; not_ok "$1: sync"; not_ok "$1: delta"
+		not_ok "$1: shutdown"
 		tail -5 "$T/stayrtr-$4.log" | sed 's/^/# /'
 		return
 	fi
@@ -36,11 +37,13 @@ run_case() {
 	    grep -q "^sync=ok vrps=$6 file=$6 .*state=up bad=0" <<< "$out"
 	check "$1: reload delivers exactly +$7 -$8" \
 	    grep -q "^delta=ok added=$7 removed=$8 expected_added=$7 expected_removed=$8 " <<< "$out"
+	check "$1: the removal flood at shutdown is ignored" \
+	    grep -q "^shutdown=ok .*delivered=0 state=down" <<< "$out"
 	[ $rc -eq 0 ] || diag "rtr_tool exit $rc"
 }
 
 if [ ! -r "$small" ] || [ ! -r "$full" ] || ! command -v stayrtr > /dev/null; then
-	for i in 1 2 3 4 5 6 7 8; do skip "rtr e2e" "stayrtr or shared data absent"; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do skip "rtr e2e" "stayrtr or shared data absent"; done
 	exit 0
 fi
 

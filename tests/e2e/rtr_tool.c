@@ -164,8 +164,15 @@ main(int argc, char **argv)
 out:
 	t0 = now();
 	s.adds = s.dels = 0;
+	rtr_glue_stop(g);
+	rtr_glue_drain(g, apply, &s, 0);
+	rtr_glue_status(g, &st, 1);
+	/* rtrlib removed every record while closing; none of it may reach the table */
+	fail |= s.dels != 0 || st.ignored != rtr_vrp_count(s.vrps, PREFIX_AF_NONE);
+	printf("shutdown=%s seconds=%.2f ignored=%llu delivered=%zu state=%s\n",
+	    s.dels == 0 && st.ignored == rtr_vrp_count(s.vrps, PREFIX_AF_NONE) ? "ok" : "bad",
+	    now() - t0, (unsigned long long)st.ignored, s.dels, rtr_cache_state_str(st.state));
 	rtr_glue_free(g);
-	printf("shutdown seconds=%.2f\n", now() - t0);
 	rtr_vrp_free(s.vrps);
 	rtr_vrpset_clear(&a);
 	rtr_vrpset_clear(&b);
