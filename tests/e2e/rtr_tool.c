@@ -7,7 +7,8 @@
  *      changes received are exactly the delta between the two files.
  * Prints key=value lines; exits 0 only if every check held.
  *
- * usage: rtr_tool PORT CACHEFILE NEWFILE TIMEOUT_SECONDS
+ * usage: rtr_tool PORT CACHEFILE NEWFILE TIMEOUT_SECONDS [QUEUE]
+ * A small QUEUE makes the rtrlib thread wait for the loop (back-pressure).
  */
 #include <poll.h>
 #include <stdio.h>
@@ -74,7 +75,7 @@ run_until(struct rtr_glue *g, struct state *s, const struct rtr_vrpset *set,
 	pfd.events = POLLIN;
 	while (now() < deadline) {
 		if (poll(&pfd, 1, 100) > 0)
-			rtr_glue_drain(g, apply, s, 10000);
+			rtr_glue_drain(g, apply, s, 1000);
 		rtr_glue_status(g, st, 1);
 		if (st->state == RTR_CACHE_UP && same(s->vrps, set) &&
 		    st->vrps == set->nvrp)
@@ -108,11 +109,13 @@ main(int argc, char **argv)
 	uint32_t serial0;
 	int fail = 0;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: rtr_tool PORT CACHEFILE NEWFILE TIMEOUT\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: rtr_tool PORT CACHEFILE NEWFILE TIMEOUT [QUEUE]\n");
 		return 2;
 	}
 	cc.port = argv[1];
+	if (argc == 6)
+		conf.queue = strtoul(argv[5], NULL, 10);
 	rtr_vrpset_init(&a);
 	rtr_vrpset_init(&b);
 	if (rtr_file_load(argv[2], 0, &a, err, sizeof(err)) == -1 ||
