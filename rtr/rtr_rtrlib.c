@@ -10,6 +10,9 @@
  * and intervals into our status snapshot from the thread that owns them. Once
  * stopping is set, the removals rtrlib sends while closing sockets are dropped.
  *
+ * rtrlib stops a socket with pthread_cancel(): the callbacks disable cancellation
+ * while they hold our mutex (pthread_cond_wait and write are cancellation points).
+ *
  * pfx_update_fp carries no user pointer in 0.8.0, so live instances are found
  * through a small registry keyed by their rtr_socket addresses.
  */
@@ -161,9 +164,12 @@ pfx_cb(struct pfx_table *t, const struct pfx_record rec, const bool added)
 	struct rtr_glue *g;
 	struct rtr_glue_event ev;
 	size_t idx;
+	int cs;
 
 	if ((g = reg_find(rec.socket, &idx)) == NULL)
 		return;
+	/* rtr_stop() cancels socket threads: never die holding our mutex */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = added ? RTR_GLUE_VRP_ADD : RTR_GLUE_VRP_DEL;
 	ev.cache = (uint16_t)idx;
@@ -182,6 +188,7 @@ pfx_cb(struct pfx_table *t, const struct pfx_record rec, const bool added)
 	} else
 		g->c[idx].st.ignored++;
 	pthread_mutex_unlock(&g->mtx);
+	pthread_setcancelstate(cs, NULL);
 }
 
 static enum rtr_cache_state
@@ -216,9 +223,11 @@ state_cb(const struct rtr_socket *sock, const enum rtr_socket_state state, void 
 	rtr_connection_state_fp orig = NULL;
 	const char *name;
 	size_t idx;
+	int cs;
 
 	if ((g = reg_find(sock, &idx)) == NULL)
 		return;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
 	pthread_mutex_lock(&g->mtx);
 	orig = g->c[idx].orig_fp;
 	st = &g->c[idx].st;
@@ -241,6 +250,7 @@ state_cb(const struct rtr_socket *sock, const enum rtr_socket_state state, void 
 		enqueue(g, &ev);
 	}
 	pthread_mutex_unlock(&g->mtx);
+	pthread_setcancelstate(cs, NULL);
 	if (orig != NULL)
 		orig(sock, state, pc, pg);
 }
