@@ -9,6 +9,8 @@
  *
  * usage: rtr_tool PORT CACHEFILE NEWFILE TIMEOUT_SECONDS [QUEUE]
  * A small QUEUE makes the rtrlib thread wait for the loop (back-pressure).
+ * With RTR_TOOL_DEAD_PORT set, a first cache with a better preference (1) is
+ * configured on that closed port: rtr_mgr must fall back to the real one (2).
  */
 #include <poll.h>
 #include <stdio.h>
@@ -67,8 +69,9 @@ now(void)
 /* Run the loop until the table equals set and the cache is up (or the deadline). */
 static int
 run_until(struct rtr_glue *g, struct state *s, const struct rtr_vrpset *set,
-    double deadline, struct rtr_cache_status *st)
+    double deadline, struct rtr_cache_status *st, size_t live)
 {
+	struct rtr_cache_status all[2];
 	struct pollfd pfd;
 
 	pfd.fd = rtr_glue_fd(g);
@@ -76,7 +79,8 @@ run_until(struct rtr_glue *g, struct state *s, const struct rtr_vrpset *set,
 	while (now() < deadline) {
 		if (poll(&pfd, 1, 100) > 0)
 			rtr_glue_drain(g, apply, s, 1000);
-		rtr_glue_status(g, st, 1);
+		rtr_glue_status(g, all, 2);
+		*st = all[live];
 		if (st->state == RTR_CACHE_UP && same(s->vrps, set) &&
 		    st->vrps == set->nvrp)
 			return 0;
@@ -96,8 +100,14 @@ count_delta(const struct rtr_vrp *v, int add, void *arg)
 int
 main(int argc, char **argv)
 {
-	struct rtr_glue_cache_conf cc = { "127.0.0.1", NULL, 1, NULL, 0, NULL, NULL, NULL };
-	struct rtr_glue_conf conf = { &cc, 1, 1, 600, 1, 0 };
+	struct rtr_glue_cache_conf cc[2] = {
+		{ "127.0.0.1", NULL, 1, NULL, 0, NULL, NULL, NULL },
+		{ "127.0.0.1", NULL, 2, NULL, 0, NULL, NULL, NULL },
+	};
+	struct rtr_glue_conf conf = { cc, 1, 1, 600, 1, 0 };
+	struct rtr_cache_status dead;
+	const char *deadport = getenv("RTR_TOOL_DEAD_PORT");
+	size_t live = 0;
 	struct rtr_vrpset a, b;
 	struct rtr_vrpset_delta d = { count_delta, NULL, NULL };
 	struct rtr_cache_status st;
@@ -113,7 +123,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: rtr_tool PORT CACHEFILE NEWFILE TIMEOUT [QUEUE]\n");
 		return 2;
 	}
-	cc.port = argv[1];
+	cc[0].port = argv[1];
+	if (deadport != NULL) {
+		cc[0].port = deadport;
+		cc[1].port = argv[1];
+		conf.ncaches = 2;
+		live = 1;
+	}
 	if (argc == 6)
 		conf.queue = strtoul(argv[5], NULL, 10);
 	rtr_vrpset_init(&a);
@@ -133,12 +149,19 @@ main(int argc, char **argv)
 	deadline = t0 + atof(argv[4]);
 	if (rtr_glue_start(g) == -1)
 		return 2;
-	fail |= run_until(g, &s, &a, deadline, &st);
+	fail |= run_until(g, &s, &a, deadline, &st, live);
 	printf("sync=%s vrps=%zu file=%zu seconds=%.2f serial=%u session=%u state=%s "
 	    "bad=%zu\n", fail ? "timeout" : "ok", rtr_vrp_count(s.vrps, PREFIX_AF_NONE),
 	    a.nvrp, now() - t0, st.serial, st.session_id, rtr_cache_state_str(st.state),
 	    s.bad);
 	fflush(stdout);
+	if (deadport != NULL) {
+		rtr_glue_status(g, &dead, 1);
+		fail |= dead.state == RTR_CACHE_UP || dead.synced;
+		printf("fallback=%s preferred=%s:%s state=%s used=%s:%s pref=%u\n",
+		    fail ? "bad" : "ok", dead.host, dead.port, rtr_cache_state_str(dead.state),
+		    st.host, st.port, st.preference);
+	}
 	if (fail)
 		goto out;
 	serial0 = st.serial;
@@ -151,7 +174,7 @@ main(int argc, char **argv)
 	if (system(cmd) != 0)
 		return 2;
 	t0 = now();
-	fail |= run_until(g, &s, &b, t0 + atof(argv[4]), &st);
+	fail |= run_until(g, &s, &b, t0 + atof(argv[4]), &st, live);
 	/* anything arriving late would be an extra change */
 	deadline = now() + 1.5;
 	while (now() < deadline) {
@@ -169,7 +192,12 @@ out:
 	s.adds = s.dels = 0;
 	rtr_glue_stop(g);
 	rtr_glue_drain(g, apply, &s, 0);
-	rtr_glue_status(g, &st, 1);
+	{
+		struct rtr_cache_status all[2];
+
+		rtr_glue_status(g, all, 2);
+		st = all[live];
+	}
 	/* rtrlib removed every record while closing; none of it may reach the table */
 	fail |= s.dels != 0 || st.ignored != rtr_vrp_count(s.vrps, PREFIX_AF_NONE);
 	printf("shutdown=%s seconds=%.2f ignored=%llu delivered=%zu state=%s\n",
