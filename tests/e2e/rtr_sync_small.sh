@@ -7,8 +7,8 @@
 # Also run under ThreadSanitizer (CONCURRENCY_TESTS).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/rtr_lib.sh"
-plan 8
-need_data || skip_all 8 "stayrtr or shared data absent"
+plan 9
+need_data || skip_all 9 "stayrtr or shared data absent"
 
 unexpire < "$small" > "$T/small.json"
 sed -e '/"1.0.4.0\/24"/d' -e 's/"192.0.2.0\/24"/"198.51.100.0\/24"/' \
@@ -23,13 +23,14 @@ cp "$T/small.json" "$T/served2.json"
 out=""
 if start_stayrtr "$T/served2.json" "$port2"; then
 	out=$(RTR_TOOL_DEAD_PORT=$dead "$tool" "$port2" "$T/served2.json" "$T/small3.json" 30 \
-	    2> "$T/fallback.err")
+	    2> "$T/fallback.err") || out="$out rc=$?"
 	echo "$out" | sed 's/^/# /'
 fi
 check "fallback: the preference-2 cache is used while preference 1 is down" \
     grep -q "^fallback=ok preferred=127.0.0.1:$dead state=[a-z]* used=127.0.0.1:$port2 pref=2" <<< "$out"
 check "fallback: sync and reload delta (-1) through it" \
     grep -q "^delta=ok added=0 removed=1 expected_added=0 expected_removed=1 " <<< "$out"
+check "fallback: clean exit" bash -c "! grep -q 'rc=' <<< \"\$1\"" _ "$out"
 
 # StayRTR saw our client and re-read the edited file.
 check "stayrtr logged the rtrlib client" grep -qi "client" "$T/stayrtr-$base.log"
