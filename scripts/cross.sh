@@ -80,6 +80,17 @@ fail_tail() { # log
 	tail -25 "$1" | sed 's/^/#   /'
 }
 
+# After failed test cases: which ones, with the diagnostics their TAP logs hold.
+fail_tests() { # builddir log
+	local t
+	grep -E '^(FAIL|ERROR|XPASS):' "$2" | sed 's/^/#   /'
+	for t in $(grep -E '^(FAIL|ERROR):' "$2" | awk '{print $2}' | sort -u); do
+		[ -f "$1/$t.log" ] || continue
+		echo "# --- $t.log"
+		grep -E '^(not ok|# )' "$1/$t.log" | head -15 | sed 's/^/#   /'
+	done
+}
+
 [ -x "$top/configure" ] || autoreconf -fi > "$logdir/cross-autoreconf.log" 2>&1 ||
 	{ result FAIL "cross: autoreconf failed"; exit 1; }
 
@@ -104,7 +115,7 @@ stage_mips() {
 	elif run_check "$b" "$log" check; then
 		result PASS "$what ($ncases cases)"
 	else
-		result FAIL "$what ($nfail of $ncases cases failed)"; fail_tail "$log"
+		result FAIL "$what ($nfail of $ncases cases failed)"; fail_tests "$b" "$log"
 	fi
 	core_size mips-linux-gnu "$b" mips-linux-gnu-size
 	echo "# mips-linux-gnu: configure+build+test $(( $(now) - t0 )) s"
@@ -228,7 +239,7 @@ stage_armhf() {
 	elif QEMU_LD_PREFIX=$sr run_check "$b" "$log" check-unit; then
 		result PASS "$what ($ncases cases)"
 	else
-		result FAIL "$what ($nfail of $ncases cases failed)"; fail_tail "$log"
+		result FAIL "$what ($nfail of $ncases cases failed)"; fail_tests "$b" "$log"
 	fi
 	sizes armhf "$b" $ARMHF_TRIPLET-strip
 	echo "# armhf: configure+build+test $(( $(now) - t1 )) s"
@@ -251,7 +262,7 @@ stage_musl() {
 	elif run_check "$b" "$log" check; then
 		result PASS "$what ($ncases cases)"
 	else
-		result FAIL "$what ($nfail of $ncases cases failed)"; fail_tail "$log"
+		result FAIL "$what ($nfail of $ncases cases failed)"; fail_tests "$b" "$log"
 	fi
 	core_size musl "$b" size
 	echo "# musl: configure+build+test $(( $(now) - t0 )) s"

@@ -9,7 +9,7 @@
 #   files/ixwatch.config, and the command line, respawn, reload (SIGHUP) are checked.
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 24
 ow=$top_srcdir/openwrt
 init=$ow/ixwatch/files/ixwatch.init
 uci=$ow/ixwatch/files/ixwatch.config
@@ -111,6 +111,23 @@ for f in $cf; do [ -f "$T/pkg$f" ] || missing="$missing $f"; done
 check "every conffile is installed${missing:+ (missing:$missing)}" [ -z "$missing" ]
 check "init script installed executable as /etc/init.d/ixwatch" [ -x "$T/pkg/etc/init.d/ixwatch" ]
 
+# --- the default YAML ------------------------------------------------------------------
+files=$ow/ixwatch/files
+check "the package creates the user the YAML drops to (USERID vs daemon: user:)" sh -c \
+	'u=$(sed -n "s/^  user: *\([a-z_][a-z0-9_-]*\).*/\1/p" "$2" | head -1)
+	 [ -n "$u" ] && echo "$1" | grep -q "USERID:=$u="' sh "$(get "$ow/ixwatch" Package/ixwatch)" "$files/ixwatch.yml"
+d=$top_builddir/agent/ixwatchd
+if [ ! -x "$d" ]; then
+	not_ok "ixwatchd -n: $d not built"
+elif "$d" -n -f "$T/no-such-file.yml" > /dev/null 2>&1; then
+	skip "ixwatchd -n on files/ixwatch.yml" "this tree's ixwatchd does not check configurations yet (-n accepts a missing file)"
+else
+	out=$("$d" -n -f "$files/ixwatch.yml" 2>&1)
+	rc=$?
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+	check "ixwatchd -n accepts files/ixwatch.yml and prefixes.yml" [ "$rc" -eq 0 ]
+fi
+
 # --- procd init script in a stub rc.common/UCI environment ---------------------------------
 check "init script: sh -n" sh -n "$init"
 cat > "$T/stubs.sh" <<'EOF'
@@ -134,6 +151,8 @@ config_get_bool() {
 	case $_cgb in 1|yes|on|true|enabled) _cgb=1 ;; *) _cgb=0 ;; esac; eval "$1=\$_cgb"
 }
 uci() { echo "uci $*" >> "$PROCD_LOG"; }
+mkdir() { echo "mkdir $*" >> "$PROCD_LOG"; }
+chown() { echo "chown $*" >> "$PROCD_LOG"; }
 procd_open_instance() { echo "open $*" >> "$PROCD_LOG"; }
 procd_close_instance() { echo "close" >> "$PROCD_LOG"; }
 procd_set_param() { echo "set $*" >> "$PROCD_LOG"; }
@@ -154,21 +173,22 @@ cmdline() { # the command param as procd would assemble it
 : > "$T/procd.log"
 run_init "$uci" start_service
 got=$(cmdline)
-check "start_service: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /etc/ixwatch/ixwatch.yml -u ixwatch" ]
+check "start_service: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /etc/ixwatch/ixwatch.yml" ]
 check "start_service: one instance, respawn, stderr to logd, file param" sh -c '
 	[ "$(grep -c "^open" "$1")" = 1 ] && [ "$(grep -c "^close" "$1")" = 1 ] &&
 	grep -Eq "^set respawn [0-9]+ [0-9]+ [0-9]+$" "$1" && grep -q "^set stderr 1$" "$1" &&
-	grep -q "^set file /etc/config/ixwatch" "$1"' sh "$T/procd.log"
+	grep -q "^set file /etc/config/ixwatch" "$1" && grep -q "^mkdir -p /var/lib/ixwatch$" "$1"' \
+	sh "$T/procd.log"
 sed -e "s/option enabled '1'/option enabled '0'/" "$uci" > "$T/off.uci"
 : > "$T/procd.log"
 run_init "$T/off.uci" start_service
 check "enabled '0': no instance" [ ! -s "$T/procd.log" ]
 sed -e "s,option config_file .*,option config_file '/tmp/x.yml'," -e "s/option verbose '0'/option verbose '1'/" \
-    -e "s/option user 'ixwatch'/option user 'root'/" "$uci" > "$T/alt.uci"
+    "$uci" > "$T/alt.uci"
 : > "$T/procd.log"
 run_init "$T/alt.uci" start_service
 got=$(cmdline)
-check "config_file, verbose, user root: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /tmp/x.yml -v" ]
+check "config_file, verbose: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /tmp/x.yml -v" ]
 : > "$T/procd.log"
 run_init "$uci" reload_service
 run_init "$uci" service_triggers
