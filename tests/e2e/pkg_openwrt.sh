@@ -9,7 +9,7 @@
 #   files/ixwatch.config, and the command line, respawn, reload (SIGHUP) are checked.
 . "$(dirname "$0")/lib.sh"
 
-plan 24
+plan 25
 ow=$top_srcdir/openwrt
 init=$ow/ixwatch/files/ixwatch.init
 uci=$ow/ixwatch/files/ixwatch.config
@@ -53,6 +53,8 @@ for v in PKG_NAME PKG_VERSION PKG_RELEASE PKG_SOURCE PKG_SOURCE_URL PKG_HASH PKG
 	[ -n "$(get "$ow/ixwatch" "$v")" ] || missing="$missing $v"
 done
 check "ixwatch Makefile sets the PKG_* variables${missing:+ (missing:$missing)}" [ -z "$missing" ]
+acver=$(sed -n 's/^AC_INIT(\[ixwatch\], *\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+check "PKG_VERSION matches configure.ac ($acver)" [ "$(get "$ow/ixwatch" PKG_VERSION)" = "$acver" ]
 check "ixwatch Makefile uses PKG_FIXUP:=autoreconf" [ "$(get "$ow/ixwatch" PKG_FIXUP)" = autoreconf ]
 check "ixwatch Makefile calls BuildPackage for ixwatch" [ "$(get "$ow/ixwatch" BUILT_PACKAGES | tr -d ' ')" = ixwatch ]
 deps=$(get "$ow/ixwatch" Package/ixwatch | sed -n 's/^ *DEPENDS:=//p')
