@@ -127,8 +127,13 @@ stage_mips() {
 # Nothing is installed on the host and the host's dpkg architectures are not changed.
 armhf_sysroot() { # dir -> 0 when $1/sysroot is usable
 	local d=$1 a=$1/apt conf=$1/apt/apt.conf
-	[ -f "$d/sysroot/.complete" ] && return 0
 	command -v apt-get > /dev/null || { reason="apt-get not available"; return 1; }
+	mkdir -p "$d" || { reason="cannot create $d"; return 1; }
+	# one builder at a time; the lock is held until this script exits
+	exec 9> "$d/.lock"
+	flock -w 900 9 || { reason="$d is locked by another run"; return 1; }
+	# reuse the sysroot when it was made for the same package list
+	[ "$(cat "$d/sysroot/.complete" 2>/dev/null)" = "$(echo $ARMHF_PKGS)" ] && return 0
 	mkdir -p "$a/lists/partial" "$a/archives/partial" "$a/cache" || { reason="cannot create $a"; return 1; }
 	: > "$a/status"
 	cat > "$conf" <<-EOF
@@ -162,7 +167,8 @@ armhf_sysroot() { # dir -> 0 when $1/sysroot is usable
 	find "$d/sysroot.new" -type l -lname '/*' | while read -r l; do
 		ln -sfn "$d/sysroot$(readlink "$l")" "$l"
 	done
-	rm -rf "$d/sysroot" && mv "$d/sysroot.new" "$d/sysroot" && touch "$d/sysroot/.complete"
+	echo $ARMHF_PKGS > "$d/sysroot.new/.complete"
+	rm -rf "$d/sysroot" && mv "$d/sysroot.new" "$d/sysroot"
 }
 
 # Until the daemon links every library itself, prove the sysroot does: one call into each
