@@ -28,6 +28,13 @@ trie_of(struct rib *rib, uint8_t af)
 	return NULL;
 }
 
+/* Bytes of never-used and freed slots in the slab's chunks. */
+static size_t
+slab_free_bytes(const struct slab *s)
+{
+	return ((size_t)s->nchunks * SLAB_CHUNK - s->live) * s->size;
+}
+
 static inline struct rib_node *
 node_at(struct rib_trie *t, uint32_t i)
 {
@@ -560,6 +567,8 @@ sweep(struct sweep *s, uint32_t ci)
 	nd = node_at(s->t, ci);
 	c0 = LOADW(&nd->child[0]);
 	c1 = LOADW(&nd->child[1]);
+	if (c1 != 0)
+		__builtin_prefetch(node_at(s->t, c1));
 	if ((n0 = sweep(s, c0)) != c0)
 		PUBLISH(&nd->child[0], n0);
 	if ((n1 = sweep(s, c1)) != c1)
@@ -684,15 +693,19 @@ static int
 walk_sub(struct walk *w, uint32_t ci)
 {
 	struct rib_node	*nd;
+	uint32_t	 c1;
 	int		 rc;
 
 	while (ci != 0) {
 		nd = node_at(w->t, ci);
+		c1 = LOAD(&nd->child[1]);
+		if (c1 != 0)
+			__builtin_prefetch(node_at(w->t, c1));
 		if (NODE_KIND(nd->flags) != NODE_NONE && (rc = visit(w, nd)) != 0)
 			return rc;
 		if ((rc = walk_sub(w, LOAD(&nd->child[0]))) != 0)
 			return rc;
-		ci = LOAD(&nd->child[1]);
+		ci = c1;
 	}
 	return 0;
 }
@@ -940,6 +953,8 @@ rib_source_stats(const struct rib *rib, uint16_t source, struct rib_source_stats
 void
 rib_stats(const struct rib *rib, struct rib_stats *st)
 {
+	unsigned	 i;
+
 	memset(st, 0, sizeof(*st));
 	st->prefixes4 = rib->t[0].prefixes;
 	st->prefixes6 = rib->t[1].prefixes;
@@ -950,6 +965,11 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	st->sources = rib->sources;
 	st->pending = rib->pending;
 	st->bytes = rib->bytes;
+	for (i = 0; i < 2; i++)
+		st->bytes_free += slab_free_bytes(&rib->t[i].nodes);
+	for (i = 0; i <= ARR_SLABS; i++)
+		st->bytes_free += slab_free_bytes(&rib->arr[i]);
+	st->bytes_free += slab_free_bytes(&rib->bigarr) + slab_free_bytes(&rib->attrs);
 }
 
 struct rib *

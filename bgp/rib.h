@@ -81,6 +81,7 @@ struct rib_stats {
 	uint32_t	sources;
 	uint32_t	pending;	/* retired objects waiting for a grace period */
 	size_t		bytes;		/* bytes the RIB holds from malloc, all included */
+	size_t		bytes_free;	/* of which free slab slots kept for reuse */
 };
 
 /*

@@ -385,6 +385,9 @@ run(const struct feed *f)
 	    (double)st.nodes / (st.prefixes4 + st.prefixes6));
 	line("insert rate, one source", n / t / 1e6, "M rt/s", ">= 3", n / t >= 3e6);
 	line("memory per route (RIB's own malloc count)", bpr, "B", "<= 40", bpr <= 40);
+	line("  of which live objects (no free slab slots)",
+	    (double)(st.bytes - st.bytes_free) / st.routes, "B", "<= 40",
+	    (double)(st.bytes - st.bytes_free) / st.routes <= 40);
 	line("memory per route (RSS growth)", (rss1 - rss0) * 1024.0 / st.routes, "B",
 	    "<= 40", (rss1 - rss0) * 1024.0 / st.routes <= 40);
 	printf("  %-44s %12s BIRD 2.0.12 ~144 B, OpenBGPD 7.7 ~530 B, GoBGP 3.10 ~1.7 KB\n",
@@ -395,6 +398,10 @@ run(const struct feed *f)
 	rib_stats(rib, &st1);
 	extra = (double)(st1.bytes - st.bytes) / (st1.routes - st.routes);
 	line("memory per extra route, sources 2 and 3", extra, "B", "<= 16", extra <= 16);
+	extra = (double)((st1.bytes - st1.bytes_free) - (st.bytes - st.bytes_free)) /
+	    (st1.routes - st.routes);
+	line("  of which live objects (no free slab slots)", extra, "B", "<= 16",
+	    extra <= 16);
 	t = now();
 	n = rib_source_withdraw_all(rib, 3);
 	t = now() - t;
