@@ -32,7 +32,7 @@ trie_of(struct rib *rib, uint8_t af)
 static size_t
 slab_free_bytes(const struct slab *s)
 {
-	return ((size_t)s->nchunks * SLAB_CHUNK - s->live) * s->size;
+	return ((size_t)(s->nchunks - s->released) * SLAB_CHUNK - s->live) * s->size;
 }
 
 static inline struct rib_node *
@@ -594,16 +594,79 @@ rib_source_withdraw_all(struct rib *rib, uint16_t source)
 	s.rib = rib;
 	s.src = source;
 	s.count = 0;
+	/* The sweep retires a node before its parent's link moves past it. */
+	rib_hold(rib);
 	for (a = 0; a < 2; a++) {
 		s.t = &rib->t[a];
 		r = LOADW(&s.t->root);
 		if ((ni = sweep(&s, r)) != r)
 			PUBLISH(&s.t->root, ni);
 	}
+	rib_unhold(rib);
 	rib->routes -= s.count;
 	rib->src[source]->st.routes -= s.count;
 	rib->src[source]->st.withdraws += s.count;
 	return s.count;
+}
+
+/* --- compaction: a copy of each trie in walk order ------------------------- */
+
+static uint32_t
+copy_sub(struct rib_trie *t, uint32_t ci)
+{
+	struct rib_node	*nd, *nn;
+	uint32_t	 ni, c0, c1;
+
+	if (ci == 0)
+		return 0;
+	nd = node_at(t, ci);
+	c0 = LOADW(&nd->child[0]);
+	c1 = LOADW(&nd->child[1]);
+	ni = slab_alloc_seq(&t->nodes);
+	nn = node_at(t, ni);
+	memcpy(nn->key, nd->key, t->klen);
+	nn->r = nd->r;
+	nn->src = nd->src;
+	nn->plen = nd->plen;
+	nn->flags = nd->flags;
+	atomic_store_explicit(&nn->child[0], copy_sub(t, c0), memory_order_relaxed);
+	atomic_store_explicit(&nn->child[1], copy_sub(t, c1), memory_order_relaxed);
+	return ni;
+}
+
+/* The old copy's nodes; their route arrays moved to the new copy. */
+static void
+retire_tree(struct rib *rib, struct rib_trie *t, uint32_t ci)
+{
+	struct rib_node	*nd;
+
+	while (ci != 0) {
+		nd = node_at(t, ci);
+		retire_tree(rib, t, LOADW(&nd->child[0]));
+		rib_retire(rib, t == &rib->t[0] ? RETIRE_NODE4 : RETIRE_NODE6, ci, NULL);
+		ci = LOADW(&nd->child[1]);
+	}
+}
+
+int
+rib_compact(struct rib *rib)
+{
+	struct rib_trie	*t;
+	uint32_t	 old;
+	unsigned	 a;
+
+	for (a = 0; a < 2; a++) {
+		t = &rib->t[a];
+		if ((old = LOADW(&t->root)) == 0)
+			continue;
+		if (slab_reserve_seq(rib, &t->nodes, t->nodes.live) == -1)
+			return -1;
+		PUBLISH(&t->root, copy_sub(t, old));
+		rib_hold(rib);
+		retire_tree(rib, t, old);
+		rib_unhold(rib);
+	}
+	return 0;
 }
 
 /* --- lookups and walks: writer or registered readers ---------------------- */

@@ -96,8 +96,19 @@ struct rib	*rib_new(void);
 void		 rib_free(struct rib *);
 /* Hand retired memory to the reclamation backend and free what is due. */
 void		 rib_reclaim(struct rib *);
-/* Wait for a grace period and free everything retired (tests, shutdown). */
+/*
+ * Wait for a grace period, free everything retired and give completely free slab
+ * chunks back to malloc (after a table is dropped or compacted; tests, shutdown).
+ */
 void		 rib_reclaim_sync(struct rib *);
+/*
+ * Copies each trie into consecutive memory in walk order and publishes the copy
+ * (readers see the old or the new one); the old nodes are retired. Walks, sweeps
+ * and lookups then touch far fewer cache lines. Call when idle, e.g. after the
+ * initial table load (End-of-RIB), then rib_reclaim_sync() later to give back the
+ * old chunks. Needs room for a second copy of the nodes meanwhile. 0 or -1.
+ */
+int		 rib_compact(struct rib *);
 void		 rib_stats(const struct rib *, struct rib_stats *);
 
 /* --- sources (writer thread) ------------------------------------------- */

@@ -33,6 +33,7 @@ struct slab {
 	uint32_t	 next;		/* next never used index (0 is reserved) */
 	uint32_t	 free;		/* free list head, 0 = empty */
 	uint32_t	 live;
+	uint32_t	 released;	/* chunks given back (NULL in the directory) */
 };
 
 static inline void *
@@ -134,6 +135,8 @@ struct rib {
 	uint32_t	 scratch_cap;
 	struct rib_rcu	*rcu;
 	struct rib_batch *batch;
+	struct rib_batch *held;		/* full batches kept back while holding */
+	int		 hold;
 	size_t		 bytes;
 };
 
@@ -146,6 +149,15 @@ void	 slab_init(struct slab *, uint32_t size);
 uint32_t slab_alloc(struct rib *, struct slab *);
 void	 slab_release(struct slab *, uint32_t);
 void	 slab_destroy(struct rib *, struct slab *);
+void	 slab_trim(struct rib *, struct slab *);
+int	 slab_reserve_seq(struct rib *, struct slab *, uint32_t n);
+uint32_t slab_alloc_seq(struct slab *);
+/*
+ * While holding, retired objects are not handed to the backend: for changes that
+ * retire a node before its parent's link to it is replaced (sweeps, compaction).
+ */
+void	 rib_hold(struct rib *);
+void	 rib_unhold(struct rib *);
 
 /* rib_attrs.c */
 int	 rib_attrs_init(struct rib *);
