@@ -35,10 +35,26 @@ slab_free_bytes(const struct slab *s)
 	return ((size_t)(s->nchunks - s->released) * SLAB_CHUNK - s->live) * s->size;
 }
 
+/* A node by link; for glue nodes only child, plen and flags exist. */
 static inline struct rib_node *
 node_at(struct rib_trie *t, uint32_t i)
 {
+	if (IS_GLUE(i))
+		return slab_ptr(&t->glue, i & ~GLUE_BIT);
 	return slab_ptr(&t->nodes, i);
+}
+
+/* The key of a glue node's subtree: that of its first prefix node. */
+static const uint8_t *
+node_key(struct rib_trie *t, uint32_t i)
+{
+	struct rib_node	*nd = node_at(t, i);
+
+	while (IS_GLUE(i)) {
+		i = atomic_load_explicit(&nd->child[0], memory_order_acquire);
+		nd = node_at(t, i);
+	}
+	return nd->key;
 }
 
 static inline unsigned
@@ -158,7 +174,27 @@ arr_new(struct rib *rib, const struct rib_rent *e, uint32_t n)
 	return ARR_HANDLE(c, i);
 }
 
-/* Builds an unpublished node; returns its index or 0 when out of memory. */
+static uint32_t
+glue_build(struct rib *rib, struct rib_trie *t, unsigned plen, uint32_t c0, uint32_t c1)
+{
+	struct rib_node	*nd;
+	uint32_t	 i;
+
+	if ((i = slab_alloc(rib, &t->glue)) == 0)
+		return 0;
+	i |= GLUE_BIT;
+	nd = node_at(t, i);
+	atomic_store_explicit(&nd->child[0], c0, memory_order_relaxed);
+	atomic_store_explicit(&nd->child[1], c1, memory_order_relaxed);
+	nd->plen = (uint8_t)plen;
+	nd->flags = NODE_NONE;
+	return i;
+}
+
+/*
+ * Builds an unpublished node (a glue node if n is 0); returns its link or 0 when
+ * out of memory.
+ */
 static uint32_t
 node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned plen,
     uint32_t c0, uint32_t c1, const struct rib_rent *e, uint32_t n)
@@ -166,6 +202,8 @@ node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned ple
 	struct rib_node	*nd;
 	uint32_t	 i, h = 0;
 
+	if (n == 0)
+		return glue_build(rib, t, plen, c0, c1);
 	if (n > 1 || (n == 1 && e->path_id != 0))
 		if ((h = arr_new(rib, e, n)) == 0)
 			return 0;
@@ -182,11 +220,7 @@ node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned ple
 	memcpy(nd->key, key, (plen + 7) / 8);
 	if (plen % 8)
 		nd->key[plen / 8] &= (uint8_t)(0xff << (8 - plen % 8));
-	if (n == 0) {
-		nd->flags = NODE_NONE;
-		nd->r = 0;
-		nd->src = 0;
-	} else if (h == 0) {
+	if (h == 0) {
 		nd->flags = (uint8_t)(NODE_INLINE | (e->state << 4));
 		nd->r = e->attrs;
 		nd->src = e->src;
@@ -198,12 +232,12 @@ node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned ple
 	return i;
 }
 
-/* A node with the same prefix and children as nd but routes e[0..n-1]. */
+/* A node with the same prefix (key) and children as nd but routes e[0..n-1]. */
 static uint32_t
-node_copy(struct rib *rib, struct rib_trie *t, struct rib_node *nd,
+node_copy(struct rib *rib, struct rib_trie *t, struct rib_node *nd, const uint8_t *key,
     const struct rib_rent *e, uint32_t n)
 {
-	return node_build(rib, t, nd->key, nd->plen, LOADW(&nd->child[0]),
+	return node_build(rib, t, key, nd->plen, LOADW(&nd->child[0]),
 	    LOADW(&nd->child[1]), e, n);
 }
 
@@ -212,10 +246,15 @@ static void
 node_retire(struct rib *rib, struct rib_trie *t, uint32_t i)
 {
 	struct rib_node	*nd = node_at(t, i);
+	int		 v4 = t == &rib->t[0];
 
+	if (IS_GLUE(i)) {
+		rib_retire(rib, v4 ? RETIRE_GLUE4 : RETIRE_GLUE6, i, NULL);
+		return;
+	}
 	if (NODE_KIND(nd->flags) == NODE_ARRAY)
 		rib_retire(rib, RETIRE_ARRAY, nd->r, NULL);
-	rib_retire(rib, t == &rib->t[0] ? RETIRE_NODE4 : RETIRE_NODE6, i, NULL);
+	rib_retire(rib, v4 ? RETIRE_NODE4 : RETIRE_NODE6, i, NULL);
 }
 
 static int
@@ -251,11 +290,11 @@ rent_find(const struct rib_rent *e, uint32_t n, uint16_t src, uint32_t pid, int 
 /* Replaces the node at *slot by a copy with routes e[0..n-1]. */
 static int
 node_replace(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
-    uint32_t ci, const struct rib_rent *e, uint32_t n)
+    uint32_t ci, const uint8_t *key, const struct rib_rent *e, uint32_t n)
 {
 	uint32_t	 ni;
 
-	if ((ni = node_copy(rib, t, node_at(t, ci), e, n)) == 0)
+	if ((ni = node_copy(rib, t, node_at(t, ci), key, e, n)) == 0)
 		return -1;
 	PUBLISH(slot, ni);
 	node_retire(rib, t, ci);
@@ -265,7 +304,7 @@ node_replace(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 /* The route goes into an existing node ci (a prefix node or a glue node). */
 static enum rib_result
 node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
-    uint32_t ci, const struct rib_rent *r)
+    uint32_t ci, const struct prefix *p, const struct rib_rent *r)
 {
 	struct rib_node	*nd = node_at(t, ci);
 	struct rib_rent	*e;
@@ -285,7 +324,7 @@ node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 		n++;
 	}
 	e[pos] = *r;
-	if (node_replace(rib, t, slot, ci, e, n) == -1)
+	if (node_replace(rib, t, slot, ci, p->addr, e, n) == -1)
 		return RIB_ERR;
 	attrs_get(rib, r->attrs)->refcnt++;
 	if (found)
@@ -302,18 +341,17 @@ node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 /* Links a new node for r's prefix below *slot, above or beside node ci. */
 static enum rib_result
 node_insert(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
-    uint32_t ci, const struct prefix *p, const struct rib_rent *r, unsigned cb)
+    uint32_t ci, const struct prefix *p, const struct rib_rent *r, unsigned cb,
+    const uint8_t *ckey)
 {
-	struct rib_node	*nd;
 	uint32_t	 ni, gi;
 	unsigned	 b;
 
 	if (ci == 0)
 		ni = node_build(rib, t, p->addr, p->len, 0, 0, r, 1);
 	else if (cb == p->len) {
-		/* p is a less specific of node ci: ci hangs below it. */
-		nd = node_at(t, ci);
-		b = keybit(nd->key, p->len);
+		/* p is a less specific of node ci (whose key starts like ckey). */
+		b = keybit(ckey, p->len);
 		ni = node_build(rib, t, p->addr, p->len, b ? 0 : ci, b ? ci : 0, r, 1);
 	} else {
 		/* They diverge at bit cb: a glue node joins them. */
@@ -345,8 +383,9 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 	_Atomic uint32_t *slot;
 	struct rib_rent	 r;
 	enum rib_result	 rc = RIB_ERR;
-	uint32_t	 ci;
-	unsigned	 cb, min;
+	const uint8_t	*key;
+	uint32_t	 ci, n;
+	unsigned	 cb;
 
 	if (!prefix_ok(rib, p) || !source_ok(rib, source) || attrs == NULL || attrs->dead)
 		return RIB_ERR;
@@ -356,20 +395,28 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 	r.src = source;
 	r.state = state & 15;
 	r.pad = 0;
+	/* Where p diverges from the trie: compare with a prefix node on its path. */
+	key = p->addr;
+	cb = p->len;
+	if ((ci = LOADW(&t->root)) != 0) {
+		for (nd = node_at(t, ci); nd->plen < p->len; nd = node_at(t, ci)) {
+			n = LOADW(&nd->child[keybit(p->addr, nd->plen)]);
+			if (n == 0)
+				break;
+			ci = n;
+		}
+		key = node_key(t, ci);
+		cb = common_bits(key, p->addr, p->len);
+	}
 	for (slot = &t->root;;) {
-		if ((ci = LOADW(slot)) == 0) {
-			rc = node_insert(rib, t, slot, 0, p, &r, 0);
+		ci = LOADW(slot);
+		nd = ci != 0 ? node_at(t, ci) : NULL;
+		if (ci == 0 || nd->plen > cb) {
+			rc = node_insert(rib, t, slot, ci, p, &r, cb, key);
 			break;
 		}
-		nd = node_at(t, ci);
-		min = nd->plen < p->len ? nd->plen : p->len;
-		cb = common_bits(nd->key, p->addr, min);
-		if (cb == nd->plen && nd->plen == p->len) {
-			rc = node_set_route(rib, t, slot, ci, &r);
-			break;
-		}
-		if (cb < nd->plen) {
-			rc = node_insert(rib, t, slot, ci, p, &r, cb);
+		if (nd->plen == p->len) {
+			rc = node_set_route(rib, t, slot, ci, p, &r);
 			break;
 		}
 		slot = &nd->child[keybit(p->addr, nd->plen)];
@@ -392,7 +439,7 @@ node_remove(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_
 	uint32_t	 c0 = LOADW(&nd->child[0]), c1 = LOADW(&nd->child[1]), gi;
 
 	if (c0 != 0 && c1 != 0) {
-		if ((gi = node_copy(rib, t, nd, NULL, 0)) == 0)
+		if ((gi = glue_build(rib, t, nd->plen, c0, c1)) == 0)
 			return -1;
 		PUBLISH(slot, gi);
 	} else if (c0 != 0 || c1 != 0)
@@ -420,10 +467,14 @@ find_exact(struct rib_trie *t, const struct prefix *p, _Atomic uint32_t **slotp,
 
 	while ((ci = LOADW(slot)) != 0) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len || common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (nd->plen > p->len || (!IS_GLUE(ci) &&
+		    common_bits(nd->key, p->addr, nd->plen) < nd->plen))
 			return 0;
-		if (nd->plen == p->len)
+		if (nd->plen == p->len) {
+			if (IS_GLUE(ci))
+				return 0;
 			break;
+		}
 		pslot = slot;
 		pi = ci;
 		slot = &nd->child[keybit(p->addr, nd->plen)];
@@ -459,7 +510,7 @@ rib_route_withdraw(struct rib *rib, uint16_t source, uint32_t path_id,
 	old = e[pos].attrs;
 	memmove(&e[pos], &e[pos + 1], (n - pos - 1) * sizeof(*e));
 	if (n > 1)
-		rc = node_replace(rib, t, slot, ci, e, n - 1);
+		rc = node_replace(rib, t, slot, ci, p->addr, e, n - 1);
 	else
 		rc = node_remove(rib, t, slot, ci, pslot, pi);
 	if (rc == -1)
@@ -494,7 +545,7 @@ rib_route_set_state(struct rib *rib, uint16_t source, uint32_t path_id,
 	if (!found || e[pos].state == (state & 15))
 		return RIB_UNCHANGED;
 	e[pos].state = state & 15;
-	return node_replace(rib, t, slot, ci, e, n) == -1 ? RIB_ERR : RIB_OK;
+	return node_replace(rib, t, slot, ci, p->addr, e, n) == -1 ? RIB_ERR : RIB_OK;
 }
 
 /* --- withdraw-all: one post-order sweep that rebuilds what changes --------- */
@@ -622,11 +673,16 @@ copy_sub(struct rib_trie *t, uint32_t ci)
 	nd = node_at(t, ci);
 	c0 = LOADW(&nd->child[0]);
 	c1 = LOADW(&nd->child[1]);
-	ni = slab_alloc_seq(&t->nodes);
-	nn = node_at(t, ni);
-	memcpy(nn->key, nd->key, t->klen);
-	nn->r = nd->r;
-	nn->src = nd->src;
+	if (IS_GLUE(ci)) {
+		ni = slab_alloc_seq(&t->glue) | GLUE_BIT;
+		nn = node_at(t, ni);
+	} else {
+		ni = slab_alloc_seq(&t->nodes);
+		nn = node_at(t, ni);
+		memcpy(nn->key, nd->key, t->klen);
+		nn->r = nd->r;
+		nn->src = nd->src;
+	}
 	nn->plen = nd->plen;
 	nn->flags = nd->flags;
 	atomic_store_explicit(&nn->child[0], copy_sub(t, c0), memory_order_relaxed);
@@ -643,7 +699,12 @@ retire_tree(struct rib *rib, struct rib_trie *t, uint32_t ci)
 	while (ci != 0) {
 		nd = node_at(t, ci);
 		retire_tree(rib, t, LOADW(&nd->child[0]));
-		rib_retire(rib, t == &rib->t[0] ? RETIRE_NODE4 : RETIRE_NODE6, ci, NULL);
+		if (IS_GLUE(ci))
+			rib_retire(rib, t == &rib->t[0] ? RETIRE_GLUE4 : RETIRE_GLUE6, ci,
+			    NULL);
+		else
+			rib_retire(rib, t == &rib->t[0] ? RETIRE_NODE4 : RETIRE_NODE6, ci,
+			    NULL);
 		ci = LOADW(&nd->child[1]);
 	}
 }
@@ -659,7 +720,8 @@ rib_compact(struct rib *rib)
 		t = &rib->t[a];
 		if ((old = LOADW(&t->root)) == 0)
 			continue;
-		if (slab_reserve_seq(rib, &t->nodes, t->nodes.live) == -1)
+		if (slab_reserve_seq(rib, &t->nodes, t->nodes.live) == -1 ||
+		    slab_reserve_seq(rib, &t->glue, t->glue.live) == -1)
 			return -1;
 		PUBLISH(&t->root, copy_sub(t, old));
 		rib_hold(rib);
@@ -835,11 +897,11 @@ rib_walk_more_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
 		nd = node_at(w.t, ci);
 		if (nd->plen >= p->len) {
-			if (common_bits(nd->key, p->addr, p->len) == p->len)
+			if (common_bits(node_key(w.t, ci), p->addr, p->len) == p->len)
 				rc = walk_sub(&w, ci);
 			break;
 		}
-		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (!IS_GLUE(ci) && common_bits(nd->key, p->addr, nd->plen) < nd->plen)
 			break;
 	}
 	walk_done(&w);
@@ -861,11 +923,14 @@ rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 	w.t = trie_of(rib, p->af);
 	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
 		nd = node_at(w.t, ci);
-		if (nd->plen > p->len ||
-		    common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (nd->plen > p->len)
 			break;
-		if (NODE_KIND(nd->flags) != NODE_NONE && (rc = visit(&w, nd)) != 0)
-			break;
+		if (!IS_GLUE(ci)) {
+			if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+				break;
+			if ((rc = visit(&w, nd)) != 0)
+				break;
+		}
 		if (nd->plen == p->len)
 			break;
 	}
@@ -886,8 +951,11 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 	t = trie_of(rib, p->af);
 	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len ||
-		    common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (nd->plen > p->len)
+			return 0;
+		if (IS_GLUE(ci))
+			continue;
+		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
 			return 0;
 		if (nd->plen == p->len)
 			return (int)node_routes(rib, nd, -1, out, max);
@@ -908,11 +976,13 @@ rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
 	t = trie_of(rib, p->af);
 	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len ||
-		    common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (nd->plen > p->len)
 			break;
-		if (NODE_KIND(nd->flags) != NODE_NONE)
-			best = nd;
+		if (IS_GLUE(ci))
+			continue;
+		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+			break;
+		best = nd;
 		if (nd->plen == p->len)
 			break;
 	}
@@ -1022,14 +1092,16 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	st->prefixes4 = rib->t[0].prefixes;
 	st->prefixes6 = rib->t[1].prefixes;
 	st->routes = rib->routes;
-	st->nodes = rib->t[0].nodes.live + rib->t[1].nodes.live;
+	st->nodes = rib->t[0].nodes.live + rib->t[1].nodes.live + rib->t[0].glue.live +
+	    rib->t[1].glue.live;
 	st->attrs = rib->attrs.live;
 	st->arrays = rib->arrays;
 	st->sources = rib->sources;
 	st->pending = rib->pending;
 	st->bytes = rib->bytes;
 	for (i = 0; i < 2; i++)
-		st->bytes_free += slab_free_bytes(&rib->t[i].nodes);
+		st->bytes_free += slab_free_bytes(&rib->t[i].nodes) +
+		    slab_free_bytes(&rib->t[i].glue);
 	for (i = 0; i <= ARR_SLABS; i++)
 		st->bytes_free += slab_free_bytes(&rib->arr[i]);
 	st->bytes_free += slab_free_bytes(&rib->bigarr) + slab_free_bytes(&rib->attrs);
@@ -1049,6 +1121,7 @@ rib_new(void)
 		rib->t[i].af = i == 0 ? PREFIX_AF_IPV4 : PREFIX_AF_IPV6;
 		rib->t[i].klen = i == 0 ? 4 : 16;
 		slab_init(&rib->t[i].nodes, sizeof(struct rib_node) + rib->t[i].klen);
+		slab_init(&rib->t[i].glue, GLUE_SIZE);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)
 		slab_init(&rib->arr[i], sizeof(struct rib_rarr) + i * sizeof(struct rib_rent));
@@ -1092,6 +1165,7 @@ rib_free(struct rib *rib)
 	for (i = 0; i < 2; i++) {
 		free_big(rib, &rib->t[i], LOADW(&rib->t[i].root));
 		slab_destroy(rib, &rib->t[i].nodes);
+		slab_destroy(rib, &rib->t[i].glue);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)
 		slab_destroy(rib, &rib->arr[i]);

@@ -51,14 +51,22 @@ slab_ptr(struct slab *s, uint32_t i)
 #define NODE_KIND(f)	((f) & 3)
 #define NODE_STATE(f)	((uint8_t)((f) >> 4))
 
+/*
+ * A prefix node. Glue nodes (no route, always two children) are only the first
+ * 12 bytes: children, length and flags (NODE_NONE); they live in their own slab,
+ * and links to them carry GLUE_BIT. Their key is that of any prefix node below.
+ */
 struct rib_node {
 	_Atomic uint32_t child[2];
-	uint32_t	 r;		/* INLINE: attrs id; ARRAY: array handle */
-	uint16_t	 src;		/* INLINE: source id */
 	uint8_t		 plen;
 	uint8_t		 flags;
+	uint16_t	 src;		/* INLINE: source id */
+	uint32_t	 r;		/* INLINE: attrs id; ARRAY: array handle */
 	uint8_t		 key[];		/* 4 or 16 bytes, network order */
 };
+#define GLUE_SIZE	12
+#define GLUE_BIT	(1u << 31)
+#define IS_GLUE(i)	(((i) & GLUE_BIT) != 0)
 
 /* A route as stored in arrays (12 bytes). */
 struct rib_rent {
@@ -100,11 +108,14 @@ enum retire_kind {
 	RETIRE_ARRAY,
 	RETIRE_ATTRS,
 	RETIRE_PTR,
+	RETIRE_GLUE4,
+	RETIRE_GLUE6,
 };
 
 struct rib_trie {
 	_Atomic uint32_t root;
 	struct slab	 nodes;
+	struct slab	 glue;
 	uint8_t		 af;
 	uint8_t		 klen;
 	uint32_t	 prefixes;

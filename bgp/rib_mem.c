@@ -232,6 +232,12 @@ free_item(struct rib *rib, const struct rib_retired *it)
 	case RETIRE_NODE6:
 		slab_release(&rib->t[1].nodes, it->idx);
 		break;
+	case RETIRE_GLUE4:
+		slab_release(&rib->t[0].glue, it->idx & ~GLUE_BIT);
+		break;
+	case RETIRE_GLUE6:
+		slab_release(&rib->t[1].glue, it->idx & ~GLUE_BIT);
+		break;
 	case RETIRE_ARRAY:
 		free_array(rib, it->idx);
 		break;
@@ -339,8 +345,10 @@ rib_reclaim_sync(struct rib *rib)
 	hand_over(rib);
 	rib_rcu_barrier(rib->rcu);
 	reap(rib);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		slab_trim(rib, &rib->t[i].nodes);
+		slab_trim(rib, &rib->t[i].glue);
+	}
 	for (i = 0; i <= ARR_SLABS; i++)
 		slab_trim(rib, &rib->arr[i]);
 }

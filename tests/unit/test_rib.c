@@ -724,7 +724,7 @@ compact_and_trim(void)
 	rib_source_add(rib, "s");
 	memset(&p, 0, sizeof(p));
 	p.af = PREFIX_AF_IPV4;
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < 60000; i++) {
 		p.addr[0] = (uint8_t)(i * 7919 >> 8);
 		p.addr[1] = (uint8_t)(i * 7919);
 		p.addr[2] = (uint8_t)i;
