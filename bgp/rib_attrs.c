@@ -163,6 +163,15 @@ rib_attrs_drop(struct rib *rib, uint32_t id)
 }
 
 void
+rib_attrs_drop_n(struct rib *rib, uint32_t id, uint32_t n)
+{
+	struct rib_attrs *a = attrs_get(rib, id);
+
+	a->refcnt -= n - 1;
+	rib_attrs_unref(rib, a);
+}
+
+void
 rib_attrs_reclaim(struct rib *rib, uint32_t id)
 {
 	attrs_free(rib, attrs_get(rib, id));

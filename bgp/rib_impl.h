@@ -61,7 +61,11 @@ struct rib_node {
 	uint8_t		 plen;
 	uint8_t		 flags;
 	uint16_t	 src;		/* INLINE: source id */
-	uint32_t	 r;		/* INLINE: attrs id; ARRAY: array handle */
+	/*
+	 * INLINE: attrs id; ARRAY: array handle, which the writer may replace in
+	 * place (one release store) when the node stays an ARRAY node.
+	 */
+	_Atomic uint32_t r;
 	uint8_t		 key[];		/* 4 or 16 bytes, network order */
 };
 #define GLUE_SIZE	12
@@ -174,6 +178,7 @@ void	 rib_unhold(struct rib *);
 int	 rib_attrs_init(struct rib *);
 void	 rib_attrs_destroy(struct rib *);
 void	 rib_attrs_drop(struct rib *, uint32_t id);	/* a route's reference */
+void	 rib_attrs_drop_n(struct rib *, uint32_t id, uint32_t n);
 void	 rib_attrs_reclaim(struct rib *, uint32_t id);
 
 static inline struct rib_attrs *

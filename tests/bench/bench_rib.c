@@ -461,7 +461,13 @@ run(const struct feed *f)
 	printf("  (reader completed %u full walks meanwhile)\n", atomic_load(&w.walks));
 	line("writer slowdown with a reader walking", (t_walk / t_alone - 1) * 100, "%",
 	    "<= 10", t_walk <= t_alone * 1.1);
-	rib_source_withdraw_all(rib, 1);
+	rib_compact(rib);
+	rib_reclaim_sync(rib);
+	t = now();
+	n = rib_source_withdraw_all(rib, 1);
+	t = now() - t;
+	line("withdraw-all, last source (nodes removed)", t * 1e3, "ms", "<= 100",
+	    t <= 0.1);
 	rib_reclaim_sync(rib);
 	rib_stats(rib, &st);
 	printf("  after withdrawing everything: %u routes, %u nodes, %u attribute sets\n",

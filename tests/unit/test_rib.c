@@ -742,7 +742,8 @@ compact_and_trim(void)
 	rib_walk(rib, collect_cb, &c0);
 	UT_EQ_INT(rib_compact(rib), 0);
 	rib_stats(rib, &st1);
-	UT_EQ_INT(st1.nodes, 2 * st0.nodes);	/* old copy waits for a grace period */
+	/* The old copy may still wait for its grace period. */
+	UT_ASSERT(st1.nodes >= st0.nodes && st1.nodes <= 2 * st0.nodes);
 	rib_reclaim_sync(rib);
 	rib_stats(rib, &st2);
 	UT_EQ_INT(st2.nodes, st0.nodes);
