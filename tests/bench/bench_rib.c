@@ -24,6 +24,12 @@
 #include "bgp/prefix.h"
 #include "bgp/rib.h"
 
+#ifdef RIB_RCU_URCU
+#define RCU_NAME	"liburcu memb flavour"
+#else
+#define RCU_NAME	"built-in epoch scheme"
+#endif
+
 /* One UPDATE's worth of work: withdrawals, then announcements with one blob. */
 struct upd {
 	uint32_t	 blob_off;
@@ -349,6 +355,14 @@ lookups(struct rib *rib, const struct feed *f, uint32_t *order)
 	t = now() - t;
 	line("exact, random, each in rib_read_lock/unlock", n / t / 1e6, "M/s", ">= 10",
 	    n / t >= 10e6);
+	t = now();
+	for (i = 0; i < 10000000; i++) {
+		rib_read_lock(rd);
+		rib_read_unlock(rd);
+	}
+	t = now() - t;
+	printf("  %-44s %12.2f ns       (%s)\n", "read-side cost: rib_read_lock+unlock", t * 100,
+	    RCU_NAME);
 	if (hits == 0)
 		printf("  (no lookup hit?)\n");
 	rib_reader_free(rd);
@@ -388,8 +402,12 @@ run(const struct feed *f)
 	line("  of which live objects (no free slab slots)",
 	    (double)(st.bytes - st.bytes_free) / st.routes, "B", "<= 40",
 	    (double)(st.bytes - st.bytes_free) / st.routes <= 40);
-	line("memory per route (RSS growth)", (rss1 - rss0) * 1024.0 / st.routes, "B",
-	    "<= 40", (rss1 - rss0) * 1024.0 / st.routes <= 40);
+	if (rss1 > rss0)
+		line("memory per route (RSS growth)", (rss1 - rss0) * 1024.0 / st.routes,
+		    "B", "<= 40", (rss1 - rss0) * 1024.0 / st.routes <= 40);
+	else
+		printf("  %-44s %12s (heap reused from the previous data set)\n",
+		    "memory per route (RSS growth)", "n/a");
 	printf("  %-44s %12s BIRD 2.0.12 ~144 B, OpenBGPD 7.7 ~530 B, GoBGP 3.10 ~1.7 KB\n",
 	    "for comparison:", "");
 	t = now();
