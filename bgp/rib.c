@@ -1150,7 +1150,11 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	st->arrays = rib->arrays;
 	st->sources = rib->sources;
 	st->pending = rib->pending;
+	st->glue = rib->t[0].glue.live + rib->t[1].glue.live;
 	st->bytes = rib->bytes;
+	st->bytes_attrs = rib->attrs_bytes + (rib->ahash_mask + 1) * sizeof(uint32_t) +
+	    ((size_t)(rib->attrs.nchunks - rib->attrs.released) * SLAB_CHUNK *
+	    rib->attrs.size);
 	for (i = 0; i < 2; i++)
 		st->bytes_free += slab_free_bytes(&rib->t[i].nodes) +
 		    slab_free_bytes(&rib->t[i].glue);

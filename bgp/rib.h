@@ -76,12 +76,14 @@ struct rib_stats {
 	uint32_t	prefixes4, prefixes6;	/* prefixes with at least one route */
 	uint32_t	routes;
 	uint32_t	nodes;		/* trie nodes, glue included */
+	uint32_t	glue;		/* of which glue nodes (no route) */
 	uint32_t	attrs;		/* live interned attribute sets */
 	uint32_t	arrays;		/* multi-route sets */
 	uint32_t	sources;
 	uint32_t	pending;	/* retired objects waiting for a grace period */
 	size_t		bytes;		/* bytes the RIB holds from malloc, all included */
 	size_t		bytes_free;	/* of which free slab slots kept for reuse */
+	size_t		bytes_attrs;	/* of which attribute sets, their table and ids */
 };
 
 /*

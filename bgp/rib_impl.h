@@ -140,6 +140,7 @@ struct rib {
 	uint32_t	*ahash;
 	uint32_t	 ahash_mask;
 	uint32_t	 nattrs;
+	size_t		 attrs_bytes;	/* attribute set objects */
 	struct rib_source **src;
 	uint32_t	 nsrc;		/* slots in src */
 	uint32_t	 sources;

@@ -397,6 +397,13 @@ run(const struct feed *f)
 	    "%u trie nodes (%.2f/prefix)\n", st.prefixes4 + st.prefixes6, st.routes,
 	    st.attrs, (double)st.routes / st.attrs, st.nodes,
 	    (double)st.nodes / (st.prefixes4 + st.prefixes6));
+	printf("  bytes per route: prefix nodes %.1f, glue nodes %.1f (%u), attribute "
+	    "sets %.1f (%.0f B per set incl. 24 B header), other %.1f\n",
+	    (double)(st.nodes - st.glue) * (f->pfx[0].af == PREFIX_AF_IPV6 ? 32 : 20) /
+	    st.routes, st.glue * 12.0 / st.routes, st.glue,
+	    (double)st.bytes_attrs / st.routes, (double)st.bytes_attrs / st.attrs,
+	    (double)(st.bytes - st.bytes_attrs - st.glue * 12 -
+	    (size_t)(st.nodes - st.glue) * 20) / st.routes);
 	line("insert rate, one source", n / t / 1e6, "M rt/s", ">= 3", n / t >= 3e6);
 	line("memory per route (RIB's own malloc count)", bpr, "B", "<= 40", bpr <= 40);
 	line("  of which live objects (no free slab slots)",
