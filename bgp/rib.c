@@ -91,6 +91,25 @@ arr_ptr(struct rib *rib, uint32_t h)
 	return slab_ptr(&rib->arr[ARR_CLASS(h)], ARR_INDEX(h));
 }
 
+/* Entry i of the array with handle h, in the 12-byte form. */
+static inline void
+arr_get(struct rib *rib, uint32_t h, const struct rib_rarr *a, uint32_t i,
+    struct rib_rent *e)
+{
+	const struct rib_rent8 *e8;
+
+	if (!ARR_IS8(ARR_CLASS(h))) {
+		*e = a->e[i];
+		return;
+	}
+	e8 = &((const struct rib_rarr8 *)(const void *)a)->e[i];
+	e->attrs = e8->attrs;
+	e->path_id = 0;
+	e->src = e8->src;
+	e->state = e8->state;
+	e->pad = 0;
+}
+
 static inline uint32_t
 node_nroutes(struct rib *rib, const struct rib_node *nd)
 {
@@ -109,6 +128,7 @@ static uint32_t
 node_rents(struct rib *rib, const struct rib_node *nd, struct rib_rent *e)
 {
 	struct rib_rarr	*a;
+	uint32_t	 h, i;
 
 	switch (NODE_KIND(nd->flags)) {
 	case NODE_INLINE:
@@ -119,8 +139,10 @@ node_rents(struct rib *rib, const struct rib_node *nd, struct rib_rent *e)
 		e->pad = 0;
 		return 1;
 	case NODE_ARRAY:
-		a = arr_ptr(rib, LOAD(&nd->r));
-		memcpy(e, a->e, a->n * sizeof(*e));
+		h = LOAD(&nd->r);
+		a = arr_ptr(rib, h);
+		for (i = 0; i < a->n; i++)
+			arr_get(rib, h, a, i, &e[i]);
 		return a->n;
 	default:
 		return 0;
@@ -150,8 +172,26 @@ static uint32_t
 arr_new(struct rib *rib, const struct rib_rent *e, uint32_t n)
 {
 	struct rib_rarr	*a, **pp;
+	struct rib_rarr8 *a8;
 	uint32_t	 i, c;
 
+	for (i = 0; i < n && n <= ARR8_MAX && e[i].path_id == 0; i++)
+		;
+	if (n <= ARR8_MAX && i == n) {
+		c = ARR_SLABS + n;
+		if ((i = slab_alloc(rib, &rib->arr[c])) == 0)
+			return 0;
+		a8 = slab_ptr(&rib->arr[c], i);
+		a8->n = n;
+		for (n = 0; n < a8->n; n++) {
+			a8->e[n].attrs = e[n].attrs;
+			a8->e[n].src = e[n].src;
+			a8->e[n].state = e[n].state;
+			a8->e[n].pad = 0;
+		}
+		rib->arrays++;
+		return ARR_HANDLE(c, i);
+	}
 	if (n <= ARR_SLABS) {
 		c = n;
 		if ((i = slab_alloc(rib, &rib->arr[c])) == 0)
@@ -592,16 +632,20 @@ static int
 node_has_source(struct rib *rib, const struct rib_node *nd, uint16_t src)
 {
 	const struct rib_rarr *a;
-	uint32_t	 i;
+	struct rib_rent	 e;
+	uint32_t	 i, h;
 
 	if (NODE_KIND(nd->flags) == NODE_INLINE)
 		return nd->src == src;
 	if (NODE_KIND(nd->flags) != NODE_ARRAY)
 		return 0;
-	a = arr_ptr(rib, LOADW(&nd->r));
-	for (i = 0; i < a->n; i++)
-		if (a->e[i].src == src)
+	h = LOADW(&nd->r);
+	a = arr_ptr(rib, h);
+	for (i = 0; i < a->n; i++) {
+		arr_get(rib, h, a, i, &e);
+		if (e.src == src)
 			return 1;
+	}
 	return 0;
 }
 
@@ -802,7 +846,9 @@ node_routes(struct rib *rib, const struct rib_node *nd, int src,
     struct rib_route *out, unsigned max)
 {
 	const struct rib_rarr *a;
+	struct rib_rent	 e;
 	unsigned	 i, n = 0;
+	uint32_t	 h;
 
 	if (NODE_KIND(nd->flags) == NODE_INLINE) {
 		if (src >= 0 && nd->src != src)
@@ -817,15 +863,17 @@ node_routes(struct rib *rib, const struct rib_node *nd, int src,
 	}
 	if (NODE_KIND(nd->flags) != NODE_ARRAY)
 		return 0;
-	a = arr_ptr(rib, LOAD(&nd->r));
+	h = LOAD(&nd->r);
+	a = arr_ptr(rib, h);
 	for (i = 0; i < a->n; i++) {
-		if (src >= 0 && a->e[i].src != src)
+		arr_get(rib, h, a, i, &e);
+		if (src >= 0 && e.src != src)
 			continue;
 		if (n < max) {
-			out[n].attrs = attrs_get(rib, a->e[i].attrs);
-			out[n].path_id = a->e[i].path_id;
-			out[n].source = a->e[i].src;
-			out[n].state = a->e[i].state;
+			out[n].attrs = attrs_get(rib, e.attrs);
+			out[n].path_id = e.path_id;
+			out[n].source = e.src;
+			out[n].state = e.state;
 		}
 		n++;
 	}
@@ -1160,6 +1208,8 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 		    slab_free_bytes(&rib->t[i].glue);
 	for (i = 0; i <= ARR_SLABS; i++)
 		st->bytes_free += slab_free_bytes(&rib->arr[i]);
+	for (i = ARR_SLABS + 1; i < ARR_NCLASS; i++)
+		st->bytes_free += slab_free_bytes(&rib->arr[i]);
 	st->bytes_free += slab_free_bytes(&rib->bigarr) + slab_free_bytes(&rib->attrs);
 }
 
@@ -1181,6 +1231,9 @@ rib_new(void)
 	}
 	for (i = 0; i <= ARR_SLABS; i++)
 		slab_init(&rib->arr[i], sizeof(struct rib_rarr) + i * sizeof(struct rib_rent));
+	for (i = 1; i <= ARR8_MAX; i++)
+		slab_init(&rib->arr[ARR_SLABS + i], sizeof(struct rib_rarr8) +
+		    i * sizeof(struct rib_rent8));
 	slab_init(&rib->bigarr, sizeof(struct rib_rarr *));
 	if ((rib->rcu = rib_rcu_new()) == NULL || rib_attrs_init(rib) == -1) {
 		rib_free(rib);
@@ -1224,6 +1277,8 @@ rib_free(struct rib *rib)
 		slab_destroy(rib, &rib->t[i].glue);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)
+		slab_destroy(rib, &rib->arr[i]);
+	for (i = ARR_SLABS + 1; i < ARR_NCLASS; i++)
 		slab_destroy(rib, &rib->arr[i]);
 	slab_destroy(rib, &rib->bigarr);
 	rib_attrs_destroy(rib);

@@ -86,8 +86,27 @@ struct rib_rarr {
 	struct rib_rent	 e[];
 };
 
-/* Arrays of n <= ARR_SLABS routes come from slab n; larger ones from malloc. */
+/* Without ADD-PATH every path id is 0: arrays of 8-byte entries then. */
+struct rib_rent8 {
+	uint32_t	 attrs;
+	uint16_t	 src;
+	uint8_t		 state;
+	uint8_t		 pad;
+};
+
+struct rib_rarr8 {
+	uint32_t	 n;
+	struct rib_rent8 e[];
+};
+
+/*
+ * Arrays of n <= ARR_SLABS routes come from slab n, or from slab ARR_SLABS + n
+ * (n <= ARR8_MAX) when all path ids are 0 (8-byte entries); larger ones from malloc.
+ */
 #define ARR_SLABS	16
+#define ARR8_MAX	14
+#define ARR_NCLASS	(ARR_SLABS + ARR8_MAX + 1)
+#define ARR_IS8(c)	((c) > ARR_SLABS && (c) < ARR_BIG)
 #define ARR_BIG		31
 #define ARR_SHIFT	27
 #define ARR_HANDLE(c, i) (((uint32_t)(c) << ARR_SHIFT) | (i))
@@ -134,7 +153,7 @@ struct rib_source {
 
 struct rib {
 	struct rib_trie	 t[2];
-	struct slab	 arr[ARR_SLABS + 1];
+	struct slab	 arr[ARR_NCLASS];
 	struct slab	 bigarr;	/* pointers to large arrays */
 	struct slab	 attrs;		/* attrs id -> pointer */
 	uint32_t	*ahash;

@@ -349,6 +349,6 @@ rib_reclaim_sync(struct rib *rib)
 		slab_trim(rib, &rib->t[i].nodes);
 		slab_trim(rib, &rib->t[i].glue);
 	}
-	for (i = 0; i <= ARR_SLABS; i++)
+	for (i = 1; i < ARR_NCLASS; i++)
 		slab_trim(rib, &rib->arr[i]);
 }
