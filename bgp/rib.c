@@ -1126,7 +1126,11 @@ rib_source_add(struct rib *rib, const char *descr)
 {
 	struct rib_source **ns, *s;
 	uint32_t	 id, cap;
-	size_t		 len = strlen(descr) + 1;
+	size_t		 len;
+
+	if (descr == NULL)
+		descr = "";
+	len = strlen(descr) + 1;
 
 	for (id = 1; id < rib->nsrc && rib->src[id] != NULL; id++)
 		;

@@ -114,7 +114,7 @@ int		 rib_compact(struct rib *);
 void		 rib_stats(const struct rib *, struct rib_stats *);
 
 /* --- sources (writer thread) ------------------------------------------- */
-/* Returns the new source id (1..65535) or -1. descr is copied. */
+/* Returns the new source id (1..65535) or -1. descr is copied (NULL: ""). */
 int		 rib_source_add(struct rib *, const char *descr);
 /* Withdraws all routes of the source, then releases its id. */
 int		 rib_source_remove(struct rib *, uint16_t);

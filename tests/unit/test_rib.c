@@ -91,6 +91,9 @@ basic_ops(void)
 	UT_EQ_INT(s1, 1);
 	UT_EQ_INT(s2, 2);
 	UT_EQ_STR(rib_source_descr(rib, 2), "bgp 192.0.2.9");
+	UT_EQ_INT(rib_source_add(rib, NULL), 3);
+	UT_EQ_STR(rib_source_descr(rib, 3), "");
+	UT_EQ_INT(rib_source_remove(rib, 3), 0);
 	UT_ASSERT(rib_source_descr(rib, 3) == NULL);
 	UT_EQ_INT(rib_lookup_exact(rib, &p, r, 4), 0);
 	UT_EQ_INT(upd(rib, 1, 0, "10.0.0.0/8", 1), RIB_OK);
