@@ -702,6 +702,9 @@ attrs_mrt(void)
 	static const uint8_t b[] = { 0x80, 0x0e, 0x11, 0x10,
 	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
 	    0x40, 0x01, 0x01, 0x00 };
+	/* MP_REACH (80 0e 15): AFI 2, SAFI 1, next hop length 16, 2001:db8::2, reserved */
+	static const uint8_t full[] = { 0x80, 0x0e, 0x15, 0x00, 0x02, 0x01, 0x10,
+	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00 };
 	struct bgp_attrs	a;
 	struct bgp_error	e;
 
@@ -711,6 +714,11 @@ attrs_mrt(void)
 	UT_EQ_INT(a.mp_nexthop.addr[15], 1);
 	UT_EQ_INT(bgp_attrs_decode(b, sizeof(b), &sess4, 0, &a, NULL, NULL, &e),
 	    BGP_ERR_SESSION_RESET);
+	/* the whole MP_REACH in a RIB entry, as older collectors wrote it: accepted too */
+	UT_EQ_INT(bgp_attrs_decode(full, sizeof(full), &sess4, BGP_ATTRS_MRT_NH, &a, NULL,
+	    NULL, &e), BGP_OK);
+	UT_EQ_INT(a.mp_nexthop.af, PREFIX_AF_IPV6);
+	UT_EQ_INT(a.mp_nexthop.addr[15], 2);
 }
 
 UT_MAIN(UT_CASE(v4_basic), UT_CASE(v4_aspath_width), UT_CASE(eor_v4), UT_CASE(v6_mp_reach),
