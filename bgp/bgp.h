@@ -395,7 +395,7 @@ struct bgp_attrs {
 	struct bgp_attr_raw raw[BGP_ATTRS_RAW_MAX];
 };
 
-/* Zero attrs (no attribute present). */
+/* Zero attrs (no attribute present; raw[] past nraw is left as it was). */
 void	 bgp_attrs_init(struct bgp_attrs *);
 
 struct bgp_update {

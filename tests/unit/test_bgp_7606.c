@@ -45,7 +45,7 @@ mkbody(uint8_t *out, const uint8_t *attrs, size_t alen, const uint8_t *nlri, siz
 static void
 run(const struct xcase *x, struct bgp_update *u, struct bgp_error *e)
 {
-	uint8_t			body[512];
+	static uint8_t		body[512];	/* the decoded update points into it */
 	size_t			len;
 	enum bgp_result		r;
 
