@@ -20,4 +20,7 @@ enum bgp_result bgp_attrs_parse(const uint8_t *p, size_t len, const struct bgp_s
 size_t	 bgp_hdr_begin(struct wbuf *, uint8_t type);
 int	 bgp_hdr_end(struct wbuf *, size_t start, size_t max);
 
+/* All path attributes sorted by type; canon: the canonical form's rules (bgp_canon_encode). */
+void	 bgp_attrs_emit(struct wbuf *, const struct bgp_attrs *, int as4, int canon);
+
 #endif /* IXW_BGP_INT_H */
