@@ -582,24 +582,14 @@ bmp_peer_find(struct bmp_state *st, const struct bmp_peer_hdr *ph, int create)
 
 /* The encapsulated UPDATEs follow the two OPENs (ADD-PATH); the A flag says 2-octet ASes. */
 static void
-bmp_peer_up_sess(struct bmp_state *st, const struct bmp_msg *m)
+peer_up(struct bmp_state *st, const struct bmp_msg *m)
 {
 	struct bmp_peer_state	*ps;
-	struct bgp_open		 sent, recv;
-	struct bgp_error	 err;
-	const struct bmp_peer_up *up = &m->u.up;
 
 	if ((ps = bmp_peer_find(st, &m->peer, 1)) == NULL)
 		return;
-	memset(&ps->sess, 0, sizeof(ps->sess));
 	ps->guess = 0;
-	if (bgp_open_decode(up->sent_open + BGP_HDR_LEN, up->sent_open_len - BGP_HDR_LEN,
-	    &sent, &err) != BGP_OK || bgp_open_decode(up->recv_open + BGP_HDR_LEN,
-	    up->recv_open_len - BGP_HDR_LEN, &recv, &err) != BGP_OK)
-		return;
-	bgp_sess_negotiate(&ps->sess, &sent.caps, &recv.caps);
-	if (m->peer.flags & BMP_PEER_FLAG_O)
-		ps->sess.addpath_rx = ps->sess.addpath_tx;
+	(void)bmp_peer_up_sess(m, &ps->sess);
 }
 
 static void
@@ -639,16 +629,13 @@ bmp_handle(struct dump *d, struct bmp_state *st, const uint8_t *p, size_t len)
 	}
 	bmp_msg_line(d, &m);
 	if (m.type == BMP_MSG_PEER_UP)
-		bmp_peer_up_sess(st, &m);
+		peer_up(st, &m);
 	if (m.type != BMP_MSG_ROUTE_MONITORING)
 		return;
-	memset(&sess, 0, sizeof(sess));
-	if ((ps = bmp_peer_find(st, &m.peer, 0)) != NULL)
-		sess = ps->sess;
-	else if ((ps = bmp_peer_find(st, &m.peer, 1)) != NULL)
+	if ((ps = bmp_peer_find(st, &m.peer, 0)) == NULL &&
+	    (ps = bmp_peer_find(st, &m.peer, 1)) != NULL)
 		ps->guess = 1;
-	sess.as4 = !bmp_peer_legacy_as_path(&m.peer);
-	sess.extmsg = 1;
+	bmp_rm_sess(&m.peer, ps != NULL ? &ps->sess : NULL, &sess);
 	memset(&s, 0, sizeof(s));
 	s.kind = "BMP";
 	s.flag = 'A';
