@@ -295,6 +295,35 @@ all_attributes(void)
 	UT_EQ_INT(u.nlri.count, 1);
 }
 
+/* The encoder writes the golden attribute field back byte for byte (type order, same flags). */
+static void
+all_attributes_reencode(void)
+{
+	struct bgp_update	u;
+	struct bgp_error	e;
+	struct wbuf		w;
+	struct bgp_route	r;
+	struct bgp_update_enc	enc;
+
+	UT_EQ_INT(bgp_update_decode(upd_all, sizeof(upd_all), &sess4, &u, &e), BGP_OK);
+	wbuf_init(&w, 0);
+	UT_EQ_INT(bgp_attrs_encode(&w, &sess4, &u.attrs), 0);
+	UT_EQ_INT(w.len, u.attr_len);
+	UT_EQ_MEM(w.buf, u.attr_p, w.len);
+	/* and the whole UPDATE body */
+	memset(&r, 0, sizeof(r));
+	prefix_parse("198.51.100.0/24", &r.pfx);
+	memset(&enc, 0, sizeof(enc));
+	enc.announce = &r;
+	enc.nannounce = 1;
+	enc.attrs = &u.attrs;
+	wbuf_reset(&w);
+	UT_EQ_INT(bgp_update_encode(&w, &sess4, &enc), 0);
+	UT_EQ_INT(w.len, BGP_HDR_LEN + sizeof(upd_all));
+	UT_EQ_MEM(w.buf + BGP_HDR_LEN, upd_all, sizeof(upd_all));
+	wbuf_free(&w);
+}
+
 static size_t
 body_2oct(uint8_t *b, const uint8_t *attrs, size_t alen)
 {
@@ -723,7 +752,7 @@ attrs_mrt(void)
 
 UT_MAIN(UT_CASE(v4_basic), UT_CASE(v4_aspath_width), UT_CASE(eor_v4), UT_CASE(v6_mp_reach),
     UT_CASE(addpath_v4), UT_CASE(eor_v6), UT_CASE(v4_over_v6_nexthop),
-    UT_CASE(all_attributes), UT_CASE(as4_merge), UT_CASE(as4_longer_ignored),
+    UT_CASE(all_attributes), UT_CASE(all_attributes_reencode), UT_CASE(as4_merge), UT_CASE(as4_longer_ignored),
     UT_CASE(as4_aggregator), UT_CASE(as4_merge_set), UT_CASE(as4_from_new_speaker),
     UT_CASE(long_path_extended), UT_CASE(extended_6k_nlri), UT_CASE(roundtrip_full),
     UT_CASE(roundtrip_mp), UT_CASE(attrs_mrt))
