@@ -190,7 +190,7 @@ struct bmp_framer;
 
 struct bmp_framer *bmp_framer_new(uint32_t max_msglen);	/* 0: BMP_MAX_MSGLEN */
 void	 bmp_framer_free(struct bmp_framer *);
-/* Append a chunk: BMP_OK, or BMP_ERR_OVERFLOW if the caller did not drain. */
+/* Append a chunk: BMP_OK, or BMP_ERR_OVERFLOW if more than a message was left undrained. */
 int	 bmp_framer_feed(struct bmp_framer *, const void *, size_t);
 /*
  * Next whole message: 1 with msg and len set (valid until the next feed), 0 if more
