@@ -529,6 +529,19 @@ long_path_extended(void)
 	}
 	UT_EQ_INT(segs, 6);
 	UT_EQ_INT(n, 1500);
+	/* the same toward a 2-octet speaker: AS_TRANS x 1500 plus a 1500-AS AS4_PATH, merged back */
+	{
+		struct bgp_sess old = { 0, 1, 0, 0 };
+
+		wbuf_reset(&w);
+		UT_EQ_INT(bgp_update_encode(&w, &old, &enc), 0);
+		UT_EQ_INT(bgp_msg_decode(w.buf, w.len, &old, &m, &e), BGP_OK);
+		UT_EQ_INT(m.u.update.attrs.use_as4path, 1);
+		UT_EQ_INT(m.u.update.attrs.aspath_len, 6 * 2 + 1500 * 2);
+		UT_EQ_INT(m.u.update.attrs.path_count, 1500);
+		UT_EQ_INT(m.u.update.attrs.origin_as, 4200001499u);
+		path_expect(&m.u.update.attrs, asns, 1500);
+	}
 	wbuf_free(&pw);
 	wbuf_free(&w);
 }
