@@ -5,6 +5,7 @@
  */
 #include "bgp/bgp.h"
 #include "tests/unit/ut.h"
+#include "tests/unit/ut_bgp.h"
 
 static const struct bgp_sess sess2 = { 0, 0, 0, 0 };	/* 2-octet AS, no ADD-PATH */
 static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
@@ -324,18 +325,6 @@ all_attributes_reencode(void)
 	wbuf_free(&w);
 }
 
-static size_t
-body_2oct(uint8_t *b, const uint8_t *attrs, size_t alen)
-{
-	static const uint8_t nlri[] = { 0x18, 0xc6, 0x33, 0x64 };
-
-	b[0] = b[1] = 0;
-	be16_store(b + 2, (uint16_t)alen);
-	memcpy(b + 4, attrs, alen);
-	memcpy(b + 4 + alen, nlri, sizeof(nlri));
-	return 4 + alen + sizeof(nlri);
-}
-
 static void
 path_expect(const struct bgp_attrs *a, const uint32_t *want, size_t n)
 {
@@ -372,7 +361,7 @@ as4_merge(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.use_as4path, 1);
 	UT_EQ_INT(u.attrs.origin_as, 4200000001u);
 	UT_EQ_INT(u.attrs.path_count, 3);
@@ -391,7 +380,7 @@ as4_longer_ignored(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.use_as4path, 0);
 	UT_EQ_INT(u.attrs.origin_as, 65001);
 	path_expect(&u.attrs, want, 1);
@@ -418,10 +407,10 @@ as4_aggregator(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a1, sizeof(a1)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a1, sizeof(a1)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.aggregator_as, 65010);
 	UT_EQ_INT(u.attrs.origin_as, BGP_AS_TRANS);
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a2, sizeof(a2)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a2, sizeof(a2)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.aggregator_as, 4200000009u);
 	UT_EQ_INT(u.attrs.aggregator_addr[3], 2);
 	UT_EQ_INT(u.attrs.origin_as, 4200000000u);
@@ -443,7 +432,7 @@ as4_merge_set(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
 	path_expect(&u.attrs, want, 4);
 	UT_EQ_INT(u.attrs.origin_is_set, 1);
 	UT_EQ_INT(u.attrs.origin_as, 65003);
@@ -461,27 +450,9 @@ as4_from_new_speaker(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess4, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess4, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.origin_as, 65001);
 	UT_ASSERT(!BGP_ATTR_HAS(&u.attrs, BGP_ATTR_AS4_PATH));
-}
-
-/* Build attrs with a path; the wbuf holds the path bytes. */
-static void
-mkattrs(struct bgp_attrs *a, struct wbuf *pw, const uint32_t *asns, size_t n)
-{
-	static const uint8_t nh[4] = { 192, 0, 2, 1 };
-
-	bgp_attrs_init(a);
-	wbuf_reset(pw);
-	bgp_aspath_put(pw, BGP_SEG_SEQUENCE, asns, n, 1);
-	a->aspath = pw->buf;
-	a->aspath_len = (uint16_t)pw->len;
-	a->aspath_as4 = 1;
-	a->origin = BGP_ORIGIN_IGP;
-	bgp_nexthop_set(&a->nexthop, PREFIX_AF_IPV4, nh, NULL);
-	a->present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 }
 
 /* 1,500-hop AS path: 6 segments of at most 255, in a 6 KB extended-message UPDATE. */
@@ -505,7 +476,7 @@ long_path_extended(void)
 		asns[i] = 4200000000u + (uint32_t)i;
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, asns, 1500);
+	ut_bgp_attrs(&a, &pw, asns, 1500);
 	memset(&r, 0, sizeof(r));
 	UT_EQ_INT(prefix_parse("198.51.100.0/24", &r.pfx), 0);
 	memset(&enc, 0, sizeof(enc));
@@ -570,7 +541,7 @@ extended_6k_nlri(void)
 	}
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, path, 2);
+	ut_bgp_attrs(&a, &pw, path, 2);
 	memset(&enc, 0, sizeof(enc));
 	enc.announce = r;
 	enc.nannounce = 1600;
@@ -628,7 +599,7 @@ roundtrip_full(void)
 
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, path, 4);
+	ut_bgp_attrs(&a, &pw, path, 4);
 	a.med = 7;
 	a.local_pref = 300;
 	a.atomic_aggregate = 1;
@@ -701,7 +672,7 @@ roundtrip_mp(void)
 
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, path, 1);
+	ut_bgp_attrs(&a, &pw, path, 1);
 	a.present &= ~BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	addr_parse("2001:db8::1", &af, gl);
 	addr_parse("fe80::1", &af, ll);
