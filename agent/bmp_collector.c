@@ -117,7 +117,7 @@ static struct {
 	uint32_t			 grace;		/* seconds */
 	unsigned			 nlive;
 	struct bmp_collector_counters	 c;
-	struct log_rl			 rl_err, rl_conn;
+	struct log_rl			 rl_err, rl_conn, rl_refuse;
 	uint8_t				 rbuf[READ_CHUNK];
 } bc;
 
@@ -955,7 +955,7 @@ on_accept(int lfd, short what, void *arg)
 	addr_fmt(af, addr, a, sizeof(a));
 	if (!allowed(af, addr) || bc.nlive >= bc.max_routers) {
 		bc.c.refused++;
-		if (log_ratelimit(&bc.rl_conn, 20, 60))
+		if (log_ratelimit(&bc.rl_refuse, 20, 60))
 			log_warnx("bmp: refused router %s: %s", a, bc.nlive >= bc.max_routers ?
 			    "max-routers reached" : "not in the allow list");
 		close(fd);
