@@ -141,6 +141,24 @@ apply_state(struct replay *rp, const struct mrt_bgp4mp *m)
 		source_withdraw_all(s);
 }
 
+/*
+ * RFC 6396 4.3.4 abbreviates MP_REACH in RIB entries to next-hop length + next hop,
+ * but some collectors wrote the whole attribute; the abbreviated form is exactly one
+ * octet plus the length that octet gives.
+ */
+static unsigned
+rib_attr_flags(const uint8_t *p, size_t len)
+{
+	struct bgp_attr_iter	it;
+	struct bgp_attr_raw	ra;
+
+	bgp_attr_iter_init(&it, p, len);
+	while (bgp_attr_next(&it, &ra) == 1)
+		if (ra.type == BGP_ATTR_MP_REACH)
+			return ra.len >= 1 && ra.len == 1 + ra.value[0] ? BGP_ATTRS_MRT_NH : 0;
+	return BGP_ATTRS_MRT_NH;
+}
+
 static void
 apply_rib(struct replay *rp, const struct mrt_record *rec)
 {
@@ -173,7 +191,7 @@ apply_rib(struct replay *rp, const struct mrt_record *rec)
 		s->sess.addpath_rx = 0;
 		rp->rib_entries++;
 		if (source_apply_route(s, &rib->prefix, ent.path_id, ent.attrs, ent.attrs_len,
-		    BGP_ATTRS_MRT_NH, &err) == BGP_ERR_SESSION_RESET)
+		    rib_attr_flags(ent.attrs, ent.attrs_len), &err) == BGP_ERR_SESSION_RESET)
 			rp->errors++;
 	}
 }
@@ -230,12 +248,8 @@ finish(struct replay *rp, const char *error)
 	rp->seconds = ms_since(&rp->t0) / 1e3;
 	if (error != NULL)
 		snprintf(rp->error, sizeof(rp->error), "%s", error);
-	for (i = 0; i < rp->npeers; i++) {
-		if (error != NULL)
-			snprintf(rp->peers[i].src->last_error,
-			    sizeof(rp->peers[i].src->last_error), "%s", error);
+	for (i = 0; i < rp->npeers; i++)
 		source_set_state(rp->peers[i].src, SOURCE_UP, NULL);
-	}
 	mrt_file_close(rp->mf);
 	rp->mf = NULL;
 	log_info("mrt %s: replayed %llu records (%llu updates, %llu RIB entries) from %u "
