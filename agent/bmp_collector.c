@@ -121,6 +121,16 @@ static struct {
 	uint8_t				 rbuf[READ_CHUNK];
 } bc;
 
+static void
+init_once(void)
+{
+	if (bc.inited)
+		return;
+	TAILQ_INIT(&bc.routers);
+	bc.max_routers = 16;
+	bc.inited = 1;
+}
+
 static void	router_close(struct router *, const char *reason, int error);
 static void	router_free(struct router *);
 
@@ -933,24 +943,24 @@ router_new(uint8_t af, const uint8_t *addr)
 	return r;
 }
 
-static void
-on_accept(int lfd, short what, void *arg)
+int
+bmp_collector_attach(int fd, const struct sockaddr *sa)
 {
 	struct sockaddr_storage	 ss;
-	socklen_t		 sl = sizeof(ss);
 	struct router		*r;
 	uint8_t			 af, addr[16];
 	uint16_t		 port;
 	char			 a[ADDR_STRLEN];
-	int			 fd;
 
-	(void)what;
-	(void)arg;
-	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR && log_ratelimit(&bc.rl_conn, 20, 60))
-			log_warn("bmp: accept");
-		return;
+	init_once();
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		log_warn("bmp: fcntl");
+		close(fd);
+		return -1;
 	}
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in));
 	sockaddr_addr(&ss, &af, addr, &port);
 	addr_fmt(af, addr, a, sizeof(a));
 	if (!allowed(af, addr) || bc.nlive >= bc.max_routers) {
@@ -959,11 +969,11 @@ on_accept(int lfd, short what, void *arg)
 			log_warnx("bmp: refused router %s: %s", a, bc.nlive >= bc.max_routers ?
 			    "max-routers reached" : "not in the allow list");
 		close(fd);
-		return;
+		return -1;
 	}
 	if ((r = router_find_gone(af, addr)) == NULL && (r = router_new(af, addr)) == NULL) {
 		close(fd);
-		return;
+		return -1;
 	}
 	if ((r->fr = bmp_framer_new(0)) == NULL ||
 	    (r->ev = loop_event_new(fd, LOOP_READ | LOOP_PERSIST, on_read, r)) == NULL ||
@@ -976,7 +986,7 @@ on_accept(int lfd, short what, void *arg)
 		close(fd);
 		if (r->grace == NULL)
 			router_free(r);
-		return;
+		return -1;
 	}
 	r->fd = fd;
 	r->port = port;
@@ -988,6 +998,24 @@ on_accept(int lfd, short what, void *arg)
 		router_resync(r);
 	source_set_state(r->src, SOURCE_UP, NULL);
 	log_debug(LOG_SUB_BMP, "router %s connected from port %u", r->name, port);
+	return 0;
+}
+
+static void
+on_accept(int lfd, short what, void *arg)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	int			 fd;
+
+	(void)what;
+	(void)arg;
+	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR && log_ratelimit(&bc.rl_conn, 20, 60))
+			log_warn("bmp: accept");
+		return;
+	}
+	bmp_collector_attach(fd, (struct sockaddr *)&ss);
 }
 
 /* ---- module ------------------------------------------------------------ */
@@ -1058,15 +1086,6 @@ listen_one(struct listener *l)
 	l->fd = fd;
 	log_info("bmp: listening on %s port %u", a, l->ep.port);
 	return 0;
-}
-
-static void
-init_once(void)
-{
-	if (bc.inited)
-		return;
-	TAILQ_INIT(&bc.routers);
-	bc.inited = 1;
 }
 
 static int

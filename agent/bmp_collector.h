@@ -13,6 +13,7 @@
 struct json;
 struct loop_module;
 struct source;
+struct sockaddr;
 
 /* The loop module (bind: listeners; reload: allow list, limits; stop: close all). */
 extern struct loop_module bmp_collector_module;
@@ -27,6 +28,13 @@ struct bmp_collector_counters {
 	uint64_t	messages;
 	uint64_t	bytes;
 };
+
+/*
+ * Takes a connected, non-blocking stream socket from router address sa (AF_INET or
+ * AF_INET6) as a BMP router, after the allow list and max-routers checks (what the
+ * listeners do for each accepted connection). -1 if refused (fd closed).
+ */
+int	 bmp_collector_attach(int fd, const struct sockaddr *sa);
 
 void	 bmp_collector_counters(struct bmp_collector_counters *);
 /* Routers currently connected. */
