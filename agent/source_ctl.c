@@ -55,7 +55,7 @@ source_json(const struct source *s, struct json *j, time_t now)
 	json_string(j, "rib_type", source_rib_type_str((enum source_rib_type)s->rib_type));
 	json_string(j, "state", source_state_str((enum source_state)s->state));
 	uptime_str(s->state_since ? now - s->state_since : 0, buf, sizeof(buf));
-	json_string(j, "since", buf);
+	json_string(j, "uptime", buf);
 	if (s->parent != NULL)
 		json_string(j, "router", s->parent->name);
 	if (s->type != SOURCE_BMP_ROUTER) {
