@@ -29,7 +29,8 @@ load(const char *grace)
 	struct config		*c;
 	char			 text[256];
 
-	snprintf(text, sizeof(text), "sources:\n  bmp:\n    reconnect-grace: %s\n", grace);
+	snprintf(text, sizeof(text), "sources:\n  bmp:\n    reconnect-grace: %s\n"
+	    "    max-routers: 2\n    allow: [ 192.0.2.0/24 ]\n", grace);
 	c = config_load_mem(text, strlen(text), "test.yml", &err);
 	UT_ASSERT(c != NULL);
 	return c;
@@ -448,6 +449,41 @@ grace_resync_sweeps_stale(void)
 	teardown(c);
 }
 
-UT_MAIN(UT_CASE(rib_types_and_addpath), UT_CASE(legacy_as_path_flag),
+static int
+attach_from(uint32_t addr)
+{
+	struct sockaddr_in	 sin;
+	int			 sv[2], rc;
+
+	UT_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(addr);
+	rc = bmp_collector_attach(sv[0], (struct sockaddr *)&sin);
+	close(sv[1]);
+	return rc;
+}
+
+static void
+allow_list_and_max_routers(void)
+{
+	struct config			*c = setup("1m");
+	struct bmp_collector_counters	 cnt;
+
+	UT_EQ_INT(attach_from(0xc6336401), -1);		/* 198.51.100.1: not allowed */
+	UT_EQ_INT(attach_from(0xc0000201), 0);
+	UT_EQ_INT(attach_from(0xc0000202), 0);
+	UT_EQ_INT(attach_from(0xc0000203), -1);		/* a third: over max-routers */
+	bmp_collector_counters(&cnt);
+	UT_EQ_INT((int)cnt.refused, 2);
+	UT_EQ_INT((int)cnt.accepted, 2);
+	UT_EQ_INT((int)bmp_collector_routers(), 2);
+	spin(30);					/* both peers closed: gone */
+	UT_EQ_INT((int)bmp_collector_routers(), 0);
+	UT_EQ_INT(attach_from(0xc0000203), 0);		/* room again */
+	teardown(c);
+}
+
+UT_MAIN(UT_CASE(rib_types_and_addpath), UT_CASE(allow_list_and_max_routers), UT_CASE(legacy_as_path_flag),
     UT_CASE(peer_down_and_stats), UT_CASE(malformed_closes),
     UT_CASE(grace_resync_sweeps_stale))
