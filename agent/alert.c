@@ -90,12 +90,32 @@ alert_key_init(struct alert_key *k, enum alert_rule rule, const char *victim,
 	alert_copy_str(k->disc, sizeof(k->disc), disc);
 }
 
+/* Key values with blanks or quotes are quoted so "k=v" lines stay parseable. */
+static int
+needs_quotes(const char *v)
+{
+	return strpbrk(v, " \t\"=\\") != NULL;
+}
+
+static void
+quoted_append(char *buf, size_t len, size_t *n, const char *v)
+{
+	for (; *v != '\0' && *n + 2 < len; v++) {
+		if (*v == '"' || *v == '\\')
+			buf[(*n)++] = '\\';
+		buf[(*n)++] = *v;
+	}
+	buf[*n] = '\0';
+}
+
 char *
 alert_key_fmt(const struct alert_key *k, char *buf, size_t len)
 {
 	char		 tmp[32];
 	size_t		 n = 0;
 
+	if (len == 0)
+		return buf;
 	buf[0] = '\0';
 #define APPEND(s) do {							\
 	size_t _l = strlen(s);						\
@@ -109,7 +129,12 @@ alert_key_fmt(const struct alert_key *k, char *buf, size_t len)
 	APPEND(alert_rule_name((enum alert_rule)k->rule));
 	if (k->victim[0] != '\0') {
 		APPEND(" victim=");
-		APPEND(k->victim);
+		if (needs_quotes(k->victim)) {
+			APPEND("\"");
+			quoted_append(buf, len, &n, k->victim);
+			APPEND("\"");
+		} else
+			APPEND(k->victim);
 	}
 	if (k->offender != 0) {
 		alert_u32_fmt(tmp, sizeof(tmp), " offender=AS", k->offender);
@@ -121,7 +146,12 @@ alert_key_fmt(const struct alert_key *k, char *buf, size_t len)
 	}
 	if (k->disc[0] != '\0') {
 		APPEND(" disc=");
-		APPEND(k->disc);
+		if (needs_quotes(k->disc)) {
+			APPEND("\"");
+			quoted_append(buf, len, &n, k->disc);
+			APPEND("\"");
+		} else
+			APPEND(k->disc);
 	}
 #undef APPEND
 	return buf;
@@ -157,6 +187,18 @@ mix(uint32_t h, uint32_t v)
 	return h;
 }
 
+/* Final avalanche (MurmurHash3's fmix32): buckets take the low bits. */
+static uint32_t
+fmix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
 static uint32_t
 hash_bytes(uint32_t h, const void *p, size_t n)
 {
@@ -177,14 +219,14 @@ alert_key_hash(const struct alert_key *k)
 	h = mix(h, k->offender);
 	h = mix(h, k->offender2);
 	h = hash_bytes(h, k->disc, strlen(k->disc));
-	return h ^ (h >> 16);
+	return fmix(h);
 }
 
 uint32_t
 alert_prefix_hash(uint32_t h, const struct prefix *p)
 {
 	h = mix(h, (uint32_t)p->af << 8 | p->len);
-	return hash_bytes(h, p->addr, prefix_addrlen(p->af));
+	return fmix(hash_bytes(h, p->addr, prefix_addrlen(p->af)));
 }
 
 int
@@ -193,13 +235,6 @@ alert_key_eq(const struct alert_key *a, const struct alert_key *b)
 	return a->rule == b->rule && a->offender == b->offender &&
 	    a->offender2 == b->offender2 && strcmp(a->victim, b->victim) == 0 &&
 	    strcmp(a->disc, b->disc) == 0;
-}
-
-static int
-pfx_eq(const struct prefix *a, const struct prefix *b)
-{
-	return a->af == b->af && a->len == b->len &&
-	    memcmp(a->addr, b->addr, prefix_addrlen(a->af)) == 0;
 }
 
 int
@@ -314,10 +349,19 @@ alert_engine_new(const struct alert_engine_params *params, alert_emit_fn emit, v
 	e->p.history_max = 256;
 	e->p.firstseen_max = 65536;
 	e->p.restore_grace = 300 * 1000;
+	e->p.obs_max_per_alert = 16384;
+	e->p.obs_max = 65536;
+	e->p.alerts_max = 8192;
 	if (params != NULL) {
 		e->p = *params;
 		if (e->p.firstseen_max == 0)
 			e->p.firstseen_max = 1;
+		if (e->p.obs_max_per_alert == 0)
+			e->p.obs_max_per_alert = 16384;
+		if (e->p.obs_max == 0)
+			e->p.obs_max = 65536;
+		if (e->p.alerts_max == 0)
+			e->p.alerts_max = 8192;
 	}
 	e->emit = emit;
 	e->arg = arg;
@@ -476,7 +520,7 @@ output(struct alert_engine *e, struct alert *a, enum alert_transition tr, uint64
 	struct alert_rule_rt		*rt = &e->rt[rule];
 
 	if (tr != ALERT_TR_CLEARED) {
-		a->last_notify = now;
+		a->last_notify = a->repeat_base = now;
 		a->notified_sources = a->nsources;
 		a->notified_prefixes = a->nprefixes;
 		a->notified_severity = a->severity;
@@ -680,7 +724,7 @@ due(const struct alert_engine *e, const struct alert *a)
 		if (a->dirty)
 			EARLIER(a->last_update + p->update_interval);
 		if (p->repeat_interval != 0)
-			EARLIER(a->last_notify + p->repeat_interval);
+			EARLIER(a->repeat_base + p->repeat_interval);
 		break;
 	case ALERT_ST_CLEAR_PENDING:
 		EARLIER(a->clear_at);
@@ -735,7 +779,7 @@ step(struct alert_engine *e, struct alert *a, uint64_t now)
 			a->updates++;
 			e->cnt[a->key.rule].updated++;
 			output(e, a, ALERT_TR_UPDATED, now);
-		} else if (p->repeat_interval != 0 && now >= a->last_notify + p->repeat_interval)
+		} else if (p->repeat_interval != 0 && now >= a->repeat_base + p->repeat_interval)
 			output(e, a, ALERT_TR_REPEAT, now);
 		break;
 	case ALERT_ST_CLEAR_PENDING:
@@ -809,7 +853,7 @@ find_obs(const struct alert_engine *e, const struct alert *a, uint32_t src,
 
 	for (n = e->obs.b[h & e->obs.mask]; n != NULL; n = n->next) {
 		o = ALERT_CONTAINER(n, struct alert_obs, hn);
-		if (n->hash == h && o->alert == a && o->source == src && pfx_eq(&o->pfx, p))
+		if (n->hash == h && o->alert == a && o->source == src && alert_pfx_eq(&o->pfx, p))
 			return o;
 	}
 	return NULL;
@@ -825,11 +869,11 @@ agg_get(struct alert_engine *e, struct alert *a, int kind, uint32_t src,
 	struct alert_agg	*g;
 	uint32_t		 h;
 
-	h = kind ? alert_prefix_hash(mix(a->hash_seed, 0xa55a), p) : mix(a->hash_seed ^ 0x5aa5, src);
+	h = kind ? alert_prefix_hash(mix(a->hash_seed, 0xa55a), p) : fmix(mix(a->hash_seed ^ 0x5aa5, src));
 	for (n = e->agg.b[h & e->agg.mask]; n != NULL; n = n->next) {
 		g = ALERT_CONTAINER(n, struct alert_agg, hn);
 		if (n->hash == h && g->alert == a && g->kind == kind &&
-		    (kind ? pfx_eq(&g->pfx, p) : g->source == src))
+		    (kind ? alert_pfx_eq(&g->pfx, p) : g->source == src))
 			return g;
 	}
 	if (!create || (g = calloc(1, sizeof(*g))) == NULL)
@@ -894,7 +938,7 @@ sample_pfx_del(struct alert *a, const struct prefix *p)
 	unsigned i;
 
 	for (i = 0; i < a->nsample_pfx; i++) {
-		if (pfx_eq(&a->sample_pfx[i], p)) {
+		if (alert_pfx_eq(&a->sample_pfx[i], p)) {
 			memmove(&a->sample_pfx[i], &a->sample_pfx[i + 1],
 			    (a->nsample_pfx - i - 1) * sizeof(a->sample_pfx[0]));
 			a->nsample_pfx--;
@@ -921,11 +965,11 @@ obs_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct pref
 		free(o);
 		return NULL;
 	}
-	if (gs->count++ == 0) {
+	if (gs->count++ == 0 && gs->over == 0) {
 		a->nsources++;
 		sample_src_add(a, src);
 	}
-	if (gp->count++ == 0 && p->af != PREFIX_AF_NONE) {
+	if (gp->count++ == 0 && gp->over == 0 && p->af != PREFIX_AF_NONE) {
 		a->nprefixes++;
 		sample_pfx_add(a, p);
 	}
@@ -941,6 +985,116 @@ obs_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct pref
 	return o;
 }
 
+static void
+src_gone(struct alert_engine *e, struct alert *a, struct alert_agg *g)
+{
+	sample_src_del(a, g->source);
+	agg_del(e, a, g);
+	a->nsources--;
+}
+
+static int
+is_empty(const struct alert *a)
+{
+	return a->nobs == 0 && a->nobs_over == 0;
+}
+
+/* Past the tracking bounds: count the observation for its source only (one route
+ * each). nprefixes becomes an estimate that never undercounts: an untracked
+ * observation on a prefix already counted adds to that prefix's count instead. */
+static int
+over_add(struct alert_engine *e, struct alert *a, uint32_t src, const struct prefix *p)
+{
+	struct alert_agg	*g, *gp;
+
+	if ((g = agg_get(e, a, 0, src, p, 1)) == NULL)
+		return -1;
+	if (g->count == 0 && g->over == 0) {
+		a->nsources++;
+		sample_src_add(a, src);
+	}
+	g->over++;
+	if (p->af == PREFIX_AF_NONE)
+		g->over_known++;	/* not about a prefix: counts none */
+	else if ((gp = agg_get(e, a, 1, src, p, 0)) != NULL) {
+		gp->over++;
+		g->over_known++;
+	} else
+		a->nprefixes++;
+	a->nobs_over++;
+	a->routes++;
+	return 0;
+}
+
+static void
+pfx_gone(struct alert_engine *e, struct alert *a, struct alert_agg *gp)
+{
+	if (gp->pfx.af != PREFIX_AF_NONE) {
+		a->nprefixes--;
+		sample_pfx_del(a, &gp->pfx);
+	}
+	agg_del(e, a, gp);
+}
+
+/* Retract of an untracked observation: 0 if the source had one, else -1. */
+static int
+over_del(struct alert_engine *e, struct alert *a, uint32_t src, const struct prefix *p)
+{
+	struct alert_agg *g, *gp;
+
+	if ((g = agg_get(e, a, 0, src, p, 0)) == NULL || g->over == 0)
+		return -1;
+	g->over--;
+	gp = agg_get(e, a, 1, src, p, 0);
+	if (p->af == PREFIX_AF_NONE) {
+		if (g->over_known > 0)
+			g->over_known--;
+	} else if (gp != NULL && gp->over > 0) {
+		if (g->over_known > 0)
+			g->over_known--;
+		if (--gp->over == 0 && gp->count == 0)
+			pfx_gone(e, a, gp);
+	} else if (a->nprefixes > 0)
+		a->nprefixes--;
+	if (g->over_known > g->over)
+		g->over_known = g->over;
+	a->nobs_over--;
+	if (a->routes > 0)
+		a->routes--;
+	if (g->count == 0 && g->over == 0)
+		src_gone(e, a, g);
+	return 0;
+}
+
+/* Drops the untracked observations of an alert (of one source, or all if
+ * all_src): they cannot be matched to retracts any more. For one source the
+ * per-prefix counts they added stay (an overestimate until the alert ends). */
+static void
+over_drop(struct alert_engine *e, struct alert *a, int all_src, uint32_t src)
+{
+	struct alert_agg	*g, *next;
+	uint32_t		 np;
+
+	for (g = a->aggs; g != NULL; g = next) {
+		next = g->anext;
+		if (g->kind == 1 && all_src && g->over != 0) {
+			g->over = 0;
+			if (g->count == 0)
+				pfx_gone(e, a, g);
+			continue;
+		}
+		if (g->kind != 0 || g->over == 0 || (!all_src && g->source != src))
+			continue;
+		np = g->over - g->over_known;
+		a->nobs_over -= g->over;
+		a->nprefixes -= np < a->nprefixes ? np : a->nprefixes;
+		a->routes -= g->over < a->routes ? g->over : a->routes;
+		g->over = g->over_known = 0;
+		if (g->count == 0)
+			src_gone(e, a, g);
+	}
+}
+
 /* Unlinks one observation; the caller handles an alert left empty. */
 static void
 obs_del(struct alert_engine *e, struct alert_obs *o)
@@ -948,18 +1102,12 @@ obs_del(struct alert_engine *e, struct alert_obs *o)
 	struct alert		*a = o->alert;
 	struct alert_agg	*g;
 
-	if ((g = agg_get(e, a, 0, o->source, &o->pfx, 0)) != NULL && --g->count == 0) {
-		agg_del(e, a, g);
-		a->nsources--;
-		sample_src_del(a, o->source);
-	}
-	if ((g = agg_get(e, a, 1, o->source, &o->pfx, 0)) != NULL && --g->count == 0) {
-		agg_del(e, a, g);
-		if (o->pfx.af != PREFIX_AF_NONE) {
-			a->nprefixes--;
-			sample_pfx_del(a, &o->pfx);
-		}
-	}
+	if ((g = agg_get(e, a, 0, o->source, &o->pfx, 0)) != NULL && --g->count == 0 &&
+	    g->over == 0)
+		src_gone(e, a, g);
+	if ((g = agg_get(e, a, 1, o->source, &o->pfx, 0)) != NULL && --g->count == 0 &&
+	    g->over == 0)
+		pfx_gone(e, a, g);
 	a->routes -= o->routes < a->routes ? o->routes : a->routes;
 	if (o->aprev != NULL)
 		o->aprev->anext = o->anext;
@@ -982,13 +1130,15 @@ apply_evidence(struct alert_engine *e, struct alert *a, struct alert_obs *o, int
 
 	if (fresh && d == 0)
 		d = 1;
-	r = (int64_t)o->routes + d;
-	if (r < 0)
-		r = 0;
-	if (r > UINT32_MAX / 2)
-		r = UINT32_MAX / 2;
-	a->routes = a->routes - o->routes + (uint32_t)r;
-	o->routes = (uint32_t)r;
+	if (o != NULL) {	/* untracked observations were counted by over_add() */
+		r = (int64_t)o->routes + d;
+		if (r < 0)
+			r = 0;
+		if (r > UINT32_MAX / 2)
+			r = UINT32_MAX / 2;
+		a->routes = a->routes - o->routes + (uint32_t)r;
+		o->routes = (uint32_t)r;
+	}
 	sev = ev != NULL ? ev->severity : 0;
 	if (sev < ALERT_SEV_CRITICAL || sev > ALERT_SEV_INFO)
 		sev = e->pol[a->key.rule].severity;
@@ -1022,7 +1172,6 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 	struct alert		*a;
 	struct alert_obs	*o;
 	uint32_t		 h, oh;
-	int			 fresh = 0;
 
 	if (k->rule == ALERT_RULE_NONE || k->rule > ALERT_RULE_MAX)
 		return -1;
@@ -1034,6 +1183,10 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 		p = &no_prefix;
 	h = alert_key_hash(k);
 	if ((a = find_alert(e, k, h)) == NULL) {
+		if (e->alerts.n >= e->p.alerts_max) {
+			e->cnt[k->rule].refused++;
+			return -1;
+		}
 		if ((a = new_alert(e, k, h, now)) == NULL)
 			return -1;
 		a->hash_seed = h;
@@ -1041,16 +1194,19 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 	if (a->restored)
 		unrestore(a);
 	oh = obs_hash(a, src, p);
-	if ((o = find_obs(e, a, src, p, oh)) == NULL) {
-		if ((o = obs_add(e, a, src, p, oh)) == NULL) {
-			if (a->nobs == 0)
-				on_empty(e, a, ALERT_REASON_RESOLVED, now);
-			return -1;
-		}
-		fresh = 1;
+	if ((o = find_obs(e, a, src, p, oh)) != NULL)
+		apply_evidence(e, a, o, 0, ev);
+	else if (a->nobs >= e->p.obs_max_per_alert || e->obs.n >= e->p.obs_max) {
+		if (over_add(e, a, src, p) == -1)
+			goto fail;
+		apply_evidence(e, a, NULL, 1, ev);
+	} else {
+		if ((o = obs_add(e, a, src, p, oh)) == NULL)
+			goto fail;
+		apply_evidence(e, a, o, 1, ev);
 	}
-	o->gen = e->gen;
-	apply_evidence(e, a, o, fresh, ev);
+	if (o != NULL)
+		o->gen = e->gen;
 	a->last_seen = now;
 	if (a->nsources > a->max_sources)
 		a->max_sources = a->nsources;
@@ -1065,6 +1221,10 @@ alert_assert(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 		a->dirty = 1;
 	step(e, a, now);
 	return 0;
+fail:
+	if (is_empty(a))
+		on_empty(e, a, ALERT_REASON_RESOLVED, now);
+	return -1;
 }
 
 int
@@ -1080,10 +1240,11 @@ alert_retract(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 		p = &no_prefix;
 	if ((a = find_alert(e, k, alert_key_hash(k))) == NULL)
 		return 0;
-	if ((o = find_obs(e, a, src, p, obs_hash(a, src, p))) == NULL)
+	if ((o = find_obs(e, a, src, p, obs_hash(a, src, p))) != NULL)
+		obs_del(e, o);
+	else if (over_del(e, a, src, p) == -1)
 		return 0;
-	obs_del(e, o);
-	if (a->nobs == 0)
+	if (is_empty(a))
 		on_empty(e, a, ALERT_REASON_RESOLVED, now);
 	return 0;
 }
@@ -1106,7 +1267,20 @@ alert_retract_source(struct alert_engine *e, uint32_t src, uint64_t now)
 				continue;
 			a = o->alert;
 			obs_del(e, o);
-			if (a->nobs == 0)
+			if (is_empty(a))
+				on_empty(e, a, ALERT_REASON_SOURCE_GONE, now);
+		}
+	}
+	/* Then the untracked ones. An empty alert has no aggregates left, so
+	 * on_empty() frees none and `next` stays valid. */
+	for (i = 0; i <= e->alerts.mask; i++) {
+		for (n = e->alerts.b[i]; n != NULL; n = next) {
+			next = n->next;
+			a = ALERT_CONTAINER(n, struct alert, hn);
+			if (a->nobs_over == 0)
+				continue;
+			over_drop(e, a, 0, src);
+			if (is_empty(a))
 				on_empty(e, a, ALERT_REASON_SOURCE_GONE, now);
 		}
 	}
@@ -1121,8 +1295,21 @@ in_mask(uint32_t mask, unsigned rule)
 void
 alert_reconcile_begin(struct alert_engine *e, uint32_t rule_mask)
 {
+	struct alert_hnode	*n;
+	struct alert		*a;
+	uint32_t		 i;
+
 	e->gen++;
 	e->recon_mask = rule_mask;
+	/* Untracked observations cannot carry a generation: forget them; the rules'
+	 * re-asserts count them again. Emptiness is only acted on at the end. */
+	for (i = 0; i <= e->alerts.mask; i++) {
+		for (n = e->alerts.b[i]; n != NULL; n = n->next) {
+			a = ALERT_CONTAINER(n, struct alert, hn);
+			if (a->nobs_over != 0 && in_mask(rule_mask, a->key.rule))
+				over_drop(e, a, 1, 0);
+		}
+	}
 }
 
 void
@@ -1146,7 +1333,7 @@ alert_reconcile_end(struct alert_engine *e, enum alert_reason reason, uint64_t n
 			next = n->next;
 			a = ALERT_CONTAINER(n, struct alert, hn);
 			/* restored alerts wait for their own grace period */
-			if (a->nobs != 0 || a->restored ||
+			if (!is_empty(a) || a->restored ||
 			    !in_mask(e->recon_mask, a->key.rule))
 				continue;
 			if (a->state == ALERT_ST_PENDING)
@@ -1223,6 +1410,25 @@ alert_find_id(const struct alert_engine *e, uint32_t id)
 	return NULL;
 }
 
+const struct alert *
+alert_find_next_id(const struct alert_engine *e, uint32_t id)
+{
+	const struct alert *a;
+
+	for (a = e->lhead; a != NULL; a = a->lnext)	/* increasing ids */
+		if (a->id > id)
+			return a;
+	return NULL;
+}
+
+int
+alert_lifecycle(const struct alert *a)
+{
+	if (a->state == ALERT_ST_CLEARED)
+		return ALERT_TR_CLEARED;
+	return a->updates != 0 ? ALERT_TR_UPDATED : ALERT_TR_RAISED;
+}
+
 void
 alert_counters_get(const struct alert_engine *e, enum alert_rule rule, struct alert_counters *c)
 {
@@ -1242,6 +1448,7 @@ alert_counters_get(const struct alert_engine *e, enum alert_rule rule, struct al
 		c->suppressed += e->cnt[r].suppressed;
 		c->emitted += e->cnt[r].emitted;
 		c->ignored += e->cnt[r].ignored;
+		c->refused += e->cnt[r].refused;
 	}
 }
 
@@ -1255,98 +1462,4 @@ uint32_t
 alert_state_generation(const struct alert_engine *e)
 {
 	return e->state_gen;
-}
-
-/* ---- first-seen store (new-prefix rule) ------------------------------------- */
-
-static void
-lru_unlink(struct alert_engine *e, struct alert_fs *f)
-{
-	if (f->lprev != NULL)
-		f->lprev->lnext = f->lnext;
-	else
-		e->fs_head = f->lnext;
-	if (f->lnext != NULL)
-		f->lnext->lprev = f->lprev;
-	else
-		e->fs_tail = f->lprev;
-}
-
-static void
-lru_push(struct alert_engine *e, struct alert_fs *f)
-{
-	f->lprev = NULL;
-	f->lnext = e->fs_head;
-	if (e->fs_head != NULL)
-		e->fs_head->lprev = f;
-	else
-		e->fs_tail = f;
-	e->fs_head = f;
-}
-
-static uint32_t
-fs_hash(const struct prefix *p, uint32_t origin)
-{
-	return alert_prefix_hash(mix(0x811c9dc5u, origin), p);
-}
-
-struct alert_fs *
-alert_fs_find(const struct alert_engine *e, const struct prefix *p, uint32_t origin)
-{
-	struct alert_hnode	*n;
-	struct alert_fs		*f;
-	uint32_t		 h = fs_hash(p, origin);
-
-	for (n = e->fs.b[h & e->fs.mask]; n != NULL; n = n->next) {
-		f = ALERT_CONTAINER(n, struct alert_fs, hn);
-		if (n->hash == h && f->origin == origin && pfx_eq(&f->pfx, p))
-			return f;
-	}
-	return NULL;
-}
-
-/* Adds a record (the caller checked it is absent); evicts the LRU one when full. */
-int
-alert_fs_add(struct alert_engine *e, const struct prefix *p, uint32_t origin, uint64_t first)
-{
-	struct alert_fs *f;
-
-	if (e->fs.n >= e->p.firstseen_max && (f = e->fs_tail) != NULL) {
-		lru_unlink(e, f);
-		alert_htab_remove(&e->fs, &f->hn);
-		free(f);
-	}
-	if ((f = calloc(1, sizeof(*f))) == NULL)
-		return -1;
-	f->pfx = *p;
-	f->origin = origin;
-	f->first = first;
-	lru_push(e, f);
-	alert_htab_insert(&e->fs, &f->hn, fs_hash(p, origin));
-	return 0;
-}
-
-uint64_t
-alert_firstseen(struct alert_engine *e, const struct prefix *p, uint32_t origin,
-    uint64_t now, int *is_new)
-{
-	struct alert_fs *f;
-
-	*is_new = 0;
-	if ((f = alert_fs_find(e, p, origin)) != NULL) {
-		lru_unlink(e, f);
-		lru_push(e, f);
-		return f->first;
-	}
-	if (alert_fs_add(e, p, origin, now) == -1)
-		return 0;
-	*is_new = 1;
-	e->state_gen++;
-	return now;
-}
-
-uint32_t
-alert_firstseen_count(const struct alert_engine *e)
-{
-	return e->fs.n;
 }

@@ -13,9 +13,15 @@
  *  - An observation is (key, source id, prefix). alert_assert() records it
  *    (idempotent per triple: repeated asserts only refresh evidence and add the
  *    route delta); alert_retract() removes it. An alert is "asserted" while at
- *    least one observation exists. One record is kept per observation (about 64
- *    bytes), so memory follows the number of offending routes, which the RIB
- *    already bounds.
+ *    least one observation exists. One record is kept per observation (about 100
+ *    bytes with its counts) up to obs_max_per_alert per alert and obs_max in all
+ *    (about 15 MB with the defaults); beyond that an alert counts
+ *    further observations per source only (a full-table leak stays within a few
+ *    hundred kB): exact as long as rules assert a (source, prefix) once before
+ *    retracting it, which they do as they follow RIB state; each untracked
+ *    observation counts one route, and nprefixes becomes an estimate (untracked
+ *    observations of a tracked prefix do not add to it, others do).
+ *    New keys beyond alerts_max are refused and counted (`refused`).
  *  - States: PENDING (seen, below min_sources or inside the raise hold-down; no
  *    output) -> RAISED (emit RAISED) -> material growth (new source or prefix
  *    beyond what was last notified, severity up) emits UPDATED, coalesced to at
@@ -48,6 +54,26 @@
  *    restore_grace they clear with reason "resolved".
  * Ids are assigned when an alert is raised, increase, and are never reused (the
  * counter is persisted too). Callbacks must not call back into the engine.
+ *
+ * Use
+ *   daemon:  e = alert_engine_new(&params, emit, outputs); alert_policy_set() per
+ *            rule from the config; alert_file_load() (alert_file.h) at start; a
+ *            loop timer at alert_next_deadline() calling alert_tick() (re-arm it
+ *            after every observation batch too); alert_file_save() from a slow
+ *            timer and at shutdown; on SIGHUP: set policies, then
+ *            alert_reconcile_begin(e, 0), re-run all rules over the RIB,
+ *            alert_reconcile_end(e, ALERT_REASON_CONFIG, now).
+ *   VRPs changed: alert_reconcile_begin(e, 1u << ALERT_RULE_RPKI_INVALID |
+ *            1u << ALERT_RULE_RPKI_NOT_FOUND), re-validate the affected routes,
+ *            alert_reconcile_end(e, ALERT_REASON_RESOLVED, now).
+ *   rules:   alert_key_init(&k, rule, victim, offender, 0, NULL) with victim the
+ *            config entry (monitored prefix "205.251.192.0/21" or "AS16509"), then
+ *            alert_assert() when a route starts matching, alert_retract() when it
+ *            stops (withdrawn, changed, revalidated); alert_retract_source() when
+ *            a session / BMP peer goes down.
+ *   outputs: emit(a, transition): alert_key_fmt(&a->key), a->id, severity,
+ *            alert_reason_name(a->reason) on CLEARED; a SUPPRESSED summary has
+ *            id 0, the rule and a->suppressed. SNMP walks alert_find_next_id().
  */
 #ifndef IXW_ALERT_H
 #define IXW_ALERT_H
@@ -151,6 +177,8 @@ struct alert_hnode {
 
 struct alert {
 	struct alert_key key;
+	struct alert_hnode hn;		/* private: key hash (beside the key: one cache line) */
+	uint32_t	 hash_seed;	/* private */
 	uint32_t	 id;		/* 0 while pending */
 	uint8_t		 state;		/* enum alert_state */
 	uint8_t		 severity;	/* most severe seen (lowest value) */
@@ -161,7 +189,8 @@ struct alert {
 	uint32_t	 nsources;	/* sources asserting now */
 	uint32_t	 nprefixes;	/* distinct prefixes asserted now */
 	uint32_t	 routes;	/* supporting routes now */
-	uint32_t	 nobs;		/* observations (source, prefix) now */
+	uint32_t	 nobs;		/* observations (source, prefix) tracked now */
+	uint32_t	 nobs_over;	/* observations counted beyond obs_max_per_alert */
 	uint32_t	 max_sources;	/* high-water marks over the alert's life */
 	uint32_t	 max_prefixes;
 	uint32_t	 sample_src[ALERT_SAMPLE_SOURCES];
@@ -174,13 +203,12 @@ struct alert {
 	uint32_t	 updates;	/* UPDATED transitions so far */
 	uint32_t	 suppressed;	/* for a SUPPRESSED summary: how many */
 	/* private to alert.c */
-	struct alert_hnode hn;			/* key hash */
-	uint32_t	 hash_seed;
 	uint32_t	 notified_sources, notified_prefixes;
 	uint8_t		 notified_severity;
 	uint8_t		 dirty;		/* material growth not yet notified */
 	uint8_t		 restored;	/* from the state file, not re-asserted yet */
 	uint64_t	 last_update, last_notify, clear_at, restore_until;
+	uint64_t	 repeat_base;	/* last notification, or the restore */
 	struct alert	*lprev, *lnext;		/* id-ordered list of raised+cleared */
 	struct alert	*hist_next;		/* history FIFO */
 	struct alert_obs *obs;			/* this alert's observations */
@@ -210,12 +238,16 @@ struct alert_counters {
 	uint32_t	 suppressed;	/* transitions withheld from outputs */
 	uint32_t	 emitted;	/* transitions given to outputs (incl. summaries) */
 	uint32_t	 ignored;	/* observations for disabled rules */
+	uint32_t	 refused;	/* observations of new keys beyond alerts_max */
 };
 
 struct alert_engine_params {
 	uint32_t	 history_max;		/* cleared alerts kept (default 256) */
 	uint32_t	 firstseen_max;		/* first-seen records (default 65536) */
 	uint32_t	 restore_grace;		/* ms (default 300000) */
+	uint32_t	 obs_max_per_alert;	/* tracked observations (default 16384) */
+	uint32_t	 obs_max;		/* tracked in all (default 65536) */
+	uint32_t	 alerts_max;		/* pending + active alerts (default 8192) */
 };
 
 typedef void (*alert_emit_fn)(const struct alert *, enum alert_transition, void *arg);
@@ -265,6 +297,10 @@ uint64_t alert_next_deadline(const struct alert_engine *);
 const struct alert *alert_first(const struct alert_engine *);
 const struct alert *alert_next(const struct alert_engine *, const struct alert *);
 const struct alert *alert_find_id(const struct alert_engine *, uint32_t id);
+/* The listed alert with the smallest id > id (SNMP getnext); NULL at the end. */
+const struct alert *alert_find_next_id(const struct alert_engine *, uint32_t id);
+/* IXWATCH-MIB IxwatchLifecycle of an alert: raised(1), updated(2), cleared(3). */
+int	 alert_lifecycle(const struct alert *);
 const struct alert *alert_find_key(const struct alert_engine *, const struct alert_key *);
 /* rule 0: totals over all rules. */
 void	 alert_counters_get(const struct alert_engine *, enum alert_rule, struct alert_counters *);

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "agent/alert.h"
 
@@ -39,6 +40,9 @@ struct alert_agg {
 	uint8_t			 kind;
 	uint32_t		 source;
 	uint32_t		 count;
+	uint32_t		 over;		/* untracked observations (of the source /
+						 * on the prefix) */
+	uint32_t		 over_known;	/* kind 0: of which on a counted prefix */
 	struct prefix		 pfx;
 };
 
@@ -77,6 +81,13 @@ struct alert_engine {
 	struct alert_fs		*fs_head, *fs_tail;	/* LRU: head most recent */
 	struct alert		 summary;		/* rate-limit summary pseudo-alert */
 };
+
+static inline int
+alert_pfx_eq(const struct prefix *a, const struct prefix *b)
+{
+	return a->af == b->af && a->len == b->len &&
+	    memcmp(a->addr, b->addr, prefix_addrlen(a->af)) == 0;
+}
 
 void	 alert_copy_str(char *, size_t, const char *);
 void	 alert_u32_fmt(char *, size_t, const char *pfx, uint32_t);

@@ -222,6 +222,7 @@ restore(struct alert *a, uint64_t now, uint32_t grace)
 	a->notified_prefixes = a->nprefixes;
 	a->notified_severity = a->severity;
 	a->last_update = now;
+	a->repeat_base = now;	/* no burst of repeats right after a restart */
 	a->hash_seed = alert_key_hash(&a->key);
 	if (prefix_parse_strict(a->key.victim, &a->victim_pfx) == -1)
 		memset(&a->victim_pfx, 0, sizeof(a->victim_pfx));
@@ -297,7 +298,9 @@ load_firstseen(struct alert_engine *e, struct rbuf *rb, uint32_t n)
 		if (get_prefix(rb, &p) == -1 || rbuf_get_u32(rb, &origin) == -1 ||
 		    rbuf_get_u64(rb, &first) == -1)
 			return -1;
-		if (alert_fs_find(e, &p, origin) == NULL &&
+		/* A duplicate means the file was not written by us: refuse it. (With
+		 * more records than firstseen_max, the oldest are evicted.) */
+		if (alert_fs_find(e, &p, origin) != NULL ||
 		    alert_fs_add(e, &p, origin, first) == -1)
 			return -1;
 	}

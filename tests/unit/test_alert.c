@@ -136,6 +136,7 @@ raise_after_holddown(void)
 	UT_EQ_INT(a->state, ALERT_ST_RAISED);
 	UT_ASSERT(a->first_seen == T0 && a->raised_at == T0 + 30000);
 	UT_EQ_INT(a->victim_pfx.af, PREFIX_AF_IPV4);
+	UT_EQ_INT(alert_lifecycle(a), 1);
 	UT_EQ_STR(evs[0].key, "rule=exact-prefix-hijack victim=192.0.2.0/24 offender=AS64666");
 	alert_engine_free(e);
 }
@@ -249,6 +250,7 @@ update_coalescing(void)
 	alert_tick(e, T0 + 60000);
 	UT_EQ_INT(nev, 2);
 	UT_EQ_INT(evs[1].tr, ALERT_TR_UPDATED);
+	UT_EQ_INT(alert_lifecycle(alert_find_key(e, &k)), 2);
 	UT_EQ_INT(evs[1].nprefixes, 4);
 	UT_EQ_INT(evs[1].nsources, 2);
 	UT_EQ_INT(evs[1].routes, 5);
@@ -371,6 +373,31 @@ source_gone(void)
 	alert_engine_free(e);
 }
 
+/* Thousands of sources (BMP peers of a big route server) on one alert. */
+static void
+thousands_of_sources(void)
+{
+	struct alert_engine	*e = mk(NULL);
+	struct alert_key	 k = K(ALERT_RULE_VISIBILITY_LOSS, "192.0.2.0/24", 0);
+	const struct alert	*a;
+	uint32_t		 s;
+
+	policy(e, ALERT_RULE_VISIBILITY_LOSS, 0, 0, 60000, 0, 2500);
+	for (s = 0; s < 3000; s++) {
+		UT_EQ_INT(as(e, &k, 0x80000000u + s * 7919u, "192.0.2.0/24", T0), 0);
+		UT_EQ_INT(nev, s + 1 >= 2500 ? 1 : 0);
+	}
+	a = alert_find_key(e, &k);
+	UT_EQ_INT(a->nsources, 3000);
+	UT_EQ_INT(a->nprefixes, 1);
+	UT_EQ_INT(a->nsample_src, ALERT_SAMPLE_SOURCES);
+	for (s = 0; s < 3000; s++)
+		alert_retract_source(e, 0x80000000u + s * 7919u, T0 + 1);
+	UT_EQ_INT(nev, 2);
+	UT_EQ_INT(evs[1].reason, ALERT_REASON_SOURCE_GONE);
+	alert_engine_free(e);
+}
+
 static void
 reconcile_config(void)
 {
@@ -463,6 +490,72 @@ rate_limit_and_summary(void)
 	alert_engine_free(e);
 }
 
+/* A withheld raise goes out late, as RAISED, with the next notification the
+ * rate allows (here: the repeat), after the summary. */
+static void
+late_raise_after_suppression(void)
+{
+	struct alert_engine	*e = mk(NULL);
+	struct alert_policy	 p;
+	struct alert_key	 k1 = K(ALERT_RULE_SQUATTING, "198.18.0.0/15", 1);
+	struct alert_key	 k2 = K(ALERT_RULE_SQUATTING, "198.18.0.0/15", 2);
+
+	alert_policy_default(ALERT_RULE_SQUATTING, &p);
+	p.raise_holddown = 0;
+	p.repeat_interval = 10 * MIN;
+	p.rate_per_min = 1;
+	p.rate_burst = 1;
+	alert_policy_set(e, ALERT_RULE_SQUATTING, &p);
+	as(e, &k1, 1, "198.18.0.0/24", T0);
+	as(e, &k2, 1, "198.18.1.0/24", T0);
+	UT_EQ_INT(nev, 1);
+	UT_EQ_INT(alert_find_key(e, &k2)->notified, 0);
+	alert_tick(e, T0 + MIN);		/* one token: the summary is free */
+	UT_EQ_INT(nev, 2);
+	UT_EQ_INT(evs[1].tr, ALERT_TR_SUPPRESSED);
+	alert_tick(e, T0 + 10 * MIN);		/* both repeats due, one token */
+	UT_EQ_INT(nev, 3);
+	UT_EQ_INT(evs[2].tr, evs[2].id == evs[0].id ? ALERT_TR_REPEAT : ALERT_TR_RAISED);
+	alert_tick(e, T0 + 20 * MIN);
+	alert_tick(e, T0 + 30 * MIN);
+	UT_EQ_INT(alert_find_key(e, &k2)->notified, 1);
+	UT_ASSERT(alert_find_key(e, &k2)->id != 0);
+	{
+		int i, raises = 0;
+
+		for (i = 0; i < nev; i++)
+			if (evs[i].id == alert_find_key(e, &k2)->id) {
+				UT_EQ_INT(raises == 0 ? evs[i].tr : ALERT_TR_REPEAT, evs[i].tr);
+				raises += evs[i].tr == ALERT_TR_RAISED;
+			}
+		UT_EQ_INT(raises, 1);	/* first sight for outputs is a RAISED */
+	}
+	alert_engine_free(e);
+}
+
+/* After a VRP change only the RPKI rules are re-evaluated. */
+static void
+reconcile_vrp_change(void)
+{
+	struct alert_engine	*e = mk(NULL);
+	struct alert_key	 ki = K(ALERT_RULE_RPKI_INVALID, "192.0.2.0/24", 64511);
+	struct alert_key	 kh = K(ALERT_RULE_EXACT_PREFIX_HIJACK, "192.0.2.0/24", 64511);
+
+	policy(e, ALERT_RULE_RPKI_INVALID, 0, 60000, 60000, 0, 1);
+	policy(e, ALERT_RULE_EXACT_PREFIX_HIJACK, 0, 60000, 60000, 0, 1);
+	as(e, &ki, 1, "192.0.2.0/24", T0);
+	as(e, &kh, 1, "192.0.2.0/24", T0);
+	UT_EQ_INT(nev, 2);
+	alert_reconcile_begin(e, 1u << ALERT_RULE_RPKI_INVALID | 1u << ALERT_RULE_RPKI_NOT_FOUND);
+	alert_reconcile_end(e, ALERT_REASON_RESOLVED, T0 + 1000);	/* a ROA now covers it */
+	UT_EQ_INT(nev, 3);
+	UT_EQ_INT(evs[2].rule, ALERT_RULE_RPKI_INVALID);
+	UT_EQ_INT(evs[2].tr, ALERT_TR_CLEARED);
+	UT_EQ_INT(evs[2].reason, ALERT_REASON_RESOLVED);
+	UT_EQ_INT(alert_find_key(e, &kh)->state, ALERT_ST_RAISED);
+	alert_engine_free(e);
+}
+
 static void
 history_bound(void)
 {
@@ -491,6 +584,10 @@ history_bound(void)
 	UT_EQ_INT(ids[2], 5);
 	UT_ASSERT(alert_find_id(e, 1) == NULL);
 	UT_ASSERT(alert_find_id(e, 4) != NULL);
+	UT_EQ_INT(alert_find_next_id(e, 0)->id, 3);
+	UT_EQ_INT(alert_find_next_id(e, 3)->id, 4);
+	UT_ASSERT(alert_find_next_id(e, 5) == NULL);
+	UT_EQ_INT(alert_lifecycle(alert_find_id(e, 4)), 3);
 	alert_engine_free(e);
 }
 
@@ -646,12 +743,14 @@ state_roundtrip_restart(void)
 	UT_EQ_INT(alert_state_save(f, &wb2), 0);
 	UT_EQ_INT(wb2.len, wb.len);
 	UT_EQ_MEM(wb2.buf, wb.buf, wb.len);
-	/* restart: re-asserting does not re-raise; a new alert gets a fresh id */
-	policy(f, ALERT_RULE_SUBPREFIX_HIJACK, 0, 0, 60000, 0, 1);
+	/* restart: re-asserting does not re-raise; a new alert gets a fresh id; the
+	 * repeat interval counts from the restart */
+	policy(f, ALERT_RULE_SUBPREFIX_HIJACK, 0, 0, 60000, 3 * MIN, 1);
 	policy(f, ALERT_RULE_BOGON, 0, 0, 60000, 0, 1);
 	alert_assert(f, &k1, 3, &p, &ev, T0 + 2000);
 	alert_tick(f, T0 + 2 * MIN);
 	UT_EQ_INT(nev, 2);
+	UT_ASSERT(alert_next_deadline(f) == T0 + 1000 + 3 * MIN);
 	as(f, &k3, 1, "10.0.0.0/8", T0 + 2 * MIN);
 	UT_EQ_INT(nev, 3);
 	UT_EQ_INT(evs[2].tr, ALERT_TR_RAISED);
@@ -761,6 +860,130 @@ state_corrupt_refused(void)
 	alert_engine_free(f);
 }
 
+/* A full-table leak: tracking is capped per alert, counts stay right, it clears. */
+static void
+bounded_tracking(void)
+{
+	struct alert_engine_params	 prm = { .history_max = 4, .firstseen_max = 4,
+	    .restore_grace = 1000, .obs_max_per_alert = 4, .obs_max = 6, .alerts_max = 2 };
+	struct alert_engine		*e = mk(&prm);
+	struct alert_key		 k = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64666);
+	struct alert_key		 k2 = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64667);
+	struct alert_key		 k3 = K(ALERT_RULE_ROUTE_LEAK, "AS64500", 64668);
+	struct alert_counters		 c;
+	const struct alert		*a;
+	struct prefix			 p;
+	uint32_t			 i, s;
+
+	policy(e, ALERT_RULE_ROUTE_LEAK, 0, 0, 60000, 0, 1);
+	for (s = 1; s <= 2; s++)
+		for (i = 0; i < 1000; i++) {
+			memset(&p, 0, sizeof(p));
+			p.af = PREFIX_AF_IPV4;
+			p.len = 24;
+			p.addr[0] = 100;
+			p.addr[1] = (uint8_t)(i >> 8);
+			p.addr[2] = (uint8_t)i;
+			UT_EQ_INT(alert_assert(e, &k, s, &p, NULL, T0), 0);
+		}
+	a = alert_find_key(e, &k);
+	UT_EQ_INT(a->nobs, 4);
+	UT_EQ_INT(a->nobs_over, 1996);
+	UT_EQ_INT(a->routes, 2000);
+	UT_EQ_INT(a->nsources, 2);
+	UT_ASSERT(a->nprefixes >= 1000 && a->nprefixes <= 2000);
+	/* the key table is bounded too: refused, and counted */
+	UT_EQ_INT(as(e, &k2, 1, NULL, T0), 0);
+	UT_EQ_INT(as(e, &k3, 1, NULL, T0), -1);
+	alert_counters_get(e, ALERT_RULE_NONE, &c);
+	UT_EQ_INT(c.refused, 1);
+	/* the global bound: k2 may track no more once 6 are tracked in all */
+	for (i = 0; i < 3; i++) {
+		memset(&p, 0, sizeof(p));
+		p.af = PREFIX_AF_IPV6;
+		p.len = 48;
+		p.addr[0] = 0x20;
+		p.addr[5] = (uint8_t)i;
+		UT_EQ_INT(alert_assert(e, &k2, 3, &p, NULL, T0), 0);
+	}
+	UT_EQ_INT(alert_find_key(e, &k2)->nobs, 2);
+	UT_EQ_INT(alert_find_key(e, &k2)->nobs_over, 2);
+	UT_EQ_INT(alert_find_key(e, &k2)->nsources, 2);
+	alert_retract_source(e, 3, T0);
+	UT_EQ_INT(alert_find_key(e, &k2)->nobs_over, 0);
+	UT_EQ_INT(alert_find_key(e, &k2)->nsources, 1);
+	/* source 1 goes away, then source 2 withdraws route by route */
+	alert_retract_source(e, 1, T0 + 1);
+	UT_EQ_INT(a->nsources, 1);
+	UT_EQ_INT(a->routes, 1000);
+	for (i = 0; i < 1000; i++) {
+		UT_EQ_INT(a->state, ALERT_ST_RAISED);
+		memset(&p, 0, sizeof(p));
+		p.af = PREFIX_AF_IPV4;
+		p.len = 24;
+		p.addr[0] = 100;
+		p.addr[1] = (uint8_t)(i >> 8);
+		p.addr[2] = (uint8_t)i;
+		alert_retract(e, &k, 2, &p, T0 + 2);
+	}
+	UT_EQ_INT(nev, 4);
+	UT_EQ_INT(evs[2].reason, ALERT_REASON_SOURCE_GONE);	/* k2, source 1 only */
+	UT_EQ_INT(evs[3].tr, ALERT_TR_CLEARED);
+	UT_EQ_INT(evs[3].reason, ALERT_REASON_RESOLVED);
+	UT_ASSERT(strstr(evs[3].key, "offender=AS64666") != NULL);
+	UT_ASSERT(alert_find_key(e, &k) == NULL);
+	alert_engine_free(e);
+}
+
+/* First-seen section: a duplicate record is refused; more records than the
+ * (lowered) limit load, keeping the most recent. */
+static void
+state_firstseen_section(void)
+{
+	struct alert_engine_params	 small = { .history_max = 4, .firstseen_max = 2,
+	    .restore_grace = 1000 };
+	struct alert_engine		*e, *f;
+	struct wbuf			 wb;
+	uint32_t			 i;
+	int				 isnew;
+
+	wbuf_init(&wb, 0);
+	wbuf_put_bytes(&wb, "IXWA\1\0\0\0", 8);
+	wbuf_put_u32(&wb, 1);		/* next id */
+	wbuf_put_u32(&wb, 0);		/* no alerts */
+	wbuf_put_u32(&wb, 2);
+	for (i = 0; i < 2; i++) {
+		wbuf_put_u8(&wb, PREFIX_AF_IPV4);
+		wbuf_put_u8(&wb, 24);
+		wbuf_put_bytes(&wb, "\xc0\x00\x02\x00", 4);
+		wbuf_put_u32(&wb, 64500);
+		wbuf_put_u64(&wb, T0);
+	}
+	wbuf_put_u32(&wb, 0);
+	fix_crc(wb.buf, wb.len);
+	e = mk(NULL);
+	UT_EQ_INT(alert_state_load(e, wb.buf, wb.len, T0), -1);
+	UT_EQ_INT(alert_firstseen_count(e), 0);
+	/* make the second record different: loads */
+	wb.buf[20 + 18 + 2 + 2] = 3;	/* 2nd record (af, len, addr): 192.0.3.0/24 */
+	fix_crc(wb.buf, wb.len);
+	UT_EQ_INT(alert_state_load(e, wb.buf, wb.len, T0), 0);
+	UT_EQ_INT(alert_firstseen_count(e), 2);
+	/* a limit of one keeps the later (most recent) record */
+	small.firstseen_max = 1;
+	f = alert_engine_new(&small, NULL, NULL);
+	UT_EQ_INT(alert_state_load(f, wb.buf, wb.len, T0), 0);
+	UT_EQ_INT(alert_firstseen_count(f), 1);
+	{
+		struct prefix p = P("192.0.3.0/24");
+
+		UT_ASSERT(alert_firstseen(f, &p, 64500, T0 + 5, &isnew) == T0 && !isnew);
+	}
+	wbuf_free(&wb);
+	alert_engine_free(e);
+	alert_engine_free(f);
+}
+
 static void
 names(void)
 {
@@ -787,13 +1010,20 @@ key_format(void)
 	UT_EQ_STR(alert_key_fmt(&k, b, sizeof(b)), "rule=peering-visibility-loss victim=AS64500 "
 	    "offender=AS64500 offender2=AS4294967295 disc=v6");
 	UT_EQ_STR(alert_key_fmt(&k, small, sizeof(small)), "rule=peerin");
+	alert_key_init(&k, ALERT_RULE_SUBPREFIX_HIJACK, "AS16509 \"R53\"", 10297, 0, NULL);
+	UT_EQ_STR(alert_key_fmt(&k, b, sizeof(b)),
+	    "rule=subprefix-hijack victim=\"AS16509 \\\"R53\\\"\" offender=AS10297");
 }
 
 UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
     UT_CASE(min_sources_threshold), UT_CASE(clear_holddown_and_reassert),
     UT_CASE(update_coalescing), UT_CASE(severity_up_updates), UT_CASE(repeat_interval),
-    UT_CASE(grouping_route53), UT_CASE(source_gone), UT_CASE(reconcile_config),
-    UT_CASE(rate_limit_and_summary), UT_CASE(history_bound), UT_CASE(ids_unique),
+    UT_CASE(grouping_route53), UT_CASE(source_gone), UT_CASE(thousands_of_sources),
+    UT_CASE(reconcile_config),
+    UT_CASE(rate_limit_and_summary), UT_CASE(late_raise_after_suppression),
+    UT_CASE(reconcile_vrp_change), UT_CASE(history_bound), UT_CASE(ids_unique),
     UT_CASE(expiry), UT_CASE(disabled_rule_ignored), UT_CASE(firstseen_lru),
     UT_CASE(state_roundtrip_restart), UT_CASE(restored_not_reasserted_clears),
-    UT_CASE(state_corrupt_refused), UT_CASE(names), UT_CASE(key_format))
+    UT_CASE(state_corrupt_refused), UT_CASE(state_firstseen_section),
+    UT_CASE(bounded_tracking), UT_CASE(names),
+    UT_CASE(key_format))

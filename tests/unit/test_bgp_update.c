@@ -295,6 +295,35 @@ all_attributes(void)
 	UT_EQ_INT(u.nlri.count, 1);
 }
 
+/* The encoder writes the golden attribute field back byte for byte (type order, same flags). */
+static void
+all_attributes_reencode(void)
+{
+	struct bgp_update	u;
+	struct bgp_error	e;
+	struct wbuf		w;
+	struct bgp_route	r;
+	struct bgp_update_enc	enc;
+
+	UT_EQ_INT(bgp_update_decode(upd_all, sizeof(upd_all), &sess4, &u, &e), BGP_OK);
+	wbuf_init(&w, 0);
+	UT_EQ_INT(bgp_attrs_encode(&w, &sess4, &u.attrs), 0);
+	UT_EQ_INT(w.len, u.attr_len);
+	UT_EQ_MEM(w.buf, u.attr_p, w.len);
+	/* and the whole UPDATE body */
+	memset(&r, 0, sizeof(r));
+	prefix_parse("198.51.100.0/24", &r.pfx);
+	memset(&enc, 0, sizeof(enc));
+	enc.announce = &r;
+	enc.nannounce = 1;
+	enc.attrs = &u.attrs;
+	wbuf_reset(&w);
+	UT_EQ_INT(bgp_update_encode(&w, &sess4, &enc), 0);
+	UT_EQ_INT(w.len, BGP_HDR_LEN + sizeof(upd_all));
+	UT_EQ_MEM(w.buf + BGP_HDR_LEN, upd_all, sizeof(upd_all));
+	wbuf_free(&w);
+}
+
 static size_t
 body_2oct(uint8_t *b, const uint8_t *attrs, size_t alen)
 {
@@ -500,6 +529,19 @@ long_path_extended(void)
 	}
 	UT_EQ_INT(segs, 6);
 	UT_EQ_INT(n, 1500);
+	/* the same toward a 2-octet speaker: AS_TRANS x 1500 plus a 1500-AS AS4_PATH, merged back */
+	{
+		struct bgp_sess old = { 0, 1, 0, 0 };
+
+		wbuf_reset(&w);
+		UT_EQ_INT(bgp_update_encode(&w, &old, &enc), 0);
+		UT_EQ_INT(bgp_msg_decode(w.buf, w.len, &old, &m, &e), BGP_OK);
+		UT_EQ_INT(m.u.update.attrs.use_as4path, 1);
+		UT_EQ_INT(m.u.update.attrs.aspath_len, 6 * 2 + 1500 * 2);
+		UT_EQ_INT(m.u.update.attrs.path_count, 1500);
+		UT_EQ_INT(m.u.update.attrs.origin_as, 4200001499u);
+		path_expect(&m.u.update.attrs, asns, 1500);
+	}
 	wbuf_free(&pw);
 	wbuf_free(&w);
 }
@@ -702,6 +744,9 @@ attrs_mrt(void)
 	static const uint8_t b[] = { 0x80, 0x0e, 0x11, 0x10,
 	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
 	    0x40, 0x01, 0x01, 0x00 };
+	/* MP_REACH (80 0e 15): AFI 2, SAFI 1, next hop length 16, 2001:db8::2, reserved */
+	static const uint8_t full[] = { 0x80, 0x0e, 0x15, 0x00, 0x02, 0x01, 0x10,
+	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00 };
 	struct bgp_attrs	a;
 	struct bgp_error	e;
 
@@ -711,11 +756,16 @@ attrs_mrt(void)
 	UT_EQ_INT(a.mp_nexthop.addr[15], 1);
 	UT_EQ_INT(bgp_attrs_decode(b, sizeof(b), &sess4, 0, &a, NULL, NULL, &e),
 	    BGP_ERR_SESSION_RESET);
+	/* the whole MP_REACH in a RIB entry, as older collectors wrote it: accepted too */
+	UT_EQ_INT(bgp_attrs_decode(full, sizeof(full), &sess4, BGP_ATTRS_MRT_NH, &a, NULL,
+	    NULL, &e), BGP_OK);
+	UT_EQ_INT(a.mp_nexthop.af, PREFIX_AF_IPV6);
+	UT_EQ_INT(a.mp_nexthop.addr[15], 2);
 }
 
 UT_MAIN(UT_CASE(v4_basic), UT_CASE(v4_aspath_width), UT_CASE(eor_v4), UT_CASE(v6_mp_reach),
     UT_CASE(addpath_v4), UT_CASE(eor_v6), UT_CASE(v4_over_v6_nexthop),
-    UT_CASE(all_attributes), UT_CASE(as4_merge), UT_CASE(as4_longer_ignored),
+    UT_CASE(all_attributes), UT_CASE(all_attributes_reencode), UT_CASE(as4_merge), UT_CASE(as4_longer_ignored),
     UT_CASE(as4_aggregator), UT_CASE(as4_merge_set), UT_CASE(as4_from_new_speaker),
     UT_CASE(long_path_extended), UT_CASE(extended_6k_nlri), UT_CASE(roundtrip_full),
     UT_CASE(roundtrip_mp), UT_CASE(attrs_mrt))
