@@ -15,12 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/bmp_collector.h"
 #include "agent/config.h"
 #include "agent/control.h"
 #include "agent/daemon.h"
 #include "agent/json.h"
 #include "agent/log.h"
 #include "agent/loop.h"
+#include "agent/mrt_replay.h"
+#include "agent/source_ctl.h"
 
 #define DEFAULT_CONFIG	SYSCONFDIR "/ixwatch/ixwatch.yml"
 
@@ -291,6 +294,9 @@ run(int foreground, int verbose)
 		fatalx("cannot start the event loop");
 	loop_on_sighup(on_sighup);
 	loop_module_register(&control_module);
+	loop_module_register(&source_ctl_module);
+	loop_module_register(&bmp_collector_module);
+	loop_module_register(&mrt_replay_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);

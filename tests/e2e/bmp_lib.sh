@@ -1,0 +1,51 @@
+# Helpers for the collector tests (bmp_*.sh, mrt_*.sh), sourced after lib.sh:
+# an ixwatchd with a private pidfile and control socket, ixwatchctl and JSON queries.
+D=$top_builddir/agent/ixwatchd
+C=$top_builddir/agent/ixwatchctl
+FEED=$top_builddir/tests/tools/bmp_feed
+DUMP=$top_builddir/ixwatch-dump
+TOOLS=$top_srcdir/tests/tools
+# The system python starts fast; a pyenv shim may take seconds on a busy machine.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+# start_ixwatchd "sources-yaml" [wrapper...]: config with the given sources section
+# (indented two spaces under "sources:"), started in the foreground; sets $IXW_PID.
+start_ixwatchd() {
+	local src=$1; shift
+	{
+		echo "daemon:"
+		echo "  pidfile: $T/ixwatchd.pid"
+		echo "  control-socket:"
+		echo "    path: $T/ixwatchd.sock"
+		echo "sources:"
+		printf '%s\n' "$src"
+	} > "$T/ixwatch.yml"
+	"$@" "$D" -d -f "$T/ixwatch.yml" 2> "$T/ixwatchd.log" &
+	IXW_PID=$!
+	track_pid "$IXW_PID"
+	wait_for 20 test -S "$T/ixwatchd.sock"
+}
+ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
+# q 'python expression over j' command...: runs "ixwatchctl --json command", prints the
+# expression's value (j is the parsed reply).
+q() {
+	local expr=$1; shift
+	ctl --json "$@" | $PY -c 'import json,sys
+j=json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$expr"
+}
+# Routes in the RIB (show summary).
+rib_routes() { q 'j["rib"]["routes"]' show summary; }
+# wait_until SECONDS command...: poll until the command succeeds or SECONDS of wall
+# time have passed (wait_for counts polls, which drift when each poll is slow).
+wait_until() {
+	local end=$((SECONDS + $1)); shift
+	while :; do
+		"$@" 2>/dev/null && return 0
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+# eq VALUE 'expr' command...: q prints VALUE (use with wait_for).
+eq() { local v=$1; shift; [ "$(q "$@" 2>/dev/null)" = "$v" ]; }
