@@ -401,9 +401,28 @@ detect_source_state(struct detect *d, uint32_t source_id, const char *name, int 
 }
 
 void
+detect_rtr_health(struct detect *d, const char *cache, const char *what, int bad,
+    const char *detail, uint64_t now)
+{
+	struct alert_key	k;
+	struct alert_evidence	ev;
+
+	alert_key_init(&k, ALERT_RULE_RTR_HEALTH, cache, 0, 0, what);
+	if (!bad) {
+		alert_retract(d->ae, &k, 0, NULL, now);
+		return;
+	}
+	if (!d->cfg->detection.rules[CONFIG_RULE_RTR_HEALTH].enabled)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.description = detail;
+	alert_assert(d->ae, &k, 0, NULL, &ev, now);
+}
+
+void
 detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 {
-	struct dent	*e, *next, **pp;
+	struct dent	*e, **pp;
 	struct dkeys	 none;
 	size_t		 i;
 
@@ -411,13 +430,11 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 	none.carried = 0;
 	for (i = 0; i < d->htsize; i++)
 		for (pp = &d->ht[i]; (e = *pp) != NULL; ) {
-			next = e->next;
 			if (e->src != src) {
 				pp = &e->next;
 				continue;
 			}
 			apply(d, src, &e->pfx, &none, now);	/* unlinks and frees e */
-			(void)next;
 		}
 	if (d->src != NULL) {
 		free(d->src[src]);

@@ -63,7 +63,9 @@
  *    a bogon or extra AS anywhere in the path: victim "AS<bogon>", disc "asn".
  * 14 moas: a prefix originated by several ASes at once over all sources (info;
  *    warning when one of the routes is RPKI-invalid): victim the prefix.
- * 16 session-health: detect_source_state(): a source down with its reason.
+ * 10 rtr-health: detect_rtr_health(): victim the cache, disc the kind of trouble.
+ * 16 session-health: detect_source_state(): a source down with its reason
+ *    (victim the source name).
  */
 #ifndef IXW_DETECT_H
 #define IXW_DETECT_H
@@ -120,6 +122,13 @@ int		 detect_reload(struct detect *, const struct config *, uint64_t now);
 /* A source's state changed: up = 0 asserts session-health with reason. */
 void		 detect_source_state(struct detect *, uint32_t source_id, const char *name,
 		    int up, const char *reason, uint64_t now);
+/*
+ * Rule 10, called by the RPKI glue: trouble of kind what ("down", "stale",
+ * "vrp-drop", "few-vrps") on cache (or "rpki" for the whole) starts (bad = 1,
+ * detail as the description) or ends (bad = 0).
+ */
+void		 detect_rtr_health(struct detect *, const char *cache, const char *what,
+		    int bad, const char *detail, uint64_t now);
 /* A source's routes are all gone (source removed): forget its entries. */
 void		 detect_source_gone(struct detect *, uint16_t rib_source, uint64_t now);
 
