@@ -18,6 +18,7 @@
 #include "agent/config.h"
 #include "agent/control.h"
 #include "agent/daemon.h"
+#include "agent/detectd.h"
 #include "agent/json.h"
 #include "agent/log.h"
 #include "agent/loop.h"
@@ -284,6 +285,7 @@ run(int foreground, int verbose)
 		fatalx("cannot start the event loop");
 	loop_on_sighup(on_sighup);
 	loop_module_register(&control_module);
+	loop_module_register(&detectd_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);
