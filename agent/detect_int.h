@@ -14,7 +14,7 @@
 #include "agent/detect.h"
 #include "bgp/rib.h"
 
-#define DPATH_MAX	64	/* ASes kept per path (longer paths are cut) */
+#define DPATH_MAX	256	/* ASes kept per path (longer paths are cut) */
 #define DSET_MAX	16	/* AS_SET members kept for the origin */
 #define DKEYS_MAX	32	/* keys one (source, prefix) can assert */
 #define DROUTES_MAX	256	/* routes of one prefix looked at */
