@@ -81,9 +81,10 @@ ent_hash(uint16_t src, const struct prefix *p)
 static struct dent **
 ent_slot(struct detect *d, uint16_t src, const struct prefix *p, uint32_t h)
 {
-	struct dent **pp;
+	struct dent	**pp;
+	uint32_t	  b = h & 0x3ffff;
 
-	if (d->htsize == 0)
+	if (d->htsize == 0 || !(d->htbloom[b >> 3] & (1u << (b & 7))))
 		return NULL;
 	for (pp = &d->ht[h & (d->htsize - 1)]; *pp != NULL; pp = &(*pp)->next)
 		if ((*pp)->hash == h && (*pp)->src == src && prefix_eq(&(*pp)->pfx, p))
@@ -125,6 +126,7 @@ ht_clear(struct detect *d)
 		d->ht[i] = NULL;
 	}
 	d->htcount = 0;
+	memset(d->htbloom, 0, sizeof(d->htbloom));	/* stale bits only cost a lookup */
 }
 
 static uint32_t
@@ -178,6 +180,7 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	ne->pfx = *p;
 	for (j = 0; j < ks->n; j++)
 		ne->keys[j] = ks->v[j].k;
+	d->htbloom[(h & 0x3ffff) >> 3] |= (uint8_t)(1u << (h & 7));
 	ne->next = d->ht[h & (d->htsize - 1)];
 	d->ht[h & (d->htsize - 1)] = ne;
 	d->htcount++;
@@ -298,7 +301,12 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 			n = DROUTES_MAX;
 		process_src(d, src, p, d->routes, (unsigned)n, now);
 	}
-	if (!d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled)
+	if (!(d->srcseen[src >> 3] & (1u << (src & 7)))) {
+		d->srcseen[src >> 3] |= (uint8_t)(1u << (src & 7));
+		d->nsrcseen++;
+	}
+	/* MOAS needs two sources: a single feed never looks its prefixes up */
+	if (!d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled || d->nsrcseen < 2)
 		return;
 	moas = ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
 	if (!moas && a == NULL)

@@ -120,6 +120,9 @@ struct detect {
 	struct dpf		*pf;
 	struct dent		**ht;
 	size_t			 htsize, htcount;
+	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */
+	uint8_t			 srcseen[8192];	/* RIB sources that sent routes */
+	uint32_t		 nsrcseen;
 	struct dsrc		**src;		/* by RIB source id, lazily */
 	struct detect_counters	 cnt;
 	struct rib_route	 routes[DROUTES_MAX];
