@@ -274,7 +274,7 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 	const struct prefix	*x;
 	int			 v6 = p->af == PREFIX_AF_IPV6;
 
-	if (d->mon[v6].n && dindex_lpm(&d->mon[v6], p) != NULL)
+	if (d->mon[v6].n && dindex_mon(d, p) != NULL)
 		return 1;
 	if (dmon_as(d, rib_attrs_origin_as(a)))
 		return 1;

@@ -83,6 +83,18 @@ link_parents(struct dindex *ix)
 	free(stack);
 }
 
+/* dindex_lpm on the monitored prefixes behind the first-16-bits filter. */
+const struct dpfx *
+dindex_mon(const struct detect *d, const struct prefix *p)
+{
+	int		v6 = p->af == PREFIX_AF_IPV6;
+	uint32_t	i = (uint32_t)p->addr[0] << 8 | p->addr[1];
+
+	if (p->len < 16 || (d->monmap[v6][i >> 3] & (1u << (i & 7))))
+		return dindex_lpm(&d->mon[v6], p);
+	return NULL;
+}
+
 const struct dpfx *
 dindex_lpm(const struct dindex *ix, const struct prefix *p)
 {
@@ -129,9 +141,8 @@ ix_add(struct dindex *ix, size_t *cap, const struct prefix *p,
 }
 
 static void
-bogmap_mark(struct detect *d, const struct prefix *p)
+map_mark(uint8_t *m, const struct prefix *p)
 {
-	uint8_t		*m = d->bogmap[p->af == PREFIX_AF_IPV6];
 	uint32_t	 start = (uint32_t)p->addr[0] << 8 | p->addr[1], n, i;
 
 	n = p->len >= 16 ? 1 : 1u << (16 - p->len);
@@ -151,6 +162,7 @@ build_prefixes(struct detect *d)
 		v6 = cp->prefix.af == PREFIX_AF_IPV6;
 		if (ix_add(&d->mon[v6], &cap[v6], &cp->prefix, cp, NULL) == -1)
 			return -1;
+		map_mark(d->monmap[v6], &cp->prefix);
 	}
 	bogon_table_init(&d->bogons);
 	for (i = 0; c->detection.bogons.prefixes && i < d->bogons.n; i++) {
@@ -159,14 +171,14 @@ build_prefixes(struct detect *d)
 		if (ix_add(&d->bog[v6], &cap[2 + v6], &b->pfx, NULL, b) == -1)
 			return -1;
 		if (b->bogon)
-			bogmap_mark(d, &b->pfx);
+			map_mark(d->bogmap[v6], &b->pfx);
 	}
 	for (i = 0; i < c->detection.bogons.nextra_prefixes; i++) {
 		const struct prefix *p = &c->detection.bogons.extra_prefixes[i];
 		v6 = p->af == PREFIX_AF_IPV6;
 		if (ix_add(&d->bog[v6], &cap[2 + v6], p, NULL, NULL) == -1)
 			return -1;
-		bogmap_mark(d, p);
+		map_mark(d->bogmap[v6], p);
 	}
 	for (i = 0; i < 4; i++) {
 		struct dindex *ix = i < 2 ? &d->mon[i] : &d->bog[i - 2];
@@ -319,6 +331,7 @@ dindex_free(struct detect *d)
 	d->monas = d->pathas = d->relas = d->bogas = NULL;
 	d->nmonas = d->npathas = d->nrelas = d->nbogas = 0;
 	memset(d->bogmap, 0, sizeof(d->bogmap));
+	memset(d->monmap, 0, sizeof(d->monmap));
 	memset(d->asbloom, 0, sizeof(d->asbloom));
 	if (d->pf != NULL)
 		memset(d->pf, 0, sizeof(*d->pf) << DPF_BITS);

@@ -107,6 +107,7 @@ struct detect {
 	struct dindex		 mon[2];	/* monitored prefixes v4, v6 */
 	struct dindex		 bog[2];	/* bogon blocks and extra prefixes */
 	uint8_t			 bogmap[2][8192];	/* first 16 bits touching a bogon */
+	uint8_t			 monmap[2][8192];	/* ... a monitored prefix */
 	uint32_t		*monas;		/* monitored origins, sorted */
 	size_t			 nmonas;
 	uint32_t		*pathas;	/* monitored ASes with up/downstreams */
@@ -132,6 +133,7 @@ struct detect {
 int	 dindex_build(struct detect *);
 void	 dindex_free(struct detect *);
 const struct dpfx *dindex_lpm(const struct dindex *, const struct prefix *);
+const struct dpfx *dindex_mon(const struct detect *, const struct prefix *);
 const struct bogon_block *dindex_bogon(const struct detect *, const struct prefix *,
 	    const struct prefix **extra);
 int	 dasn_in(const uint32_t *, size_t, uint32_t);

@@ -27,6 +27,8 @@
 #include "bgp/mrt_file.h"
 #include "bgp/rib.h"
 
+#define RUNS	5
+
 struct upd {
 	size_t		 off;
 	uint32_t	 len;
@@ -347,22 +349,19 @@ main(int argc, char **argv)
 		return 1;
 	}
 	printf("feed: %zu UPDATEs, %.1f MB\n", nupds, nbodies / 1e6);
-	for (i = 0; i < 3; i++) {
-		source_init();
-		r = ingest(&s);
-		if (r > base)
-			base = r;
-		if (i == 2) {
-			struct rib_stats st;
-			rib_stats(source_rib(), &st);
-			memset(&k, 0, sizeof(k));
-			k.cap = st.prefixes4 + st.prefixes6;
-			k.p = calloc(k.cap, sizeof(*k.p));
-			k.o = calloc(k.cap, sizeof(*k.o));
-			rib_walk(source_rib(), pick_cb, &k);
-		}
-		source_shutdown();
+	/* the RIB of one plain ingest gives the monitored set */
+	source_init();
+	ingest(&s);
+	{
+		struct rib_stats st;
+		rib_stats(source_rib(), &st);
+		memset(&k, 0, sizeof(k));
+		k.cap = st.prefixes4 + st.prefixes6;
+		k.p = calloc(k.cap, sizeof(*k.p));
+		k.o = calloc(k.cap, sizeof(*k.o));
+		rib_walk(source_rib(), pick_cb, &k);
 	}
+	source_shutdown();
 	if (mkdtemp(dir) == NULL || write_config(dir, &k) == -1)
 		return 1;
 	snprintf(path, sizeof(path), "%s/ixwatch.yml", dir);
@@ -374,7 +373,13 @@ main(int argc, char **argv)
 	memset(&dp, 0, sizeof(dp));
 	dp.rule_enabled = config_prefix_rule_enabled;
 	dp.moas_all = 1;
-	for (i = 0; i < 3; i++) {
+	/* interleaved runs, best of each: the machine is shared and noisy */
+	for (i = 0; i < RUNS; i++) {
+		source_init();
+		r = ingest(&s);
+		if (r > base)
+			base = r;
+		source_shutdown();
 		source_init();
 		ae = alert_engine_new(NULL, emit, NULL);
 		detect_policies_apply(ae, cfg);
@@ -384,7 +389,7 @@ main(int argc, char **argv)
 		r = ingest(&s);
 		if (r > with)
 			with = r;
-		if (i == 2) {
+		if (i == RUNS - 1) {
 			detect_counters_get(det, &dc);
 			printf("engine: %llu route changes, %llu evaluated, %u tracked, "
 			    "%llu alerts raised during ingest\n",
