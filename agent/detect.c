@@ -36,6 +36,17 @@ detect_alert_rule(int r)
 	return r >= 0 && r < CONFIG_RULE_COUNT ? (enum alert_rule)map[r] : ALERT_RULE_NONE;
 }
 
+static uint32_t
+max_min_diff(const struct config *cfg, uint32_t ms)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->detection.ncompare; i++)
+		if (cfg->detection.compare[i].min_diff * 1000 > ms)
+			ms = cfg->detection.compare[i].min_diff * 1000;
+	return ms;
+}
+
 void
 detect_policies_apply(struct alert_engine *ae, const struct config *cfg)
 {
@@ -56,6 +67,8 @@ detect_policies_apply(struct alert_engine *ae, const struct config *cfg)
 		pol.repeat_interval = rc->repeat * 1000;
 		if (cfg->alerts.group_window > rc->raise_after)
 			pol.raise_holddown = cfg->alerts.group_window * 1000;
+		if (r == CONFIG_RULE_SOURCE_DIFF)	/* a difference must last */
+			pol.raise_holddown = max_min_diff(cfg, pol.raise_holddown);
 		if (cfg->alerts.rate_limit) {
 			pol.rate_per_min = cfg->alerts.rate_limit;
 			pol.rate_burst = cfg->alerts.rate_limit;
@@ -63,6 +76,8 @@ detect_policies_apply(struct alert_engine *ae, const struct config *cfg)
 		alert_policy_set(ae, ar, &pol);
 	}
 }
+
+static int	cmp_build(struct detect *);
 
 /* --- the (source, prefix) record ------------------------------------------ */
 
@@ -218,6 +233,87 @@ visibility(struct detect *d, uint16_t src, const struct prefix *p, int has,
 		snprintf(k->descr, sizeof(k->descr), "%s withdrawn", v);
 }
 
+static const struct rib_route *
+first_of(const struct rib_route *r, unsigned n, uint16_t src)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].source == src)
+			return &r[i];
+	return NULL;
+}
+
+static int
+same_path(const struct rib_route *x, const struct rib_route *y)
+{
+	struct dpath a, b;
+
+	if (dpath_load(x->attrs, &a) == -1 || dpath_load(y->attrs, &b) == -1)
+		return 1;
+	return a.n == b.n && memcmp(a.as, b.as, a.n * sizeof(a.as[0])) == 0;
+}
+
+/* Rule 15 for the pairs whose first source is src: missing on one side, or
+ * a different AS path (the first route of each side). */
+static void
+compare(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_route *r, unsigned n, struct dkeys *ks)
+{
+	const struct rib_route	*ra, *rb;
+	const char		*what;
+	char			 v[ALERT_VICTIM_MAX], disc[ALERT_DISC_MAX];
+	struct dkey		*k;
+	size_t			 i;
+
+	if (!d->cfg->detection.rules[CONFIG_RULE_SOURCE_DIFF].enabled)
+		return;
+	for (i = 0; i < d->cfg->detection.ncompare; i++) {
+		const struct config_compare *c = &d->cfg->detection.compare[i];
+		if (d->cmp[2 * i] != src || d->cmp[2 * i + 1] == 0)
+			continue;
+		ra = first_of(r, n, src);
+		rb = first_of(r, n, d->cmp[2 * i + 1]);
+		if (ra == NULL && rb == NULL)
+			continue;
+		if (ra != NULL && rb != NULL && same_path(ra, rb))
+			continue;
+		what = ra == NULL ? c->a : rb == NULL ? c->b : NULL;
+		snprintf(v, sizeof(v), "%s/%s", c->a, c->b);
+		snprintf(disc, sizeof(disc), "%s", what ? "missing" : "path");
+		if ((k = dkeys_add(ks, ALERT_RULE_SOURCE_COMPARISON, v, 0, 0, disc)))
+			snprintf(k->descr, sizeof(k->descr), what ? "missing from %s" :
+			    "different AS paths in %s and %s", what ? what : c->a, c->b);
+	}
+}
+
+/* Re-evaluate the pair partners (first sources) of src for p. */
+static void process_src(struct detect *, uint16_t, const struct prefix *,
+    const struct rib_route *, unsigned, uint64_t);
+
+static void
+compare_partners(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_route *r, unsigned n, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; d->cmp != NULL && i < d->cfg->detection.ncompare; i++)
+		if (d->cmp[2 * i + 1] == src && d->cmp[2 * i] != 0 &&
+		    d->cmp[2 * i] != src)
+			process_src(d, d->cmp[2 * i], p, r, n, now);
+}
+
+static int
+compared(const struct detect *d, uint16_t src)
+{
+	size_t i;
+
+	for (i = 0; d->cmp != NULL && i < 2 * d->cfg->detection.ncompare; i++)
+		if (d->cmp[i] == src)
+			return 1;
+	return 0;
+}
+
 /* Evaluate source src's routes among r[0..n) for p and apply. */
 static void
 process_src(struct detect *d, uint16_t src, const struct prefix *p,
@@ -236,6 +332,8 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 			drules_route(d, src, p, &r[i], &ks);
 		}
 	visibility(d, src, p, has, &ks);
+	if (d->cmp != NULL)
+		compare(d, src, p, r, n, &ks);
 	apply(d, src, p, &ks, now);
 }
 
@@ -284,7 +382,7 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 		return 1;
 	if (d->src != NULL && d->src[src] != NULL && d->src[src]->monitored)
 		return 1;
-	return 0;
+	return compared(d, src);
 }
 
 void
@@ -294,12 +392,13 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 	int	n = -1, moas;
 
 	d->cnt.routes++;
-	if ((a != NULL && relevant(d, src, p, a)) ||
+	if ((a != NULL && relevant(d, src, p, a)) || compared(d, src) ||
 	    ent_slot(d, src, p, ent_hash(src, p)) != NULL) {
 		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
 		if (n > DROUTES_MAX)
 			n = DROUTES_MAX;
 		process_src(d, src, p, d->routes, (unsigned)n, now);
+		compare_partners(d, src, p, d->routes, (unsigned)n, now);
 	}
 	if (!(d->srcseen[src >> 3] & (1u << (src & 7)))) {
 		d->srcseen[src >> 3] |= (uint8_t)(1u << (src & 7));
@@ -340,6 +439,10 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
 			process_src(w->d, r[i].source, p, r, n, w->now);
 	}
+	for (i = 0; w->d->cmp != NULL && i < w->d->cfg->detection.ncompare; i++)
+		if (w->d->cmp[2 * i] != 0 && first_of(r, n, w->d->cmp[2 * i]) == NULL &&
+		    first_of(r, n, w->d->cmp[2 * i + 1]) != NULL)
+			process_src(w->d, w->d->cmp[2 * i], p, r, n, w->now);
 	if (w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled &&
 	    (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) != NULL))
 		process_moas(w->d, p, r, n, w->now);
@@ -364,12 +467,47 @@ detect_reload(struct detect *d, const struct config *cfg, uint64_t now)
 
 	d->cfg = cfg;
 	rc = dindex_build(d);
+	if (rc == 0)
+		rc = cmp_build(d);
 	ht_clear(d);
 	alert_reconcile_begin(d->ae, mask & ~1u);
 	if (rc == 0)
 		rib_walk(d->rib, walk_cb, &w);
 	alert_reconcile_end(d->ae, ALERT_REASON_CONFIG, now);
 	return rc;
+}
+
+/* Which compare pairs name RIB source src (by its name)? */
+static void
+cmp_resolve(struct detect *d, uint16_t src)
+{
+	const struct config_detection	*cd = &d->cfg->detection;
+	size_t				 i;
+
+	if (d->cmp == NULL || d->src == NULL || d->src[src] == NULL)
+		return;
+	for (i = 0; i < cd->ncompare; i++) {
+		if (strcmp(cd->compare[i].a, d->src[src]->name) == 0)
+			d->cmp[2 * i] = src;
+		if (strcmp(cd->compare[i].b, d->src[src]->name) == 0)
+			d->cmp[2 * i + 1] = src;
+	}
+}
+
+static int
+cmp_build(struct detect *d)
+{
+	size_t i;
+
+	free(d->cmp);
+	d->cmp = NULL;
+	if (d->cfg->detection.ncompare == 0)
+		return 0;
+	if ((d->cmp = calloc(2 * d->cfg->detection.ncompare, sizeof(*d->cmp))) == NULL)
+		return -1;
+	for (i = 1; d->src != NULL && i < 65536; i++)
+		cmp_resolve(d, (uint16_t)i);
+	return 0;
 }
 
 int
@@ -386,6 +524,7 @@ detect_source_set(struct detect *d, uint16_t src, int role, uint32_t peer_as,
 	s->peer_as = peer_as;
 	s->monitored = monitored;
 	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
+	cmp_resolve(d, src);
 	return 0;
 }
 
@@ -448,6 +587,9 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 		free(d->src[src]);
 		d->src[src] = NULL;
 	}
+	for (i = 0; d->cmp != NULL && i < 2 * d->cfg->detection.ncompare; i++)
+		if (d->cmp[i] == src)
+			d->cmp[i] = 0;
 }
 
 struct detect *
@@ -464,7 +606,7 @@ detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
 	if (params != NULL)
 		d->params = *params;
 	if ((d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
-	    ht_grow(d) == -1 || dindex_build(d) == -1) {
+	    ht_grow(d) == -1 || dindex_build(d) == -1 || cmp_build(d) == -1) {
 		detect_free(d);
 		return NULL;
 	}
@@ -482,6 +624,7 @@ detect_free(struct detect *d)
 	ht_clear(d);
 	free(d->ht);
 	free(d->pf);
+	free(d->cmp);
 	if (d->src != NULL)
 		for (i = 0; i < 65536; i++)
 			free(d->src[i]);

@@ -64,6 +64,10 @@
  * 14 moas: a prefix originated by several ASes at once over all sources (info;
  *    warning when one of the routes is RPKI-invalid): victim the prefix.
  * 10 rtr-health: detect_rtr_health(): victim the cache, disc the kind of trouble.
+ * 15 source-comparison: for each detection.compare pair (a, b), sources named by
+ *    detect_source_set(): the prefix is missing from one side (disc "missing")
+ *    or the first routes' AS paths differ (disc "path"); victim "a/b", the
+ *    evidence on a's (source, prefix); min-duration becomes the raise hold-down.
  * 16 session-health: detect_source_state(): a source down with its reason
  *    (victim the source name).
  */
@@ -106,8 +110,9 @@ void		 detect_free(struct detect *);
 void		 detect_policies_apply(struct alert_engine *, const struct config *);
 
 /*
- * Per-source facts for rules 8 and 11: RFC 9234 role (enum config_bgp_role),
- * neighbor AS, name, and whether invalid routes it sends are alerted on.
+ * Per-source facts for rules 8, 11 and 15: RFC 9234 role (enum config_bgp_role),
+ * neighbor AS, name (matched against detection.compare), and whether invalid
+ * routes it sends are alerted on.
  */
 int		 detect_source_set(struct detect *, uint16_t rib_source, int role,
 		    uint32_t peer_as, const char *name, int monitored);

@@ -125,6 +125,7 @@ struct detect {
 	uint8_t			 srcseen[8192];	/* RIB sources that sent routes */
 	uint32_t		 nsrcseen;
 	struct dsrc		**src;		/* by RIB source id, lazily */
+	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
 	struct detect_counters	 cnt;
 	struct rib_route	 routes[DROUTES_MAX];
 };

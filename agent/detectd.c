@@ -144,9 +144,11 @@ on_state(const struct source *s, enum source_state old, void *arg)
 	(void)arg;
 	if (dd.d == NULL)
 		return;
-	if (s->type == SOURCE_BGP && s->rib_id != 0 && s->state != SOURCE_DOWN &&
-	    (nb = neighbor_of(dd_cfg, s->name)) != NULL)
-		detect_source_set(dd.d, s->rib_id, nb->role, s->peer_as, s->name, 0);
+	if (s->rib_id != 0 && s->state != SOURCE_DOWN) {
+		nb = s->type == SOURCE_BGP ? neighbor_of(dd_cfg, s->name) : NULL;
+		detect_source_set(dd.d, s->rib_id, nb ? nb->role : CONFIG_ROLE_NONE,
+		    s->peer_as, s->name, 0);
+	}
 	if (s->state == SOURCE_DOWN && old != SOURCE_DOWN && old != SOURCE_CONNECTING)
 		detect_source_state(dd.d, s->id, s->name, 0,
 		    s->last_error[0] ? s->last_error : "down", now);

@@ -52,8 +52,9 @@ dut_init(struct dut *t, const char *det, const char *pfx)
 	UT_ASSERT(mkdtemp(t->dir) != NULL);
 	len = strlen(det) + 512;
 	UT_ASSERT((yml = malloc(len)) != NULL);
-	snprintf(yml, len, "sources:\n  bmp:\n    listen:\n      - address: 127.0.0.1\n"
-	    "        port: 11019\nalerts:\n  group-window: 0s\n%s%s", det,
+	snprintf(yml, len, "%salerts:\n  group-window: 0s\n%s%s",
+	    strstr(det, "sources:") ? "" : "sources:\n  bmp:\n    listen:\n"
+	    "      - address: 127.0.0.1\n        port: 11019\n", det,
 	    pfx ? "prefixes-file: prefixes.yml\n" : "");
 	snprintf(path, sizeof(path), "%s/ixwatch.yml", t->dir);
 	write_file(path, yml);

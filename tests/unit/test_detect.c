@@ -654,6 +654,49 @@ t_visibility(void)
 	dut_fini(&t);
 }
 
+/* Source comparison: missing on one side, then a different path. */
+static void
+t_compare(void)
+{
+	static const char det[] = "sources:\n  mrt:\n    - name: pre\n      file: /dev/null\n"
+	    "    - name: post\n      file: /dev/null\n"
+	    "detection:\n  compare:\n    - a: pre\n      b: post\n"
+	    "      min-duration: 5s\n  rules:\n"
+	    "    source-diff:\n      enabled: true\n      clear-after: 0s\n";
+	static const uint32_t p1[] = { 3356, 13335 }, p2[] = { 174, 13335 };
+	struct dut	t;
+	uint16_t	a, b, c;
+
+	dut_init(&t, det, NULL);
+	a = dut_source(&t, "pre");
+	b = dut_source(&t, "post");
+	c = dut_source(&t, "other");
+	UT_EQ_INT(detect_source_set(t.d, a, 0, 0, "pre", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, b, 0, 0, "post", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, c, 0, 0, "other", 0), 0);
+	dut_path(&t, c, "1.1.1.0/24", p1, N(p1));
+	dut_path(&t, a, "1.1.1.0/24", p1, N(p1));
+	dut_path(&t, b, "1.1.1.0/24", p1, N(p1));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(t.nev, 0);
+	dut_withdraw(&t, b, "1.1.1.0/24");		/* filtered by post-policy */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(t.nev, 0);				/* must last min-duration */
+	dut_tick(&t, 5000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SOURCE_COMPARISON, ALERT_TR_RAISED), 1);
+	UT_EQ_STR(dut_find(&t, ALERT_RULE_SOURCE_COMPARISON, 1, 0)->key.victim,
+	    "pre/post");
+	UT_EQ_STR(dut_find(&t, ALERT_RULE_SOURCE_COMPARISON, 1, 0)->key.disc, "missing");
+	dut_path(&t, b, "1.1.1.0/24", p1, N(p1));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SOURCE_COMPARISON, ALERT_TR_CLEARED), 1);
+	dut_path(&t, b, "1.1.1.0/24", p2, N(p2));
+	dut_tick(&t, 6000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SOURCE_COMPARISON, ALERT_TR_RAISED), 2);
+	UT_EQ_STR(dut_find(&t, ALERT_RULE_SOURCE_COMPARISON, 1, 1)->key.disc, "path");
+	dut_fini(&t);
+}
+
 /* Session health: down with a reason raises, up clears. */
 static void
 t_session(void)
@@ -712,4 +755,4 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_rpki_invalid), UT_CASE(t_rpki_invalid_session),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
-    UT_CASE(t_visibility), UT_CASE(t_session), UT_CASE(t_reload))
+    UT_CASE(t_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload))
