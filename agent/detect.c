@@ -60,6 +60,8 @@ detect_policies_apply(struct alert_engine *ae, const struct config *cfg)
 			continue;
 		alert_policy_default(ar, &pol);
 		pol.enabled = rc->enabled != 0;
+		if (r == CONFIG_RULE_RPKI_NOT_FOUND)	/* carries roa-change too */
+			pol.enabled |= cfg->detection.rules[CONFIG_RULE_ROA_CHANGE].enabled != 0;
 		pol.severity = (uint8_t)(rc->severity + 1);
 		pol.min_sources = rc->min_sources ? rc->min_sources : 1;
 		pol.raise_holddown = rc->raise_after * 1000;
@@ -182,7 +184,7 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 		free(e);
 		d->htcount--;
 	}
-	if (ks->n == 0 && !ks->carried)
+	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid)
 		return;
 	if (d->htcount >= d->htsize && ht_grow(d) == -1)
 		return;
@@ -190,7 +192,8 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 		return;
 	ne->hash = h;
 	ne->src = src;
-	ne->flags = ks->carried ? DENT_CARRIED : 0;
+	ne->flags = (ks->carried ? DENT_CARRIED : 0) |
+	    (ks->valid || ks->was_valid ? DENT_VALID : 0);
 	ne->nkeys = (uint8_t)ks->n;
 	ne->pfx = *p;
 	for (j = 0; j < ks->n; j++)
@@ -319,18 +322,23 @@ static void
 process_src(struct detect *d, uint16_t src, const struct prefix *p,
     const struct rib_route *r, unsigned n, uint64_t now)
 {
-	struct dkeys	ks;
-	unsigned	i;
-	int		has = 0;
+	struct dent	**pp = ent_slot(d, src, p, ent_hash(src, p));
+	struct dkeys	  ks;
+	unsigned	  i;
+	int		  has = 0;
 
 	ks.n = 0;
 	ks.carried = 0;
+	ks.valid = 0;
+	ks.was_valid = pp != NULL && ((*pp)->flags & DENT_VALID);
 	d->cnt.evaluated++;
 	for (i = 0; i < n; i++)
 		if (r[i].source == src) {
 			has = 1;
 			drules_route(d, src, p, &r[i], &ks);
 		}
+	if (!has)
+		ks.was_valid = 0;	/* withdrawn: a later not-found is no change */
 	visibility(d, src, p, has, &ks);
 	if (d->cmp != NULL)
 		compare(d, src, p, r, n, &ks);
@@ -345,6 +353,7 @@ process_moas(struct detect *d, const struct prefix *p, const struct rib_route *r
 
 	ks.n = 0;
 	ks.carried = 0;
+	ks.valid = ks.was_valid = 0;
 	if (d->params.moas_all || dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p))
 		drules_moas(d, p, r, n, &ks);
 	apply(d, 0, p, &ks, now);
@@ -575,6 +584,7 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 
 	none.n = 0;
 	none.carried = 0;
+	none.valid = none.was_valid = 0;
 	for (i = 0; i < d->htsize; i++)
 		for (pp = &d->ht[i]; (e = *pp) != NULL; ) {
 			if (e->src != src) {

@@ -41,6 +41,10 @@
  *    monitored prefix (victim M) or originated by a monitored AS (victim "AS<X>");
  *    and any invalid route received on a source marked monitored
  *    (detect_source_set, victim the source name, offender the neighbor AS).
+ *  9 rpki-not-found: a route of a monitored resource (as for rule 8) covered by
+ *    no VRP; and (config rule roa-change, disc "roa-change") a route of the
+ *    same source that was RPKI-valid and is now not-found (after a VRP change:
+ *    detect_rescan()); withdrawn routes forget their past state.
  * 11 route-leak: valley-free violation at AS L (learned from a provider or peer,
  *    passed to a provider or peer) with configured relationships: victim "AS<L>",
  *    offender L, offender2 the AS it leaked to, disc "type1".."type4" (RFC 7908

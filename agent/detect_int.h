@@ -78,10 +78,13 @@ struct dkeys {
 	struct dkey		 v[DKEYS_MAX];
 	unsigned		 n;
 	int			 carried;	/* the source carries a monitored prefix */
+	int			 was_valid;	/* in: a route was RPKI-valid before */
+	int			 valid;		/* out: a monitored route is valid now */
 };
 
 /* The keys asserted for one (source, prefix); source 0: prefix-wide rules. */
 #define DENT_CARRIED	0x01
+#define DENT_VALID	0x02	/* a monitored route of it was RPKI-valid */
 struct dent {
 	struct dent		*next;
 	uint32_t		 hash;

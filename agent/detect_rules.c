@@ -307,11 +307,29 @@ rules_path(struct rctx *c)
 		    c->dp.max_repeat_as, c->dp.max_repeat - 1, maxp);
 }
 
-/* RPKI-invalid and ASPA-invalid routes of monitored resources. */
+/* RPKI-invalid, not-found (and valid before: ROA change) and ASPA-invalid
+ * routes of monitored resources. */
 static void
 rules_rpki(struct rctx *c, const char *victim)
 {
-	struct dkey *k;
+	const struct config_rule_cfg	*rc = c->d->cfg->detection.rules;
+	struct dkey			*k;
+
+	if (RIB_STATE_RPKI(c->r->state) == RIB_RPKI_VALID)
+		c->ks->valid = 1;
+	if (RIB_STATE_RPKI(c->r->state) == RIB_RPKI_NOT_FOUND) {
+		if (enabled(c, CONFIG_RULE_RPKI_NOT_FOUND) &&
+		    (k = add(c, ALERT_RULE_RPKI_NOT_FOUND, victim, c->dp.origin, 0, NULL)))
+			snprintf(k->descr, sizeof(k->descr), "%s is not covered by any "
+			    "VRP (origin AS%u)", victim, c->dp.origin);
+		if (c->ks->was_valid && enabled(c, CONFIG_RULE_ROA_CHANGE) &&
+		    (k = add(c, ALERT_RULE_RPKI_NOT_FOUND, victim, c->dp.origin, 0,
+		    "roa-change"))) {
+			k->severity = SEV(rc[CONFIG_RULE_ROA_CHANGE].severity);
+			snprintf(k->descr, sizeof(k->descr), "%s was RPKI-valid and is "
+			    "now not-found: its ROA changed or disappeared", victim);
+		}
+	}
 
 	if (RIB_STATE_RPKI(c->r->state) == RIB_RPKI_INVALID &&
 	    enabled(c, CONFIG_RULE_RPKI_INVALID) &&

@@ -40,6 +40,18 @@ find_victim(const struct dut *t, int rule, const char *victim)
 	return NULL;
 }
 
+static const struct dut_event *
+find_disc(const struct dut *t, int rule, const char *disc)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nev; i++)
+		if (t->ev[i].key.rule == rule && t->ev[i].tr == ALERT_TR_RAISED &&
+		    strcmp(t->ev[i].key.disc, disc) == 0)
+			return &t->ev[i];
+	return NULL;
+}
+
 /* Exact-prefix hijack: raise naming the origin, clear on withdrawal; legit quiet. */
 static void
 t_exact_hijack(void)
@@ -359,6 +371,52 @@ t_rpki_invalid(void)
 	detect_rescan(t.d, &q, t.now);
 	dut_tick(&t, 1000);
 	UT_EQ_INT(dut_count(&t, ALERT_RULE_RPKI_INVALID, ALERT_TR_CLEARED), 1);
+	dut_fini(&t);
+}
+
+/* ROA change: valid before, not-found after a VRP change; rpki-not-found. */
+static void
+t_roa_change(void)
+{
+	static const char det[] = "detection:\n  rules:\n" R("roa-change")
+	    "    rpki-not-found:\n      enabled: true\n      clear-after: 0s\n";
+	static const char pfx[] = "208.65.152.0/22:\n  asn: 36561\n"
+	    "193.0.0.0/21:\n  asn: 3333\n";
+	static const uint32_t p[] = { 3356, 36561 }, q[] = { 3356, 3333 };
+	struct dut		t;
+	struct dut_route	r;
+	struct prefix		x;
+	const struct dut_event	*e;
+	uint16_t		s1;
+
+	dut_init(&t, det, pfx);
+	s1 = dut_source(&t, "rs1");
+	memset(&r, 0, sizeof(r));
+	r.path = p;
+	r.npath = 2;
+	r.state = RIB_STATE(RIB_RPKI_VALID, 0);
+	dut_announce(&t, s1, "208.65.152.0/22", &r);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(t.nev, 0);
+	UT_EQ_INT(prefix_parse("208.65.152.0/22", &x), 0);
+	rib_route_set_state(t.rib, s1, 0, &x, RIB_STATE(RIB_RPKI_NOT_FOUND, 0));
+	detect_rescan(t.d, &x, t.now);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_RPKI_NOT_FOUND, ALERT_TR_RAISED), 2);
+	UT_ASSERT((e = find_disc(&t, ALERT_RULE_RPKI_NOT_FOUND, "roa-change")) != NULL);
+	UT_EQ_STR(e->key.victim, "208.65.152.0/22");
+	UT_EQ_INT(e->severity, 4);	/* roa-change's default: notice */
+	rib_route_set_state(t.rib, s1, 0, &x, RIB_STATE(RIB_RPKI_VALID, 0));
+	detect_rescan(t.d, &x, t.now);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_RPKI_NOT_FOUND, ALERT_TR_CLEARED), 2);
+	/* never valid: not-found only, no ROA change */
+	r.path = q;
+	r.state = RIB_STATE(RIB_RPKI_NOT_FOUND, 0);
+	dut_announce(&t, s1, "193.0.0.0/21", &r);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_RPKI_NOT_FOUND, ALERT_TR_RAISED), 3);
+	UT_EQ_STR(dut_find(&t, ALERT_RULE_RPKI_NOT_FOUND, 1, 2)->key.disc, "");
 	dut_fini(&t);
 }
 
@@ -752,7 +810,7 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_replay_youtube_2008), UT_CASE(t_subprefix_negative),
     UT_CASE(t_replay_route53_2018), UT_CASE(t_squatting), UT_CASE(t_new_neighbor),
     UT_CASE(t_monitor_as_neighbors), UT_CASE(t_new_prefix_monitored_as),
-    UT_CASE(t_rpki_invalid), UT_CASE(t_rpki_invalid_session),
+    UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
     UT_CASE(t_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload))
