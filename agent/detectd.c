@@ -147,7 +147,7 @@ on_state(const struct source *s, enum source_state old, void *arg)
 	if (s->rib_id != 0 && s->state != SOURCE_DOWN) {
 		nb = s->type == SOURCE_BGP ? neighbor_of(dd_cfg, s->name) : NULL;
 		detect_source_set(dd.d, s->rib_id, nb ? nb->role : CONFIG_ROLE_NONE,
-		    s->peer_as, s->name, 0);
+		    s->peer_as, s->name, s->type == SOURCE_BGP);
 	}
 	if (s->state == SOURCE_DOWN && old != SOURCE_DOWN && old != SOURCE_CONNECTING)
 		detect_source_state(dd.d, s->id, s->name, 0,

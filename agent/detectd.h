@@ -3,6 +3,8 @@
  * subscribes to the source route and state hooks (agent/source.h), feeds the
  * engine, re-evaluates everything on a config reload, and offers the RPKI side
  * two calls: re-evaluate a subtree after revalidation, and RTR health events.
+ * BGP neighbor sources are the "monitored sessions" of rule 8 (RPKI-invalid
+ * routes a member propagates on a bilateral session are alerted on).
  * Alerts go to the daemon's alert engine (alertd_engine() when the alert module
  * is linked and started; otherwise a private engine whose transitions are logged).
  */
