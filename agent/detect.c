@@ -80,6 +80,7 @@ detect_policies_apply(struct alert_engine *ae, const struct config *cfg)
 }
 
 static int	cmp_build(struct detect *);
+static void	adj_clear(struct detect *);
 
 /* --- the (source, prefix) record ------------------------------------------ */
 
@@ -138,12 +139,14 @@ ht_clear(struct detect *d)
 	for (i = 0; i < d->htsize; i++) {
 		for (e = d->ht[i]; e != NULL; e = next) {
 			next = e->next;
+			free(e->adj);
 			free(e);
 		}
 		d->ht[i] = NULL;
 	}
 	d->htcount = 0;
 	memset(d->htbloom, 0, sizeof(d->htbloom));	/* stale bits only cost a lookup */
+	adj_clear(d);
 }
 
 static uint32_t
@@ -152,6 +155,86 @@ alert_src(const struct detect *d, uint16_t src)
 	if (src == 0 || d->params.source_id == NULL)
 		return src;
 	return d->params.source_id(src, d->params.arg);
+}
+
+/* Rule 7: count (src, x, y); at 0 the adjacency is lost for that source. */
+static void
+adj_count(struct detect *d, uint16_t src, uint32_t x, uint32_t y, int delta,
+    uint64_t now)
+{
+	uint32_t		 h = (x * 2654435761u ^ y * 40503u ^ src) % DADJ_BUCKETS;
+	struct dadj		*a;
+	struct alert_key	 k;
+	struct alert_evidence	 ev;
+	char			 v[ALERT_VICTIM_MAX], descr[ALERT_TEXT_MAX];
+
+	for (a = d->adjtab[h]; a != NULL; a = a->next)
+		if (a->src == src && a->x == x && a->y == y)
+			break;
+	if (a == NULL) {
+		if (delta < 0 || (a = calloc(1, sizeof(*a))) == NULL)
+			return;
+		a->src = src;
+		a->x = x;
+		a->y = y;
+		a->next = d->adjtab[h];
+		d->adjtab[h] = a;
+	}
+	if (delta < 0 && a->count == 0)
+		return;
+	a->count += (uint32_t)delta;
+	if (a->count > 1 || (a->count == 1 && delta < 0))
+		return;
+	snprintf(v, sizeof(v), "AS%u", x);
+	alert_key_init(&k, ALERT_RULE_PEERING_VISIBILITY_LOSS, v, y, x, NULL);
+	if (a->count == 1) {		/* seen (again) */
+		alert_retract(d->ae, &k, alert_src(d, src), NULL, now);
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	snprintf(descr, sizeof(descr), "adjacency AS%u-AS%u no longer seen", x, y);
+	ev.description = descr;
+	alert_assert(d->ae, &k, alert_src(d, src), NULL, &ev, now);
+}
+
+static int
+adj_has(const uint32_t *v, unsigned n, uint32_t x, uint32_t y)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (v[2 * i] == x && v[2 * i + 1] == y)
+			return 1;
+	return 0;
+}
+
+static void
+adj_diff(struct detect *d, uint16_t src, const struct dent *e, const struct dkeys *ks,
+    uint64_t now)
+{
+	unsigned i, no = e ? e->nadj : 0;
+
+	for (i = 0; i < no; i++)
+		if (!adj_has(ks->adj, ks->nadj, e->adj[2 * i], e->adj[2 * i + 1]))
+			adj_count(d, src, e->adj[2 * i], e->adj[2 * i + 1], -1, now);
+	for (i = 0; i < ks->nadj; i++)
+		if (e == NULL || !adj_has(e->adj, no, ks->adj[2 * i], ks->adj[2 * i + 1]))
+			adj_count(d, src, ks->adj[2 * i], ks->adj[2 * i + 1], 1, now);
+}
+
+static void
+adj_clear(struct detect *d)
+{
+	struct dadj	*a, *next;
+	size_t		 i;
+
+	for (i = 0; i < DADJ_BUCKETS; i++) {
+		for (a = d->adjtab[i]; a != NULL; a = next) {
+			next = a->next;
+			free(a);
+		}
+		d->adjtab[i] = NULL;
+	}
 }
 
 /* Make the alert engine agree with ks for (src, p); keep the record. */
@@ -179,12 +262,14 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 		ev.description = ks->v[j].descr[0] ? ks->v[j].descr : NULL;
 		alert_assert(d->ae, &ks->v[j].k, sid, p, &ev, now);
 	}
+	adj_diff(d, src, e, ks, now);
 	if (e != NULL) {
 		*pp = e->next;
+		free(e->adj);
 		free(e);
 		d->htcount--;
 	}
-	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid)
+	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid && ks->nadj == 0)
 		return;
 	if (d->htcount >= d->htsize && ht_grow(d) == -1)
 		return;
@@ -195,6 +280,12 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	ne->flags = (ks->carried ? DENT_CARRIED : 0) |
 	    (ks->valid || ks->was_valid ? DENT_VALID : 0);
 	ne->nkeys = (uint8_t)ks->n;
+	ne->nadj = 0;
+	ne->adj = NULL;
+	if (ks->nadj > 0 && (ne->adj = malloc(2 * ks->nadj * sizeof(*ne->adj))) != NULL) {
+		memcpy(ne->adj, ks->adj, 2 * ks->nadj * sizeof(*ne->adj));
+		ne->nadj = (uint8_t)ks->nadj;
+	}
 	ne->pfx = *p;
 	for (j = 0; j < ks->n; j++)
 		ne->keys[j] = ks->v[j].k;
@@ -328,6 +419,7 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 	int		  has = 0;
 
 	ks.n = 0;
+	ks.nadj = 0;
 	ks.carried = 0;
 	ks.valid = 0;
 	ks.was_valid = pp != NULL && ((*pp)->flags & DENT_VALID);
@@ -354,6 +446,7 @@ process_moas(struct detect *d, const struct prefix *p, const struct rib_route *r
 	ks.n = 0;
 	ks.carried = 0;
 	ks.valid = ks.was_valid = 0;
+	ks.nadj = 0;
 	if (d->params.moas_all || dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p))
 		drules_moas(d, p, r, n, &ks);
 	apply(d, 0, p, &ks, now);
@@ -387,7 +480,7 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 		return 1;
 	if (dindex_bogon(d, p, &x) != NULL)
 		return 1;
-	if (dpath_facts(d, a) & (PF_BOGON_AS | PF_REL | PF_MON | PF_OTC))
+	if (dpath_facts(d, a) & (PF_BOGON_AS | PF_REL | PF_MON | PF_OTC | PF_MONAS))
 		return 1;
 	if (d->src != NULL && d->src[src] != NULL && d->src[src]->monitored)
 		return 1;
@@ -585,6 +678,7 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 	none.n = 0;
 	none.carried = 0;
 	none.valid = none.was_valid = 0;
+	none.nadj = 0;
 	for (i = 0; i < d->htsize; i++)
 		for (pp = &d->ht[i]; (e = *pp) != NULL; ) {
 			if (e->src != src) {

@@ -37,6 +37,11 @@
  *  6 visibility-loss: a monitored prefix (exact) that a source carried is no longer
  *    carried by it: one observation per source that lost it, so the alert policy's
  *    min_sources is the "N of M sources"; cleared when the sources carry it again.
+ *  7 peering-visibility-loss: per source, the routes showing an adjacency
+ *    (X, Y) of a monitorASns AS X with a neighbor Y (prepends collapsed) are
+ *    counted; when a source that showed it shows it no more, one observation of
+ *    (victim "AS<X>", offender Y, offender2 X) for that source: min-sources is
+ *    the N; retracted when the source shows it again.
  *  8 rpki-invalid: an RPKI-invalid route (cached RIB state) for a prefix inside a
  *    monitored prefix (victim M) or originated by a monitored AS (victim "AS<X>");
  *    and any invalid route received on a source marked monitored

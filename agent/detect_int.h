@@ -18,6 +18,7 @@
 #define DSET_MAX	16	/* AS_SET members kept for the origin */
 #define DKEYS_MAX	32	/* keys one (source, prefix) can assert */
 #define DROUTES_MAX	256	/* routes of one prefix looked at */
+#define DADJ_MAX	16	/* monitored adjacencies one (source, prefix) counts */
 
 /* One monitored-prefix index entry (per address family, sorted). */
 struct dpfx {
@@ -57,7 +58,7 @@ struct dpath {
 #define PF_REL		0x04
 #define PF_MON		0x08
 #define PF_OTC		0x10
-#define PF_PREPEND	0x20
+#define PF_MONAS	0x20	/* a monitorASns AS anywhere in the path */
 struct dpf {
 	const struct rib_attrs	*a;
 	uint32_t		 hash;
@@ -80,7 +81,18 @@ struct dkeys {
 	int			 carried;	/* the source carries a monitored prefix */
 	int			 was_valid;	/* in: a route was RPKI-valid before */
 	int			 valid;		/* out: a monitored route is valid now */
+	uint32_t		 adj[2 * DADJ_MAX];	/* (monitored AS, neighbor) */
+	unsigned		 nadj;
 };
+
+/* Routes of one source that show the adjacency (x, y), x monitored (rule 7). */
+struct dadj {
+	struct dadj		*next;
+	uint16_t		 src;
+	uint32_t		 x, y;
+	uint32_t		 count;
+};
+#define DADJ_BUCKETS	4096
 
 /* The keys asserted for one (source, prefix); source 0: prefix-wide rules. */
 #define DENT_CARRIED	0x01
@@ -91,6 +103,8 @@ struct dent {
 	uint16_t		 src;
 	uint8_t			 flags;
 	uint8_t			 nkeys;
+	uint8_t			 nadj;
+	uint32_t		*adj;		/* 2 * nadj: adjacencies counted */
 	struct prefix		 pfx;
 	struct alert_key	 keys[];
 };
@@ -128,6 +142,7 @@ struct detect {
 	uint8_t			 srcseen[8192];	/* RIB sources that sent routes */
 	uint32_t		 nsrcseen;
 	struct dsrc		**src;		/* by RIB source id, lazily */
+	struct dadj		*adjtab[DADJ_BUCKETS];
 	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
 	struct detect_counters	 cnt;
 	struct rib_route	 routes[DROUTES_MAX];

@@ -105,6 +105,8 @@ dpath_facts(const struct detect *d, const struct rib_attrs *a)
 			f |= PF_REL;
 		if (d->npathas && dasn_in(d->pathas, d->npathas, dp.as[i]))
 			f |= PF_MON;
+		if (dmon_as(d, dp.as[i]))
+			f |= PF_MONAS;
 	}
 	if (dp.has_otc)
 		f |= PF_OTC;
@@ -434,6 +436,38 @@ rules_neighbors(struct rctx *c)
 	}
 }
 
+static void
+adj_add(struct dkeys *ks, uint32_t x, uint32_t y)
+{
+	unsigned i;
+
+	for (i = 0; i < ks->nadj; i++)
+		if (ks->adj[2 * i] == x && ks->adj[2 * i + 1] == y)
+			return;
+	if (ks->nadj < DADJ_MAX) {
+		ks->adj[2 * ks->nadj] = x;
+		ks->adj[2 * ks->nadj++ + 1] = y;
+	}
+}
+
+/* Rule 7: the adjacencies of monitored ASes this route shows. */
+static void
+adjacencies(struct rctx *c)
+{
+	unsigned i;
+
+	if (!c->d->cfg->detection.rules[CONFIG_RULE_PEERING_VISIBILITY].enabled)
+		return;
+	for (i = 0; i < c->dp.nc; i++) {
+		if (!dmon_as(c->d, c->dp.cas[i]))
+			continue;
+		if (i > 0)
+			adj_add(c->ks, c->dp.cas[i], c->dp.cas[i - 1]);
+		if (i + 1 < c->dp.nc)
+			adj_add(c->ks, c->dp.cas[i], c->dp.cas[i + 1]);
+	}
+}
+
 enum rel { REL_UNKNOWN, REL_CUSTOMER, REL_PROVIDER, REL_PEER };
 
 static const struct config_relationship *
@@ -613,6 +647,8 @@ drules_route(struct detect *d, uint16_t src, const struct prefix *p,
 		return;
 	if (pf & PF_MON)
 		rules_neighbors(&c);
+	if (pf & PF_MONAS)
+		adjacencies(&c);
 	if (pf & PF_REL)
 		rules_leak(&c);
 	if (pf & PF_OTC)

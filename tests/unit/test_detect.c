@@ -755,6 +755,44 @@ t_compare(void)
 	dut_fini(&t);
 }
 
+/* Peering visibility: a monitored adjacency gone from N sources. */
+static void
+t_peering_visibility(void)
+{
+	static const char det[] = "detection:\n  rules:\n"
+	    "    peering-visibility:\n      clear-after: 0s\n      min-sources: 2\n";
+	static const char pfx[] = "options:\n  monitorASns:\n    '3333': {}\n";
+	static const uint32_t via[] = { 6939, 1299, 3333 }, alt[] = { 6939, 174, 3333 };
+	struct dut		t;
+	const struct dut_event	*e;
+	uint16_t		s1, s2;
+
+	dut_init(&t, det, pfx);
+	s1 = dut_source(&t, "a");
+	s2 = dut_source(&t, "b");
+	dut_path(&t, s1, "193.0.0.0/21", via, N(via));
+	dut_path(&t, s1, "193.0.8.0/23", via, N(via));
+	dut_path(&t, s2, "193.0.0.0/21", via, N(via));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, 0), 0);
+	dut_path(&t, s1, "193.0.0.0/21", alt, N(alt));	/* still via 1299 on /23 */
+	dut_path(&t, s2, "193.0.0.0/21", alt, N(alt));	/* b lost it */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, 0), 0);
+	dut_withdraw(&t, s1, "193.0.8.0/23");		/* a lost it too: 2 sources */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, ALERT_TR_RAISED), 1);
+	e = dut_find(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, ALERT_TR_RAISED, 0);
+	UT_EQ_STR(e->key.victim, "AS3333");
+	UT_EQ_INT(e->key.offender, 1299);
+	UT_EQ_INT(e->nsources, 2);
+	dut_path(&t, s2, "193.0.0.0/21", via, N(via));
+	dut_path(&t, s1, "193.0.0.0/21", via, N(via));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, ALERT_TR_CLEARED), 1);
+	dut_fini(&t);
+}
+
 /* Session health: down with a reason raises, up clears. */
 static void
 t_session(void)
@@ -813,4 +851,4 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
-    UT_CASE(t_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload))
+    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload))
