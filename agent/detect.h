@@ -131,7 +131,9 @@ void		 detect_route(struct detect *, uint16_t rib_source, const struct prefix *,
 		    const struct rib_attrs *, uint64_t now);
 /* Re-evaluate every route of every source for prefixes inside root (VRP change). */
 void		 detect_rescan(struct detect *, const struct prefix *root, uint64_t now);
-/* New configuration: rebuild the indexes, reconcile all alerts (reason "config"). */
+/* New configuration: rebuild the indexes, reconcile all alerts (reason "config").
+ * Per-source history starts again: visibility and peering losses in progress
+ * clear with reason "config" (the RIB no longer shows what was lost). */
 int		 detect_reload(struct detect *, const struct config *, uint64_t now);
 /* A source's state changed: up = 0 asserts session-health with reason. */
 void		 detect_source_state(struct detect *, uint32_t source_id, const char *name,

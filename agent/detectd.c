@@ -20,6 +20,8 @@ struct alert_engine	*alertd_engine(void) __attribute__((weak));
 uint64_t		 alertd_now(void) __attribute__((weak));
 void			 alertd_kick(void) __attribute__((weak));
 
+static const struct config *dd_cfg;
+
 static struct {
 	struct detect		*d;
 	struct alert_engine	*ae;
@@ -133,8 +135,6 @@ neighbor_of(const struct config *cfg, const char *name)
 	return NULL;
 }
 
-static const struct config *dd_cfg;
-
 static void
 on_state(const struct source *s, enum source_state old, void *arg)
 {
@@ -157,15 +157,13 @@ on_state(const struct source *s, enum source_state old, void *arg)
 	kick();
 }
 
+/* Engine and rule indexes; the alert module's engine when there is one. */
 static int
-detectd_start(const struct config *cfg)
+attach(const struct config *cfg)
 {
 	struct detect_params p;
 
-	dd_cfg = cfg;
 	dd.own = 0;
-	if (source_init() == -1)
-		return -1;
 	dd.ae = alertd_engine != NULL ? alertd_engine() : NULL;
 	if (dd.ae == NULL) {
 		if ((dd.ae = alert_engine_new(NULL, own_emit, NULL)) == NULL ||
@@ -185,6 +183,25 @@ detectd_start(const struct config *cfg)
 		log_warnx("detect: cannot build the rule indexes");
 		return -1;
 	}
+	return 0;
+}
+
+/* The alert module starts after us: attach once every module has started
+ * (before the loop delivers the first route). */
+static void
+attach_later(void *arg)
+{
+	(void)arg;
+	if (dd.d == NULL && dd_cfg != NULL && attach(dd_cfg) == -1)
+		log_warnx("detect: detection is off");
+}
+
+static int
+detectd_start(const struct config *cfg)
+{
+	dd_cfg = cfg;
+	if (source_init() == -1)
+		return -1;
 	if (!dd.hooked) {
 		if (source_subscribe_routes(on_route, NULL) == -1 ||
 		    source_subscribe_state(on_state, NULL) == -1) {
@@ -193,7 +210,9 @@ detectd_start(const struct config *cfg)
 		}
 		dd.hooked = 1;
 	}
-	return 0;
+	if (alertd_engine != NULL && alertd_engine() == NULL)
+		return loop_defer(attach_later, NULL);
+	return attach(cfg);
 }
 
 static int
@@ -218,6 +237,7 @@ detectd_stop(void)
 {
 	detect_free(dd.d);
 	dd.d = NULL;
+	dd_cfg = NULL;
 	loop_event_free(dd.tick);
 	dd.tick = NULL;
 	if (dd.own)
