@@ -245,6 +245,10 @@ control_listen(const char *path, mode_t mode, gid_t gid)
 {
 	if ((listen_fd = bind_path(path, mode)) == -1)
 		return -1;
+	if ((sock_path = strdup(path)) == NULL) {
+		log_warnx("control socket %s: out of memory", path);
+		goto fail;
+	}
 	if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) == -1) {
 		log_warn("control socket %s: chgrp to %ld", path, (long)gid);
 		goto fail;
@@ -253,8 +257,7 @@ control_listen(const char *path, mode_t mode, gid_t gid)
 		log_warn("control socket %s: listen", path);
 		goto fail;
 	}
-	if ((sock_path = strdup(path)) == NULL ||
-	    (listen_ev = loop_event_new(listen_fd, LOOP_READ | LOOP_PERSIST, on_accept,
+	if ((listen_ev = loop_event_new(listen_fd, LOOP_READ | LOOP_PERSIST, on_accept,
 	    NULL)) == NULL || loop_event_add(listen_ev, NULL) == -1) {
 		log_warnx("control socket %s: cannot add it to the loop", path);
 		goto fail;
@@ -264,6 +267,18 @@ control_listen(const char *path, mode_t mode, gid_t gid)
 fail:
 	control_close(1);
 	return -1;
+}
+
+int
+control_nclients(void)
+{
+	return nclients;
+}
+
+const char *
+control_path(void)
+{
+	return sock_path;
 }
 
 void

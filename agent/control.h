@@ -88,6 +88,9 @@ void	 control_frame_error(struct wbuf *out, int json, const char *msg);
 /* Server: binds path (replacing a stale socket), chmod mode, chgrp gid (-1: keep);
  * call as root before dropping privileges. Clients are served on the loop. */
 int	 control_listen(const char *path, mode_t mode, gid_t gid);
+/* Connected clients now; the socket path (NULL when not listening). */
+int	 control_nclients(void);
+const char *control_path(void);
 /* Closes the listener and all clients; unlinks the socket if unlink_path. */
 void	 control_close(int unlink_path);
 

@@ -1,6 +1,6 @@
 /*
  * Daemon process helpers for ixwatchd: privilege drop after the listeners are bound,
- * and the daemon's state as shown by "show status".
+ * and detaching from the terminal once start-up succeeded.
  */
 #ifndef IXW_DAEMON_H
 #define IXW_DAEMON_H
@@ -26,5 +26,13 @@ int	 daemon_group_resolve(const char *group, gid_t *);
  * fatal() on any failure: it runs at start-up only. */
 void	 daemon_priv_drop(const struct daemon_ids *);
 void	 daemon_ids_free(struct daemon_ids *);
+
+/*
+ * Detaches (fork, setsid, fork, chdir /). The starting process waits and exits 0
+ * once daemon_ready() is called, 1 if the daemon dies before; only the daemon
+ * returns. daemon_ready() also points stdin/out/err to /dev/null.
+ */
+void	 daemon_detach(void);
+void	 daemon_ready(void);
 
 #endif /* IXW_DAEMON_H */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,7 @@ main(int argc, char **argv)
 	struct wbuf	 req;
 	int		 ch, json = 0, fd, ok = 0, rc = 1;
 
+	signal(SIGPIPE, SIG_IGN);	/* a daemon going away is reported, not fatal */
 	while ((ch = getopt_long(argc, argv, "+hjs:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':

@@ -189,12 +189,13 @@ cmd_status(int argc, char *const *argv, struct control_reply *r, void *arg)
 		json_close(j);
 	} else
 		json_null(j, "last_reload");
-	/* filled by the source, RIB and alert modules as they arrive */
+	/* placeholders until the source, RIB and alert modules arrive */
 	json_object_open(j, "counters");
 	json_uint(j, "sources", 0);
 	json_uint(j, "routes", 0);
 	json_uint(j, "alerts", 0);
 	json_close(j);
+	loop_modules_status(j);
 	return 0;
 }
 
@@ -212,8 +213,7 @@ control_bind(const struct config *conf)
 		}
 	} else if (d.ids.user != NULL)
 		gid = d.ids.gid;
-	if (control_listen(cd->control_socket, cd->control_mode ? cd->control_mode : 0660,
-	    gid) == -1)
+	if (control_listen(cd->control_socket, cd->control_mode, gid) == -1)
 		return -1;
 	if (control_register_builtin() == -1 ||
 	    control_register("show status", "", "daemon version, uptime, config and reloads",
@@ -233,10 +233,18 @@ control_stop(void)
 	control_unregister_all();
 }
 
+static void
+control_status(struct json *j)
+{
+	json_string(j, "socket", control_path());
+	json_int(j, "clients", control_nclients());
+}
+
 static struct loop_module control_module = {
 	.name = "control",
 	.bind = control_bind,
 	.stop = control_stop,
+	.status = control_status,
 };
 
 /* -n: check the config, print it normalized with -v. */
@@ -277,8 +285,7 @@ run(int foreground, int verbose)
 	pfh = open_pidfile(cd->pidfile);
 	if (!foreground) {
 		log_init(0, verbose, cd->log_facility ? cd->log_facility : LOG_DAEMON);
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
+		daemon_detach();
 	}
 	d.started = d.loaded_at = time(NULL);
 	if (loop_init() == -1)
@@ -295,12 +302,14 @@ run(int foreground, int verbose)
 		fatalx("start-up failed");
 	log_info("ixwatchd %s started, pid %ld, config %s", PACKAGE_VERSION,
 	    (long)getpid(), d.conffile);
+	daemon_ready();
 	if (loop_run() == -1)
 		log_warnx("event loop failed");
 	log_info("shutting down");
 	loop_modules_stop();
+	/* pfh keeps the path it opened; a reload may have changed (and freed) cd */
 	if (pidfile_remove(pfh) == -1)
-		log_debug(LOG_SUB_MAIN, "pidfile %s: %s", cd->pidfile, strerror(errno));
+		log_debug(LOG_SUB_MAIN, "pidfile: %s", strerror(errno));
 	loop_free();
 }
 
@@ -341,7 +350,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	log_setverbose(verbose);
-	/* daemon(3) changes to /: reloads need the absolute path */
+	/* the daemon changes to /: reloads need the absolute path */
 	if (!check && realpath(conffile, path) != NULL)
 		conffile = path;
 	if ((d.conffile = strdup(conffile)) == NULL)

@@ -424,7 +424,6 @@ text_flat(const struct jnode *n, struct wbuf *out)
 	}
 }
 
-static int	 column_index(const char **cols, int ncols, const char *key);
 static void	 render_table(const struct jnode *, int ind, struct wbuf *);
 
 static void

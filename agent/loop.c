@@ -12,6 +12,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "agent/json.h"
 #include "agent/log.h"
 #include "agent/loop.h"
 
@@ -290,4 +291,17 @@ loop_modules_stop(void)
 	TAILQ_FOREACH_REVERSE(m, &modules, loop_module_head, entry)
 		if (m->stop != NULL)
 			m->stop();
+}
+
+void
+loop_modules_status(struct json *j)
+{
+	struct loop_module	*m;
+
+	TAILQ_FOREACH(m, &modules, entry)
+		if (m->status != NULL) {
+			json_object_open(j, m->name);
+			m->status(j);
+			json_close(j);
+		}
 }

@@ -16,6 +16,7 @@
 #include <sys/time.h>
 
 struct config;
+struct json;
 struct loop_event;
 
 /* Event flags (what the callback gets in `what`). */
@@ -56,7 +57,8 @@ void	 loop_on_sighup(void (*)(void));
  * Module table. Every hook is optional; hooks returning int fail with -1 (logged by
  * the module). bind runs as root before privileges are dropped (open listeners there);
  * start runs after the drop; reload gets the new config after it was checked and
- * swapped (old is still valid during the call and freed afterwards); stop on shutdown.
+ * swapped (old is still valid during the call and freed afterwards); stop on shutdown;
+ * status adds the module's state to "show status" (inside an object named after it).
  */
 struct loop_module {
 	const char	*name;
@@ -64,6 +66,7 @@ struct loop_module {
 	int		(*start)(const struct config *);
 	int		(*reload)(const struct config *newconf, const struct config *old);
 	void		(*stop)(void);
+	void		(*status)(struct json *);
 	TAILQ_ENTRY(loop_module) entry;
 };
 
@@ -73,5 +76,7 @@ int	 loop_modules_start(const struct config *);
 /* Runs every reload hook; returns -1 if one failed (the others still run). */
 int	 loop_modules_reload(const struct config *newconf, const struct config *old);
 void	 loop_modules_stop(void);
+/* Adds one object per module with a status hook, named after the module. */
+void	 loop_modules_status(struct json *);
 
 #endif /* IXW_LOOP_H */

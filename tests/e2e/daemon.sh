@@ -7,7 +7,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 36
+plan 41
 
 # write_conf FILE DIR [daemon-key: value ...]: a minimal ixwatch.yml using DIR for
 # the pidfile and the control socket.
@@ -40,6 +40,12 @@ check "ixwatchd -n accepts a good config" "$D" -n -f "$T/good.yml"
 "$D" -n -f "$T/bad.yml" 2> "$T/n.err"; rc=$?
 check "ixwatchd -n refuses a bad config (exit $rc)" test "$rc" -ne 0
 check "ixwatchd -n names file:line:col" grep -q "^$T/bad.yml:5:[0-9]*: " "$T/n.err"
+"$D" -n -f "$T/missing.yml" 2> "$T/missing.err"; rc=$?
+check "ixwatchd -n on a missing file exits 1 naming it" \
+	sh -c "test $rc -eq 1 && grep -q '$T/missing.yml' '$T/missing.err'"
+"$D" -n -D bmp,nosuch -f "$T/good.yml" 2> "$T/D.err"; rc=$?
+check "-D with an unknown subsystem is refused, naming it" \
+	sh -c "test $rc -ne 0 && grep -q nosuch '$T/D.err'"
 "$D" -nv -f "$T/good.yml" > "$T/printed.yml" 2> "$T/nv.err"
 check "ixwatchd -nv prints the normalized config" test -s "$T/printed.yml"
 check "the printed config parses again" "$D" -n -f "$T/printed.yml"
@@ -60,6 +66,10 @@ check "show status (text) names the pid" \
 	grep -q "^pid: *$pid\$" "$T/status.txt"
 check "show status --json parses and names the pid" \
 	test "$(status_json | json_get pid)" = "$pid"
+check "the control socket has the default mode 0660" \
+	test "$(stat -c %a "$T/ixwatchd.sock")" = 660
+check "show status has the modules' sections (control: socket, 1 client)" \
+	test "$(status_json | json_get control.socket)/$(status_json | json_get control.clients)" = "$T/ixwatchd.sock/1"
 check "the pidfile holds the daemon's pid" test "$(cat "$T/ixwatchd.pid")" = "$pid"
 "$D" -d -f "$T/ixwatch.yml" 2> "$T/second.err"; rc=$?
 check "a second instance refuses to start (exit $rc)" test "$rc" -ne 0
@@ -134,6 +144,8 @@ if [ "$(id -u)" -eq 0 ] && id nobody > /dev/null 2>&1; then
 	check "ixwatchd as root drops to nobody (/proc status Uid)" \
 		grep -Eq "^Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid\$" \
 		"/proc/$rpid/status"
+	check "the control socket belongs to nobody's group" \
+		test "$(stat -c %g "$R/ixwatchd.sock")" = "$(id -g nobody)"
 	check "the control socket still works after the drop" \
 		sh -c "'$C' -s '$R/ixwatchd.sock' show status | grep -q 'pid: *$rpid'"
 	check "reload works after the drop" "$C" -s "$R/ixwatchd.sock" reload
@@ -141,6 +153,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody > /dev/null 2>&1; then
 	check "... and it exits cleanly (status $rc)" test "$rc" -eq 0
 else
 	skip "privilege drop to nobody" "not root"
+	skip "control socket group" "not root"
 	skip "control socket after the drop" "not root"
 	skip "reload after the drop" "not root"
 	skip "clean exit after the drop" "not root"

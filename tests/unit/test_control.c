@@ -202,16 +202,42 @@ drain(int fd, int *eof)
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += (size_t)n;
-	if (n == 0)
+	if (n == 0 || (n == -1 && errno == ECONNRESET))	/* closed with our data unread */
 		*eof = 1;
 	buf[len] = '\0';
 	return buf;
 }
 
+/* CONTROL_MAX_CLIENTS idle clients: the next one is turned away, a slot frees up. */
+static void
+too_many(const char *path)
+{
+	int		 fds[CONTROL_MAX_CLIENTS], extra, eof, i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client(path);
+		spin(5);
+	}
+	extra = client(path);
+	spin(50);
+	UT_EQ_STR(drain(extra, &eof), "ERR 25\ntoo many control clients\n");
+	UT_EQ_INT(eof, 1);
+	close(extra);
+	close(fds[0]);
+	spin(50);
+	extra = client(path);
+	UT_EQ_INT(write(extra, "show\n", 5), 5);
+	spin(50);
+	UT_EQ_STR(drain(extra, &eof), "OK 11\nwhat: show\n");
+	close(extra);
+	for (i = 1; i < CONTROL_MAX_CLIENTS; i++)
+		close(fds[i]);
+}
+
 static void
 server(void)
 {
-	char		 dir[] = "/tmp/ixw-ctl.XXXXXX", path[64];
+	char		 dir[] = "/tmp/ixw-ctl.XXXXXX", path[64], junk[CONTROL_MAX_REQUEST + 100];
 	int		 good, bad, eof;
 
 	UT_ASSERT(mkdtemp(dir) != NULL);
@@ -231,8 +257,15 @@ server(void)
 	UT_EQ_INT(write(good, "ow\n-j show\n", 11), 11);
 	spin(100);
 	UT_EQ_STR(drain(good, &eof), "OK 11\nwhat: show\nOK 16\n{\"what\":\"show\"}\n");
+	bad = client(path);
+	memset(junk, 'a', sizeof(junk));
+	UT_EQ_INT(write(bad, junk, sizeof(junk)), (ssize_t)sizeof(junk));	/* no newline */
+	spin(100);
+	UT_EQ_STR(drain(bad, &eof), "ERR 22\nrequest line too long\n");
+	UT_EQ_INT(eof, 1);
 	close(good);
 	close(bad);
+	too_many(path);
 	control_close(1);
 	UT_EQ_INT(access(path, F_OK), -1);
 	control_unregister_all();

@@ -13,7 +13,8 @@ render(struct json *j, enum json_style style)
 	wbuf_init(&wb, 0);
 	UT_EQ_INT(json_render(j, style, &wb), 0);
 	UT_ASSERT(wb.len < sizeof(out));
-	memcpy(out, wb.buf, wb.len);
+	if (wb.len > 0)
+		memcpy(out, wb.buf, wb.len);
 	out[wb.len] = '\0';
 	wbuf_free(&wb);
 	return out;
