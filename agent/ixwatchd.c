@@ -19,6 +19,7 @@
 #include "agent/config.h"
 #include "agent/control.h"
 #include "agent/daemon.h"
+#include "agent/detectd.h"
 #include "agent/json.h"
 #include "agent/log.h"
 #include "agent/loop.h"
@@ -297,6 +298,7 @@ run(int foreground, int verbose)
 	loop_module_register(&source_ctl_module);
 	loop_module_register(&bmp_collector_module);
 	loop_module_register(&mrt_replay_module);
+	loop_module_register(&detectd_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);

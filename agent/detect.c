@@ -1,0 +1,744 @@
+/*
+ * The detection engine: the fast filter on every route change, the record of
+ * what was asserted per (source, prefix), and the diff against the alert engine
+ * (agent/alert.h). Rules are in detect_rules.c, indexes in detect_index.c;
+ * semantics in agent/detect.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/detect_int.h"
+
+enum alert_rule
+detect_alert_rule(int r)
+{
+	static const uint8_t map[CONFIG_RULE_COUNT] = {
+		[CONFIG_RULE_HIJACK] = ALERT_RULE_EXACT_PREFIX_HIJACK,
+		[CONFIG_RULE_SUBPREFIX_HIJACK] = ALERT_RULE_SUBPREFIX_HIJACK,
+		[CONFIG_RULE_SQUATTING] = ALERT_RULE_SQUATTING,
+		[CONFIG_RULE_NEW_NEIGHBOR] = ALERT_RULE_NEW_NEIGHBOR,
+		[CONFIG_RULE_NEW_PREFIX] = ALERT_RULE_NEW_PREFIX,
+		[CONFIG_RULE_VISIBILITY] = ALERT_RULE_VISIBILITY_LOSS,
+		[CONFIG_RULE_PEERING_VISIBILITY] = ALERT_RULE_PEERING_VISIBILITY_LOSS,
+		[CONFIG_RULE_RPKI_INVALID] = ALERT_RULE_RPKI_INVALID,
+		[CONFIG_RULE_RPKI_NOT_FOUND] = ALERT_RULE_RPKI_NOT_FOUND,
+		[CONFIG_RULE_ROA_CHANGE] = 0,
+		[CONFIG_RULE_RTR_HEALTH] = ALERT_RULE_RTR_HEALTH,
+		[CONFIG_RULE_ROUTE_LEAK] = ALERT_RULE_ROUTE_LEAK,
+		[CONFIG_RULE_PATH] = ALERT_RULE_AS_PATH,
+		[CONFIG_RULE_BOGON] = ALERT_RULE_BOGON,
+		[CONFIG_RULE_MOAS] = ALERT_RULE_MOAS,
+		[CONFIG_RULE_SOURCE_DIFF] = ALERT_RULE_SOURCE_COMPARISON,
+		[CONFIG_RULE_SESSION] = ALERT_RULE_SESSION_HEALTH,
+	};
+
+	return r >= 0 && r < CONFIG_RULE_COUNT ? (enum alert_rule)map[r] : ALERT_RULE_NONE;
+}
+
+static uint32_t
+max_min_diff(const struct config *cfg, uint32_t ms)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->detection.ncompare; i++)
+		if (cfg->detection.compare[i].min_diff * 1000 > ms)
+			ms = cfg->detection.compare[i].min_diff * 1000;
+	return ms;
+}
+
+void
+detect_policies_apply(struct alert_engine *ae, const struct config *cfg)
+{
+	struct alert_policy	 pol;
+	int			 r;
+
+	for (r = 0; r < CONFIG_RULE_COUNT; r++) {
+		const struct config_rule_cfg *rc = &cfg->detection.rules[r];
+		enum alert_rule ar = detect_alert_rule(r);
+		if (ar == ALERT_RULE_NONE)
+			continue;
+		alert_policy_default(ar, &pol);
+		pol.enabled = rc->enabled != 0;
+		if (r == CONFIG_RULE_RPKI_NOT_FOUND)	/* carries roa-change too */
+			pol.enabled |= cfg->detection.rules[CONFIG_RULE_ROA_CHANGE].enabled != 0;
+		pol.severity = (uint8_t)(rc->severity + 1);
+		pol.min_sources = rc->min_sources ? rc->min_sources : 1;
+		pol.raise_holddown = rc->raise_after * 1000;
+		pol.clear_holddown = rc->clear_after * 1000;
+		pol.repeat_interval = rc->repeat * 1000;
+		if (cfg->alerts.group_window > rc->raise_after)
+			pol.raise_holddown = cfg->alerts.group_window * 1000;
+		if (r == CONFIG_RULE_SOURCE_DIFF)	/* a difference must last */
+			pol.raise_holddown = max_min_diff(cfg, pol.raise_holddown);
+		if (cfg->alerts.rate_limit) {
+			pol.rate_per_min = cfg->alerts.rate_limit;
+			pol.rate_burst = cfg->alerts.rate_limit;
+		}
+		alert_policy_set(ae, ar, &pol);
+	}
+}
+
+static int	cmp_build(struct detect *);
+static void	adj_clear(struct detect *);
+
+/* --- the (source, prefix) record ------------------------------------------ */
+
+static uint32_t
+ent_hash(uint16_t src, const struct prefix *p)
+{
+	uint32_t	h = 2166136261u ^ src;
+	unsigned	i, n = prefix_addrlen(p->af);
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p->addr[i]) * 16777619u;
+	h = (h ^ p->len) * 16777619u;
+	return (h ^ p->af) * 16777619u;
+}
+
+static struct dent **
+ent_slot(struct detect *d, uint16_t src, const struct prefix *p, uint32_t h)
+{
+	struct dent	**pp;
+	uint32_t	  b = h & 0x3ffff;
+
+	if (d->htsize == 0 || !(d->htbloom[b >> 3] & (1u << (b & 7))))
+		return NULL;
+	for (pp = &d->ht[h & (d->htsize - 1)]; *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->hash == h && (*pp)->src == src && prefix_eq(&(*pp)->pfx, p))
+			return pp;
+	return NULL;
+}
+
+static int
+ht_grow(struct detect *d)
+{
+	size_t		 nsize = d->htsize ? d->htsize * 2 : 1024, i;
+	struct dent	**nt, *e, *next;
+
+	if ((nt = calloc(nsize, sizeof(*nt))) == NULL)
+		return -1;
+	for (i = 0; i < d->htsize; i++)
+		for (e = d->ht[i]; e != NULL; e = next) {
+			next = e->next;
+			e->next = nt[e->hash & (nsize - 1)];
+			nt[e->hash & (nsize - 1)] = e;
+		}
+	free(d->ht);
+	d->ht = nt;
+	d->htsize = nsize;
+	return 0;
+}
+
+static void
+ht_clear(struct detect *d)
+{
+	struct dent	*e, *next;
+	size_t		 i;
+
+	for (i = 0; i < d->htsize; i++) {
+		for (e = d->ht[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e->adj);
+			free(e);
+		}
+		d->ht[i] = NULL;
+	}
+	d->htcount = 0;
+	memset(d->htbloom, 0, sizeof(d->htbloom));	/* stale bits only cost a lookup */
+	adj_clear(d);
+}
+
+static uint32_t
+alert_src(const struct detect *d, uint16_t src)
+{
+	if (src == 0 || d->params.source_id == NULL)
+		return src;
+	return d->params.source_id(src, d->params.arg);
+}
+
+/* Rule 7: count (src, x, y); at 0 the adjacency is lost for that source. */
+static void
+adj_count(struct detect *d, uint16_t src, uint32_t x, uint32_t y, int delta,
+    uint64_t now)
+{
+	uint32_t		 h = (x * 2654435761u ^ y * 40503u ^ src) % DADJ_BUCKETS;
+	struct dadj		*a;
+	struct alert_key	 k;
+	struct alert_evidence	 ev;
+	char			 v[ALERT_VICTIM_MAX], descr[ALERT_TEXT_MAX];
+
+	for (a = d->adjtab[h]; a != NULL; a = a->next)
+		if (a->src == src && a->x == x && a->y == y)
+			break;
+	if (a == NULL) {
+		if (delta < 0 || (a = calloc(1, sizeof(*a))) == NULL)
+			return;
+		a->src = src;
+		a->x = x;
+		a->y = y;
+		a->next = d->adjtab[h];
+		d->adjtab[h] = a;
+	}
+	if (delta < 0 && a->count == 0)
+		return;
+	a->count += (uint32_t)delta;
+	if (a->count > 1 || (a->count == 1 && delta < 0))
+		return;
+	snprintf(v, sizeof(v), "AS%u", x);
+	alert_key_init(&k, ALERT_RULE_PEERING_VISIBILITY_LOSS, v, y, x, NULL);
+	if (a->count == 1) {		/* seen (again) */
+		alert_retract(d->ae, &k, alert_src(d, src), NULL, now);
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	snprintf(descr, sizeof(descr), "adjacency AS%u-AS%u no longer seen", x, y);
+	ev.description = descr;
+	alert_assert(d->ae, &k, alert_src(d, src), NULL, &ev, now);
+}
+
+static int
+adj_has(const uint32_t *v, unsigned n, uint32_t x, uint32_t y)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (v[2 * i] == x && v[2 * i + 1] == y)
+			return 1;
+	return 0;
+}
+
+static void
+adj_diff(struct detect *d, uint16_t src, const struct dent *e, const struct dkeys *ks,
+    uint64_t now)
+{
+	unsigned i, no = e ? e->nadj : 0;
+
+	for (i = 0; i < no; i++)
+		if (!adj_has(ks->adj, ks->nadj, e->adj[2 * i], e->adj[2 * i + 1]))
+			adj_count(d, src, e->adj[2 * i], e->adj[2 * i + 1], -1, now);
+	for (i = 0; i < ks->nadj; i++)
+		if (e == NULL || !adj_has(e->adj, no, ks->adj[2 * i], ks->adj[2 * i + 1]))
+			adj_count(d, src, ks->adj[2 * i], ks->adj[2 * i + 1], 1, now);
+}
+
+static void
+adj_clear(struct detect *d)
+{
+	struct dadj	*a, *next;
+	size_t		 i;
+
+	for (i = 0; i < DADJ_BUCKETS; i++) {
+		for (a = d->adjtab[i]; a != NULL; a = next) {
+			next = a->next;
+			free(a);
+		}
+		d->adjtab[i] = NULL;
+	}
+}
+
+/* Make the alert engine agree with ks for (src, p); keep the record. */
+static void
+apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys *ks,
+    uint64_t now)
+{
+	uint32_t		 h = ent_hash(src, p), sid = alert_src(d, src);
+	struct dent		**pp = ent_slot(d, src, p, h), *e = pp ? *pp : NULL, *ne;
+	struct alert_evidence	 ev;
+	unsigned		 i, j;
+
+	for (i = 0; e != NULL && i < e->nkeys; i++) {
+		for (j = 0; j < ks->n; j++)
+			if (memcmp(&e->keys[i], &ks->v[j].k, sizeof(e->keys[i])) == 0)
+				break;
+		if (j == ks->n)
+			alert_retract(d->ae, &e->keys[i], sid, p, now);
+	}
+	for (j = 0; j < ks->n; j++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.severity = ks->v[j].severity;
+		ev.as_path = ks->v[j].path[0] ? ks->v[j].path : NULL;
+		ev.matched = ks->v[j].matched[0] ? ks->v[j].matched : NULL;
+		ev.description = ks->v[j].descr[0] ? ks->v[j].descr : NULL;
+		alert_assert(d->ae, &ks->v[j].k, sid, p, &ev, now);
+	}
+	adj_diff(d, src, e, ks, now);
+	if (e != NULL) {
+		*pp = e->next;
+		free(e->adj);
+		free(e);
+		d->htcount--;
+	}
+	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid && ks->nadj == 0)
+		return;
+	if (d->htcount >= d->htsize && ht_grow(d) == -1)
+		return;
+	if ((ne = malloc(sizeof(*ne) + ks->n * sizeof(ne->keys[0]))) == NULL)
+		return;
+	ne->hash = h;
+	ne->src = src;
+	ne->flags = (ks->carried ? DENT_CARRIED : 0) |
+	    (ks->valid || ks->was_valid ? DENT_VALID : 0);
+	ne->nkeys = (uint8_t)ks->n;
+	ne->nadj = 0;
+	ne->adj = NULL;
+	if (ks->nadj > 0 && (ne->adj = malloc(2 * ks->nadj * sizeof(*ne->adj))) != NULL) {
+		memcpy(ne->adj, ks->adj, 2 * ks->nadj * sizeof(*ne->adj));
+		ne->nadj = (uint8_t)ks->nadj;
+	}
+	ne->pfx = *p;
+	for (j = 0; j < ks->n; j++)
+		ne->keys[j] = ks->v[j].k;
+	d->htbloom[(h & 0x3ffff) >> 3] |= (uint8_t)(1u << (h & 7));
+	ne->next = d->ht[h & (d->htsize - 1)];
+	d->ht[h & (d->htsize - 1)] = ne;
+	d->htcount++;
+}
+
+/* Rule 6: source src carries (or lost) the monitored prefix p exactly. */
+static void
+visibility(struct detect *d, uint16_t src, const struct prefix *p, int has,
+    struct dkeys *ks)
+{
+	const struct dpfx	*e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
+	struct dent		**pp;
+	struct dkey		*k;
+	char			 v[PREFIX_STRLEN];
+	int			 en;
+
+	if (e == NULL || e->len != p->len || (e->cp->flags & CONFIG_PFX_IGNORE) ||
+	    !d->cfg->detection.rules[CONFIG_RULE_VISIBILITY].enabled)
+		return;
+	en = d->params.rule_enabled ? d->params.rule_enabled(e->cp,
+	    CONFIG_RULE_VISIBILITY) : !(e->cp->disabled_rules &
+	    (1u << CONFIG_RULE_VISIBILITY));
+	if (!en)
+		return;
+	if (has) {
+		ks->carried = 1;
+		return;
+	}
+	pp = ent_slot(d, src, p, ent_hash(src, p));
+	if (pp == NULL || !((*pp)->flags & DENT_CARRIED))
+		return;
+	ks->carried = 1;	/* stays known as a source that carried it */
+	prefix_fmt(p, v, sizeof(v));
+	if ((k = dkeys_add(ks, ALERT_RULE_VISIBILITY_LOSS, v, 0, 0, NULL)) != NULL)
+		snprintf(k->descr, sizeof(k->descr), "%s withdrawn", v);
+}
+
+static const struct rib_route *
+first_of(const struct rib_route *r, unsigned n, uint16_t src)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].source == src)
+			return &r[i];
+	return NULL;
+}
+
+static int
+same_path(const struct rib_route *x, const struct rib_route *y)
+{
+	struct dpath a, b;
+
+	if (dpath_load(x->attrs, &a) == -1 || dpath_load(y->attrs, &b) == -1)
+		return 1;
+	return a.n == b.n && memcmp(a.as, b.as, a.n * sizeof(a.as[0])) == 0;
+}
+
+/* Rule 15 for the pairs whose first source is src: missing on one side, or
+ * a different AS path (the first route of each side). */
+static void
+compare(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_route *r, unsigned n, struct dkeys *ks)
+{
+	const struct rib_route	*ra, *rb;
+	const char		*what;
+	char			 v[ALERT_VICTIM_MAX], disc[ALERT_DISC_MAX];
+	struct dkey		*k;
+	size_t			 i;
+
+	if (!d->cfg->detection.rules[CONFIG_RULE_SOURCE_DIFF].enabled)
+		return;
+	for (i = 0; i < d->cfg->detection.ncompare; i++) {
+		const struct config_compare *c = &d->cfg->detection.compare[i];
+		if (d->cmp[2 * i] != src || d->cmp[2 * i + 1] == 0)
+			continue;
+		ra = first_of(r, n, src);
+		rb = first_of(r, n, d->cmp[2 * i + 1]);
+		if (ra == NULL && rb == NULL)
+			continue;
+		if (ra != NULL && rb != NULL && same_path(ra, rb))
+			continue;
+		what = ra == NULL ? c->a : rb == NULL ? c->b : NULL;
+		snprintf(v, sizeof(v), "%s/%s", c->a, c->b);
+		snprintf(disc, sizeof(disc), "%s", what ? "missing" : "path");
+		if ((k = dkeys_add(ks, ALERT_RULE_SOURCE_COMPARISON, v, 0, 0, disc)))
+			snprintf(k->descr, sizeof(k->descr), what ? "missing from %s" :
+			    "different AS paths in %s and %s", what ? what : c->a, c->b);
+	}
+}
+
+/* Re-evaluate the pair partners (first sources) of src for p. */
+static void process_src(struct detect *, uint16_t, const struct prefix *,
+    const struct rib_route *, unsigned, uint64_t);
+
+static void
+compare_partners(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_route *r, unsigned n, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; d->cmp != NULL && i < d->cfg->detection.ncompare; i++)
+		if (d->cmp[2 * i + 1] == src && d->cmp[2 * i] != 0 &&
+		    d->cmp[2 * i] != src)
+			process_src(d, d->cmp[2 * i], p, r, n, now);
+}
+
+static int
+compared(const struct detect *d, uint16_t src)
+{
+	size_t i;
+
+	for (i = 0; d->cmp != NULL && i < 2 * d->cfg->detection.ncompare; i++)
+		if (d->cmp[i] == src)
+			return 1;
+	return 0;
+}
+
+/* Evaluate source src's routes among r[0..n) for p and apply. */
+static void
+process_src(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_route *r, unsigned n, uint64_t now)
+{
+	struct dent	**pp = ent_slot(d, src, p, ent_hash(src, p));
+	struct dkeys	  ks;
+	unsigned	  i;
+	int		  has = 0;
+
+	ks.n = 0;
+	ks.nadj = 0;
+	ks.carried = 0;
+	ks.valid = 0;
+	ks.was_valid = pp != NULL && ((*pp)->flags & DENT_VALID);
+	d->cnt.evaluated++;
+	for (i = 0; i < n; i++)
+		if (r[i].source == src) {
+			has = 1;
+			drules_route(d, src, p, &r[i], &ks);
+		}
+	if (!has)
+		ks.was_valid = 0;	/* withdrawn: a later not-found is no change */
+	visibility(d, src, p, has, &ks);
+	if (d->cmp != NULL)
+		compare(d, src, p, r, n, &ks);
+	apply(d, src, p, &ks, now);
+}
+
+static void
+process_moas(struct detect *d, const struct prefix *p, const struct rib_route *r,
+    unsigned n, uint64_t now)
+{
+	struct dkeys ks;
+
+	ks.n = 0;
+	ks.carried = 0;
+	ks.valid = ks.was_valid = 0;
+	ks.nadj = 0;
+	if (d->params.moas_all || dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p))
+		drules_moas(d, p, r, n, &ks);
+	apply(d, 0, p, &ks, now);
+}
+
+static int
+moas_candidate(const struct rib_route *r, unsigned n)
+{
+	uint32_t	o;
+	unsigned	i;
+
+	if (n < 2)
+		return 0;
+	o = rib_attrs_origin_as(r[0].attrs);
+	for (i = 1; i < n; i++)
+		if (rib_attrs_origin_as(r[i].attrs) != o)
+			return 1;
+	return 0;
+}
+
+/* Could (src, p, a) assert anything? The common case answers no here. */
+static int
+relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a)
+{
+	const struct prefix	*x;
+	int			 v6 = p->af == PREFIX_AF_IPV6;
+
+	if (d->mon[v6].n && dindex_mon(d, p) != NULL)
+		return 1;
+	if (dmon_as(d, rib_attrs_origin_as(a)))
+		return 1;
+	if (dindex_bogon(d, p, &x) != NULL)
+		return 1;
+	if (dpath_facts(d, a) & (PF_BOGON_AS | PF_REL | PF_MON | PF_OTC | PF_MONAS))
+		return 1;
+	if (d->src != NULL && d->src[src] != NULL && d->src[src]->monitored)
+		return 1;
+	return compared(d, src);
+}
+
+void
+detect_route(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_attrs *a, uint64_t now)
+{
+	int	n = -1, moas;
+
+	d->cnt.routes++;
+	if ((a != NULL && relevant(d, src, p, a)) || compared(d, src) ||
+	    ent_slot(d, src, p, ent_hash(src, p)) != NULL) {
+		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
+		if (n > DROUTES_MAX)
+			n = DROUTES_MAX;
+		process_src(d, src, p, d->routes, (unsigned)n, now);
+		compare_partners(d, src, p, d->routes, (unsigned)n, now);
+	}
+	if (!(d->srcseen[src >> 3] & (1u << (src & 7)))) {
+		d->srcseen[src >> 3] |= (uint8_t)(1u << (src & 7));
+		d->nsrcseen++;
+	}
+	/* MOAS needs two sources: a single feed never looks its prefixes up */
+	if (!d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled || d->nsrcseen < 2)
+		return;
+	moas = ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
+	if (!moas && a == NULL)
+		return;
+	if (n < 0) {
+		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
+		if (n > DROUTES_MAX)
+			n = DROUTES_MAX;
+	}
+	if (moas || moas_candidate(d->routes, (unsigned)n))
+		process_moas(d, p, d->routes, (unsigned)n, now);
+}
+
+struct walkarg {
+	struct detect	*d;
+	uint64_t	 now;
+};
+
+static int
+walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	struct walkarg	*w = arg;
+	unsigned	 i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && r[j].source != r[i].source; j++)
+			;
+		if (j < i)
+			continue;	/* source seen already */
+		if (relevant(w->d, r[i].source, p, r[i].attrs) ||
+		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
+			process_src(w->d, r[i].source, p, r, n, w->now);
+	}
+	for (i = 0; w->d->cmp != NULL && i < w->d->cfg->detection.ncompare; i++)
+		if (w->d->cmp[2 * i] != 0 && first_of(r, n, w->d->cmp[2 * i]) == NULL &&
+		    first_of(r, n, w->d->cmp[2 * i + 1]) != NULL)
+			process_src(w->d, w->d->cmp[2 * i], p, r, n, w->now);
+	if (w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled &&
+	    (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) != NULL))
+		process_moas(w->d, p, r, n, w->now);
+	return 0;
+}
+
+void
+detect_rescan(struct detect *d, const struct prefix *root, uint64_t now)
+{
+	struct walkarg w = { d, now };
+
+	rib_walk_more_specifics(d->rib, root, walk_cb, &w);
+}
+
+int
+detect_reload(struct detect *d, const struct config *cfg, uint64_t now)
+{
+	struct walkarg	w = { d, now };
+	uint32_t	mask = ~(1u << ALERT_RULE_RTR_HEALTH | 1u << ALERT_RULE_SESSION_HEALTH |
+			    1u << ALERT_RULE_TEST | 1u << ALERT_RULE_RPKI_NOT_FOUND);
+	int		rc;
+
+	d->cfg = cfg;
+	rc = dindex_build(d);
+	if (rc == 0)
+		rc = cmp_build(d);
+	ht_clear(d);
+	alert_reconcile_begin(d->ae, mask & ~1u);
+	if (rc == 0)
+		rib_walk(d->rib, walk_cb, &w);
+	alert_reconcile_end(d->ae, ALERT_REASON_CONFIG, now);
+	return rc;
+}
+
+/* Which compare pairs name RIB source src (by its name)? */
+static void
+cmp_resolve(struct detect *d, uint16_t src)
+{
+	const struct config_detection	*cd = &d->cfg->detection;
+	size_t				 i;
+
+	if (d->cmp == NULL || d->src == NULL || d->src[src] == NULL)
+		return;
+	for (i = 0; i < cd->ncompare; i++) {
+		if (strcmp(cd->compare[i].a, d->src[src]->name) == 0)
+			d->cmp[2 * i] = src;
+		if (strcmp(cd->compare[i].b, d->src[src]->name) == 0)
+			d->cmp[2 * i + 1] = src;
+	}
+}
+
+static int
+cmp_build(struct detect *d)
+{
+	size_t i;
+
+	free(d->cmp);
+	d->cmp = NULL;
+	if (d->cfg->detection.ncompare == 0)
+		return 0;
+	if ((d->cmp = calloc(2 * d->cfg->detection.ncompare, sizeof(*d->cmp))) == NULL)
+		return -1;
+	for (i = 1; d->src != NULL && i < 65536; i++)
+		cmp_resolve(d, (uint16_t)i);
+	return 0;
+}
+
+int
+detect_source_set(struct detect *d, uint16_t src, int role, uint32_t peer_as,
+    const char *name, int monitored)
+{
+	struct dsrc *s;
+
+	if (d->src == NULL && (d->src = calloc(65536, sizeof(*d->src))) == NULL)
+		return -1;
+	if ((s = d->src[src]) == NULL && (s = d->src[src] = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->role = role;
+	s->peer_as = peer_as;
+	s->monitored = monitored;
+	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
+	cmp_resolve(d, src);
+	return 0;
+}
+
+void
+detect_source_state(struct detect *d, uint32_t source_id, const char *name, int up,
+    const char *reason, uint64_t now)
+{
+	struct alert_key	k;
+	struct alert_evidence	ev;
+
+	alert_key_init(&k, ALERT_RULE_SESSION_HEALTH, name, 0, 0, NULL);
+	if (up) {
+		alert_retract(d->ae, &k, source_id, NULL, now);
+		return;
+	}
+	if (!d->cfg->detection.rules[CONFIG_RULE_SESSION].enabled)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.description = reason;
+	alert_assert(d->ae, &k, source_id, NULL, &ev, now);
+}
+
+void
+detect_rtr_health(struct detect *d, const char *cache, const char *what, int bad,
+    const char *detail, uint64_t now)
+{
+	struct alert_key	k;
+	struct alert_evidence	ev;
+
+	alert_key_init(&k, ALERT_RULE_RTR_HEALTH, cache, 0, 0, what);
+	if (!bad) {
+		alert_retract(d->ae, &k, 0, NULL, now);
+		return;
+	}
+	if (!d->cfg->detection.rules[CONFIG_RULE_RTR_HEALTH].enabled)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.description = detail;
+	alert_assert(d->ae, &k, 0, NULL, &ev, now);
+}
+
+void
+detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
+{
+	struct dent	*e, **pp;
+	struct dkeys	 none;
+	size_t		 i;
+
+	none.n = 0;
+	none.carried = 0;
+	none.valid = none.was_valid = 0;
+	none.nadj = 0;
+	for (i = 0; i < d->htsize; i++)
+		for (pp = &d->ht[i]; (e = *pp) != NULL; ) {
+			if (e->src != src) {
+				pp = &e->next;
+				continue;
+			}
+			apply(d, src, &e->pfx, &none, now);	/* unlinks and frees e */
+		}
+	if (d->src != NULL) {
+		free(d->src[src]);
+		d->src[src] = NULL;
+	}
+	for (i = 0; d->cmp != NULL && i < 2 * d->cfg->detection.ncompare; i++)
+		if (d->cmp[i] == src)
+			d->cmp[i] = 0;
+}
+
+struct detect *
+detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
+    const struct detect_params *params)
+{
+	struct detect *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->rib = rib;
+	d->ae = ae;
+	d->cfg = cfg;
+	if (params != NULL)
+		d->params = *params;
+	if ((d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
+	    ht_grow(d) == -1 || dindex_build(d) == -1 || cmp_build(d) == -1) {
+		detect_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+detect_free(struct detect *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	dindex_free(d);
+	ht_clear(d);
+	free(d->ht);
+	free(d->pf);
+	free(d->cmp);
+	if (d->src != NULL)
+		for (i = 0; i < 65536; i++)
+			free(d->src[i]);
+	free(d->src);
+	free(d);
+}
+
+void
+detect_counters_get(const struct detect *d, struct detect_counters *c)
+{
+	*c = d->cnt;
+	c->tracked = (uint32_t)d->htcount;
+}

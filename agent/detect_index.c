@@ -1,0 +1,376 @@
+/*
+ * Detection engine indexes, built at config load: monitored prefixes and bogon
+ * blocks as sorted arrays with a parent link per entry (longest-prefix match by
+ * one binary search plus a walk up the nesting chain), a 16-bit first-bits
+ * prefilter for bogons, and sorted AS arrays behind a small bitmap filter.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/detect_int.h"
+
+static void
+pfx_key(const struct prefix *p, uint64_t *hi, uint64_t *lo)
+{
+	unsigned i;
+
+	*hi = *lo = 0;
+	if (p->af == PREFIX_AF_IPV4) {
+		for (i = 0; i < 4; i++)
+			*hi |= (uint64_t)p->addr[i] << (56 - 8 * i);
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		*hi |= (uint64_t)p->addr[i] << (56 - 8 * i);
+		*lo |= (uint64_t)p->addr[8 + i] << (56 - 8 * i);
+	}
+}
+
+static int
+key_cmp(uint64_t ahi, uint64_t alo, uint8_t alen, const struct dpfx *b)
+{
+	if (ahi != b->hi)
+		return ahi < b->hi ? -1 : 1;
+	if (alo != b->lo)
+		return alo < b->lo ? -1 : 1;
+	return alen < b->len ? -1 : alen > b->len;
+}
+
+static int
+dpfx_cmp(const void *va, const void *vb)
+{
+	const struct dpfx *a = va;
+
+	return key_cmp(a->hi, a->lo, a->len, vb);
+}
+
+/* Does entry a contain (hi, lo, len)? */
+static int
+covers(const struct dpfx *a, uint64_t hi, uint64_t lo, uint8_t len)
+{
+	uint64_t mhi, mlo;
+
+	if (a->len > len)
+		return 0;
+	if (a->len == 0)
+		return 1;
+	if (a->len <= 64) {
+		mhi = a->len == 64 ? ~(uint64_t)0 : ~(~(uint64_t)0 >> a->len);
+		return (hi & mhi) == a->hi;
+	}
+	mlo = a->len == 128 ? ~(uint64_t)0 : ~(~(uint64_t)0 >> (a->len - 64));
+	return hi == a->hi && (lo & mlo) == a->lo;
+}
+
+static void
+link_parents(struct dindex *ix)
+{
+	int32_t	*stack;
+	size_t	 i, sp = 0;
+
+	if (ix->n == 0 || (stack = calloc(ix->n, sizeof(*stack))) == NULL) {
+		for (i = 0; i < ix->n; i++)
+			ix->v[i].parent = -1;
+		return;
+	}
+	for (i = 0; i < ix->n; i++) {
+		while (sp > 0 && !covers(&ix->v[stack[sp - 1]], ix->v[i].hi, ix->v[i].lo,
+		    ix->v[i].len))
+			sp--;
+		ix->v[i].parent = sp > 0 ? stack[sp - 1] : -1;
+		stack[sp++] = (int32_t)i;
+	}
+	free(stack);
+}
+
+/* dindex_lpm on the monitored prefixes behind the first-16-bits filter. */
+const struct dpfx *
+dindex_mon(const struct detect *d, const struct prefix *p)
+{
+	int		v6 = p->af == PREFIX_AF_IPV6;
+	uint32_t	i = (uint32_t)p->addr[0] << 8 | p->addr[1];
+
+	if (p->len < 16 || (d->monmap[v6][i >> 3] & (1u << (i & 7))))
+		return dindex_lpm(&d->mon[v6], p);
+	return NULL;
+}
+
+const struct dpfx *
+dindex_lpm(const struct dindex *ix, const struct prefix *p)
+{
+	uint64_t	hi, lo;
+	size_t		l = 0, h = ix->n;
+	int32_t		i;
+
+	if (ix->n == 0)
+		return NULL;
+	pfx_key(p, &hi, &lo);
+	while (l < h) {			/* first entry > key */
+		size_t m = (l + h) / 2;
+		if (key_cmp(hi, lo, p->len, &ix->v[m]) >= 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	for (i = (int32_t)l - 1; i >= 0; i = ix->v[i].parent)
+		if (covers(&ix->v[i], hi, lo, p->len))
+			return &ix->v[i];
+	return NULL;
+}
+
+static int
+ix_add(struct dindex *ix, size_t *cap, const struct prefix *p,
+    const struct config_prefix *cp, const struct bogon_block *bb)
+{
+	struct dpfx *e;
+
+	if (ix->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		if ((e = realloc(ix->v, nc * sizeof(*e))) == NULL)
+			return -1;
+		ix->v = e;
+		*cap = nc;
+	}
+	e = &ix->v[ix->n++];
+	memset(e, 0, sizeof(*e));
+	pfx_key(p, &e->hi, &e->lo);
+	e->len = p->len;
+	e->cp = cp;
+	e->bb = bb;
+	return 0;
+}
+
+static void
+map_mark(uint8_t *m, const struct prefix *p)
+{
+	uint32_t	 start = (uint32_t)p->addr[0] << 8 | p->addr[1], n, i;
+
+	n = p->len >= 16 ? 1 : 1u << (16 - p->len);
+	for (i = 0; i < n && start + i < 65536; i++)
+		m[(start + i) >> 3] |= (uint8_t)(1u << ((start + i) & 7));
+}
+
+static int
+build_prefixes(struct detect *d)
+{
+	const struct config		*c = d->cfg;
+	size_t				 cap[4] = { 0, 0, 0, 0 }, i;
+	int				 v6;
+
+	for (i = 0; i < c->pfx.nprefixes; i++) {
+		const struct config_prefix *cp = &c->pfx.prefixes[i];
+		v6 = cp->prefix.af == PREFIX_AF_IPV6;
+		if (ix_add(&d->mon[v6], &cap[v6], &cp->prefix, cp, NULL) == -1)
+			return -1;
+		map_mark(d->monmap[v6], &cp->prefix);
+	}
+	bogon_table_init(&d->bogons);
+	for (i = 0; c->detection.bogons.prefixes && i < d->bogons.n; i++) {
+		const struct bogon_block *b = &d->bogons.blocks[i];
+		v6 = b->pfx.af == PREFIX_AF_IPV6;
+		if (ix_add(&d->bog[v6], &cap[2 + v6], &b->pfx, NULL, b) == -1)
+			return -1;
+		if (b->bogon)
+			map_mark(d->bogmap[v6], &b->pfx);
+	}
+	for (i = 0; i < c->detection.bogons.nextra_prefixes; i++) {
+		const struct prefix *p = &c->detection.bogons.extra_prefixes[i];
+		v6 = p->af == PREFIX_AF_IPV6;
+		if (ix_add(&d->bog[v6], &cap[2 + v6], p, NULL, NULL) == -1)
+			return -1;
+		map_mark(d->bogmap[v6], p);
+	}
+	for (i = 0; i < 4; i++) {
+		struct dindex *ix = i < 2 ? &d->mon[i] : &d->bog[i - 2];
+		if (ix->n > 0)
+			qsort(ix->v, ix->n, sizeof(*ix->v), dpfx_cmp);
+		link_parents(ix);
+	}
+	return 0;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+dasn_in(const uint32_t *v, size_t n, uint32_t asn)
+{
+	size_t l = 0, h = n;
+
+	while (l < h) {
+		size_t m = (l + h) / 2;
+		if (v[m] == asn)
+			return 1;
+		if (v[m] < asn)
+			l = m + 1;
+		else
+			h = m;
+	}
+	return 0;
+}
+
+static unsigned
+as_hash(uint32_t asn)
+{
+	return (asn * 2654435761u) >> 16;
+}
+
+int
+dmon_as(const struct detect *d, uint32_t asn)
+{
+	unsigned h = as_hash(asn);
+
+	if (!(d->asbloom[h >> 3] & (1u << (h & 7))))
+		return 0;
+	return dasn_in(d->monas, d->nmonas, asn);
+}
+
+/* Sorted, unique copy of n ASes (an AS list grows by append first). */
+static int
+as_push(uint32_t **v, size_t *n, size_t *cap, uint32_t asn)
+{
+	if (*n == *cap) {
+		size_t		 nc = *cap ? *cap * 2 : 32;
+		uint32_t	*nv = realloc(*v, nc * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = asn;
+	return 0;
+}
+
+static void
+as_finish(struct detect *d, uint32_t *v, size_t *n)
+{
+	size_t i, j = 0;
+
+	if (*n == 0)
+		return;
+	qsort(v, *n, sizeof(*v), u32_cmp);
+	for (i = 0; i < *n; i++) {
+		if (j > 0 && v[j - 1] == v[i])
+			continue;
+		v[j++] = v[i];
+		d->asbloom[as_hash(v[i]) >> 3] |= (uint8_t)(1u << (as_hash(v[i]) & 7));
+	}
+	*n = j;
+}
+
+static int
+rel_push(struct detect *d, const struct config_relationship *r, size_t nr, size_t *cap)
+{
+	size_t i, j;
+
+	for (i = 0; i < nr; i++) {
+		if (as_push(&d->relas, &d->nrelas, cap, r[i].asn) == -1)
+			return -1;
+		for (j = 0; j < r[i].ncustomers; j++)
+			if (as_push(&d->relas, &d->nrelas, cap, r[i].customers[j]) == -1)
+				return -1;
+		for (j = 0; j < r[i].nproviders; j++)
+			if (as_push(&d->relas, &d->nrelas, cap, r[i].providers[j]) == -1)
+				return -1;
+		for (j = 0; j < r[i].npeers; j++)
+			if (as_push(&d->relas, &d->nrelas, cap, r[i].peers[j]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+build_asns(struct detect *d)
+{
+	const struct config	*c = d->cfg;
+	size_t			 cap[4] = { 0, 0, 0, 0 }, i;
+
+	for (i = 0; i < c->pfx.nasns; i++) {
+		const struct config_monitor_as *m = &c->pfx.asns[i];
+		if (as_push(&d->monas, &d->nmonas, &cap[0], m->asn) == -1)
+			return -1;
+		if ((m->nupstreams || m->ndownstreams) &&
+		    as_push(&d->pathas, &d->npathas, &cap[1], m->asn) == -1)
+			return -1;
+	}
+	if (rel_push(d, c->detection.relationships, c->detection.nrelationships,
+	    &cap[2]) == -1 || rel_push(d, c->pfx.relationships, c->pfx.nrelationships,
+	    &cap[2]) == -1)
+		return -1;
+	for (i = 0; i < c->detection.bogons.nextra_asns; i++)
+		if (as_push(&d->bogas, &d->nbogas, &cap[3],
+		    c->detection.bogons.extra_asns[i]) == -1)
+			return -1;
+	as_finish(d, d->monas, &d->nmonas);
+	as_finish(d, d->pathas, &d->npathas);
+	as_finish(d, d->relas, &d->nrelas);
+	as_finish(d, d->bogas, &d->nbogas);
+	return 0;
+}
+
+void
+dindex_free(struct detect *d)
+{
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		free(d->mon[i].v);
+		free(d->bog[i].v);
+		d->mon[i].v = d->bog[i].v = NULL;
+		d->mon[i].n = d->bog[i].n = 0;
+	}
+	free(d->monas);
+	free(d->pathas);
+	free(d->relas);
+	free(d->bogas);
+	d->monas = d->pathas = d->relas = d->bogas = NULL;
+	d->nmonas = d->npathas = d->nrelas = d->nbogas = 0;
+	memset(d->bogmap, 0, sizeof(d->bogmap));
+	memset(d->monmap, 0, sizeof(d->monmap));
+	memset(d->asbloom, 0, sizeof(d->asbloom));
+	if (d->pf != NULL)
+		memset(d->pf, 0, sizeof(*d->pf) << DPF_BITS);
+}
+
+int
+dindex_build(struct detect *d)
+{
+	dindex_free(d);
+	if (build_prefixes(d) == -1 || build_asns(d) == -1) {
+		dindex_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* The bogon block p lies in (NULL: none, or an exception); *extra for a config one. */
+const struct bogon_block *
+dindex_bogon(const struct detect *d, const struct prefix *p, const struct prefix **extra)
+{
+	static const struct bogon_block	 none;
+	int				 v6 = p->af == PREFIX_AF_IPV6;
+	uint32_t			 i = (uint32_t)p->addr[0] << 8 | p->addr[1];
+	const struct dpfx		*e;
+	size_t				 k;
+
+	*extra = NULL;
+	if (!(d->bogmap[v6][i >> 3] & (1u << (i & 7))))
+		return NULL;
+	if ((e = dindex_lpm(&d->bog[v6], p)) == NULL)
+		return NULL;
+	if (e->bb != NULL)
+		return e->bb->bogon ? e->bb : NULL;
+	for (k = 0; k < d->cfg->detection.bogons.nextra_prefixes; k++) {
+		const struct prefix *x = &d->cfg->detection.bogons.extra_prefixes[k];
+		if (x->len == e->len && prefix_contains(x, p)) {
+			*extra = x;
+			return &none;
+		}
+	}
+	return NULL;
+}

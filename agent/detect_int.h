@@ -1,0 +1,171 @@
+/*
+ * Private to the detection engine (agent/detect*.c): the indexes built at config
+ * load, the per-(source, prefix) record of asserted alert keys, the AS path facts.
+ */
+#ifndef IXW_DETECT_INT_H
+#define IXW_DETECT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agent/alert.h"
+#include "agent/bogon.h"
+#include "agent/config_types.h"
+#include "agent/detect.h"
+#include "bgp/rib.h"
+
+#define DPATH_MAX	256	/* ASes kept per path (longer paths are cut) */
+#define DSET_MAX	16	/* AS_SET members kept for the origin */
+#define DKEYS_MAX	32	/* keys one (source, prefix) can assert */
+#define DROUTES_MAX	256	/* routes of one prefix looked at */
+#define DADJ_MAX	16	/* monitored adjacencies one (source, prefix) counts */
+
+/* One monitored-prefix index entry (per address family, sorted). */
+struct dpfx {
+	uint64_t		 hi, lo;	/* address, IPv4 in the top of hi */
+	uint8_t			 len;
+	int32_t			 parent;	/* nearest covering entry, -1: none */
+	const struct config_prefix *cp;		/* NULL for a bogon entry */
+	const struct bogon_block *bb;		/* bogon entry: the block (NULL: extra) */
+};
+
+struct dindex {
+	struct dpfx		*v;
+	size_t			 n;
+};
+
+/* A decoded AS path: as[] neighbor first, prepends kept. */
+struct dpath {
+	uint32_t		 as[DPATH_MAX];
+	unsigned		 n;
+	uint32_t		 cas[DPATH_MAX];	/* sequence ASes, prepends collapsed */
+	unsigned		 nc;
+	uint32_t		 set[DSET_MAX];		/* members of a final AS_SET */
+	unsigned		 nset;
+	int			 origin_set;
+	uint32_t		 origin;		/* 0 with an empty path */
+	uint32_t		 otc;
+	int			 has_otc;
+	int			 no_export;
+	unsigned		 max_repeat;		/* most consecutive copies of one AS */
+	uint32_t		 max_repeat_as;
+	int			 set_pos[DPATH_MAX];	/* as[i] is inside an AS_SET */
+};
+
+/* Per-attribute-set path facts (a direct-mapped cache). */
+#define PF_VALID	0x01
+#define PF_BOGON_AS	0x02
+#define PF_REL		0x04
+#define PF_MON		0x08
+#define PF_OTC		0x10
+#define PF_MONAS	0x20	/* a monitorASns AS anywhere in the path */
+struct dpf {
+	const struct rib_attrs	*a;
+	uint32_t		 hash;
+	uint8_t			 flags;
+};
+#define DPF_BITS	16
+
+/* What one evaluation asserts. */
+struct dkey {
+	struct alert_key	 k;
+	uint8_t			 severity;
+	char			 path[ALERT_PATH_MAX];
+	char			 matched[ALERT_TEXT_MAX];
+	char			 descr[ALERT_TEXT_MAX];
+};
+
+struct dkeys {
+	struct dkey		 v[DKEYS_MAX];
+	unsigned		 n;
+	int			 carried;	/* the source carries a monitored prefix */
+	int			 was_valid;	/* in: a route was RPKI-valid before */
+	int			 valid;		/* out: a monitored route is valid now */
+	uint32_t		 adj[2 * DADJ_MAX];	/* (monitored AS, neighbor) */
+	unsigned		 nadj;
+};
+
+/* Routes of one source that show the adjacency (x, y), x monitored (rule 7). */
+struct dadj {
+	struct dadj		*next;
+	uint16_t		 src;
+	uint32_t		 x, y;
+	uint32_t		 count;
+};
+#define DADJ_BUCKETS	4096
+
+/* The keys asserted for one (source, prefix); source 0: prefix-wide rules. */
+#define DENT_CARRIED	0x01
+#define DENT_VALID	0x02	/* a monitored route of it was RPKI-valid */
+struct dent {
+	struct dent		*next;
+	uint32_t		 hash;
+	uint16_t		 src;
+	uint8_t			 flags;
+	uint8_t			 nkeys;
+	uint8_t			 nadj;
+	uint32_t		*adj;		/* 2 * nadj: adjacencies counted */
+	struct prefix		 pfx;
+	struct alert_key	 keys[];
+};
+
+struct dsrc {
+	int			 role;		/* enum config_bgp_role */
+	uint32_t		 peer_as;
+	int			 monitored;
+	char			 name[ALERT_VICTIM_MAX];
+};
+
+struct detect {
+	struct rib		*rib;
+	struct alert_engine	*ae;
+	const struct config	*cfg;
+	struct detect_params	 params;
+	struct dindex		 mon[2];	/* monitored prefixes v4, v6 */
+	struct dindex		 bog[2];	/* bogon blocks and extra prefixes */
+	uint8_t			 bogmap[2][8192];	/* first 16 bits touching a bogon */
+	uint8_t			 monmap[2][8192];	/* ... a monitored prefix */
+	uint32_t		*monas;		/* monitored origins, sorted */
+	size_t			 nmonas;
+	uint32_t		*pathas;	/* monitored ASes with up/downstreams */
+	size_t			 npathas;
+	uint32_t		*relas;		/* ASes with relationships */
+	size_t			 nrelas;
+	uint32_t		*bogas;		/* extra bogon ASNs */
+	size_t			 nbogas;
+	uint8_t			 asbloom[8192];	/* any of the above, by hash */
+	struct bogon_table	 bogons;
+	struct dpf		*pf;
+	struct dent		**ht;
+	size_t			 htsize, htcount;
+	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */
+	uint8_t			 srcseen[8192];	/* RIB sources that sent routes */
+	uint32_t		 nsrcseen;
+	struct dsrc		**src;		/* by RIB source id, lazily */
+	struct dadj		*adjtab[DADJ_BUCKETS];
+	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
+	struct detect_counters	 cnt;
+	struct rib_route	 routes[DROUTES_MAX];
+};
+
+/* detect_index.c */
+int	 dindex_build(struct detect *);
+void	 dindex_free(struct detect *);
+const struct dpfx *dindex_lpm(const struct dindex *, const struct prefix *);
+const struct dpfx *dindex_mon(const struct detect *, const struct prefix *);
+const struct bogon_block *dindex_bogon(const struct detect *, const struct prefix *,
+	    const struct prefix **extra);
+int	 dasn_in(const uint32_t *, size_t, uint32_t);
+int	 dmon_as(const struct detect *, uint32_t);
+
+/* detect_rules.c */
+int	 dpath_load(const struct rib_attrs *, struct dpath *);
+uint8_t	 dpath_facts(const struct detect *, const struct rib_attrs *);
+void	 drules_route(struct detect *, uint16_t src, const struct prefix *,
+	    const struct rib_route *, struct dkeys *);
+void	 drules_moas(struct detect *, const struct prefix *, const struct rib_route *,
+	    unsigned n, struct dkeys *);
+struct dkey *dkeys_add(struct dkeys *, enum alert_rule, const char *victim,
+	    uint32_t offender, uint32_t offender2, const char *disc);
+
+#endif /* IXW_DETECT_INT_H */

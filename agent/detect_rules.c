@@ -1,0 +1,697 @@
+/*
+ * The detection rules proper (see agent/detect.h for each rule's semantics):
+ * reading the AS path out of a canonical attribute blob (bgp/bgp.h), the
+ * per-attribute-set path facts, and the evaluation of one route into the set of
+ * alert keys it supports. RFC 7908 (leak types), RFC 9234 (OTC), RFC 1997
+ * (NO_EXPORT), RFC 6811 (ROV state as cached in the RIB).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/detect_int.h"
+#include "bgp/bgp.h"
+
+#define COMM_NO_EXPORT	0xFFFFFF01u
+#define SEV(c)		((uint8_t)((c) + 1))	/* enum config_severity -> alert */
+
+int
+dpath_load(const struct rib_attrs *a, struct dpath *dp)
+{
+	struct bgp_attrs	 ba;
+	struct bgp_aspath_iter	 it;
+	const uint8_t		*blob;
+	size_t			 len, i;
+	uint8_t			 st;
+	uint32_t		 asn, run = 0;
+
+	memset(dp, 0, offsetof(struct dpath, set_pos));
+	blob = rib_attrs_blob(a, &len);
+	if (blob == NULL || bgp_canon_decode(blob, len, &ba) == -1)
+		return -1;
+	bgp_aspath_iter_init(&it, &ba);
+	while (bgp_aspath_next(&it, &st, &asn) == 1) {
+		if (st == BGP_SEG_CONFED_SEQUENCE || st == BGP_SEG_CONFED_SET)
+			continue;
+		if (dp->n < DPATH_MAX) {
+			dp->set_pos[dp->n] = st == BGP_SEG_SET;
+			dp->as[dp->n++] = asn;
+		}
+		if (st == BGP_SEG_SET) {
+			if (it.new_seg)
+				dp->nset = 0;
+			if (dp->nset < DSET_MAX)
+				dp->set[dp->nset++] = asn;
+			dp->origin_set = 1;
+			dp->origin = asn;
+			run = 0;
+			continue;
+		}
+		dp->origin_set = 0;
+		dp->origin = asn;
+		if (dp->nc > 0 && dp->cas[dp->nc - 1] == asn)
+			run++;
+		else {
+			run = 1;
+			if (dp->nc < DPATH_MAX)
+				dp->cas[dp->nc++] = asn;
+		}
+		if (run > dp->max_repeat) {
+			dp->max_repeat = run;
+			dp->max_repeat_as = asn;
+		}
+	}
+	if (!dp->origin_set)
+		dp->nset = 0;
+	for (i = 0; i < ba.ncommunities; i++) {
+		const uint8_t *c = ba.communities + 4 * i;
+		if (((uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 |
+		    c[3]) == COMM_NO_EXPORT)
+			dp->no_export = 1;
+	}
+	if (BGP_ATTR_HAS(&ba, BGP_ATTR_OTC)) {
+		dp->has_otc = 1;
+		dp->otc = ba.otc;
+	}
+	return 0;
+}
+
+static int
+bogon_as(const struct detect *d, uint32_t asn)
+{
+	return (d->cfg->detection.bogons.asns && bogon_asn(asn) != NULL) ||
+	    dasn_in(d->bogas, d->nbogas, asn);
+}
+
+/* Path facts of an attribute set, cached by pointer and hash. */
+uint8_t
+dpath_facts(const struct detect *d, const struct rib_attrs *a)
+{
+	struct dpath	 dp;
+	struct dpf	*e;
+	uint32_t	 h = rib_attrs_hash(a);
+	uint8_t		 f = PF_VALID;
+	unsigned	 i;
+
+	e = &d->pf[(h ^ (h >> DPF_BITS)) & ((1u << DPF_BITS) - 1)];
+	if (e->a == a && e->hash == h && e->flags)
+		return e->flags;
+	if (dpath_load(a, &dp) == -1)
+		return PF_VALID;
+	for (i = 0; i < dp.n; i++) {
+		if (bogon_as(d, dp.as[i]))
+			f |= PF_BOGON_AS;
+		if (d->nrelas && dasn_in(d->relas, d->nrelas, dp.as[i]))
+			f |= PF_REL;
+		if (d->npathas && dasn_in(d->pathas, d->npathas, dp.as[i]))
+			f |= PF_MON;
+		if (dmon_as(d, dp.as[i]))
+			f |= PF_MONAS;
+	}
+	if (dp.has_otc)
+		f |= PF_OTC;
+	e->a = a;
+	e->hash = h;
+	e->flags = f;
+	return f;
+}
+
+struct dkey *
+dkeys_add(struct dkeys *ks, enum alert_rule rule, const char *victim, uint32_t offender,
+    uint32_t offender2, const char *disc)
+{
+	struct alert_key	 k;
+	unsigned		 i;
+
+	alert_key_init(&k, rule, victim, offender, offender2, disc);
+	for (i = 0; i < ks->n; i++)
+		if (memcmp(&ks->v[i].k, &k, sizeof(k)) == 0)
+			return NULL;
+	if (ks->n == DKEYS_MAX)
+		return NULL;
+	memset(&ks->v[ks->n], 0, sizeof(ks->v[0]));
+	ks->v[ks->n].k = k;
+	return &ks->v[ks->n++];
+}
+
+/* Rendering "1,2,{3,4}" (see detect.h); returns the BGPalerter path length. */
+static unsigned
+path_text(const struct dpath *dp, char *buf, size_t len)
+{
+	size_t		 o = 0;
+	unsigned	 i, plen = 0;
+	int		 w;
+
+	buf[0] = '\0';
+	for (i = 0; i < dp->n && o < len; i++) {
+		int open = dp->set_pos[i] && (i == 0 || !dp->set_pos[i - 1]);
+		int close = dp->set_pos[i] && (i + 1 == dp->n || !dp->set_pos[i + 1]);
+		w = snprintf(buf + o, len - o, "%s%s%u%s", i ? "," : "", open ? "{" : "", dp->as[i], close ? "}" : "");
+		if (w < 0)
+			break;
+		o += (size_t)w;
+		if (!dp->set_pos[i] || open)
+			plen++;
+	}
+	if (o >= len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+	return plen;
+}
+
+struct rctx {
+	struct detect		*d;
+	const struct prefix	*p;
+	const struct config_prefix *m;
+	const struct rib_route	*r;
+	struct dpath		 dp;
+	struct dkeys		*ks;
+	char			 ptxt[ALERT_PATH_MAX];
+	unsigned		 plen;
+	char			 mtxt[PREFIX_STRLEN];
+};
+
+static int
+enabled(const struct rctx *c, int rule)
+{
+	const struct config_prefix *m = c->m;
+
+	if (!c->d->cfg->detection.rules[rule].enabled)
+		return 0;
+	if (m == NULL)
+		return 1;
+	if (c->d->params.rule_enabled != NULL)
+		return c->d->params.rule_enabled(m, rule);
+	return !(m->flags & CONFIG_PFX_IGNORE) && !(m->disabled_rules & (1u << rule));
+}
+
+static struct dkey *
+add(struct rctx *c, enum alert_rule rule, const char *victim, uint32_t off, uint32_t off2,
+    const char *disc)
+{
+	struct dkey *k;
+
+	if ((k = dkeys_add(c->ks, rule, victim, off, off2, disc)) == NULL)
+		return NULL;
+	snprintf(k->path, sizeof(k->path), "%s", c->ptxt);
+	if (c->m != NULL) {
+		if (c->m->severity >= 0)
+			k->severity = SEV(c->m->severity);
+		snprintf(k->matched, sizeof(k->matched), "%s%s%s", c->mtxt,
+		    c->m->description ? " " : "", c->m->description ? c->m->description : "");
+	}
+	return k;
+}
+
+static int
+origin_allowed(const struct rctx *c)
+{
+	unsigned i;
+
+	if (!c->dp.origin_set)
+		return dasn_in(c->m->asns, c->m->nasns, c->dp.origin);
+	for (i = 0; i < c->dp.nset; i++)
+		if (!dasn_in(c->m->asns, c->m->nasns, c->dp.set[i]))
+			return 0;
+	return c->dp.nset > 0;
+}
+
+/* The AS_SET member to blame (the first one not allowed), else the origin. */
+static uint32_t
+origin_blamed(const struct rctx *c)
+{
+	unsigned i;
+
+	for (i = 0; c->dp.origin_set && i < c->dp.nset; i++)
+		if (!dasn_in(c->m->asns, c->m->nasns, c->dp.set[i]))
+			return c->dp.set[i];
+	return c->dp.origin;
+}
+
+static void
+rules_hijack(struct rctx *c)
+{
+	const struct config_prefix	*m = c->m;
+	int				 exact = c->p->len == m->prefix.len;
+	int				 moresp = m->flags & CONFIG_PFX_IGNORE_MORESPECIFICS;
+	struct dkey			*k;
+	char				 owner[ALERT_VICTIM_MAX];
+
+	if (m->nasns == 0) {
+		if (enabled(c, CONFIG_RULE_SQUATTING) && (exact || !moresp) &&
+		    (k = add(c, ALERT_RULE_SQUATTING, c->mtxt, c->dp.origin, 0, NULL)))
+			snprintf(k->descr, sizeof(k->descr), "AS%u announces %s inside "
+			    "space that no AS may announce", c->dp.origin, c->mtxt);
+		return;
+	}
+	if (!origin_allowed(c)) {
+		int rule = exact ? CONFIG_RULE_HIJACK : CONFIG_RULE_SUBPREFIX_HIJACK;
+		if (!enabled(c, rule) || (!exact && moresp))
+			return;
+		snprintf(owner, sizeof(owner), "AS%u", m->asns[0]);
+		k = add(c, exact ? ALERT_RULE_EXACT_PREFIX_HIJACK :
+		    ALERT_RULE_SUBPREFIX_HIJACK, owner, origin_blamed(c), 0, NULL);
+		if (k == NULL)
+			return;
+		if (exact && c->d->cfg->detection.rpki_valid_hijack_quiet &&
+		    RIB_STATE_RPKI(c->r->state) == RIB_RPKI_VALID)
+			k->severity = SEV(CONFIG_SEV_INFO);
+		snprintf(k->descr, sizeof(k->descr), "AS%u announces %s%s%s",
+		    origin_blamed(c), exact ? "" : "a more-specific of ", c->mtxt,
+		    c->dp.origin_set ? " (AS_SET origin)" : "");
+		return;
+	}
+	if (!exact && !moresp && enabled(c, CONFIG_RULE_NEW_PREFIX) &&
+	    (k = add(c, ALERT_RULE_NEW_PREFIX, c->mtxt, c->dp.origin, 0, "more-specific")))
+		snprintf(k->descr, sizeof(k->descr), "AS%u announces a new more-specific "
+		    "of %s", c->dp.origin, c->mtxt);
+	if (m->nupstreams > 0 && c->dp.nc >= 2 && !c->dp.origin_set &&
+	    enabled(c, CONFIG_RULE_NEW_NEIGHBOR)) {
+		uint32_t nb = c->dp.cas[c->dp.nc - 2];
+		if (!dasn_in(m->upstreams, m->nupstreams, nb) &&
+		    (k = add(c, ALERT_RULE_NEW_NEIGHBOR, c->mtxt, nb, c->dp.origin, NULL)))
+			snprintf(k->descr, sizeof(k->descr), "AS%u appears as upstream of "
+			    "AS%u for %s", nb, c->dp.origin, c->mtxt);
+	}
+}
+
+static void
+rules_path(struct rctx *c)
+{
+	const struct config_prefix	*m = c->m;
+	struct dkey			*k;
+	char				 disc[32];
+	uint32_t			 maxp;
+	size_t				 i;
+
+	if (!enabled(c, CONFIG_RULE_PATH))
+		return;
+	for (i = 0; i < m->npaths; i++) {
+		const struct config_path_rule *pr = &m->paths[i];
+		if (pr->match && regexec(&pr->match_re, c->ptxt, 0, NULL, 0) != 0)
+			continue;
+		if (pr->not_match && regexec(&pr->not_match_re, c->ptxt, 0, NULL, 0) == 0)
+			continue;
+		if (pr->min_length && c->plen >= pr->min_length)
+			continue;
+		if (pr->max_length && c->plen <= pr->max_length)
+			continue;
+		if (!pr->match && !pr->not_match && !pr->min_length && !pr->max_length)
+			continue;
+		snprintf(disc, sizeof(disc), "path%u", (unsigned)(i & 0xffff));
+		if ((k = add(c, ALERT_RULE_AS_PATH, c->mtxt, c->dp.origin, 0, disc)))
+			snprintf(k->descr, sizeof(k->descr), "%s", pr->description ?
+			    pr->description : "AS path rule matched");
+	}
+	maxp = m->max_prepend ? m->max_prepend : c->d->cfg->detection.max_prepend;
+	if (maxp && c->dp.max_repeat > maxp + 1 &&
+	    (k = add(c, ALERT_RULE_AS_PATH, c->mtxt, c->dp.max_repeat_as, 0, "prepend")))
+		snprintf(k->descr, sizeof(k->descr), "AS%u prepended %u times (max %u)",
+		    c->dp.max_repeat_as, c->dp.max_repeat - 1, maxp);
+}
+
+/* RPKI-invalid, not-found (and valid before: ROA change) and ASPA-invalid
+ * routes of monitored resources. */
+static void
+rules_rpki(struct rctx *c, const char *victim)
+{
+	const struct config_rule_cfg	*rc = c->d->cfg->detection.rules;
+	struct dkey			*k;
+
+	if (RIB_STATE_RPKI(c->r->state) == RIB_RPKI_VALID)
+		c->ks->valid = 1;
+	if (RIB_STATE_RPKI(c->r->state) == RIB_RPKI_NOT_FOUND) {
+		if (enabled(c, CONFIG_RULE_RPKI_NOT_FOUND) &&
+		    (k = add(c, ALERT_RULE_RPKI_NOT_FOUND, victim, c->dp.origin, 0, NULL)))
+			snprintf(k->descr, sizeof(k->descr), "%s is not covered by any "
+			    "VRP (origin AS%u)", victim, c->dp.origin);
+		if (c->ks->was_valid && enabled(c, CONFIG_RULE_ROA_CHANGE) &&
+		    (k = add(c, ALERT_RULE_RPKI_NOT_FOUND, victim, c->dp.origin, 0,
+		    "roa-change"))) {
+			k->severity = SEV(rc[CONFIG_RULE_ROA_CHANGE].severity);
+			snprintf(k->descr, sizeof(k->descr), "%s was RPKI-valid and is "
+			    "now not-found: its ROA changed or disappeared", victim);
+		}
+	}
+
+	if (RIB_STATE_RPKI(c->r->state) == RIB_RPKI_INVALID &&
+	    enabled(c, CONFIG_RULE_RPKI_INVALID) &&
+	    (k = add(c, ALERT_RULE_RPKI_INVALID, victim, c->dp.origin, 0, NULL)))
+		snprintf(k->descr, sizeof(k->descr), "%s is RPKI-invalid (origin AS%u)",
+		    victim, c->dp.origin);
+	if (RIB_STATE_ASPA(c->r->state) == RIB_ASPA_INVALID &&
+	    enabled(c, CONFIG_RULE_ROUTE_LEAK) &&
+	    (k = add(c, ALERT_RULE_ROUTE_LEAK, victim, c->dp.nc ? c->dp.cas[0] : 0, 0,
+	    "aspa")))
+		snprintf(k->descr, sizeof(k->descr), "ASPA-invalid path for %s", victim);
+}
+
+static void
+rules_noexport(struct rctx *c)
+{
+	struct dkey *k;
+
+	if (!(c->m->flags & CONFIG_PFX_NO_EXPORT) || !enabled(c, CONFIG_RULE_ROUTE_LEAK))
+		return;
+	if (c->dp.nc >= 2) {
+		uint32_t x = c->dp.cas[c->dp.nc - 2];
+		if ((k = add(c, ALERT_RULE_ROUTE_LEAK, c->mtxt, x, c->dp.origin,
+		    "no-export")))
+			snprintf(k->descr, sizeof(k->descr), "AS%u exported %s, which must "
+			    "stay NO_EXPORT", x, c->mtxt);
+	} else if (c->dp.nc == 1 && !c->dp.no_export &&
+	    (k = add(c, ALERT_RULE_ROUTE_LEAK, c->mtxt, c->dp.origin, 0, "no-export")))
+		snprintf(k->descr, sizeof(k->descr), "%s announced without NO_EXPORT",
+		    c->mtxt);
+}
+
+static void
+rules_prefix(struct rctx *c)
+{
+	rules_hijack(c);
+	rules_path(c);
+	rules_rpki(c, c->mtxt);
+	rules_noexport(c);
+}
+
+static void
+rules_monas(struct rctx *c)
+{
+	char		 v[ALERT_VICTIM_MAX];
+	struct dkey	*k;
+
+	snprintf(v, sizeof(v), "AS%u", c->dp.origin);
+	if (c->m == NULL && enabled(c, CONFIG_RULE_NEW_PREFIX) &&
+	    (k = add(c, ALERT_RULE_NEW_PREFIX, v, c->dp.origin, 0, NULL)))
+		snprintf(k->descr, sizeof(k->descr), "monitored AS%u originates a prefix "
+		    "no rule lists", c->dp.origin);
+	if (c->m == NULL)
+		rules_rpki(c, v);
+}
+
+static const struct config_monitor_as *
+monitor_as(const struct config *cfg, uint32_t asn)
+{
+	size_t l = 0, h = cfg->pfx.nasns;
+
+	while (l < h) {
+		size_t m = (l + h) / 2;
+		if (cfg->pfx.asns[m].asn == asn)
+			return &cfg->pfx.asns[m];
+		if (cfg->pfx.asns[m].asn < asn)
+			l = m + 1;
+		else
+			h = m;
+	}
+	return NULL;
+}
+
+/* Rule 4 for monitored ASes anywhere in the path (monitorASns up/downstreams). */
+static void
+rules_neighbors(struct rctx *c)
+{
+	const struct config_monitor_as	*ma;
+	char				 v[ALERT_VICTIM_MAX];
+	struct dkey			*k;
+	unsigned			 i;
+
+	if (!enabled(c, CONFIG_RULE_NEW_NEIGHBOR))
+		return;
+	for (i = 0; i < c->dp.nc; i++) {
+		uint32_t x = c->dp.cas[i];
+		if (!dasn_in(c->d->pathas, c->d->npathas, x) ||
+		    (ma = monitor_as(c->d->cfg, x)) == NULL)
+			continue;
+		snprintf(v, sizeof(v), "AS%u", x);
+		if (i > 0 && ma->nupstreams &&
+		    !dasn_in(ma->upstreams, ma->nupstreams, c->dp.cas[i - 1]) &&
+		    (k = add(c, ALERT_RULE_NEW_NEIGHBOR, v, c->dp.cas[i - 1], x, "upstream")))
+			snprintf(k->descr, sizeof(k->descr), "AS%u is a new upstream of "
+			    "AS%u", c->dp.cas[i - 1], x);
+		if (i + 1 < c->dp.nc && ma->ndownstreams &&
+		    !dasn_in(ma->downstreams, ma->ndownstreams, c->dp.cas[i + 1]) &&
+		    (k = add(c, ALERT_RULE_NEW_NEIGHBOR, v, c->dp.cas[i + 1], x,
+		    "downstream")))
+			snprintf(k->descr, sizeof(k->descr), "AS%u is a new downstream of "
+			    "AS%u", c->dp.cas[i + 1], x);
+	}
+}
+
+static void
+adj_add(struct dkeys *ks, uint32_t x, uint32_t y)
+{
+	unsigned i;
+
+	for (i = 0; i < ks->nadj; i++)
+		if (ks->adj[2 * i] == x && ks->adj[2 * i + 1] == y)
+			return;
+	if (ks->nadj < DADJ_MAX) {
+		ks->adj[2 * ks->nadj] = x;
+		ks->adj[2 * ks->nadj++ + 1] = y;
+	}
+}
+
+/* Rule 7: the adjacencies of monitored ASes this route shows. */
+static void
+adjacencies(struct rctx *c)
+{
+	unsigned i;
+
+	if (!c->d->cfg->detection.rules[CONFIG_RULE_PEERING_VISIBILITY].enabled)
+		return;
+	for (i = 0; i < c->dp.nc; i++) {
+		if (!dmon_as(c->d, c->dp.cas[i]))
+			continue;
+		if (i > 0)
+			adj_add(c->ks, c->dp.cas[i], c->dp.cas[i - 1]);
+		if (i + 1 < c->dp.nc)
+			adj_add(c->ks, c->dp.cas[i], c->dp.cas[i + 1]);
+	}
+}
+
+enum rel { REL_UNKNOWN, REL_CUSTOMER, REL_PROVIDER, REL_PEER };
+
+static const struct config_relationship *
+rel_find(const struct config_relationship *v, size_t n, uint32_t asn)
+{
+	size_t l = 0, h = n;
+
+	while (l < h) {
+		size_t m = (l + h) / 2;
+		if (v[m].asn == asn)
+			return &v[m];
+		if (v[m].asn < asn)
+			l = m + 1;
+		else
+			h = m;
+	}
+	return NULL;
+}
+
+static int
+in_list(const uint32_t *v, size_t n, uint32_t asn)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == asn)
+			return 1;
+	return 0;
+}
+
+/* What x is to a, from a's entries, else inverted from x's; both config lists. */
+static enum rel
+rel_of(const struct config *cfg, uint32_t a, uint32_t x)
+{
+	const struct config_relationship	*r;
+	int					 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		const struct config_relationship *v = pass ? cfg->pfx.relationships :
+		    cfg->detection.relationships;
+		size_t n = pass ? cfg->pfx.nrelationships : cfg->detection.nrelationships;
+		if ((r = rel_find(v, n, a)) != NULL) {
+			if (in_list(r->customers, r->ncustomers, x))
+				return REL_CUSTOMER;
+			if (in_list(r->providers, r->nproviders, x))
+				return REL_PROVIDER;
+			if (in_list(r->peers, r->npeers, x))
+				return REL_PEER;
+		}
+		if ((r = rel_find(v, n, x)) != NULL) {
+			if (in_list(r->customers, r->ncustomers, a))
+				return REL_PROVIDER;
+			if (in_list(r->providers, r->nproviders, a))
+				return REL_CUSTOMER;
+			if (in_list(r->peers, r->npeers, a))
+				return REL_PEER;
+		}
+	}
+	return REL_UNKNOWN;
+}
+
+static const char *
+rel_name(enum rel r)
+{
+	return r == REL_PROVIDER ? "provider" : r == REL_PEER ? "peer" :
+	    r == REL_CUSTOMER ? "customer" : "?";
+}
+
+/* Valley-free check (RFC 7908 section 3 types 1-4) at every inner AS. */
+static void
+rules_leak(struct rctx *c)
+{
+	char		 v[ALERT_VICTIM_MAX], disc[8];
+	struct dkey	*k;
+	unsigned	 i, type;
+
+	if (!enabled(c, CONFIG_RULE_ROUTE_LEAK))
+		return;
+	for (i = 1; i + 1 < c->dp.nc; i++) {
+		uint32_t l = c->dp.cas[i], from = c->dp.cas[i + 1], to = c->dp.cas[i - 1];
+		enum rel rf = rel_of(c->d->cfg, l, from), rt;
+		if (rf != REL_PROVIDER && rf != REL_PEER)
+			continue;
+		rt = rel_of(c->d->cfg, l, to);
+		if (rt != REL_PROVIDER && rt != REL_PEER)
+			continue;
+		type = rf == REL_PROVIDER ? (rt == REL_PROVIDER ? 1 : 3) :
+		    (rt == REL_PROVIDER ? 4 : 2);
+		snprintf(v, sizeof(v), "AS%u", l);
+		snprintf(disc, sizeof(disc), "type%u", type);
+		if ((k = add(c, ALERT_RULE_ROUTE_LEAK, v, l, to, disc)))
+			snprintf(k->descr, sizeof(k->descr), "AS%u leaked routes learned "
+			    "from AS%u (%s) to AS%u (%s): RFC 7908 type %u", l, from,
+			    rel_name(rf), to, rel_name(rt), type);
+	}
+}
+
+/* RFC 9234 section 5: OTC on a route from a customer / RS-client, or a peer's OTC
+ * naming another AS. The role configured is ours toward the neighbor. */
+static void
+rules_otc(struct rctx *c, const struct dsrc *s)
+{
+	char		 v[ALERT_VICTIM_MAX];
+	struct dkey	*k;
+	uint32_t	 nb = c->dp.nc ? c->dp.cas[0] : s->peer_as;
+	int		 leak;
+
+	if (!c->dp.has_otc || !enabled(c, CONFIG_RULE_ROUTE_LEAK))
+		return;
+	leak = s->role == CONFIG_ROLE_PROVIDER || s->role == CONFIG_ROLE_RS ||
+	    (s->role == CONFIG_ROLE_PEER && c->dp.otc != s->peer_as);
+	if (!leak)
+		return;
+	snprintf(v, sizeof(v), "AS%u", nb);
+	if ((k = add(c, ALERT_RULE_ROUTE_LEAK, v, nb, c->dp.otc, "otc")))
+		snprintf(k->descr, sizeof(k->descr), "route with Only-To-Customer AS%u "
+		    "received from AS%u (RFC 9234)", c->dp.otc, nb);
+}
+
+static void
+rules_bogon(struct rctx *c)
+{
+	const struct bogon_block	*b;
+	const struct prefix		*extra;
+	char				 v[ALERT_VICTIM_MAX];
+	struct dkey			*k;
+	unsigned			 i;
+
+	if (!enabled(c, CONFIG_RULE_BOGON))
+		return;
+	if ((b = dindex_bogon(c->d, c->p, &extra)) != NULL) {
+		prefix_fmt(extra ? extra : &b->pfx, v, sizeof(v));
+		if ((k = add(c, ALERT_RULE_BOGON, v, c->dp.origin, 0, "prefix")))
+			snprintf(k->descr, sizeof(k->descr), "bogon prefix (%s) from AS%u",
+			    extra ? "configured" : b->name, c->dp.origin);
+	}
+	for (i = 0; i < c->dp.n; i++) {
+		if (!bogon_as(c->d, c->dp.as[i]))
+			continue;
+		snprintf(v, sizeof(v), "AS%u", c->dp.as[i]);
+		if ((k = add(c, ALERT_RULE_BOGON, v, c->dp.as[i], 0, "asn")))
+			snprintf(k->descr, sizeof(k->descr), "bogon AS%u in path: %s",
+			    c->dp.as[i], bogon_asn(c->dp.as[i]) ? bogon_asn(c->dp.as[i]) :
+			    "configured");
+	}
+}
+
+/* Every key route r of source src supports for prefix p, into ks. */
+void
+drules_route(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_route *r, struct dkeys *ks)
+{
+	static const struct dsrc	 nosrc;
+	const struct dsrc		*s = d->src != NULL && d->src[src] != NULL ?
+					    d->src[src] : &nosrc;
+	const struct dpfx		*e;
+	struct rctx			 c;
+	uint8_t				 pf = dpath_facts(d, r->attrs);
+	struct dkey			*k;
+
+	memset(&c, 0, sizeof(c));
+	c.d = d;
+	c.p = p;
+	c.r = r;
+	c.ks = ks;
+	if (dpath_load(r->attrs, &c.dp) == -1)
+		return;
+	c.plen = path_text(&c.dp, c.ptxt, sizeof(c.ptxt));
+	e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
+	if (e != NULL && !(e->cp->flags & CONFIG_PFX_IGNORE)) {
+		c.m = e->cp;
+		prefix_fmt(&c.m->prefix, c.mtxt, sizeof(c.mtxt));
+		rules_prefix(&c);
+	} else if (e == NULL && dmon_as(d, c.dp.origin))
+		rules_monas(&c);
+	if (e != NULL && (e->cp->flags & CONFIG_PFX_IGNORE))
+		return;
+	if (pf & PF_MON)
+		rules_neighbors(&c);
+	if (pf & PF_MONAS)
+		adjacencies(&c);
+	if (pf & PF_REL)
+		rules_leak(&c);
+	if (pf & PF_OTC)
+		rules_otc(&c, s);
+	rules_bogon(&c);
+	if (s->monitored && RIB_STATE_RPKI(r->state) == RIB_RPKI_INVALID &&
+	    enabled(&c, CONFIG_RULE_RPKI_INVALID) &&
+	    (k = add(&c, ALERT_RULE_RPKI_INVALID, s->name, c.dp.nc ? c.dp.cas[0] : 0,
+	    c.dp.origin, "session")))
+		snprintf(k->descr, sizeof(k->descr), "RPKI-invalid route propagated on "
+		    "session %s", s->name);
+}
+
+/* MOAS over all routes of a prefix (any source). */
+void
+drules_moas(struct detect *d, const struct prefix *p, const struct rib_route *r,
+    unsigned n, struct dkeys *ks)
+{
+	uint32_t	 o[16];
+	unsigned	 no = 0, i, j;
+	int		 invalid = 0;
+	char		 v[ALERT_VICTIM_MAX];
+	struct dkey	*k;
+	size_t		 w;
+
+	if (!d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled)
+		return;
+	for (i = 0; i < n; i++) {
+		uint32_t x = rib_attrs_origin_as(r[i].attrs);
+		if (RIB_STATE_RPKI(r[i].state) == RIB_RPKI_INVALID)
+			invalid = 1;
+		for (j = 0; j < no && o[j] != x; j++)
+			;
+		if (j == no && no < 16)
+			o[no++] = x;
+	}
+	if (no < 2)
+		return;
+	prefix_fmt(p, v, sizeof(v));
+	if ((k = dkeys_add(ks, ALERT_RULE_MOAS, v, 0, 0, NULL)) == NULL)
+		return;
+	k->severity = SEV(invalid ? CONFIG_SEV_WARNING : CONFIG_SEV_INFO);
+	w = (size_t)snprintf(k->descr, sizeof(k->descr), "origins");
+	for (j = 0; j < no && w < sizeof(k->descr); j++)
+		w += (size_t)snprintf(k->descr + w, sizeof(k->descr) - w, " AS%u", o[j]);
+}

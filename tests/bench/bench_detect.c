@@ -1,0 +1,416 @@
+/*
+ * Detection benchmark (`make bench`): the cost of the detection engine during a
+ * full-feed ingest, and the alert latency.
+ *
+ * Data: the real full feed $IXW_SHARED/data/mrt/updates.et-header.2015.gz (one
+ * IPv4 peer, 89,681 UPDATEs, 577k prefixes), read into memory first, then applied
+ * through the daemon's route path (source_apply_update: decode, RFC 7606,
+ * canonical interning, RIB) with and without the engine subscribed. The config
+ * monitors 10,000 prefixes taken from the feed with their own origins and 100
+ * origin ASes (monitorASns) of the feed. Goal: the engine cuts ingest by <= 20%.
+ * Latency: on the loaded RIB, 1,000 hijacking UPDATEs of monitored prefixes, time
+ * from source_apply_update() to the RAISED transition leaving the alert engine
+ * (raise hold-down 0); goal p99 <= 5 ms. Usage: bench_detect [mrt-file]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/alert.h"
+#include "agent/config.h"
+#include "agent/config_types.h"
+#include "agent/detect.h"
+#include "agent/source.h"
+#include "bgp/bgp.h"
+#include "bgp/mrt_file.h"
+#include "bgp/rib.h"
+
+#define RUNS	5
+
+struct upd {
+	size_t		 off;
+	uint32_t	 len;
+	uint8_t		 as4;
+};
+
+static uint8_t		*bodies;
+static size_t		 nbodies, capbodies;
+static struct upd	*upds;
+static size_t		 nupds, capupds;
+static struct detect	*det;
+static struct alert_engine *ae;
+static uint64_t		 emitted_ns, nraised;
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int
+load(const char *path)
+{
+	struct mrt_file		*f;
+	struct mrt_record	 rec;
+	int			 res;
+
+	if ((f = mrt_file_open(path)) == NULL)
+		return -1;
+	while (mrt_file_next_record(f, &rec, &res) == 1) {
+		const struct mrt_bgp4mp *m = &rec.u.msg;
+		if (res != MRT_OK || rec.kind != MRT_KIND_BGP4MP_MSG || m->local ||
+		    m->pdu_len < BGP_HDR_LEN || m->pdu[18] != BGP_MSG_UPDATE)
+			continue;
+		if (nupds == capupds) {
+			capupds = capupds ? capupds * 2 : 65536;
+			if ((upds = realloc(upds, capupds * sizeof(*upds))) == NULL)
+				return -1;
+		}
+		while (nbodies + m->pdu_len > capbodies) {
+			capbodies = capbodies ? capbodies * 2 : 1 << 24;
+			if ((bodies = realloc(bodies, capbodies)) == NULL)
+				return -1;
+		}
+		memcpy(bodies + nbodies, m->pdu + BGP_HDR_LEN, m->pdu_len - BGP_HDR_LEN);
+		upds[nupds].off = nbodies;
+		upds[nupds].len = (uint32_t)(m->pdu_len - BGP_HDR_LEN);
+		upds[nupds++].as4 = m->as4 != 0;
+		nbodies += m->pdu_len - BGP_HDR_LEN;
+	}
+	mrt_file_close(f);
+	return 0;
+}
+
+/* The daemon's clock for the engine (agent/detectd.c): the coarse wall clock. */
+static uint64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+#ifdef CLOCK_REALTIME_COARSE
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+#else
+	clock_gettime(CLOCK_REALTIME, &ts);
+#endif
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+on_route(const struct source *s, const struct prefix *p, uint32_t path_id,
+    const struct rib_attrs *a, void *arg)
+{
+	(void)path_id;
+	(void)arg;
+	detect_route(det, s->rib_id, p, a, wall_ms());
+}
+
+static void
+emit(const struct alert *a, enum alert_transition tr, void *arg)
+{
+	(void)a;
+	(void)arg;
+	if (tr == ALERT_TR_RAISED) {
+		emitted_ns = now_ns();
+		nraised++;
+	}
+}
+
+/* Applies the feed; returns routes per second. */
+static double
+ingest(struct source **sp)
+{
+	struct bgp_error	 err;
+	struct source		*s;
+	uint64_t		 t0, t1;
+	size_t			 i;
+
+	s = source_new(SOURCE_MRT, "feed", NULL);
+	source_set_state(s, SOURCE_UP, NULL);
+	t0 = now_ns();
+	for (i = 0; i < nupds; i++) {
+		s->sess.as4 = upds[i].as4;
+		source_apply_update(s, bodies + upds[i].off, upds[i].len, &err);
+		if (ae != NULL && (i & 1023) == 0)
+			alert_tick(ae, wall_ms());
+	}
+	t1 = now_ns();
+	*sp = s;
+	return (double)(s->count.announcements + s->count.withdrawals) /
+	    ((double)(t1 - t0) / 1e9);
+}
+
+struct pick {
+	struct prefix	*p;
+	uint32_t	*o;
+	size_t		 n, cap, m;
+};
+
+static int
+pick_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	struct pick *k = arg;
+
+	(void)n;
+	if (k->n == k->cap)
+		return 0;
+	k->p[k->n] = *p;
+	k->o[k->n++] = rib_attrs_origin_as(r[0].attrs);
+	return 0;
+}
+
+static int
+cnt_cmp(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/*
+ * A quiet, realistic config (what an operator who lists her space has): 100 ASes
+ * with all the prefixes they originate, then sampled prefixes (no default route)
+ * each with all its more-specifics, with their own origins, up to 10,000 entries.
+ * sel[i] = 1 for the entries chosen; mon[] gets the 100 ASes.
+ */
+static size_t
+choose(const struct pick *k, uint8_t *sel, uint32_t *mon)
+{
+	uint32_t	*cnt;
+	size_t		 i, j, nsel = 0, nmon = 0, nc = 0, step;
+
+	if ((cnt = calloc(k->n, 2 * sizeof(*cnt))) == NULL)
+		return 0;
+	for (i = 0; i < k->n; i++) {		/* (origin, count) pairs */
+		for (j = 0; j < nc && cnt[2 * j] != k->o[i]; j++)
+			if (nc > 4096)
+				break;
+		if (j < nc && cnt[2 * j] == k->o[i])
+			cnt[2 * j + 1]++;
+		else if (nc < 4096) {
+			cnt[2 * nc] = k->o[i];
+			cnt[2 * nc++ + 1] = 1;
+		}
+	}
+	qsort(cnt, nc, 2 * sizeof(*cnt), cnt_cmp);
+	for (j = 0; j < nc && nmon < 100; j += 3)
+		if (cnt[2 * j] != 0 && cnt[2 * j + 1] <= 20)
+			mon[nmon++] = cnt[2 * j];
+	free(cnt);
+	for (i = 0; i < k->n; i++)
+		for (j = 0; j < nmon; j++)
+			if (k->o[i] == mon[j] && !sel[i]) {
+				sel[i] = 1;
+				nsel++;
+			}
+	step = k->n / 5000;
+	for (i = 0; i < k->n && nsel < 10000; i += step) {
+		if (k->p[i].len < 8)
+			continue;
+		for (j = i; j < k->n && nsel < 10000 &&
+		    prefix_contains(&k->p[i], &k->p[j]); j++)
+			if (!sel[j]) {
+				sel[j] = 1;
+				nsel++;
+			}
+	}
+	return nmon;
+}
+
+static int
+write_config(const char *dir, struct pick *k)
+{
+	char		 path[256], buf[PREFIX_STRLEN];
+	FILE		*f;
+	size_t		 i, nmon;
+	uint32_t	 mon[100];
+	uint8_t		*sel;
+
+	if ((sel = calloc(k->n, 1)) == NULL)
+		return -1;
+	nmon = choose(k, sel, mon);
+	snprintf(path, sizeof(path), "%s/prefixes.yml", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	for (i = 0; i < k->n; i++)
+		if (sel[i])
+			fprintf(f, "%s:\n  asn: %u\n", prefix_fmt(&k->p[i], buf,
+			    sizeof(buf)), k->o[i]);
+	fprintf(f, "options:\n  monitorASns:\n");
+	for (i = 0; i < nmon; i++)
+		fprintf(f, "    '%u': {}\n", mon[i]);
+	fclose(f);
+	/* the latency run hijacks monitored prefixes: keep only those */
+	for (i = 0, k->m = 0; i < k->n; i++)
+		if (sel[i] && k->p[i].len >= 8)
+			k->p[k->m++] = k->p[i];
+	free(sel);
+	snprintf(path, sizeof(path), "%s/ixwatch.yml", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "sources:\n  bmp:\n    listen:\n      - address: 127.0.0.1\n"
+	    "        port: 11019\nalerts:\n  group-window: 0s\n  rate-limit: 0\n"
+	    "detection:\n  rules:\n    moas: { enabled: true }\n"
+	    "prefixes-file: prefixes.yml\n");
+	return fclose(f);
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* 1,000 hijacks of monitored prefixes on the loaded RIB. */
+static void
+latency(struct source *s, const struct pick *k)
+{
+	static const uint8_t	 nh[4] = { 192, 0, 2, 1 };
+	uint64_t		 lat[1000], t0;
+	struct bgp_update_enc	 enc;
+	struct bgp_route	 rt;
+	struct bgp_attrs	 a;
+	struct bgp_error	 err;
+	struct wbuf		 w, pw;
+	uint32_t		 path[2];
+	unsigned		 i, n = 0;
+
+	wbuf_init(&w, 0);
+	wbuf_init(&pw, 0);
+	for (i = 0; i < 1000 && i < k->m; i++) {
+		path[0] = 174;
+		path[1] = 200000 + i;		/* a new offender: a new alert */
+		wbuf_reset(&pw);
+		bgp_aspath_put(&pw, BGP_SEG_SEQUENCE, path, 2, 1);
+		bgp_attrs_init(&a);
+		a.aspath = pw.buf;
+		a.aspath_len = (uint16_t)pw.len;
+		a.aspath_as4 = 1;
+		bgp_nexthop_set(&a.nexthop, PREFIX_AF_IPV4, nh, NULL);
+		a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+		    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+		memset(&enc, 0, sizeof(enc));
+		rt.pfx = k->p[i * (k->m / 1000)];
+		rt.path_id = 0;
+		enc.announce = &rt;
+		enc.nannounce = 1;
+		enc.attrs = &a;
+		wbuf_reset(&w);
+		if (rt.pfx.af != PREFIX_AF_IPV4 || bgp_update_encode(&w, &s->sess, &enc) == -1)
+			continue;
+		emitted_ns = 0;
+		t0 = now_ns();
+		source_apply_update(s, w.buf + BGP_HDR_LEN, w.len - BGP_HDR_LEN, &err);
+		alert_tick(ae, wall_ms());	/* what the loop's deferred kick does */
+		if (emitted_ns != 0)
+			lat[n++] = emitted_ns - t0;
+	}
+	wbuf_free(&w);
+	wbuf_free(&pw);
+	if (n == 0) {
+		printf("latency: no alert raised\n");
+		return;
+	}
+	qsort(lat, n, sizeof(lat[0]), u64_cmp);
+	printf("alert latency (UPDATE -> RAISED transition), %u hijacks: p50 %.1f us, "
+	    "p99 %.1f us, max %.1f us (goal p99 <= 5000 us)\n", n, lat[n / 2] / 1e3,
+	    lat[n * 99 / 100] / 1e3, lat[n - 1] / 1e3);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char		*feed = argc > 1 ? argv[1] : NULL;
+	char			 dir[] = "/tmp/ixw-bench-detect-XXXXXX", path[256];
+	struct config_error	 cerr;
+	struct detect_params	 dp;
+	struct detect_counters	 dc;
+	struct config		*cfg;
+	struct source		*s;
+	struct pick		 k;
+	double			 base = 0, with = 0, r;
+	int			 i;
+	static char		 def[512];
+
+	if (feed == NULL) {
+		const char *sh = getenv("IXW_SHARED");
+		snprintf(def, sizeof(def), "%s/data/mrt/updates.et-header.2015.gz",
+		    sh ? sh : "../shared");
+		feed = def;
+	}
+	if (load(feed) == -1) {
+		fprintf(stderr, "bench_detect: cannot read %s\n", feed);
+		return 1;
+	}
+	printf("feed: %zu UPDATEs, %.1f MB\n", nupds, nbodies / 1e6);
+	/* the RIB of one plain ingest gives the monitored set */
+	source_init();
+	ingest(&s);
+	{
+		struct rib_stats st;
+		rib_stats(source_rib(), &st);
+		memset(&k, 0, sizeof(k));
+		k.cap = st.prefixes4 + st.prefixes6;
+		k.p = calloc(k.cap, sizeof(*k.p));
+		k.o = calloc(k.cap, sizeof(*k.o));
+		rib_walk(source_rib(), pick_cb, &k);
+	}
+	source_shutdown();
+	if (mkdtemp(dir) == NULL || write_config(dir, &k) == -1)
+		return 1;
+	snprintf(path, sizeof(path), "%s/ixwatch.yml", dir);
+	if ((cfg = config_load(path, &cerr)) == NULL) {
+		fprintf(stderr, "config: %s\n", cerr.msg);
+		return 1;
+	}
+	printf("monitored: %zu prefixes, %zu ASes\n", cfg->pfx.nprefixes, cfg->pfx.nasns);
+	memset(&dp, 0, sizeof(dp));
+	dp.rule_enabled = config_prefix_rule_enabled;
+	dp.moas_all = 1;
+	/* interleaved runs, best of each: the machine is shared and noisy */
+	for (i = 0; i < RUNS; i++) {
+		source_init();
+		r = ingest(&s);
+		if (r > base)
+			base = r;
+		source_shutdown();
+		source_init();
+		ae = alert_engine_new(NULL, emit, NULL);
+		detect_policies_apply(ae, cfg);
+		det = detect_new(source_rib(), ae, cfg, &dp);
+		source_subscribe_routes(on_route, NULL);
+		nraised = 0;
+		r = ingest(&s);
+		if (r > with)
+			with = r;
+		if (i == RUNS - 1) {
+			detect_counters_get(det, &dc);
+			printf("engine: %llu route changes, %llu evaluated, %u tracked, "
+			    "%llu alerts raised during ingest\n",
+			    (unsigned long long)dc.routes, (unsigned long long)dc.evaluated,
+			    dc.tracked, (unsigned long long)nraised);
+			latency(s, &k);
+		}
+		source_shutdown();
+		detect_free(det);
+		alert_engine_free(ae);
+		ae = NULL;
+	}
+	printf("ingest without detection: %.0f routes/s\n", base);
+	printf("ingest with detection:    %.0f routes/s (%.1f%% slower; goal <= 20%%), "
+	    "engine %.0f ns per route change\n", with, 100.0 * (base - with) / base,
+	    (1e9 / with - 1e9 / base));
+	snprintf(path, sizeof(path), "%s/prefixes.yml", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ixwatch.yml", dir);
+	unlink(path);
+	rmdir(dir);
+	config_free(cfg);
+	return 0;
+}
