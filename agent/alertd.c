@@ -306,7 +306,13 @@ alertd_start(const struct config *conf)
 	struct alert_engine_params	 params;
 	int				 rv;
 
+	/* the engine's defaults, with the configured bound on open alerts */
 	memset(&params, 0, sizeof(params));
+	params.history_max = 256;
+	params.firstseen_max = 65536;
+	params.restore_grace = 300 * 1000;
+	params.obs_max_per_alert = 16384;
+	params.obs_max = 65536;
 	params.alerts_max = conf->alerts.max_alerts;
 	if ((ad.e = alert_engine_new(&params, emit, NULL)) == NULL) {
 		log_warnx("alerts: cannot create the engine");

@@ -38,7 +38,7 @@
 #include "agent/tls_mbedtls.h"
 
 #define BACKOFF_MIN_MS	250
-#define BACKOFF_MAX_MS	30000
+#define BACKOFF_MAX_MS	10000
 #define ACK_POLL_MS	50
 #define MSG_MAX		8192
 
@@ -602,6 +602,22 @@ same_target(const struct remote *r, const struct config_syslog_remote *c)
 }
 
 static int
+str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Nothing that matters for the connection or the messages changed. */
+static int
+same_remote(const struct remote *r, const struct config_syslog_remote *c)
+{
+	return same_target(r, c) && r->facility == c->facility &&
+	    str_eq(r->server_name, c->server_name) && str_eq(r->tmpl, c->template) &&
+	    str_eq(r->ca_file, c->ca_file) && str_eq(r->cert_file, c->cert_file) &&
+	    str_eq(r->key_file, c->key_file);
+}
+
+static int
 configure(const struct config *conf)
 {
 	const struct config_outputs	*o = &conf->outputs;
@@ -627,6 +643,17 @@ configure(const struct config *conf)
 		return -1;
 	for (i = 0; i < o->syslog.nremote; i++) {
 		const struct config_syslog_remote *c = &o->syslog.remote[i];
+		/* unchanged: keep it, connection and all */
+		for (j = 0; j < os.nremotes; j++)
+			if (os.remotes[j] != NULL && same_remote(os.remotes[j], c))
+				break;
+		if (j < os.nremotes) {
+			r = os.remotes[j];
+			os.remotes[j] = NULL;
+			output_queue_resize(r->q, c->queue_size ? c->queue_size : 1000);
+			nr[n++] = r;
+			continue;
+		}
 		if ((r = remote_new(c)) == NULL) {
 			rv = -1;
 			continue;
@@ -652,7 +679,8 @@ configure(const struct config *conf)
 	os.remotes = nr;
 	os.nremotes = n;
 	for (i = 0; i < n; i++)
-		remote_connect(os.remotes[i]);
+		if (os.remotes[i]->fd == -1 && !loop_event_pending(os.remotes[i]->timer))
+			remote_connect(os.remotes[i]);
 	return rv;
 }
 
