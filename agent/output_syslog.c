@@ -11,7 +11,9 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#ifdef __linux__
 #include <linux/sockios.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -73,7 +75,10 @@ struct remote {
 	uint64_t		 verify_failures;	/* TLS certificate/hostname refused */
 	uint64_t		 send_errors;	/* UDP datagrams the kernel refused */
 	uint64_t		 format_errors;
+	int			 dropping;	/* the last push dropped (log once) */
 	char			 last_error[160];
+	struct sockaddr_storage	 addr;		/* resolved once (DNS may block) */
+	socklen_t		 addrlen;	/* 0: not resolved yet */
 };
 
 static struct {
@@ -237,8 +242,10 @@ remote_ack(struct remote *r)
 		output_queue_ack(r->q, UINT64_MAX);
 		return;
 	}
+#ifdef SIOCOUTQ
 	if (ioctl(r->fd, SIOCOUTQ, &outq) == -1)
 		outq = 0;
+#endif
 	output_queue_ack(r->q, r->wire - (uint64_t)(outq > 0 ? outq : 0));
 	output_queue_stats(r->q, &st);
 	if (st.inflight > 0 && !loop_event_pending(r->timer))
@@ -451,6 +458,11 @@ remote_timer(int fd, short what, void *arg)
 		remote_flush(r);
 }
 
+/*
+ * The address is resolved when the remote is configured (start, reload) and kept:
+ * a DNS name is not looked up again on every reconnect, since getaddrinfo() blocks
+ * and the loop must not. A failed lookup is retried at the next attempt.
+ */
 static int
 remote_resolve(struct remote *r, struct sockaddr_storage *ss, socklen_t *sslen)
 {
@@ -458,6 +470,11 @@ remote_resolve(struct remote *r, struct sockaddr_storage *ss, socklen_t *sslen)
 	char		 port[8];
 	int		 rv;
 
+	if (r->addrlen != 0) {
+		*ss = r->addr;
+		*sslen = r->addrlen;
+		return 0;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = r->transport == CONFIG_SYSLOG_UDP ? SOCK_DGRAM : SOCK_STREAM;
@@ -470,6 +487,8 @@ remote_resolve(struct remote *r, struct sockaddr_storage *ss, socklen_t *sslen)
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*sslen = res->ai_addrlen;
 	freeaddrinfo(res);
+	r->addr = *ss;
+	r->addrlen = *sslen;
 	return 0;
 }
 
@@ -566,6 +585,7 @@ remote_send(struct remote *r, const struct alert *a, enum alert_transition tr)
 {
 	struct output_format	 f;
 	struct wbuf		 msg, framed;
+	int			 rv;
 
 	memset(&f, 0, sizeof(f));
 	f.pen = os.pen;
@@ -581,11 +601,16 @@ remote_send(struct remote *r, const struct alert *a, enum alert_transition tr)
 		goto out;
 	}
 	if (r->transport == CONFIG_SYSLOG_UDP)
-		output_queue_push(r->q, msg.buf, msg.len);
-	else if (syslog_msg_frame(&framed, msg.buf, msg.len) == -1)
+		rv = output_queue_push(r->q, msg.buf, msg.len);
+	else if (syslog_msg_frame(&framed, msg.buf, msg.len) == -1) {
 		r->format_errors++;
-	else
-		output_queue_push(r->q, framed.buf, framed.len);
+		goto out;
+	} else
+		rv = output_queue_push(r->q, framed.buf, framed.len);
+	if (rv != 0 && !r->dropping)
+		log_warnx("syslog output %s:%u: queue full (%s), dropping the oldest messages",
+		    r->host, r->port, r->last_error[0] ? r->last_error : "receiver slow");
+	r->dropping = rv != 0;
 	remote_flush(r);
 out:
 	wbuf_free(&msg);
