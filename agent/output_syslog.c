@@ -751,6 +751,16 @@ output_syslog_alert(const struct alert *a, enum alert_transition tr)
 		remote_send(os.remotes[i], a, tr);
 }
 
+int
+output_syslog_remote_stats(size_t i, struct output_queue_stats *st, int *up)
+{
+	if (i >= os.nremotes)
+		return -1;
+	output_queue_stats(os.remotes[i]->q, st);
+	*up = os.remotes[i]->st == R_UP;
+	return 0;
+}
+
 void
 output_syslog_status(struct json *j)
 {

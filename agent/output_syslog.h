@@ -27,6 +27,10 @@ int	 output_syslog_reload(const struct config *);
 void	 output_syslog_stop(void);
 /* Formats and queues one transition for every configured syslog output. */
 void	 output_syslog_alert(const struct alert *, enum alert_transition);
+/* Queue counters of the i-th remote and whether it is connected; -1 if there is
+ * no such remote. */
+struct output_queue_stats;
+int	 output_syslog_remote_stats(size_t i, struct output_queue_stats *, int *up);
 /* Adds "syslog": {local..., remote: [...]} to a status object. */
 void	 output_syslog_status(struct json *);
 
