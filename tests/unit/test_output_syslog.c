@@ -1,6 +1,6 @@
 /*
  * output_syslog over TCP on the real loop: a receiver (a forked child) that does not
- * read at first, so the kernel buffers fill: emitting thousands of alerts never
+ * read until told to, so the kernel buffers fill: emitting thousands of alerts never
  * blocks (messages wait in the queue), and once the receiver reads, every message
  * arrives exactly once, in order, as an RFC 6587 octet-counted frame.
  */
@@ -26,7 +26,7 @@ static struct loop_event *poll_ev;
 
 /* Child: accept, wait, then read NMSG frames and check their order by id. */
 static int
-receiver(int lfd)
+receiver(int lfd, int go)
 {
 	static char	 buf[1 << 16];
 	size_t		 have = 0, off;
@@ -37,7 +37,9 @@ receiver(int lfd)
 
 	if ((fd = accept(lfd, NULL, NULL)) == -1)
 		return 2;
-	sleep(1);		/* let the sender's buffers fill */
+	/* the sender's buffers fill until the parent says go (or dies) */
+	if (read(go, buf, 1) == -1)
+		return 6;
 	while (want <= NMSG) {
 		if ((n = read(fd, buf + have, sizeof(buf) - have)) <= 0)
 			return 3;
@@ -118,7 +120,7 @@ backpressure_in_order(void)
 	char				 yml[512];
 	int				 lfd, up, i;
 
-	int				 small = 4096;
+	int				 small = 4096, go[2];
 
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	/* a small receive window, inherited by the accepted socket */
@@ -129,8 +131,12 @@ backpressure_in_order(void)
 	UT_EQ_INT(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	UT_EQ_INT(listen(lfd, 1), 0);
 	UT_EQ_INT(getsockname(lfd, (struct sockaddr *)&sin, &slen), 0);
-	if ((child = fork()) == 0)
-		_exit(receiver(lfd));
+	UT_EQ_INT(pipe(go), 0);
+	if ((child = fork()) == 0) {
+		close(go[1]);
+		_exit(receiver(lfd, go[0]));
+	}
+	close(go[0]);
 	close(lfd);
 	snprintf(yml, sizeof(yml), "outputs:\n  syslog:\n    enabled: false\n"
 	    "    remote:\n      - transport: tcp\n        address: 127.0.0.1\n"
@@ -155,7 +161,8 @@ backpressure_in_order(void)
 	UT_ASSERT(st.queued > st.inflight);	/* some wait in the queue: no blocking */
 	UT_EQ_INT(st.dropped, 0);
 
-	/* the receiver starts reading after a second; the loop drains the queue */
+	/* the receiver starts reading; the loop drains the queue */
+	UT_EQ_INT(write(go[1], "g", 1), 1);
 	poll_ev = loop_timer_new(poll_child, NULL);
 	deadline = loop_timer_new(on_deadline, NULL);
 	loop_timer_add(poll_ev, 20);
@@ -170,6 +177,7 @@ backpressure_in_order(void)
 	output_syslog_stop();
 	config_free(conf);
 	loop_free();
+	close(go[1]);
 }
 
 UT_MAIN(
