@@ -74,6 +74,7 @@ poll_child(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	(void)arg;
 	if (waitpid(child, &st, WNOHANG) == child) {
 		child_status = WIFEXITED(st) ? WEXITSTATUS(st) : 100;
 		loop_exit();
