@@ -330,7 +330,7 @@ static int
 get_asn(struct lex *l, uint32_t *asn)
 {
 	const char *s = l->s;
-	uint64_t v;
+	uint64_t v = 0;
 
 	if (l->tok == T_STR) {
 		if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
@@ -386,7 +386,7 @@ static int
 roa_member(struct lex *l, const char *key, void *arg)
 {
 	struct roa *r = arg;
-	uint64_t v;
+	uint64_t v = 0;
 
 	if (strcmp(key, "prefix") == 0) {
 		if (l->tok != T_STR || prefix_parse_strict(l->s, &r->v.prefix) == -1)
@@ -498,7 +498,7 @@ static int
 aspa_member(struct lex *l, const char *key, void *arg)
 {
 	struct aspa *a = arg;
-	uint64_t v;
+	uint64_t v = 0;
 
 	if (strcmp(key, "customer_asid") == 0 || strcmp(key, "customer") == 0) {
 		if (get_asn(l, &a->customer) == -1)

@@ -315,7 +315,7 @@ random_vs_brute(void)
 		nlive--;
 	}
 	UT_EQ_INT(rtr_vrp_count(s, PREFIX_AF_NONE), nlive);
-	for (q = 0; q < 20000; q++) {
+	for (q = 0; q < 6000; q++) {
 		memset(&p, 0, sizeof(p));
 		p.af = (q % 4 == 0) ? PREFIX_AF_IPV6 : PREFIX_AF_IPV4;
 		r = rnd(&x);

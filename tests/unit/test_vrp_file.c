@@ -48,6 +48,38 @@ full_rpki_client_gz(void)
 }
 
 static void
+real_aspas(void)
+{
+	struct rtr_vrpset o;
+	struct rtr_aspa_store *a;
+	char err[256];
+	const char *path = ut_shared("vrp/rpki-client.ripe-prepdev.2023-05-04.json.gz");
+	size_t i;
+	static const uint32_t up[] = { 41881, 28 }, leak[] = { 41881, 28, 137 };
+
+	if (path == NULL)
+		ut_skip("shared data absent");
+	rtr_vrpset_init(&o);
+	UT_EQ_INT(rtr_file_load(path, 0, &o, err, sizeof(err)), 0);
+	UT_ASSERT((a = rtr_aspa_new()) != NULL);
+	for (i = 0; i < o.naspa; i++)
+		UT_EQ_INT(rtr_aspa_set(a, o.aspa[i].customer, o.prov + o.aspa[i].off,
+		    o.aspa[i].nprov), 0);
+	UT_EQ_INT(rtr_aspa_count(a), 6647);
+	/* AS28 names 41881, 61036 and 204096; AS513 publishes AS0 (no providers) */
+	UT_EQ_INT(rtr_aspa_hop(a, 28, 41881), RTR_ASPA_PROVIDER);
+	UT_EQ_INT(rtr_aspa_hop(a, 28, 204096), RTR_ASPA_PROVIDER);
+	UT_EQ_INT(rtr_aspa_hop(a, 28, 3356), RTR_ASPA_NOT_PROVIDER);
+	UT_EQ_INT(rtr_aspa_hop(a, 513, 41881), RTR_ASPA_NOT_PROVIDER);
+	UT_EQ_INT(rtr_aspa_hop(a, 64496, 1), RTR_ASPA_NO_ATTEST);
+	UT_EQ_INT(rtr_aspa_verify(a, RTR_ASPA_UPSTREAM, up, 2, 0, 41881), RTR_ASPA_VALID);
+	/* AS137 (providers 48167, 60517, 203895) does not name AS28: invalid */
+	UT_EQ_INT(rtr_aspa_verify(a, RTR_ASPA_UPSTREAM, leak, 3, 0, 41881), RTR_ASPA_INVALID);
+	rtr_aspa_free(a);
+	rtr_vrpset_clear(&o);
+}
+
+static void
 missing_and_broken(void)
 {
 	struct rtr_vrpset o;
@@ -65,4 +97,4 @@ missing_and_broken(void)
 	rtr_vrpset_clear(&o);
 }
 
-UT_MAIN(UT_CASE(full_rpki_client_gz), UT_CASE(missing_and_broken))
+UT_MAIN(UT_CASE(full_rpki_client_gz), UT_CASE(real_aspas), UT_CASE(missing_and_broken))

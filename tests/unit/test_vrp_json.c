@@ -266,6 +266,47 @@ reload_delta(void)
 	rtr_vrpset_clear(&b);
 }
 
+static int
+apply_vrp(const struct rtr_vrp *v, int add, void *arg)
+{
+	struct rtr_vrp_store *s = arg;
+
+	return (add ? rtr_vrp_add(s, v) : rtr_vrp_del(s, v)) == RTR_VRP_ERR;
+}
+
+/* A file next to an RTR cache: the table counts references, so a reload of the
+ * file that drops a VRP the cache also sent keeps it. */
+static void
+file_beside_cache(void)
+{
+	struct rtr_vrpset f1, f2;
+	struct rtr_vrp_store *s = rtr_vrp_new();
+	struct rtr_vrpset_delta d = { apply_vrp, NULL, s };
+	struct rtr_vrp cache_vrp;
+	struct prefix p;
+	char err[128];
+
+	rtr_vrpset_init(&f1);
+	rtr_vrpset_init(&f2);
+	UT_EQ_INT(parse("[{\"asn\":1,\"prefix\":\"10.0.0.0/8\"},"
+	    "{\"asn\":2,\"prefix\":\"11.0.0.0/8\"}]", &f1, err), 0);
+	UT_EQ_INT(parse("[{\"asn\":2,\"prefix\":\"11.0.0.0/8\"}]", &f2, err), 0);
+	cache_vrp = f1.vrp[0];		/* the cache sends 10.0.0.0/8 AS1 as well */
+	UT_EQ_INT(rtr_vrp_add(s, &cache_vrp), RTR_VRP_NEW);
+	UT_EQ_INT(rtr_vrpset_diff(&(struct rtr_vrpset){ 0 }, &f1, &d), 0);
+	UT_EQ_INT(rtr_vrp_refs(s, &cache_vrp), 2);
+	UT_EQ_INT(rtr_vrpset_diff(&f1, &f2, &d), 0);	/* reload drops it */
+	UT_EQ_INT(rtr_vrp_refs(s, &cache_vrp), 1);
+	UT_EQ_INT(prefix_parse("10.1.0.0/16", &p), 0);
+	UT_EQ_INT(rtr_rov_validate(s, &p, 1), RTR_ROV_INVALID_LEN);
+	UT_EQ_INT(rtr_vrp_del(s, &cache_vrp), RTR_VRP_NEW);	/* the cache withdraws */
+	UT_EQ_INT(rtr_rov_validate(s, &p, 1), RTR_ROV_NOT_FOUND);
+	UT_EQ_INT(rtr_vrp_count(s, PREFIX_AF_NONE), 1);
+	rtr_vrp_free(s);
+	rtr_vrpset_clear(&f1);
+	rtr_vrpset_clear(&f2);
+}
+
 static void
 real_vrps_5000(void)
 {
@@ -310,4 +351,4 @@ real_stayrtr(void)
 
 UT_MAIN(UT_CASE(rpki_client_old_aspa), UT_CASE(new_aspas_and_expiry),
     UT_CASE(bare_list_and_asn_forms), UT_CASE(errors_line_col), UT_CASE(bad_maxlen_file),
-    UT_CASE(reload_delta), UT_CASE(real_vrps_5000), UT_CASE(real_stayrtr))
+    UT_CASE(reload_delta), UT_CASE(file_beside_cache), UT_CASE(real_vrps_5000), UT_CASE(real_stayrtr))
