@@ -32,8 +32,8 @@ alert_rule_name(enum alert_rule r)
 const char *
 alert_severity_name(enum alert_severity s)
 {
-	static const char *const n[] = { "default", "critical", "major", "minor",
-	    "warning", "info" };
+	static const char *const n[] = { "default", "critical", "error", "warning",
+	    "notice", "info" };
 
 	return (unsigned)s <= ALERT_SEV_INFO ? n[s] : "unknown";
 }
@@ -324,7 +324,7 @@ alert_policy_default(enum alert_rule rule, struct alert_policy *p)
 		break;
 	case ALERT_RULE_RTR_HEALTH:
 	case ALERT_RULE_SESSION_HEALTH:
-		p->severity = ALERT_SEV_MAJOR;
+		p->severity = ALERT_SEV_ERROR;
 		break;
 	case ALERT_RULE_MOAS:
 	case ALERT_RULE_TEST:

@@ -107,13 +107,14 @@ enum alert_rule {
 };
 #define ALERT_RULE_MAX	17
 
-/* Values are IXWATCH-MIB IxwatchSeverity (X.733 order); 0 means "rule default". */
+/* Values are IXWATCH-MIB IxwatchSeverity, names the config's severities (syslog
+ * LOG_CRIT .. LOG_INFO); 0 means "rule default". */
 enum alert_severity {
 	ALERT_SEV_DEFAULT = 0,
 	ALERT_SEV_CRITICAL = 1,
-	ALERT_SEV_MAJOR = 2,
-	ALERT_SEV_MINOR = 3,
-	ALERT_SEV_WARNING = 4,
+	ALERT_SEV_ERROR = 2,
+	ALERT_SEV_WARNING = 3,
+	ALERT_SEV_NOTICE = 4,
 	ALERT_SEV_INFO = 5,
 };
 

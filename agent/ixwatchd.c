@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "agent/bmp_collector.h"
+#include "agent/alertd.h"
 #include "agent/config.h"
 #include "agent/control.h"
 #include "agent/daemon.h"
@@ -299,6 +300,7 @@ run(int foreground, int verbose)
 	loop_module_register(&bmp_collector_module);
 	loop_module_register(&mrt_replay_module);
 	loop_module_register(&detectd_module);
+	loop_module_register(&alertd_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);

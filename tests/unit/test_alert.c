@@ -691,7 +691,7 @@ populated(struct wbuf *wb)
 	struct alert_key	 k1 = K(ALERT_RULE_SUBPREFIX_HIJACK, "AS16509 Route 53", 10297);
 	struct alert_key	 k2 = K(ALERT_RULE_RPKI_INVALID, "2001:db8::/32", 64511);
 	struct alert_evidence	 ev = { .as_path = "6939 10297", .matched = "AS16509",
-	    .description = "sub-prefix hijack", .severity = ALERT_SEV_MAJOR };
+	    .description = "sub-prefix hijack", .severity = ALERT_SEV_ERROR };
 	struct prefix		 p = P("205.251.192.0/24"), q = P("2001:db8:1::/48");
 	int			 isnew;
 
@@ -716,7 +716,7 @@ state_roundtrip_restart(void)
 	struct alert_key	 k1 = K(ALERT_RULE_SUBPREFIX_HIJACK, "AS16509 Route 53", 10297);
 	struct alert_key	 k3 = K(ALERT_RULE_BOGON, "AS64500", 0);
 	struct prefix		 p = P("205.251.192.0/24");
-	struct alert_evidence	 ev = { .severity = ALERT_SEV_MAJOR };
+	struct alert_evidence	 ev = { .severity = ALERT_SEV_ERROR };
 	const struct alert	*a, *b;
 	int			 isnew;
 
@@ -990,6 +990,9 @@ names(void)
 	UT_EQ_STR(alert_rule_name(ALERT_RULE_PEERING_VISIBILITY_LOSS), "peering-visibility-loss");
 	UT_EQ_STR(alert_rule_name(ALERT_RULE_TEST), "test");
 	UT_EQ_STR(alert_severity_name(ALERT_SEV_WARNING), "warning");
+	UT_EQ_STR(alert_severity_name(ALERT_SEV_ERROR), "error");
+	UT_EQ_STR(alert_severity_name(ALERT_SEV_NOTICE), "notice");
+	UT_EQ_INT(ALERT_SEV_WARNING, 3);
 	UT_EQ_STR(alert_reason_name(ALERT_REASON_SOURCE_GONE), "source-gone");
 	UT_EQ_STR(alert_reason_name(ALERT_REASON_CONFIG), "config");
 	UT_EQ_STR(alert_transition_name(ALERT_TR_CLEARED), "cleared");

@@ -1,0 +1,186 @@
+#!/bin/bash
+# Remote syslog end to end with real rsyslogd receivers on 127.0.0.1: every alert
+# transition from "ixwatchctl test-alert" arrives once, in order, with the RFC 5424
+# structured data, over UDP (RFC 5426), TCP with octet counting (RFC 6587) and TLS
+# (RFC 5425, a test CA made here with openssl); a TLS receiver whose certificate
+# names another host is refused and counted; the TCP receiver is killed and
+# restarted mid-scenario and nothing sent meanwhile is lost; the JSON-lines file
+# gets one object per transition and is reopened on SIGHUP (logrotate).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+
+D=$top_builddir/agent/ixwatchd
+C=$top_builddir/agent/ixwatchctl
+plan 22
+
+for tool in rsyslogd openssl python3; do
+	command -v $tool >/dev/null || { echo "1..0 # SKIP $tool not installed"; exit 0; }
+done
+[ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] || [ -n "$(find /usr/lib -name lmnsd_gtls.so 2>/dev/null | head -1)" ] || {
+	echo "1..0 # SKIP rsyslog-gnutls not installed"; exit 0; }
+
+free_ports() { python3 -c 'import socket
+ss=[]
+for i in range(int(__import__("sys").argv[1])):
+	s=socket.socket(); s.bind(("127.0.0.1",0)); ss.append(s)
+	u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
+print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"; }
+read -r P_UDP P_TCP P_TLS P_BAD <<< "$(free_ports 4)"
+
+# --- a test CA, the receiver's certificate and one for the wrong name ---------
+mk_cert() { # name cn
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$T/$1.key" -subj "/CN=$2" \
+	    -out "$T/$1.csr" 2>/dev/null &&
+	printf 'subjectAltName=DNS:%s\n' "$2" > "$T/$1.ext" &&
+	openssl x509 -req -in "$T/$1.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+	    -CAcreateserial -days 2 -extfile "$T/$1.ext" -out "$T/$1.pem" 2>/dev/null
+}
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -subj "/CN=ixwatch test CA" \
+    -days 2 -out "$T/ca.pem" 2>/dev/null &&
+mk_cert good syslog.ixwatch.test && mk_cert wrong other.example.net
+check "test CA and receiver certificates made with openssl" test -s "$T/wrong.pem"
+
+# --- rsyslog receivers ---------------------------------------------------------
+# rs_conf NAME INPUTS...: one rsyslogd writing "inputname rawmsg" lines to NAME.log
+rs_conf() {
+	local n=$1; shift
+	mkdir -p "$T/rs-$n"
+	{
+		echo "global(workDirectory=\"$T/rs-$n\")"
+		printf '%s\n' "$@"
+		echo "template(name=\"raw\" type=\"string\" string=\"%inputname% %rawmsg%\\n\")"
+		echo "*.* action(type=\"omfile\" file=\"$T/$n.log\" template=\"raw\")"
+	} > "$T/rs-$n.conf"
+}
+rs_start() { # NAME
+	rsyslogd -n -f "$T/rs-$1.conf" -i "$T/rs-$1.pid" 2> "$T/rs-$1.err" &
+	eval "RS_$1=$!"
+	track_pid $!
+}
+rs_conf plain 'module(load="imudp")' 'module(load="imtcp")' \
+	"input(type=\"imudp\" address=\"127.0.0.1\" port=\"$P_UDP\")" \
+	"input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$P_TCP\")"
+for n in good wrong; do
+	p=$P_TLS; [ $n = wrong ] && p=$P_BAD
+	rs_conf $n "global(defaultNetstreamDriverCAFile=\"$T/ca.pem\" defaultNetstreamDriverCertFile=\"$T/$n.pem\" defaultNetstreamDriverKeyFile=\"$T/$n.key\")" \
+		'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")' \
+		"input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$p\")"
+done
+rs_start plain; rs_start good; rs_start wrong
+listening() { python3 -c 'import socket,sys
+s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1"; }
+check "three rsyslogd receivers listen (udp $P_UDP, tcp $P_TCP, tls $P_TLS, wrong-name tls $P_BAD)" \
+	wait_for 10 sh -c "$(declare -f listening); listening $P_TCP && listening $P_TLS && listening $P_BAD"
+
+# --- ixwatchd -------------------------------------------------------------------
+cat > "$T/ixwatch.yml" <<EOC
+daemon:
+  pidfile: $T/ixwatchd.pid
+  state-dir: $T
+  control-socket:
+    path: $T/ixwatchd.sock
+alerts:
+  json-file: $T/alerts.json
+outputs:
+  syslog:
+    enabled: false
+    remote:
+      - transport: udp
+        address: 127.0.0.1
+        port: $P_UDP
+      - transport: tcp
+        address: 127.0.0.1
+        port: $P_TCP
+      - transport: tls
+        address: 127.0.0.1
+        port: $P_TLS
+        ca-file: $T/ca.pem
+        server-name: syslog.ixwatch.test
+      - transport: tls
+        address: 127.0.0.1
+        port: $P_BAD
+        ca-file: $T/ca.pem
+        server-name: syslog.ixwatch.test
+EOC
+"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
+DPID=$!
+track_pid $DPID
+ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
+# remote N FIELD: a field of the N-th remote syslog output from "show status"
+remote() { ctl --json show status | python3 -c 'import json,sys
+r=json.load(sys.stdin)["alerts"]["outputs"]["syslog"]["remote"][int(sys.argv[1])]
+print(r[sys.argv[2]])' "$1" "$2"; }
+check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
+check "TCP and TLS outputs connect" wait_for 10 sh -c "$(declare -f ctl remote); C='$C' T='$T';
+	test \"\$(remote 1 state)\" = up && test \"\$(remote 2 state)\" = up"
+
+# --- three test alerts: 6 transitions ------------------------------------------
+ids=""
+for i in 1 2 3; do
+	id=$(ctl --json test-alert | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+	ids="$ids $id"
+done
+check "test-alert returns increasing ids ($ids)" sh -c "set -- $ids; test \$1 -lt \$2 -a \$2 -lt \$3"
+# expected "id state" sequence
+expect=$(for id in $ids; do echo "$id raised"; echo "$id cleared"; done)
+# got FILE INPUT: the "id state" sequence of the ixwatch SD in lines from INPUT
+got() { python3 - "$1" "$2" <<'EOP'
+import re, sys
+for line in open(sys.argv[1], errors="replace"):
+    if not line.startswith(sys.argv[2] + " "):
+        continue
+    m = re.search(r'\[ixwatch@32473 ([^\]]*)\]', line)
+    if not m:
+        print("NO-SD " + line.strip()); continue
+    sd = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(1)))
+    print(sd.get("id"), sd.get("state"))
+EOP
+}
+n_lines() { test "$(got "$1" "$2" | wc -l)" -ge "$3"; }
+wait_for 10 n_lines "$T/plain.log" imtcp 6
+wait_for 10 n_lines "$T/plain.log" imudp 6
+wait_for 10 n_lines "$T/good.log" imtcp 6
+check "UDP: 6 transitions, once each, in order" test "$(got "$T/plain.log" imudp)" = "$expect"
+check "TCP: 6 transitions, once each, in order" test "$(got "$T/plain.log" imtcp)" = "$expect"
+check "TLS: 6 transitions, once each, in order" test "$(got "$T/good.log" imtcp)" = "$expect"
+first=$(grep -m1 '^imtcp ' "$T/good.log")
+diag "$first"
+check "structured data carries rule, prefix, origin, state, severity, key, id" sh -c "echo '$first' | grep -q 'rule=\"test\" prefix=\"192.0.2.0/24\" origin=\"AS64496\" state=\"raised\" severity=\"info\" key=\"rule=test '"
+check "RFC 5424 header: version 1, app ixwatch, MSGID TEST, local4.info (PRI 166)" \
+	sh -c "echo '$first' | grep -q '^imtcp <166>1 [0-9T:.-]*Z [^ ]* ixwatch - TEST \['"
+check "readable message after the structured data" sh -c "echo '$first' | grep -q '\] raised info test 192.0.2.0/24 by AS64496'"
+
+# --- the wrong-name TLS receiver ------------------------------------------------
+check "TLS receiver with a certificate for another name is refused" \
+	wait_for 10 sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 3 verify_failures)\" -ge 1"
+check "... nothing reached it" sh -c "! grep -q ixwatch '$T/wrong.log' 2>/dev/null"
+check "... the error names the certificate check" sh -c "$(declare -f ctl remote); C='$C' T='$T'; remote 3 last_error | grep -qi 'certificate verification failed'"
+check "... and it is not connected" sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 3 state)\" != up"
+
+# --- rsyslog restart: nothing lost within the queue bound ----------------------
+kill "$RS_plain"; wait "$RS_plain" 2>/dev/null
+check "TCP output notices the receiver is gone" wait_for 10 sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 1 state)\" != up"
+ids2=""
+for i in 1 2 3 4 5; do
+	ids2="$ids2 $(ctl --json test-alert | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+done
+check "10 transitions queued while the receiver is down" test "$(remote 1 queued)" -eq 10
+rs_start plain
+expect2=$(for id in $ids $ids2; do echo "$id raised"; echo "$id cleared"; done)
+wait_for 20 n_lines "$T/plain.log" imtcp 16
+check "after the restart all 16 arrived over TCP, once, in order" test "$(got "$T/plain.log" imtcp)" = "$expect2"
+check "... none dropped, the queue is empty" sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 1 dropped)\" = 0 -a \"\$(remote 1 queued)\" = 0"
+
+# --- JSON lines, reopened on SIGHUP ---------------------------------------------
+check "JSON-lines file: 16 valid objects, raised/cleared in order" python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+ids = sys.argv[2].split()
+want = [(int(i), s) for i in ids for s in ("raised", "cleared")]
+sys.exit(0 if [(r["id"], r["state"]) for r in rows] == want else 1)' "$T/alerts.json" "$ids $ids2"
+mv "$T/alerts.json" "$T/alerts.json.1"
+kill -HUP $DPID
+sleep 0.5
+ctl test-alert > /dev/null
+check "after logrotate + SIGHUP the next alert goes to a new file" sh -c "test \$(wc -l < '$T/alerts.json') -eq 2 -a \$(wc -l < '$T/alerts.json.1') -eq 16"
+check "show alerts --all lists the 9 cleared test alerts" sh -c "test \$('$C' -s '$T/ixwatchd.sock' --json show alerts --all | python3 -c 'import json,sys; a=json.load(sys.stdin)[\"alerts\"]; print(sum(1 for x in a if x[\"rule\"]==\"test\" and x[\"state\"]==\"cleared\"))') -eq 9"
+done_testing
