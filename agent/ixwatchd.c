@@ -21,6 +21,7 @@
 #include "agent/json.h"
 #include "agent/log.h"
 #include "agent/loop.h"
+#include "agent/rpkid.h"
 
 #define DEFAULT_CONFIG	SYSCONFDIR "/ixwatch/ixwatch.yml"
 
@@ -291,6 +292,7 @@ run(int foreground, int verbose)
 		fatalx("cannot start the event loop");
 	loop_on_sighup(on_sighup);
 	loop_module_register(&control_module);
+	loop_module_register(&rpkid_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);
