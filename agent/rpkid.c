@@ -970,6 +970,12 @@ rpkid_stats(struct rpkid_stats *out)
 	out->busy = rk.st.busy || rk.nwork > 0 || rk.ndirty > 0 || rk.dirty_full;
 }
 
+size_t
+rpkid_cache_status(struct rtr_cache_status *st, size_t n)
+{
+	return rk.glue != NULL ? rtr_glue_status(rk.glue, st, n) : 0;
+}
+
 /* --- control ----------------------------------------------------------------------- */
 
 static void

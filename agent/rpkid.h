@@ -66,6 +66,8 @@ int		 rpkid_register_commands(void);
 
 int		 rpkid_subscribe_health(rpkid_health_fn, void *arg);
 void		 rpkid_stats(struct rpkid_stats *);
+/* Status of up to n RTR caches (configuration order); returns how many there are. */
+size_t		 rpkid_cache_status(struct rtr_cache_status *, size_t n);
 /* Poll files and evaluate health now (the module does it every second). */
 void		 rpkid_tick(void);
 /* Finish any queued revalidation at once (tests, benchmarks). */
