@@ -461,7 +461,7 @@ reval_slice(double budget_ms)
 		rk.st.busy = 0;
 	dt = mono_ms() - t0;
 	rk.st.reval_slices++;
-	if (dt > rk.st.max_slice_ms)
+	if (budget_ms > 0 && dt > rk.st.max_slice_ms)
 		rk.st.max_slice_ms = dt;
 	rib_reclaim(source_rib());
 	return rk.nwork > 0 || rk.ndirty > 0 || rk.dirty_full;
