@@ -181,6 +181,61 @@ path_of(const struct rib_attrs *ra, struct path *pa)
 		pa->origin = RTR_ORIGIN_SET;
 }
 
+/*
+ * The origin only (ROV during revalidation), read straight from the canonical blob
+ * (bgp.h: version, next hop, attributes sorted by type, AS_PATH 4-octet): the last
+ * AS of the last non-confederation segment, or RTR_ORIGIN_SET if that is an AS_SET
+ * or the path is empty. Falls back to path_of() on anything unexpected.
+ */
+static uint64_t
+origin_of(const struct rib_attrs *ra)
+{
+	const uint8_t	*b, *v, *end;
+	size_t		 len, off, alen;
+	uint64_t	 origin = RTR_ORIGIN_SET;
+	struct path	 pa;
+
+	b = rib_attrs_blob(ra, &len);
+	if (len < 2 || b[0] != BGP_CANON_VERSION)
+		goto slow;
+	for (off = 2 + (size_t)b[1]; off + 3 <= len; off += alen) {
+		uint8_t flags = b[off], type = b[off + 1];
+
+		if (flags & 0x10) {
+			if (off + 4 > len)
+				goto slow;
+			alen = 4 + ((size_t)b[off + 2] << 8 | b[off + 3]);
+		} else
+			alen = 3 + (size_t)b[off + 2];
+		if (off + alen > len)
+			goto slow;
+		if (type < BGP_ATTR_AS_PATH)
+			continue;
+		if (type > BGP_ATTR_AS_PATH)
+			return RTR_ORIGIN_SET;	/* no AS_PATH */
+		v = b + off + (flags & 0x10 ? 4 : 3);
+		end = b + off + alen;
+		while (v + 2 <= end) {
+			uint8_t st = v[0], n = v[1];
+
+			if (v + 2 + 4 * (size_t)n > end)
+				goto slow;
+			if (st == BGP_SEG_SET)
+				origin = RTR_ORIGIN_SET;
+			else if (st == BGP_SEG_SEQUENCE && n > 0)
+				origin = (uint32_t)v[2 + 4 * (n - 1)] << 24 |
+				    (uint32_t)v[3 + 4 * (n - 1)] << 16 |
+				    (uint32_t)v[4 + 4 * (n - 1)] << 8 | v[5 + 4 * (n - 1)];
+			v += 2 + 4 * (size_t)n;
+		}
+		return origin;
+	}
+	return RTR_ORIGIN_SET;
+slow:
+	path_of(ra, &pa);
+	return pa.origin;
+}
+
 static enum rib_rpki
 rov_state(const struct prefix *p, uint64_t origin)
 {
@@ -317,15 +372,18 @@ reval_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *ar
 {
 	const struct walk_arg	*wa = arg;
 	const struct rib_attrs	*last = NULL;
-	struct path		 pa;
+	struct path		 pa = { 0 };
 	enum rib_rpki		 rov = RIB_RPKI_NOT_FOUND;
 	unsigned		 i;
 	uint8_t			 s;
 
 	for (i = 0; i < n; i++) {
 		if (r[i].attrs != last) {
-			path_of(r[i].attrs, &pa);
-			rov = rov_state(p, pa.origin);
+			if (wa->full) {
+				path_of(r[i].attrs, &pa);
+				rov = rov_state(p, pa.origin);
+			} else
+				rov = rov_state(p, origin_of(r[i].attrs));
 			last = r[i].attrs;
 		}
 		s = wa->full ? RIB_STATE(rov, aspa_state(&pa, r[i].source)) :
@@ -360,7 +418,7 @@ reval_root(const struct root *w)
 {
 	struct rib		*rib = source_rib();
 	struct rib_route	 r[256];
-	struct walk_arg		 wa = { w->full };
+	struct walk_arg		 wa = { w->full && rk.aspa_on };
 	struct prefix		 half;
 	unsigned		 split = w->p.af == PREFIX_AF_IPV4 ? SPLIT_LEN4 : SPLIT_LEN6;
 	size_t			 i;
