@@ -101,5 +101,7 @@ void	 alert_htab_remove(struct alert_htab *, struct alert_hnode *);
 void	 alert_link_raised(struct alert_engine *, struct alert *);
 struct alert_fs *alert_fs_find(const struct alert_engine *, const struct prefix *, uint32_t);
 int	 alert_fs_add(struct alert_engine *, const struct prefix *, uint32_t, uint64_t);
+/* CRC-32 (IEEE 802.3) that closes every state file. */
+uint32_t alert_state_crc32(const uint8_t *, size_t);
 
 #endif /* IXW_ALERT_PRIV_H */

@@ -24,8 +24,8 @@
 #define STATE_MAGIC	"IXWA"
 #define STATE_VERSION	1
 
-static uint32_t
-crc32_ieee(const uint8_t *p, size_t n)
+uint32_t
+alert_state_crc32(const uint8_t *p, size_t n)
 {
 	uint32_t	 c = 0xffffffffu;
 	int		 k;
@@ -124,7 +124,7 @@ alert_state_save(const struct alert_engine *e, struct wbuf *wb)
 	}
 	if (wb->err)
 		return -1;
-	wbuf_put_u32(wb, crc32_ieee(wb->buf + start, wb->len - start));
+	wbuf_put_u32(wb, alert_state_crc32(wb->buf + start, wb->len - start));
 	return wb->err ? -1 : 0;
 }
 
@@ -333,7 +333,7 @@ alert_state_load(struct alert_engine *e, const uint8_t *data, size_t len, uint64
 	if (data == NULL || len < 8 + 4 + 4 + 4 + 4)
 		return -1;
 	crc = be32_load(data + len - 4);
-	if (crc != crc32_ieee(data, len - 4))
+	if (crc != alert_state_crc32(data, len - 4))
 		return -1;
 	rbuf_init(&rb, data, len - 4);
 	if (rbuf_get_bytes(&rb, hdr, sizeof(hdr)) == -1 ||

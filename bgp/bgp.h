@@ -360,6 +360,9 @@ struct bgp_attr_raw {
  * (big-endian), cluster list count x 4. AS paths are wire segments; read them with
  * bgp_aspath_iter_init(), which applies the RFC 6793 §4.2.3 AS4_PATH merge.
  * A discarded attribute (RFC 7606) is absent from present and its fields are zero.
+ * The encoders write each known attribute whose present bit is set, from these
+ * fields (NEXT_HOP from nexthop; MP_REACH's next hop from mp_nexthop), plus raw[];
+ * AS4_PATH/AS4_AGGREGATOR are derived from the path and aggregator when needed.
  */
 struct bgp_attrs {
 	uint64_t	 present;		/* BGP_ATTR_BIT(type) of each kept attribute */
@@ -392,7 +395,7 @@ struct bgp_attrs {
 	struct bgp_attr_raw raw[BGP_ATTRS_RAW_MAX];
 };
 
-/* Zero attrs (no attribute present). */
+/* Zero attrs (no attribute present; raw[] past nraw is left as it was). */
 void	 bgp_attrs_init(struct bgp_attrs *);
 
 struct bgp_update {

@@ -4,6 +4,7 @@
  * RFC 8950 next hops), RFC 9234 OTC, RFC 8092 large communities, and the AS path
  * iterator. Zero-copy: struct bgp_attrs points into the caller's buffer.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "bgp/bgp.h"
@@ -75,7 +76,8 @@ bgp_err_init(struct bgp_error *e)
 void
 bgp_attrs_init(struct bgp_attrs *a)
 {
-	memset(a, 0, sizeof(*a));
+	/* raw[] is only read below nraw: leave it, it is half the struct (hot path) */
+	memset(a, 0, offsetof(struct bgp_attrs, raw));
 }
 
 /* ---- AS paths ---------------------------------------------------------- */
@@ -414,9 +416,13 @@ attr_mp_reach(struct actx *c, const struct bgp_attr_raw *ra, const uint8_t *w, s
 	uint8_t			 nhl;
 
 	memset(&s, 0, sizeof(s));
-	if (c->flags & BGP_ATTRS_MRT_NH) {
-		/* RFC 6396 §4.3.4: only the next hop length and next hop */
-		if (len < 1 || len - 1 < p[0] || mp_nexthop(&c->a->mp_nexthop,
+	/*
+	 * RFC 6396 §4.3.4: only the next hop length and next hop. Some writers (older
+	 * Quagga-based collectors) put the whole attribute there: told apart by the
+	 * length, as bgpdump does.
+	 */
+	if ((c->flags & BGP_ATTRS_MRT_NH) && len >= 1 && (size_t)p[0] + 1 == len) {
+		if (mp_nexthop(&c->a->mp_nexthop,
 		    p[0] == 4 ? 1 : 2, p + 1, p[0]) == -1)
 			goto bad;
 		c->a->present |= BGP_ATTR_BIT(BGP_ATTR_MP_REACH);

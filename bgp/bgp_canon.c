@@ -21,20 +21,26 @@ bgp_canon_encode(struct wbuf *out, const struct bgp_attrs *a, int mp)
 {
 	const struct bgp_nexthop *nh = pick_nh(a, mp);
 
-	wbuf_put_u8(out, BGP_CANON_VERSION);
+	/* one allocation check up front; the writers below then rarely need one */
+	if (out->max == 0)
+		(void)wbuf_reserve(out, 160 + 2 * (size_t)a->aspath_len +
+		    (size_t)a->as4path_len + 4 * (size_t)a->ncommunities +
+		    8 * (size_t)a->next_communities + 12 * (size_t)a->nlarge_communities +
+		    4 * (size_t)a->ncluster);
+	bw_u8(out, BGP_CANON_VERSION);
 	switch (nh->af) {
 	case PREFIX_AF_IPV4:
-		wbuf_put_u8(out, 4);
-		wbuf_put_bytes(out, nh->addr, 4);
+		bw_u8(out, 4);
+		bw_bytes(out, nh->addr, 4);
 		break;
 	case PREFIX_AF_IPV6:
-		wbuf_put_u8(out, nh->has_ll ? 32 : 16);
-		wbuf_put_bytes(out, nh->addr, 16);
+		bw_u8(out, nh->has_ll ? 32 : 16);
+		bw_bytes(out, nh->addr, 16);
 		if (nh->has_ll)
-			wbuf_put_bytes(out, nh->ll, 16);
+			bw_bytes(out, nh->ll, 16);
 		break;
 	default:
-		wbuf_put_u8(out, 0);
+		bw_u8(out, 0);
 		break;
 	}
 	bgp_attrs_emit(out, a, 1, 1);

@@ -17,9 +17,9 @@ bgp_hdr_begin(struct wbuf *wb, uint8_t type)
 	size_t start = wb->len;
 
 	for (int i = 0; i < 16; i++)
-		wbuf_put_u8(wb, 0xff);
-	wbuf_put_u16(wb, 0);
-	wbuf_put_u8(wb, type);
+		bw_u8(wb, 0xff);
+	bw_u16(wb, 0);
+	bw_u8(wb, type);
 	return start;
 }
 
@@ -39,8 +39,8 @@ bgp_hdr_end(struct wbuf *wb, size_t start, size_t max)
 static void
 cap_hdr(struct wbuf *wb, uint8_t code, size_t len)
 {
-	wbuf_put_u8(wb, code);
-	wbuf_put_u8(wb, (uint8_t)len);
+	bw_u8(wb, code);
+	bw_u8(wb, (uint8_t)len);
 }
 
 static void
@@ -50,33 +50,33 @@ caps_put_lists(struct wbuf *wb, const struct bgp_caps *c)
 
 	for (i = 0; i < c->nmp; i++) {
 		cap_hdr(wb, BGP_CAP_MP, 4);
-		wbuf_put_u16(wb, c->mp[i].afi);
-		wbuf_put_u8(wb, 0);
-		wbuf_put_u8(wb, c->mp[i].safi);
+		bw_u16(wb, c->mp[i].afi);
+		bw_u8(wb, 0);
+		bw_u8(wb, c->mp[i].safi);
 	}
 	if (c->nextnh > 0) {
 		cap_hdr(wb, BGP_CAP_EXT_NEXTHOP, 6U * c->nextnh);
 		for (i = 0; i < c->nextnh; i++) {
-			wbuf_put_u16(wb, c->extnh[i].nlri_afi);
-			wbuf_put_u16(wb, c->extnh[i].nlri_safi);
-			wbuf_put_u16(wb, c->extnh[i].nh_afi);
+			bw_u16(wb, c->extnh[i].nlri_afi);
+			bw_u16(wb, c->extnh[i].nlri_safi);
+			bw_u16(wb, c->extnh[i].nh_afi);
 		}
 	}
 	if (c->has_gr) {
 		cap_hdr(wb, BGP_CAP_GRACEFUL_RESTART, 2 + 4U * c->ngr);
-		wbuf_put_u16(wb, (uint16_t)((c->gr_flags & 0xf) << 12 | (c->gr_time & 0xfff)));
+		bw_u16(wb, (uint16_t)((c->gr_flags & 0xf) << 12 | (c->gr_time & 0xfff)));
 		for (i = 0; i < c->ngr; i++) {
-			wbuf_put_u16(wb, c->gr[i].afi);
-			wbuf_put_u8(wb, c->gr[i].safi);
-			wbuf_put_u8(wb, c->gr[i].flags);
+			bw_u16(wb, c->gr[i].afi);
+			bw_u8(wb, c->gr[i].safi);
+			bw_u8(wb, c->gr[i].flags);
 		}
 	}
 	if (c->naddpath > 0) {
 		cap_hdr(wb, BGP_CAP_ADD_PATH, 4U * c->naddpath);
 		for (i = 0; i < c->naddpath; i++) {
-			wbuf_put_u16(wb, c->addpath[i].afi);
-			wbuf_put_u8(wb, c->addpath[i].safi);
-			wbuf_put_u8(wb, c->addpath[i].flags);
+			bw_u16(wb, c->addpath[i].afi);
+			bw_u8(wb, c->addpath[i].safi);
+			bw_u8(wb, c->addpath[i].flags);
 		}
 	}
 }
@@ -93,22 +93,22 @@ caps_put(struct wbuf *wb, const struct bgp_caps *c)
 		cap_hdr(wb, BGP_CAP_EXT_MESSAGE, 0);
 	if (c->has_role) {
 		cap_hdr(wb, BGP_CAP_ROLE, 1);
-		wbuf_put_u8(wb, c->role);
+		bw_u8(wb, c->role);
 	}
 	if (c->has_as4) {
 		cap_hdr(wb, BGP_CAP_AS4, 4);
-		wbuf_put_u32(wb, c->as4);
+		bw_u32(wb, c->as4);
 	}
 	if (c->has_fqdn) {
 		cap_hdr(wb, BGP_CAP_FQDN, 2U + c->fqdn_hostlen + c->fqdn_domainlen);
-		wbuf_put_u8(wb, c->fqdn_hostlen);
-		wbuf_put_bytes(wb, c->fqdn_host, c->fqdn_hostlen);
-		wbuf_put_u8(wb, c->fqdn_domainlen);
-		wbuf_put_bytes(wb, c->fqdn_domain, c->fqdn_domainlen);
+		bw_u8(wb, c->fqdn_hostlen);
+		bw_bytes(wb, c->fqdn_host, c->fqdn_hostlen);
+		bw_u8(wb, c->fqdn_domainlen);
+		bw_bytes(wb, c->fqdn_domain, c->fqdn_domainlen);
 	}
 	for (size_t i = 0; i < c->nunknown; i++) {
 		cap_hdr(wb, c->unknown[i].code, c->unknown[i].len);
-		wbuf_put_bytes(wb, c->unknown[i].value, c->unknown[i].len);
+		bw_bytes(wb, c->unknown[i].value, c->unknown[i].len);
 	}
 }
 
@@ -117,15 +117,15 @@ bgp_open_encode(struct wbuf *wb, const struct bgp_open *o)
 {
 	size_t	start = bgp_hdr_begin(wb, BGP_MSG_OPEN), plen, pstart;
 
-	wbuf_put_u8(wb, o->version ? o->version : 4);
-	wbuf_put_u16(wb, o->my_as);
-	wbuf_put_u16(wb, o->holdtime);
-	wbuf_put_u32(wb, o->bgp_id);
+	bw_u8(wb, o->version ? o->version : 4);
+	bw_u16(wb, o->my_as);
+	bw_u16(wb, o->holdtime);
+	bw_u32(wb, o->bgp_id);
 	/* optional parameter length, one Capabilities parameter (type 2) */
-	wbuf_put_u8(wb, 0);
+	bw_u8(wb, 0);
 	pstart = wb->len;
-	wbuf_put_u8(wb, 2);
-	wbuf_put_u8(wb, 0);
+	bw_u8(wb, 2);
+	bw_u8(wb, 0);
 	caps_put(wb, &o->caps);
 	if (wb->err)
 		return -1;
@@ -162,10 +162,10 @@ bgp_notification_encode(struct wbuf *wb, uint8_t code, uint8_t subcode, const vo
 {
 	size_t start = bgp_hdr_begin(wb, BGP_MSG_NOTIFICATION);
 
-	wbuf_put_u8(wb, code);
-	wbuf_put_u8(wb, subcode);
+	bw_u8(wb, code);
+	bw_u8(wb, subcode);
 	if (datalen > 0)
-		wbuf_put_bytes(wb, data, datalen);
+		bw_bytes(wb, data, datalen);
 	return bgp_hdr_end(wb, start, BGP_MAX_LEN);
 }
 
@@ -174,9 +174,9 @@ bgp_route_refresh_encode(struct wbuf *wb, uint16_t afi, uint8_t safi, uint8_t su
 {
 	size_t start = bgp_hdr_begin(wb, BGP_MSG_ROUTE_REFRESH);
 
-	wbuf_put_u16(wb, afi);
-	wbuf_put_u8(wb, subtype);
-	wbuf_put_u8(wb, safi);
+	bw_u16(wb, afi);
+	bw_u8(wb, subtype);
+	bw_u8(wb, safi);
 	return bgp_hdr_end(wb, start, BGP_MAX_LEN);
 }
 
@@ -187,13 +187,13 @@ attr_hdr(struct wbuf *wb, uint8_t flags, uint8_t type, size_t len)
 {
 	flags &= (uint8_t)~BGP_ATTR_F_EXTLEN;
 	if (len > 255) {
-		wbuf_put_u8(wb, flags | BGP_ATTR_F_EXTLEN);
-		wbuf_put_u8(wb, type);
-		wbuf_put_u16(wb, (uint16_t)len);
+		bw_u8(wb, flags | BGP_ATTR_F_EXTLEN);
+		bw_u8(wb, type);
+		bw_u16(wb, (uint16_t)len);
 	} else {
-		wbuf_put_u8(wb, flags);
-		wbuf_put_u8(wb, type);
-		wbuf_put_u8(wb, (uint8_t)len);
+		bw_u8(wb, flags);
+		bw_u8(wb, type);
+		bw_u8(wb, (uint8_t)len);
 	}
 }
 
@@ -220,8 +220,8 @@ aspath_emit(struct wbuf *wb, const struct bgp_attrs *a, int as4, int no_confed, 
 		    st == BGP_SEG_SET || st == BGP_SEG_CONFED_SET))) {
 			if (wb != NULL) {
 				hoff = wb->len;
-				wbuf_put_u8(wb, st);
-				wbuf_put_u8(wb, 0);
+				bw_u8(wb, st);
+				bw_u8(wb, 0);
 			}
 			bytes += 2;
 			n = 0;
@@ -231,10 +231,10 @@ aspath_emit(struct wbuf *wb, const struct bgp_attrs *a, int as4, int no_confed, 
 			*big = 1;
 		if (wb != NULL) {
 			if (as4)
-				wbuf_put_u32(wb, asn);
+				bw_u32(wb, asn);
 			else
-				wbuf_put_u16(wb, asn > 0xffff ? BGP_AS_TRANS : (uint16_t)asn);
-			wbuf_set_u8(wb, hoff + 1, (uint8_t)++n);
+				bw_u16(wb, asn > 0xffff ? BGP_AS_TRANS : (uint16_t)asn);
+			bw_set_u8(wb, hoff + 1, (uint8_t)++n);
 		} else
 			n++;
 		bytes += as4 ? 4 : 2;
@@ -257,7 +257,7 @@ static void
 put_u32_attr(struct wbuf *wb, uint8_t flags, uint8_t type, uint32_t v)
 {
 	attr_hdr(wb, flags, type, 4);
-	wbuf_put_u32(wb, v);
+	bw_u32(wb, v);
 }
 
 static void
@@ -269,7 +269,7 @@ put_list(struct wbuf *wb, uint8_t type, const uint8_t *p, size_t n, size_t isz)
 	if (n == 0 || p == NULL)
 		return;
 	attr_hdr(wb, fl, type, n * isz);
-	wbuf_put_bytes(wb, p, n * isz);
+	bw_bytes(wb, p, n * isz);
 }
 
 static void
@@ -278,11 +278,11 @@ put_aggregator(struct wbuf *wb, const struct bgp_attrs *a, int as4)
 	attr_hdr(wb, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE, BGP_ATTR_AGGREGATOR,
 	    as4 ? 8 : 6);
 	if (as4)
-		wbuf_put_u32(wb, a->aggregator_as);
+		bw_u32(wb, a->aggregator_as);
 	else
-		wbuf_put_u16(wb, a->aggregator_as > 0xffff ? BGP_AS_TRANS :
+		bw_u16(wb, a->aggregator_as > 0xffff ? BGP_AS_TRANS :
 		    (uint16_t)a->aggregator_as);
-	wbuf_put_bytes(wb, a->aggregator_addr, 4);
+	bw_bytes(wb, a->aggregator_addr, 4);
 }
 
 /* One known attribute type, if present; the AS4_* ones only toward 2-octet peers. */
@@ -301,8 +301,8 @@ put_known(struct wbuf *wb, const struct bgp_attrs *a, uint8_t t, int as4, int ca
 	if (t == BGP_ATTR_AS4_AGGREGATOR && !as4 && !canon &&
 	    BGP_ATTR_HAS(a, BGP_ATTR_AGGREGATOR) && a->aggregator_as > 0xffff) {
 		attr_hdr(wb, OT, BGP_ATTR_AS4_AGGREGATOR, 8);
-		wbuf_put_u32(wb, a->aggregator_as);
-		wbuf_put_bytes(wb, a->aggregator_addr, 4);
+		bw_u32(wb, a->aggregator_as);
+		bw_bytes(wb, a->aggregator_addr, 4);
 		return;
 	}
 	if (!BGP_ATTR_HAS(a, t))
@@ -310,7 +310,7 @@ put_known(struct wbuf *wb, const struct bgp_attrs *a, uint8_t t, int as4, int ca
 	switch (t) {
 	case BGP_ATTR_ORIGIN:
 		attr_hdr(wb, WK, t, 1);
-		wbuf_put_u8(wb, a->origin);
+		bw_u8(wb, a->origin);
 		break;
 	case BGP_ATTR_AS_PATH:
 		put_aspath(wb, a, t, as4, 0);
@@ -319,7 +319,7 @@ put_known(struct wbuf *wb, const struct bgp_attrs *a, uint8_t t, int as4, int ca
 		if (canon || a->nexthop.af != PREFIX_AF_IPV4)
 			break;
 		attr_hdr(wb, WK, t, 4);
-		wbuf_put_bytes(wb, a->nexthop.addr, 4);
+		bw_bytes(wb, a->nexthop.addr, 4);
 		break;
 	case BGP_ATTR_MED:
 		put_u32_attr(wb, BGP_ATTR_F_OPTIONAL, t, a->med);
@@ -382,7 +382,7 @@ bgp_attrs_emit(struct wbuf *wb, const struct bgp_attrs *a, int as4, int canon)
 			const struct bgp_attr_raw *r = &a->raw[ord[k]];
 
 			attr_hdr(wb, r->flags, r->type, r->len);
-			wbuf_put_bytes(wb, r->value, r->len);
+			bw_bytes(wb, r->value, r->len);
 		}
 		put_known(wb, a, known_order[i], as4, canon);
 	}
@@ -390,7 +390,7 @@ bgp_attrs_emit(struct wbuf *wb, const struct bgp_attrs *a, int as4, int canon)
 		const struct bgp_attr_raw *r = &a->raw[ord[k]];
 
 		attr_hdr(wb, r->flags, r->type, r->len);
-		wbuf_put_bytes(wb, r->value, r->len);
+		bw_bytes(wb, r->value, r->len);
 	}
 }
 
@@ -409,9 +409,9 @@ put_prefix(struct wbuf *wb, const struct bgp_route *r, int addpath)
 	size_t nb = ((size_t)r->pfx.len + 7) / 8;
 
 	if (addpath)
-		wbuf_put_u32(wb, r->path_id);
-	wbuf_put_u8(wb, r->pfx.len);
-	wbuf_put_bytes(wb, r->pfx.addr, nb > 16 ? 16 : nb);
+		bw_u32(wb, r->path_id);
+	bw_u8(wb, r->pfx.len);
+	bw_bytes(wb, r->pfx.addr, nb > 16 ? 16 : nb);
 }
 
 static int
@@ -455,21 +455,21 @@ put_mp(struct wbuf *wb, const struct bgp_sess *sess, const struct bgp_update_enc
 	int				 ap = sess != NULL &&
 	    (sess->addpath_tx & BGP_AP_BIT(af, 1)) != 0;
 
-	wbuf_put_u8(wb, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_EXTLEN);
-	wbuf_put_u8(wb, reach ? BGP_ATTR_MP_REACH : BGP_ATTR_MP_UNREACH);
+	bw_u8(wb, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_EXTLEN);
+	bw_u8(wb, reach ? BGP_ATTR_MP_REACH : BGP_ATTR_MP_UNREACH);
 	start = wb->len;
-	wbuf_put_u16(wb, 0);
-	wbuf_put_u16(wb, (uint16_t)af);
-	wbuf_put_u8(wb, BGP_SAFI_UNICAST);
+	bw_u16(wb, 0);
+	bw_u16(wb, (uint16_t)af);
+	bw_u8(wb, BGP_SAFI_UNICAST);
 	if (reach) {
 		const struct bgp_nexthop *nh = &e->attrs->mp_nexthop;
 		size_t nl = nh->af == PREFIX_AF_IPV4 ? 4 : nh->has_ll ? 32 : 16;
 
-		wbuf_put_u8(wb, (uint8_t)nl);
-		wbuf_put_bytes(wb, nh->addr, nl > 16 ? 16 : nl);
+		bw_u8(wb, (uint8_t)nl);
+		bw_bytes(wb, nh->addr, nl > 16 ? 16 : nl);
 		if (nl == 32)
-			wbuf_put_bytes(wb, nh->ll, 16);
-		wbuf_put_u8(wb, 0);
+			bw_bytes(wb, nh->ll, 16);
+		bw_u8(wb, 0);
 	}
 	for (i = 0; i < n; i++)
 		if (!in_field(&r[i], e))
@@ -490,11 +490,11 @@ bgp_update_encode(struct wbuf *wb, const struct bgp_sess *sess, const struct bgp
 		return -1;
 	}
 	off = wb->len;
-	wbuf_put_u16(wb, 0);
+	bw_u16(wb, 0);
 	put_field(wb, e->withdrawn, e->nwithdrawn, e, ap4);
 	wbuf_set_u16(wb, off, (uint16_t)(wb->len - off - 2));
 	off = wb->len;
-	wbuf_put_u16(wb, 0);
+	bw_u16(wb, 0);
 	/* RFC 7606 §5.1: MP_REACH/MP_UNREACH first */
 	if (waf != 0)
 		put_mp(wb, sess, e, 0, waf);
@@ -515,16 +515,16 @@ bgp_eor_encode(struct wbuf *wb, uint16_t afi, uint8_t safi)
 {
 	size_t start = bgp_hdr_begin(wb, BGP_MSG_UPDATE);
 
-	wbuf_put_u16(wb, 0);
+	bw_u16(wb, 0);
 	if (afi == 1 && safi == BGP_SAFI_UNICAST) {
-		wbuf_put_u16(wb, 0);
+		bw_u16(wb, 0);
 	} else {
-		wbuf_put_u16(wb, 6);
-		wbuf_put_u8(wb, BGP_ATTR_F_OPTIONAL);
-		wbuf_put_u8(wb, BGP_ATTR_MP_UNREACH);
-		wbuf_put_u8(wb, 3);
-		wbuf_put_u16(wb, afi);
-		wbuf_put_u8(wb, safi);
+		bw_u16(wb, 6);
+		bw_u8(wb, BGP_ATTR_F_OPTIONAL);
+		bw_u8(wb, BGP_ATTR_MP_UNREACH);
+		bw_u8(wb, 3);
+		bw_u16(wb, afi);
+		bw_u8(wb, safi);
 	}
 	return bgp_hdr_end(wb, start, BGP_MAX_LEN);
 }

@@ -151,8 +151,12 @@ cap_one(struct bgp_caps *c, uint8_t code, uint8_t len, const uint8_t *v)
 
 	switch (code) {
 	case BGP_CAP_MP:
-		if (len != 4 || c->nmp >= BGP_CAPS_MAX) {
+		if (len != 4) {
 			r = -1;
+			break;
+		}
+		if (c->nmp >= BGP_CAPS_MAX) {
+			c->ntrunc++;
 			break;
 		}
 		c->mp[c->nmp].afi = be16_load(v);

@@ -4,6 +4,7 @@
  * message-level RFC 7606 rules (§3 (d) missing well-known attributes, §4 lengths,
  * §5.3 NLRI errors).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "bgp/bgp.h"
@@ -70,7 +71,13 @@ bgp_update_decode(const uint8_t *body, size_t len, const struct bgp_sess *sess,
 	int	 structural;
 
 	bgp_err_init(err);
-	memset(u, 0, sizeof(*u));
+	memset(u, 0, offsetof(struct bgp_update, attrs));
+	bgp_attrs_init(&u->attrs);
+	u->attr_p = NULL;
+	u->attr_len = 0;
+	u->eor = 0;
+	u->eor_afi = 0;
+	u->eor_safi = 0;
 	/* RFC 4271 §6.3 / RFC 7606 §4: lengths that do not add up → Malformed Attribute List */
 	if (len < 4 || (wl = be16_load(body)) > len - 4 ||
 	    (al = be16_load(body + 2 + wl)) > len - 4 - wl) {

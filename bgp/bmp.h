@@ -170,6 +170,19 @@ int	 bmp_peer_legacy_as_path(const struct bmp_peer_hdr *);
 size_t	 bmp_bgp_msglen(const uint8_t *, size_t);
 
 /*
+ * How to read a monitored peer's encapsulated UPDATEs (needs bgp/bgp.h). From a Peer
+ * Up: 4-octet ASes and extended messages where both OPENs have them, ADD-PATH where the
+ * monitored router receives path ids (sends them, for Adj-RIB-Out peers, RFC 8671).
+ * Returns 0, or -1 if an OPEN does not decode (sess is then zeroed: no ADD-PATH).
+ * For each Route Monitoring: bmp_rm_sess() applies the per-peer A flag (2-octet
+ * AS_PATH) to the Peer Up result (or to a zeroed one if no Peer Up was seen).
+ */
+struct bgp_sess;
+int	 bmp_peer_up_sess(const struct bmp_msg *, struct bgp_sess *);
+void	 bmp_rm_sess(const struct bmp_peer_hdr *, const struct bgp_sess *peer_up,
+	    struct bgp_sess *);
+
+/*
  * Stream framer: feed arbitrary TCP chunks, take whole messages out. At most one
  * partial message plus the last chunk is buffered. An error is final for the stream.
  */
@@ -177,7 +190,7 @@ struct bmp_framer;
 
 struct bmp_framer *bmp_framer_new(uint32_t max_msglen);	/* 0: BMP_MAX_MSGLEN */
 void	 bmp_framer_free(struct bmp_framer *);
-/* Append a chunk: BMP_OK, or BMP_ERR_OVERFLOW if the caller did not drain. */
+/* Append a chunk: BMP_OK, or BMP_ERR_OVERFLOW if more than a message was left undrained. */
 int	 bmp_framer_feed(struct bmp_framer *, const void *, size_t);
 /*
  * Next whole message: 1 with msg and len set (valid until the next feed), 0 if more

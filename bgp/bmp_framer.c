@@ -4,6 +4,7 @@
  * with a bad version or length fails before its payload is buffered. Buffering is
  * bounded: one partial message plus the chunk being fed.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,8 +53,11 @@ bmp_framer_feed(struct bmp_framer *f, const void *data, size_t n)
 
 	if (f->err != 0)
 		return f->err;
-	/* A caller that drains after each feed never holds a whole message here. */
-	if (pend > f->max || n > (size_t)f->max * 2 - pend)
+	/*
+	 * A caller that drains after each feed holds less than one message here, so
+	 * memory stays below the message limit plus the caller's own chunk size.
+	 */
+	if (pend > f->max || n > SIZE_MAX - pend)
 		return f->err = BMP_ERR_OVERFLOW;
 	if (f->off > 0) {
 		memmove(f->buf, f->buf + f->off, pend);

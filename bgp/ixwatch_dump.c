@@ -273,10 +273,72 @@ emit_set(struct dump *d, const struct src *s, const struct bgp_nlri_set *set,
 		d->errors++;
 }
 
-/* One BGP UPDATE (header included): withdrawals first, then announcements (as bgpdump). */
+/* A set of several prefixes one of which is /0: the likely misreading of path ids. */
+static int
+looks_like_addpath(const struct bgp_nlri_set *set)
+{
+	struct bgp_nlri_iter	 it;
+	struct prefix		 p;
+
+	if (!set->present || set->count < 2)
+		return 0;
+	bgp_nlri_iter_init(&it, set);
+	while (bgp_nlri_next(&it, &p, NULL) == 1)
+		if (p.len == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Without the Peer Up (a capture that starts mid-session) ADD-PATH is unknown. An
+ * UPDATE read without path ids that yields /0 among other prefixes, and that reads
+ * cleanly with path ids, is taken as ADD-PATH (the same guess Wireshark makes).
+ */
+static enum bgp_result
+guess_addpath(const uint8_t *body, size_t len, struct bgp_sess *sess,
+    struct bgp_update *u, struct bgp_error *err, enum bgp_result r)
+{
+	struct bgp_sess		 ap = *sess;
+	struct bgp_update	 u2;
+	struct bgp_error	 e2;
+	enum bgp_result		 r2;
+
+	if (r == BGP_ERR_SESSION_RESET || !(looks_like_addpath(&u->nlri) ||
+	    looks_like_addpath(&u->withdrawn) || looks_like_addpath(&u->mp_reach) ||
+	    looks_like_addpath(&u->mp_unreach)))
+		return r;
+	ap.addpath_rx = BGP_AP_IPV4_UNICAST | BGP_AP_IPV6_UNICAST;
+	if ((r2 = bgp_update_decode(body, len, &ap, &u2, &e2)) == BGP_ERR_SESSION_RESET)
+		return r;
+	*sess = ap;
+	*u = u2;
+	*err = e2;
+	return r2;
+}
+
+/* -M: what the UPDATE carries, whatever its address family: MP AFI/SAFI, AS path, origin. */
+static void
+update_line(struct dump *d, const struct bgp_update *u, enum bgp_result r)
+{
+	if (r == BGP_ERR_SESSION_RESET) {
+		fputs("UPD|malformed\n", d->out);
+		return;
+	}
+	if (u->mp_reach.present)
+		fprintf(d->out, "UPD|%u/%u|", u->mp_reach.afi, u->mp_reach.safi);
+	else
+		fputs("UPD|-|", d->out);
+	put_aspath(d, &u->attrs);
+	fprintf(d->out, "|%s\n", origin_str(&u->attrs));
+}
+
+/*
+ * One BGP UPDATE (header included): withdrawals first, then announcements (as
+ * bgpdump). With guess set, ADD-PATH may be guessed and is then set in sess.
+ */
 static void
 emit_update(struct dump *d, const struct src *s, const uint8_t *pdu, size_t len,
-    const struct bgp_sess *sess)
+    struct bgp_sess *sess, int guess)
 {
 	struct bgp_update	 u;
 	struct bgp_error	 err;
@@ -285,6 +347,10 @@ emit_update(struct dump *d, const struct src *s, const uint8_t *pdu, size_t len,
 	if (len < BGP_HDR_LEN || pdu[18] != BGP_MSG_UPDATE)
 		return;
 	r = bgp_update_decode(pdu + BGP_HDR_LEN, len - BGP_HDR_LEN, sess, &u, &err);
+	if (guess && sess->addpath_rx == 0)
+		r = guess_addpath(pdu + BGP_HDR_LEN, len - BGP_HDR_LEN, sess, &u, &err, r);
+	if (d->msgs && d->form != OUT_JSON)
+		update_line(d, &u, r);
 	if (r == BGP_ERR_SESSION_RESET) {
 		fprintf(stderr, "ixwatch-dump: bad UPDATE at %" PRIu32 ": %s\n", s->sec,
 		    err.what ? err.what : "?");
@@ -294,6 +360,8 @@ emit_update(struct dump *d, const struct src *s, const uint8_t *pdu, size_t len,
 	emit_set(d, s, &u.withdrawn, NULL, NULL);
 	emit_set(d, s, &u.mp_unreach, NULL, NULL);
 	if (r == BGP_ERR_TREAT_AS_WITHDRAW) {
+		fprintf(stderr, "ixwatch-dump: UPDATE at %" PRIu32 " treated as withdraw: %s\n",
+		    s->sec, err.what ? err.what : "?");
 		emit_set(d, s, &u.nlri, NULL, NULL);
 		emit_set(d, s, &u.mp_reach, NULL, NULL);
 		return;
@@ -336,7 +404,7 @@ mrt_bgp4mp(struct dump *d, const struct mrt_record *r)
 	sess.extmsg = 1;
 	sess.addpath_rx = m->addpath ? 0x0f : 0;
 	s.has_path_id = m->addpath;
-	emit_update(d, &s, m->pdu, m->pdu_len, &sess);
+	emit_update(d, &s, m->pdu, m->pdu_len, &sess, 0);
 }
 
 /*
@@ -480,6 +548,7 @@ struct bmp_peer_state {
 	uint8_t		 o_flag;
 	uint8_t		 rd[8];
 	uint8_t		 addr[16];
+	int		 guess;		/* no Peer Up seen: ADD-PATH unknown */
 	struct bgp_sess	 sess;
 };
 
@@ -513,23 +582,14 @@ bmp_peer_find(struct bmp_state *st, const struct bmp_peer_hdr *ph, int create)
 
 /* The encapsulated UPDATEs follow the two OPENs (ADD-PATH); the A flag says 2-octet ASes. */
 static void
-bmp_peer_up_sess(struct bmp_state *st, const struct bmp_msg *m)
+peer_up(struct bmp_state *st, const struct bmp_msg *m)
 {
 	struct bmp_peer_state	*ps;
-	struct bgp_open		 sent, recv;
-	struct bgp_error	 err;
-	const struct bmp_peer_up *up = &m->u.up;
 
 	if ((ps = bmp_peer_find(st, &m->peer, 1)) == NULL)
 		return;
-	memset(&ps->sess, 0, sizeof(ps->sess));
-	if (bgp_open_decode(up->sent_open + BGP_HDR_LEN, up->sent_open_len - BGP_HDR_LEN,
-	    &sent, &err) != BGP_OK || bgp_open_decode(up->recv_open + BGP_HDR_LEN,
-	    up->recv_open_len - BGP_HDR_LEN, &recv, &err) != BGP_OK)
-		return;
-	bgp_sess_negotiate(&ps->sess, &sent.caps, &recv.caps);
-	if (m->peer.flags & BMP_PEER_FLAG_O)
-		ps->sess.addpath_rx = ps->sess.addpath_tx;
+	ps->guess = 0;
+	(void)bmp_peer_up_sess(m, &ps->sess);
 }
 
 static void
@@ -569,14 +629,13 @@ bmp_handle(struct dump *d, struct bmp_state *st, const uint8_t *p, size_t len)
 	}
 	bmp_msg_line(d, &m);
 	if (m.type == BMP_MSG_PEER_UP)
-		bmp_peer_up_sess(st, &m);
+		peer_up(st, &m);
 	if (m.type != BMP_MSG_ROUTE_MONITORING)
 		return;
-	memset(&sess, 0, sizeof(sess));
-	if ((ps = bmp_peer_find(st, &m.peer, 0)) != NULL)
-		sess = ps->sess;
-	sess.as4 = !bmp_peer_legacy_as_path(&m.peer);
-	sess.extmsg = 1;
+	if ((ps = bmp_peer_find(st, &m.peer, 0)) == NULL &&
+	    (ps = bmp_peer_find(st, &m.peer, 1)) != NULL)
+		ps->guess = 1;
+	bmp_rm_sess(&m.peer, ps != NULL ? &ps->sess : NULL, &sess);
 	memset(&s, 0, sizeof(s));
 	s.kind = "BMP";
 	s.flag = 'A';
@@ -587,7 +646,11 @@ bmp_handle(struct dump *d, struct bmp_state *st, const uint8_t *p, size_t len)
 	memcpy(s.addr, m.peer.addr, 16);
 	s.as = m.peer.as;
 	s.has_path_id = sess.addpath_rx != 0;
-	emit_update(d, &s, m.u.rm.pdu, m.u.rm.pdu_len, &sess);
+	emit_update(d, &s, m.u.rm.pdu, m.u.rm.pdu_len, &sess, ps != NULL && ps->guess);
+	if (ps != NULL && ps->guess && sess.addpath_rx != 0) {
+		ps->sess.addpath_rx = sess.addpath_rx;
+		ps->guess = 0;
+	}
 }
 
 static int
@@ -657,7 +720,7 @@ bgp_handle(struct dump *d, struct bgp_sess *sess, struct src *s, const uint8_t *
 	if (d->msgs && d->form != OUT_JSON)
 		fprintf(d->out, "BGP|%u|%zu\n", p[18], len);
 	if (p[18] == BGP_MSG_UPDATE)
-		emit_update(d, s, p, len, sess);
+		emit_update(d, s, p, len, sess, 0);
 }
 
 static int

@@ -76,11 +76,14 @@ struct rib_stats {
 	uint32_t	prefixes4, prefixes6;	/* prefixes with at least one route */
 	uint32_t	routes;
 	uint32_t	nodes;		/* trie nodes, glue included */
+	uint32_t	glue;		/* of which glue nodes (no route) */
 	uint32_t	attrs;		/* live interned attribute sets */
 	uint32_t	arrays;		/* multi-route sets */
 	uint32_t	sources;
 	uint32_t	pending;	/* retired objects waiting for a grace period */
 	size_t		bytes;		/* bytes the RIB holds from malloc, all included */
+	size_t		bytes_free;	/* of which free slab slots kept for reuse */
+	size_t		bytes_attrs;	/* of which attribute sets, their table and ids */
 };
 
 /*
@@ -95,12 +98,23 @@ struct rib	*rib_new(void);
 void		 rib_free(struct rib *);
 /* Hand retired memory to the reclamation backend and free what is due. */
 void		 rib_reclaim(struct rib *);
-/* Wait for a grace period and free everything retired (tests, shutdown). */
+/*
+ * Wait for a grace period, free everything retired and give completely free slab
+ * chunks back to malloc (after a table is dropped or compacted; tests, shutdown).
+ */
 void		 rib_reclaim_sync(struct rib *);
+/*
+ * Copies each trie into consecutive memory in walk order and publishes the copy
+ * (readers see the old or the new one); the old nodes are retired. Walks, sweeps
+ * and lookups then touch far fewer cache lines. Call when idle, e.g. after the
+ * initial table load (End-of-RIB), then rib_reclaim_sync() later to give back the
+ * old chunks. Needs room for a second copy of the nodes meanwhile. 0 or -1.
+ */
+int		 rib_compact(struct rib *);
 void		 rib_stats(const struct rib *, struct rib_stats *);
 
 /* --- sources (writer thread) ------------------------------------------- */
-/* Returns the new source id (1..65535) or -1. descr is copied. */
+/* Returns the new source id (1..65535) or -1. descr is copied (NULL: ""). */
 int		 rib_source_add(struct rib *, const char *descr);
 /* Withdraws all routes of the source, then releases its id. */
 int		 rib_source_remove(struct rib *, uint16_t);

@@ -40,6 +40,7 @@ rib_attrs_init(struct rib *rib)
 static void
 attrs_free(struct rib *rib, struct rib_attrs *a)
 {
+	rib->attrs_bytes -= sizeof(*a) + a->len;
 	rib_mfree(rib, a, sizeof(*a) + a->len);
 }
 
@@ -103,6 +104,7 @@ rib_attrs_intern(struct rib *rib, const uint8_t *blob, size_t len,
 	}
 	if ((a = rib_malloc(rib, sizeof(*a) + len)) == NULL)
 		return NULL;
+	rib->attrs_bytes += sizeof(*a) + len;
 	if ((id = slab_alloc(rib, &rib->attrs)) == 0) {
 		attrs_free(rib, a);
 		return NULL;
@@ -160,6 +162,15 @@ void
 rib_attrs_drop(struct rib *rib, uint32_t id)
 {
 	rib_attrs_unref(rib, attrs_get(rib, id));
+}
+
+void
+rib_attrs_drop_n(struct rib *rib, uint32_t id, uint32_t n)
+{
+	struct rib_attrs *a = attrs_get(rib, id);
+
+	a->refcnt -= n - 1;
+	rib_attrs_unref(rib, a);
 }
 
 void

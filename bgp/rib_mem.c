@@ -76,12 +76,98 @@ slab_grow(struct rib *rib, struct slab *s)
 	return 0;
 }
 
+/* Puts one released chunk back, all its slots on the free list. */
+static int
+refill(struct rib *rib, struct slab *s)
+{
+	uint8_t	**d = atomic_load_explicit(&s->dir, memory_order_relaxed);
+	uint32_t  c, k, i;
+
+	for (c = 0; c < s->nchunks && d[c] != NULL; c++)
+		;
+	if (c == s->nchunks)
+		return -1;
+	if ((d[c] = rib_malloc(rib, (size_t)SLAB_CHUNK * s->size)) == NULL)
+		return -1;
+	s->released--;
+	for (k = SLAB_CHUNK; k > 0; k--) {
+		i = c * SLAB_CHUNK + k - 1;
+		memcpy(slab_ptr(s, i), &s->free, sizeof(s->free));
+		s->free = i;
+	}
+	return 0;
+}
+
+/*
+ * Gives back chunks whose slots are all free. Free slots went through a grace
+ * period already, so no reader can be looking at them.
+ */
+void
+slab_trim(struct rib *rib, struct slab *s)
+{
+	uint8_t	**d = atomic_load_explicit(&s->dir, memory_order_relaxed);
+	uint32_t *nfree, i, c, *tail, top = s->next >> SLAB_SHIFT;
+
+	if (s->free == 0 || (nfree = calloc(s->nchunks, sizeof(*nfree))) == NULL)
+		return;
+	for (i = s->free; i != 0; memcpy(&i, slab_ptr(s, i), sizeof(i)))
+		nfree[i >> SLAB_SHIFT]++;
+	tail = &s->free;
+	for (i = s->free; i != 0; memcpy(&i, slab_ptr(s, i), sizeof(i))) {
+		c = i >> SLAB_SHIFT;
+		if (nfree[c] == SLAB_CHUNK && c < top)
+			continue;
+		*tail = i;
+		tail = slab_ptr(s, i);
+	}
+	*tail = 0;
+	for (c = 0; c < top; c++)
+		if (nfree[c] == SLAB_CHUNK) {
+			rib_mfree(rib, d[c], (size_t)SLAB_CHUNK * s->size);
+			d[c] = NULL;
+			s->released++;
+		}
+	free(nfree);
+}
+
+/*
+ * Sequential allocation for compaction: n consecutive fresh indices from a new
+ * chunk boundary at the top, so that a copied trie is laid out in walk order.
+ */
+int
+slab_reserve_seq(struct rib *rib, struct slab *s, uint32_t n)
+{
+	uint32_t	 i;
+
+	/* Unused slots of the last chunk go to the free list. */
+	while ((s->next & (SLAB_CHUNK - 1)) != 0 && (s->next >> SLAB_SHIFT) < s->nchunks) {
+		i = s->next++;
+		memcpy(slab_ptr(s, i), &s->free, sizeof(s->free));
+		s->free = i;
+	}
+	if ((uint64_t)s->next + n >= SLAB_MAX_INDEX)
+		return -1;
+	while (((s->next + n + SLAB_CHUNK - 1) >> SLAB_SHIFT) > s->nchunks)
+		if (slab_grow(rib, s) == -1)
+			return -1;
+	return 0;
+}
+
+uint32_t
+slab_alloc_seq(struct slab *s)
+{
+	s->live++;
+	return s->next++;
+}
+
 /* A fresh object index, or 0 when out of memory. */
 uint32_t
 slab_alloc(struct rib *rib, struct slab *s)
 {
 	uint32_t	 i;
 
+	if (s->free == 0 && s->released > 0 && refill(rib, s) == -1)
+		return 0;
 	if (s->free != 0) {
 		i = s->free;
 		memcpy(&s->free, slab_ptr(s, i), sizeof(s->free));
@@ -114,7 +200,8 @@ slab_destroy(struct rib *rib, struct slab *s)
 	if (d == NULL)
 		return;
 	for (i = 0; i < s->nchunks; i++)
-		rib_mfree(rib, d[i], (size_t)SLAB_CHUNK * s->size);
+		if (d[i] != NULL)
+			rib_mfree(rib, d[i], (size_t)SLAB_CHUNK * s->size);
 	rib_mfree(rib, d, s->dircap * sizeof(*d));
 	atomic_store_explicit(&s->dir, NULL, memory_order_relaxed);
 	s->nchunks = s->dircap = 0;
@@ -144,6 +231,12 @@ free_item(struct rib *rib, const struct rib_retired *it)
 		break;
 	case RETIRE_NODE6:
 		slab_release(&rib->t[1].nodes, it->idx);
+		break;
+	case RETIRE_GLUE4:
+		slab_release(&rib->t[0].glue, it->idx & ~GLUE_BIT);
+		break;
+	case RETIRE_GLUE6:
+		slab_release(&rib->t[1].glue, it->idx & ~GLUE_BIT);
 		break;
 	case RETIRE_ARRAY:
 		free_array(rib, it->idx);
@@ -205,10 +298,36 @@ rib_retire(struct rib *rib, uint32_t kind, uint32_t idx, void *ptr)
 	it->ptr = ptr;
 	rib->pending++;
 	if (rib->batch->n == RIB_BATCH) {
+		if (rib->hold) {
+			rib->batch->next = rib->held;
+			rib->held = rib->batch;
+			rib->batch = NULL;
+			return 0;
+		}
 		hand_over(rib);
 		reap(rib);
 	}
 	return 0;
+}
+
+void
+rib_hold(struct rib *rib)
+{
+	rib->hold = 1;
+}
+
+void
+rib_unhold(struct rib *rib)
+{
+	struct rib_batch *b;
+
+	rib->hold = 0;
+	while ((b = rib->held) != NULL) {
+		rib->held = b->next;
+		rib_rcu_defer(rib->rcu, b);
+	}
+	hand_over(rib);
+	reap(rib);
 }
 
 void
@@ -221,7 +340,15 @@ rib_reclaim(struct rib *rib)
 void
 rib_reclaim_sync(struct rib *rib)
 {
+	unsigned	 i;
+
 	hand_over(rib);
 	rib_rcu_barrier(rib->rcu);
 	reap(rib);
+	for (i = 0; i < 2; i++) {
+		slab_trim(rib, &rib->t[i].nodes);
+		slab_trim(rib, &rib->t[i].glue);
+	}
+	for (i = 1; i < ARR_NCLASS; i++)
+		slab_trim(rib, &rib->arr[i]);
 }

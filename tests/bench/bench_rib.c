@@ -24,6 +24,12 @@
 #include "bgp/prefix.h"
 #include "bgp/rib.h"
 
+#ifdef RIB_RCU_URCU
+#define RCU_NAME	"liburcu memb flavour"
+#else
+#define RCU_NAME	"built-in epoch scheme"
+#endif
+
 /* One UPDATE's worth of work: withdrawals, then announcements with one blob. */
 struct upd {
 	uint32_t	 blob_off;
@@ -349,6 +355,14 @@ lookups(struct rib *rib, const struct feed *f, uint32_t *order)
 	t = now() - t;
 	line("exact, random, each in rib_read_lock/unlock", n / t / 1e6, "M/s", ">= 10",
 	    n / t >= 10e6);
+	t = now();
+	for (i = 0; i < 10000000; i++) {
+		rib_read_lock(rd);
+		rib_read_unlock(rd);
+	}
+	t = now() - t;
+	printf("  %-44s %12.2f ns       (%s)\n", "read-side cost: rib_read_lock+unlock", t * 100,
+	    RCU_NAME);
 	if (hits == 0)
 		printf("  (no lookup hit?)\n");
 	rib_reader_free(rd);
@@ -383,24 +397,60 @@ run(const struct feed *f)
 	    "%u trie nodes (%.2f/prefix)\n", st.prefixes4 + st.prefixes6, st.routes,
 	    st.attrs, (double)st.routes / st.attrs, st.nodes,
 	    (double)st.nodes / (st.prefixes4 + st.prefixes6));
+	printf("  bytes per route: prefix nodes %.1f, glue nodes %.1f (%u), attribute "
+	    "sets %.1f (%.0f B per set incl. 24 B header), other %.1f\n",
+	    (double)(st.nodes - st.glue) * (f->pfx[0].af == PREFIX_AF_IPV6 ? 32 : 20) /
+	    st.routes, st.glue * 12.0 / st.routes, st.glue,
+	    (double)st.bytes_attrs / st.routes, (double)st.bytes_attrs / st.attrs,
+	    (double)(st.bytes - st.bytes_attrs - st.glue * 12 -
+	    (size_t)(st.nodes - st.glue) * 20) / st.routes);
 	line("insert rate, one source", n / t / 1e6, "M rt/s", ">= 3", n / t >= 3e6);
 	line("memory per route (RIB's own malloc count)", bpr, "B", "<= 40", bpr <= 40);
-	line("memory per route (RSS growth)", (rss1 - rss0) * 1024.0 / st.routes, "B",
-	    "<= 40", (rss1 - rss0) * 1024.0 / st.routes <= 40);
+	line("  of which live objects (no free slab slots)",
+	    (double)(st.bytes - st.bytes_free) / st.routes, "B", "<= 40",
+	    (double)(st.bytes - st.bytes_free) / st.routes <= 40);
+	if (rss1 > rss0)
+		line("memory per route (RSS growth)", (rss1 - rss0) * 1024.0 / st.routes,
+		    "B", "<= 40", (rss1 - rss0) * 1024.0 / st.routes <= 40);
+	else
+		printf("  %-44s %12s (heap reused from the previous data set)\n",
+		    "memory per route (RSS growth)", "n/a");
 	printf("  %-44s %12s BIRD 2.0.12 ~144 B, OpenBGPD 7.7 ~530 B, GoBGP 3.10 ~1.7 KB\n",
 	    "for comparison:", "");
+	t = now();
+	rib_compact(rib);
+	t = now() - t;
+	rib_reclaim_sync(rib);
+	rib_stats(rib, &st);
+	bpr = (double)st.bytes / st.routes;
+	printf("  compaction (copy in walk order) took %.1f ms\n", t * 1e3);
+	line("memory per route after compaction", bpr, "B", "<= 40", bpr <= 40);
 	ingest(rib, f, 2);
 	ingest(rib, f, 3);
 	rib_reclaim_sync(rib);
 	rib_stats(rib, &st1);
 	extra = (double)(st1.bytes - st.bytes) / (st1.routes - st.routes);
 	line("memory per extra route, sources 2 and 3", extra, "B", "<= 16", extra <= 16);
+	extra = (double)((st1.bytes - st1.bytes_free) - (st.bytes - st.bytes_free)) /
+	    (st1.routes - st.routes);
+	line("  of which live objects (no free slab slots)", extra, "B", "<= 16",
+	    extra <= 16);
+	t = now();
+	n = rib_source_withdraw_all(rib, 3);
+	t = now() - t;
+	line("withdraw-all of a full-feed source (as loaded)", t * 1e3, "ms", "<= 100",
+	    t <= 0.1);
+	ingest(rib, f, 3);
+	rib_compact(rib);
+	rib_reclaim_sync(rib);
 	t = now();
 	n = rib_source_withdraw_all(rib, 3);
 	t = now() - t;
 	printf("  (withdrew %zu routes)\n", n);
-	line("withdraw-all of a full-feed source", t * 1e3, "ms", "<= 100", t <= 0.1);
+	line("withdraw-all of a full-feed source (compacted)", t * 1e3, "ms", "<= 100",
+	    t <= 0.1);
 	rib_source_withdraw_all(rib, 2);
+	rib_compact(rib);
 	rib_reclaim_sync(rib);
 
 	order = malloc(f->np * sizeof(*order));
@@ -436,7 +486,13 @@ run(const struct feed *f)
 	printf("  (reader completed %u full walks meanwhile)\n", atomic_load(&w.walks));
 	line("writer slowdown with a reader walking", (t_walk / t_alone - 1) * 100, "%",
 	    "<= 10", t_walk <= t_alone * 1.1);
-	rib_source_withdraw_all(rib, 1);
+	rib_compact(rib);
+	rib_reclaim_sync(rib);
+	t = now();
+	n = rib_source_withdraw_all(rib, 1);
+	t = now() - t;
+	line("withdraw-all, last source (nodes removed)", t * 1e3, "ms", "<= 100",
+	    t <= 0.1);
 	rib_reclaim_sync(rib);
 	rib_stats(rib, &st);
 	printf("  after withdrawing everything: %u routes, %u nodes, %u attribute sets\n",

@@ -31,7 +31,7 @@ check "unit: Type=simple, foreground ixwatchd -d -f <yml>" sh -c \
 check "unit: ExecReload sends SIGHUP to \$MAINPID" [ "$(uval ExecReload)" = '/bin/kill -HUP $MAINPID' ]
 missing=""
 for kv in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes \
-    RuntimeDirectory=ixwatch StateDirectory=ixwatch CapabilityBoundingSet=; do
+    RuntimeDirectory=ixwatch StateDirectory=ixwatch LogsDirectory=ixwatch CapabilityBoundingSet=; do
 	grep -qx "$kv" "$unit" || missing="$missing $kv"
 done
 check "unit: hardening${missing:+ (missing:$missing)}" [ -z "$missing" ]
@@ -61,8 +61,8 @@ fv() { sed -n "s/^$1=//p" "$T/fb.out"; }
 check "freebsd rc.d: name/rcvar ixwatchd(_enable), off by default ($(fv rcvar)=$(fv enable))" \
 	sh -c '[ "$1" = ixwatchd ] && [ "$2" = ixwatchd_enable ] && [ "$3" = NO ]' sh "$(fv name)" "$(fv rcvar)" "$(fv enable)"
 check "freebsd rc.d: daemon(8) runs '$(fv args)'" sh -c \
-	'[ "$1" = /usr/sbin/daemon ] && [ "$2" = /usr/local/sbin/ixwatchd ] && [ "$3" = /var/run/ixwatchd.pid ] &&
-	 [ "$4" = "-f -S -T ixwatchd -p /var/run/ixwatchd.pid /usr/local/sbin/ixwatchd -d -f /usr/local/etc/ixwatch/ixwatch.yml -u ixwatch" ]' \
+	'[ "$1" = /usr/sbin/daemon ] && [ "$2" = /usr/local/sbin/ixwatchd ] && [ "$3" = /var/run/ixwatchd.daemon.pid ] &&
+	 [ "$4" = "-f -S -T ixwatchd -p /var/run/ixwatchd.daemon.pid /usr/local/sbin/ixwatchd -d -f /usr/local/etc/ixwatch/ixwatch.yml" ]' \
 	sh "$(fv command)" "$(fv procname)" "$(fv pidfile)" "$(fv args)"
 check "freebsd rc.d: reload (SIGHUP) and a config check before start" sh -c \
 	'case " $1 " in *" reload "*) ;; *) exit 1 ;; esac; [ "$2" = HUP ] && [ -n "$3" ] &&
@@ -77,5 +77,5 @@ EOF
 sed -e "s,^\. /etc/rc.d/rc.subr,. $T/rc.subr.obsd," "$ob" > "$T/ob.sh"
 got=$(sh "$T/ob.sh" start 2>&1)
 check "openbsd rc.d: rc_cmd with daemon and flags ($got)" \
-	[ "$got" = "start|/usr/local/sbin/ixwatchd|-f /etc/ixwatch/ixwatch.yml -u _ixwatch" ]
+	[ "$got" = "start|/usr/local/sbin/ixwatchd|-f /etc/ixwatch/ixwatch.yml" ]
 done_testing

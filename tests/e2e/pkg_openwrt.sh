@@ -9,7 +9,7 @@
 #   files/ixwatch.config, and the command line, respawn, reload (SIGHUP) are checked.
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 25
 ow=$top_srcdir/openwrt
 init=$ow/ixwatch/files/ixwatch.init
 uci=$ow/ixwatch/files/ixwatch.config
@@ -53,8 +53,11 @@ for v in PKG_NAME PKG_VERSION PKG_RELEASE PKG_SOURCE PKG_SOURCE_URL PKG_HASH PKG
 	[ -n "$(get "$ow/ixwatch" "$v")" ] || missing="$missing $v"
 done
 check "ixwatch Makefile sets the PKG_* variables${missing:+ (missing:$missing)}" [ -z "$missing" ]
+acver=$(sed -n 's/^AC_INIT(\[ixwatch\], *\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+check "PKG_VERSION matches configure.ac ($acver)" [ "$(get "$ow/ixwatch" PKG_VERSION)" = "$acver" ]
 check "ixwatch Makefile uses PKG_FIXUP:=autoreconf" [ "$(get "$ow/ixwatch" PKG_FIXUP)" = autoreconf ]
-check "ixwatch Makefile calls BuildPackage for ixwatch" [ "$(get "$ow/ixwatch" BUILT_PACKAGES | tr -d ' ')" = ixwatch ]
+check "ixwatch Makefile calls BuildPackage for ixwatch" sh -c 'case " $1 " in *" ixwatch "*) exit 0 ;; esac; exit 1' \
+	sh "$(get "$ow/ixwatch" BUILT_PACKAGES)"
 deps=$(get "$ow/ixwatch" Package/ixwatch | sed -n 's/^ *DEPENDS:=//p')
 missing=""
 for d in libevent2-core libevent2-pthreads libyaml libnetsnmp libmbedtls liburcu libbsd zlib libbz2 librtr; do
@@ -92,11 +95,18 @@ if $MAKE -s -C "$top_builddir" install DESTDIR="$T/root" prefix=/usr sysconfdir=
 else
 	not_ok "make install DESTDIR of the build tree"; sed 's/^/# /' "$T/install.log" | tail -20
 fi
-if owmake "$ow/ixwatch" install P=ixwatch DEST="$T/pkg" PKG_INSTALL_DIR="$T/root" \
-    PKG_BUILD_DIR="$top_srcdir" > "$T/pkg.log" 2>&1; then
-	ok "Package/ixwatch/install runs: every file it installs exists"
+# Every package the Makefile builds (ixwatch, and any split-off subpackage) installs
+# into one root: together they must hold everything.
+pkgs=$(get "$ow/ixwatch" BUILT_PACKAGES)
+bad=""
+for p in $pkgs; do
+	owmake "$ow/ixwatch" install P="$p" DEST="$T/pkg" PKG_INSTALL_DIR="$T/root" \
+	    PKG_BUILD_DIR="$top_srcdir" >> "$T/pkg.log" 2>&1 || bad="$bad $p"
+done
+if [ -z "$bad" ]; then
+	ok "Package/<p>/install runs for $(echo $pkgs): every file they install exists"
 else
-	not_ok "Package/ixwatch/install failed (a file it installs is not produced)"
+	not_ok "Package/<p>/install failed for$bad (a file it installs is not produced)"
 	sed 's/^/# /' "$T/pkg.log" | tail -20
 fi
 progs=$(cd "$T/root" 2>/dev/null && find usr/bin usr/sbin -type f 2>/dev/null | sort)
@@ -110,6 +120,23 @@ missing=""
 for f in $cf; do [ -f "$T/pkg$f" ] || missing="$missing $f"; done
 check "every conffile is installed${missing:+ (missing:$missing)}" [ -z "$missing" ]
 check "init script installed executable as /etc/init.d/ixwatch" [ -x "$T/pkg/etc/init.d/ixwatch" ]
+
+# --- the default YAML ------------------------------------------------------------------
+files=$ow/ixwatch/files
+check "the package creates the user the YAML drops to (USERID vs daemon: user:)" sh -c \
+	'u=$(sed -n "s/^  user: *\([a-z_][a-z0-9_-]*\).*/\1/p" "$2" | head -1)
+	 [ -n "$u" ] && echo "$1" | grep -q "USERID:=$u="' sh "$(get "$ow/ixwatch" Package/ixwatch)" "$files/ixwatch.yml"
+d=$top_builddir/agent/ixwatchd
+if [ ! -x "$d" ]; then
+	not_ok "ixwatchd -n: $d not built"
+elif "$d" -n -f "$T/no-such-file.yml" > /dev/null 2>&1; then
+	skip "ixwatchd -n on files/ixwatch.yml" "this tree's ixwatchd does not check configurations yet (-n accepts a missing file)"
+else
+	out=$("$d" -n -f "$files/ixwatch.yml" 2>&1)
+	rc=$?
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+	check "ixwatchd -n accepts files/ixwatch.yml and prefixes.yml" [ "$rc" -eq 0 ]
+fi
 
 # --- procd init script in a stub rc.common/UCI environment ---------------------------------
 check "init script: sh -n" sh -n "$init"
@@ -134,6 +161,8 @@ config_get_bool() {
 	case $_cgb in 1|yes|on|true|enabled) _cgb=1 ;; *) _cgb=0 ;; esac; eval "$1=\$_cgb"
 }
 uci() { echo "uci $*" >> "$PROCD_LOG"; }
+mkdir() { echo "mkdir $*" >> "$PROCD_LOG"; }
+chown() { echo "chown $*" >> "$PROCD_LOG"; }
 procd_open_instance() { echo "open $*" >> "$PROCD_LOG"; }
 procd_close_instance() { echo "close" >> "$PROCD_LOG"; }
 procd_set_param() { echo "set $*" >> "$PROCD_LOG"; }
@@ -154,21 +183,22 @@ cmdline() { # the command param as procd would assemble it
 : > "$T/procd.log"
 run_init "$uci" start_service
 got=$(cmdline)
-check "start_service: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /etc/ixwatch/ixwatch.yml -u ixwatch" ]
+check "start_service: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /etc/ixwatch/ixwatch.yml" ]
 check "start_service: one instance, respawn, stderr to logd, file param" sh -c '
 	[ "$(grep -c "^open" "$1")" = 1 ] && [ "$(grep -c "^close" "$1")" = 1 ] &&
 	grep -Eq "^set respawn [0-9]+ [0-9]+ [0-9]+$" "$1" && grep -q "^set stderr 1$" "$1" &&
-	grep -q "^set file /etc/config/ixwatch" "$1"' sh "$T/procd.log"
+	grep -q "^set file /etc/config/ixwatch" "$1" && grep -q "^mkdir -p /var/lib/ixwatch$" "$1"' \
+	sh "$T/procd.log"
 sed -e "s/option enabled '1'/option enabled '0'/" "$uci" > "$T/off.uci"
 : > "$T/procd.log"
 run_init "$T/off.uci" start_service
 check "enabled '0': no instance" [ ! -s "$T/procd.log" ]
 sed -e "s,option config_file .*,option config_file '/tmp/x.yml'," -e "s/option verbose '0'/option verbose '1'/" \
-    -e "s/option user 'ixwatch'/option user 'root'/" "$uci" > "$T/alt.uci"
+    "$uci" > "$T/alt.uci"
 : > "$T/procd.log"
 run_init "$T/alt.uci" start_service
 got=$(cmdline)
-check "config_file, verbose, user root: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /tmp/x.yml -v" ]
+check "config_file, verbose: '$got'" [ "$got" = "/usr/sbin/ixwatchd -d -f /tmp/x.yml -v" ]
 : > "$T/procd.log"
 run_init "$uci" reload_service
 run_init "$uci" service_triggers

@@ -10,22 +10,9 @@
 #include <string.h>
 
 #include "agent/alert.h"
+#include "agent/alert_priv.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static uint32_t
-crc32_ieee(const uint8_t *p, size_t n)
-{
-	uint32_t	 c = 0xffffffffu;
-	int		 k;
-
-	while (n-- > 0) {
-		c ^= *p++;
-		for (k = 0; k < 8; k++)
-			c = (c & 1) ? (c >> 1) ^ 0xedb88320u : c >> 1;
-	}
-	return ~c;
-}
 
 static void
 one(const uint8_t *data, size_t len)
@@ -67,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (len < 4 || (copy = malloc(len)) == NULL)
 		return 0;
 	memcpy(copy, data, len);
-	c = crc32_ieee(copy, len - 4);
+	c = alert_state_crc32(copy, len - 4);
 	be32_store(copy + len - 4, c);
 	one(copy, len);
 	free(copy);

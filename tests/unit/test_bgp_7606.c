@@ -45,7 +45,7 @@ mkbody(uint8_t *out, const uint8_t *attrs, size_t alen, const uint8_t *nlri, siz
 static void
 run(const struct xcase *x, struct bgp_update *u, struct bgp_error *e)
 {
-	uint8_t			body[512];
+	static uint8_t		body[512];	/* the decoded update points into it */
 	size_t			len;
 	enum bgp_result		r;
 
@@ -185,6 +185,16 @@ X(mp_unreach_prefix_len, RESET, BGP_NOTIFY_UPD_OPT_ATTR, 15, 0,
 /* AS4_PATH (0xc0, type 17) with a zero-length segment, 2-octet session: RFC 6793 §6 discard */
 X2(as4path_malformed, DISC, 0, 17, 1,
     A_ORIGIN, 0x40, 0x02, 0x04, 0x02, 0x01, 0xfd, 0xe9, A_NH, 0xc0, 0x11, 0x02, 0x02, 0x00)
+/* AS4_PATH with an AS_CONFED_SEQUENCE (3) segment, 2-octet session: RFC 6793 §6 discard */
+X2(as4path_confed, DISC, 0, 17, 1,
+    A_ORIGIN, 0x40, 0x02, 0x04, 0x02, 0x01, 0xfd, 0xe9, A_NH,
+    0xc0, 0x11, 0x06, 0x03, 0x01, 0x00, 0x00, 0xfd, 0xe9)
+/* MP_REACH_NLRI AFI 2 with a 4-byte next hop: §7.11 reset */
+X(mp_reach_v6_nh4, RESET, BGP_NOTIFY_UPD_OPT_ATTR, 14, 0,
+    0x80, 0x0e, 0x09, 0x00, 0x02, 0x01, 0x04, 0xc0, 0x00, 0x02, 0x01, 0x00, A_ORIGIN, A_ASPATH)
+/* ORIGIN with the Extended Length bit (0x50, 2-octet length 1) is legal: OK */
+X(extlen_small_ok, BGP_OK, 0, 0, 1,
+    0x50, 0x01, 0x00, 0x01, 0x00, A_ASPATH, A_NH)
 /* AS4_AGGREGATOR (0xc0, type 18) of 6 bytes: RFC 6793 §6 discard */
 X(as4aggregator_len, DISC, 0, 18, 1,
     A_GOOD, 0xc0, 0x12, 0x06, 0, 0, 0xfd, 0xe9, 10, 0)
@@ -302,7 +312,8 @@ UT_MAIN(UT_CASE(origin_value), UT_CASE(origin_len), UT_CASE(origin_flags),
     UT_CASE(duplicate_origin), UT_CASE(missing_aspath), UT_CASE(missing_nexthop),
     UT_CASE(no_nlri_no_mandatory), UT_CASE(unknown_wellknown), UT_CASE(mp_unreach_twice),
     UT_CASE(mp_reach_nhlen), UT_CASE(mp_reach_flags), UT_CASE(mp_unreach_prefix_len),
-    UT_CASE(as4path_malformed), UT_CASE(as4aggregator_len), UT_CASE(strongest_wins),
+    UT_CASE(as4path_malformed), UT_CASE(as4path_confed), UT_CASE(mp_reach_v6_nh4),
+    UT_CASE(extlen_small_ok), UT_CASE(as4aggregator_len), UT_CASE(strongest_wins),
     UT_CASE(attr_overrun), UT_CASE(attr_short_header), UT_CASE(attr_overrun_hides_mp),
     UT_CASE(unknown_kept_raw), UT_CASE(duplicate_keeps_first), UT_CASE(aggregator_width),
     UT_CASE(field_lengths), UT_CASE(reset_data))

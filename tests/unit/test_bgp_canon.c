@@ -6,21 +6,10 @@
  */
 #include "bgp/bgp.h"
 #include "tests/unit/ut.h"
+#include "tests/unit/ut_bgp.h"
 
 static const struct bgp_sess sess2 = { 0, 0, 0, 0 };
 static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
-
-static size_t
-mkbody(uint8_t *b, const uint8_t *attrs, size_t alen)
-{
-	static const uint8_t nlri[] = { 0x18, 0xc6, 0x33, 0x64 };
-
-	b[0] = b[1] = 0;
-	be16_store(b + 2, (uint16_t)alen);
-	memcpy(b + 4, attrs, alen);
-	memcpy(b + 4 + alen, nlri, sizeof(nlri));
-	return 4 + alen + sizeof(nlri);
-}
 
 static void
 canon_of(const uint8_t *attrs, size_t alen, const struct bgp_sess *s, struct wbuf *out)
@@ -29,7 +18,7 @@ canon_of(const uint8_t *attrs, size_t alen, const struct bgp_sess *s, struct wbu
 	struct bgp_update	u;
 	struct bgp_error	e;
 
-	UT_EQ_INT(bgp_update_decode(b, mkbody(b, attrs, alen), s, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, attrs, alen), s, &u, &e), BGP_OK);
 	wbuf_reset(out);
 	UT_EQ_INT(bgp_canon_encode(out, &u.attrs, -1), 0);
 }

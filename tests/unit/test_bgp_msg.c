@@ -144,6 +144,39 @@ open_extended_params(void)
 	wbuf_free(&w);
 }
 
+/* More MP capabilities than BGP_CAPS_MAX: the first kept, the rest counted. */
+static void
+open_many_mp(void)
+{
+	struct bgp_open		o;
+	struct bgp_msg		m;
+	struct bgp_error	e;
+	struct wbuf		w;
+
+	memset(&o, 0, sizeof(o));
+	o.my_as = 65001;
+	o.bgp_id = 1;
+	for (int i = 0; i < BGP_CAPS_MAX; i++)
+		o.caps.mp[i] = (struct bgp_afisafi){ 1, (uint8_t)(i + 1), 0 };
+	o.caps.nmp = BGP_CAPS_MAX;
+	wbuf_init(&w, 0);
+	UT_EQ_INT(bgp_open_encode(&w, &o), 0);
+	/* append a ninth MP capability by hand: AFI 2 SAFI 1 */
+	{
+		static const uint8_t extra[] = { 0x01, 0x04, 0x00, 0x02, 0x00, 0x01 };
+
+		wbuf_put_bytes(&w, extra, sizeof(extra));
+		wbuf_set_u16(&w, 16, (uint16_t)w.len);
+		wbuf_set_u8(&w, 28, (uint8_t)(w.buf[28] + 6));
+		wbuf_set_u8(&w, 30, (uint8_t)(w.buf[30] + 6));
+	}
+	UT_EQ_INT(bgp_msg_decode(w.buf, w.len, NULL, &m, &e), BGP_OK);
+	UT_EQ_INT(m.u.open.caps.nmp, BGP_CAPS_MAX);
+	UT_EQ_INT(m.u.open.caps.ntrunc, 1);
+	UT_EQ_INT(m.u.open.caps.mp[7].safi, 8);
+	wbuf_free(&w);
+}
+
 static void
 open_check_err(const uint8_t *msg, size_t len, uint8_t sub)
 {
@@ -345,6 +378,6 @@ negotiate(void)
 	UT_EQ_INT(s.extmsg, 1);
 }
 
-UT_MAIN(UT_CASE(open_decode_golden), UT_CASE(open_roundtrip), UT_CASE(open_extended_params),
+UT_MAIN(UT_CASE(open_decode_golden), UT_CASE(open_roundtrip), UT_CASE(open_extended_params), UT_CASE(open_many_mp),
     UT_CASE(open_errors), UT_CASE(keepalive), UT_CASE(notification), UT_CASE(notify_texts),
     UT_CASE(route_refresh), UT_CASE(framing), UT_CASE(negotiate))

@@ -5,6 +5,7 @@
  */
 #include "bgp/bgp.h"
 #include "tests/unit/ut.h"
+#include "tests/unit/ut_bgp.h"
 
 static const struct bgp_sess sess2 = { 0, 0, 0, 0 };	/* 2-octet AS, no ADD-PATH */
 static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
@@ -295,16 +296,33 @@ all_attributes(void)
 	UT_EQ_INT(u.nlri.count, 1);
 }
 
-static size_t
-body_2oct(uint8_t *b, const uint8_t *attrs, size_t alen)
+/* The encoder writes the golden attribute field back byte for byte (type order, same flags). */
+static void
+all_attributes_reencode(void)
 {
-	static const uint8_t nlri[] = { 0x18, 0xc6, 0x33, 0x64 };
+	struct bgp_update	u;
+	struct bgp_error	e;
+	struct wbuf		w;
+	struct bgp_route	r;
+	struct bgp_update_enc	enc;
 
-	b[0] = b[1] = 0;
-	be16_store(b + 2, (uint16_t)alen);
-	memcpy(b + 4, attrs, alen);
-	memcpy(b + 4 + alen, nlri, sizeof(nlri));
-	return 4 + alen + sizeof(nlri);
+	UT_EQ_INT(bgp_update_decode(upd_all, sizeof(upd_all), &sess4, &u, &e), BGP_OK);
+	wbuf_init(&w, 0);
+	UT_EQ_INT(bgp_attrs_encode(&w, &sess4, &u.attrs), 0);
+	UT_EQ_INT(w.len, u.attr_len);
+	UT_EQ_MEM(w.buf, u.attr_p, w.len);
+	/* and the whole UPDATE body */
+	memset(&r, 0, sizeof(r));
+	prefix_parse("198.51.100.0/24", &r.pfx);
+	memset(&enc, 0, sizeof(enc));
+	enc.announce = &r;
+	enc.nannounce = 1;
+	enc.attrs = &u.attrs;
+	wbuf_reset(&w);
+	UT_EQ_INT(bgp_update_encode(&w, &sess4, &enc), 0);
+	UT_EQ_INT(w.len, BGP_HDR_LEN + sizeof(upd_all));
+	UT_EQ_MEM(w.buf + BGP_HDR_LEN, upd_all, sizeof(upd_all));
+	wbuf_free(&w);
 }
 
 static void
@@ -343,7 +361,7 @@ as4_merge(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.use_as4path, 1);
 	UT_EQ_INT(u.attrs.origin_as, 4200000001u);
 	UT_EQ_INT(u.attrs.path_count, 3);
@@ -362,7 +380,7 @@ as4_longer_ignored(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.use_as4path, 0);
 	UT_EQ_INT(u.attrs.origin_as, 65001);
 	path_expect(&u.attrs, want, 1);
@@ -389,10 +407,10 @@ as4_aggregator(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a1, sizeof(a1)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a1, sizeof(a1)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.aggregator_as, 65010);
 	UT_EQ_INT(u.attrs.origin_as, BGP_AS_TRANS);
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a2, sizeof(a2)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a2, sizeof(a2)), &sess2, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.aggregator_as, 4200000009u);
 	UT_EQ_INT(u.attrs.aggregator_addr[3], 2);
 	UT_EQ_INT(u.attrs.origin_as, 4200000000u);
@@ -414,7 +432,7 @@ as4_merge_set(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess2, &u, &e), BGP_OK);
 	path_expect(&u.attrs, want, 4);
 	UT_EQ_INT(u.attrs.origin_is_set, 1);
 	UT_EQ_INT(u.attrs.origin_as, 65003);
@@ -432,27 +450,9 @@ as4_from_new_speaker(void)
 	struct bgp_update	 u;
 	struct bgp_error	 e;
 
-	UT_EQ_INT(bgp_update_decode(b, body_2oct(b, a, sizeof(a)), &sess4, &u, &e), BGP_OK);
+	UT_EQ_INT(bgp_update_decode(b, ut_bgp_body_v4(b, a, sizeof(a)), &sess4, &u, &e), BGP_OK);
 	UT_EQ_INT(u.attrs.origin_as, 65001);
 	UT_ASSERT(!BGP_ATTR_HAS(&u.attrs, BGP_ATTR_AS4_PATH));
-}
-
-/* Build attrs with a path; the wbuf holds the path bytes. */
-static void
-mkattrs(struct bgp_attrs *a, struct wbuf *pw, const uint32_t *asns, size_t n)
-{
-	static const uint8_t nh[4] = { 192, 0, 2, 1 };
-
-	bgp_attrs_init(a);
-	wbuf_reset(pw);
-	bgp_aspath_put(pw, BGP_SEG_SEQUENCE, asns, n, 1);
-	a->aspath = pw->buf;
-	a->aspath_len = (uint16_t)pw->len;
-	a->aspath_as4 = 1;
-	a->origin = BGP_ORIGIN_IGP;
-	bgp_nexthop_set(&a->nexthop, PREFIX_AF_IPV4, nh, NULL);
-	a->present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 }
 
 /* 1,500-hop AS path: 6 segments of at most 255, in a 6 KB extended-message UPDATE. */
@@ -476,7 +476,7 @@ long_path_extended(void)
 		asns[i] = 4200000000u + (uint32_t)i;
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, asns, 1500);
+	ut_bgp_attrs(&a, &pw, asns, 1500);
 	memset(&r, 0, sizeof(r));
 	UT_EQ_INT(prefix_parse("198.51.100.0/24", &r.pfx), 0);
 	memset(&enc, 0, sizeof(enc));
@@ -500,6 +500,19 @@ long_path_extended(void)
 	}
 	UT_EQ_INT(segs, 6);
 	UT_EQ_INT(n, 1500);
+	/* the same toward a 2-octet speaker: AS_TRANS x 1500 plus a 1500-AS AS4_PATH, merged back */
+	{
+		struct bgp_sess old = { 0, 1, 0, 0 };
+
+		wbuf_reset(&w);
+		UT_EQ_INT(bgp_update_encode(&w, &old, &enc), 0);
+		UT_EQ_INT(bgp_msg_decode(w.buf, w.len, &old, &m, &e), BGP_OK);
+		UT_EQ_INT(m.u.update.attrs.use_as4path, 1);
+		UT_EQ_INT(m.u.update.attrs.aspath_len, 6 * 2 + 1500 * 2);
+		UT_EQ_INT(m.u.update.attrs.path_count, 1500);
+		UT_EQ_INT(m.u.update.attrs.origin_as, 4200001499u);
+		path_expect(&m.u.update.attrs, asns, 1500);
+	}
 	wbuf_free(&pw);
 	wbuf_free(&w);
 }
@@ -528,7 +541,7 @@ extended_6k_nlri(void)
 	}
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, path, 2);
+	ut_bgp_attrs(&a, &pw, path, 2);
 	memset(&enc, 0, sizeof(enc));
 	enc.announce = r;
 	enc.nannounce = 1600;
@@ -586,7 +599,7 @@ roundtrip_full(void)
 
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, path, 4);
+	ut_bgp_attrs(&a, &pw, path, 4);
 	a.med = 7;
 	a.local_pref = 300;
 	a.atomic_aggregate = 1;
@@ -659,7 +672,7 @@ roundtrip_mp(void)
 
 	wbuf_init(&pw, 0);
 	wbuf_init(&w, 0);
-	mkattrs(&a, &pw, path, 1);
+	ut_bgp_attrs(&a, &pw, path, 1);
 	a.present &= ~BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	addr_parse("2001:db8::1", &af, gl);
 	addr_parse("fe80::1", &af, ll);
@@ -702,6 +715,9 @@ attrs_mrt(void)
 	static const uint8_t b[] = { 0x80, 0x0e, 0x11, 0x10,
 	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
 	    0x40, 0x01, 0x01, 0x00 };
+	/* MP_REACH (80 0e 15): AFI 2, SAFI 1, next hop length 16, 2001:db8::2, reserved */
+	static const uint8_t full[] = { 0x80, 0x0e, 0x15, 0x00, 0x02, 0x01, 0x10,
+	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00 };
 	struct bgp_attrs	a;
 	struct bgp_error	e;
 
@@ -711,11 +727,16 @@ attrs_mrt(void)
 	UT_EQ_INT(a.mp_nexthop.addr[15], 1);
 	UT_EQ_INT(bgp_attrs_decode(b, sizeof(b), &sess4, 0, &a, NULL, NULL, &e),
 	    BGP_ERR_SESSION_RESET);
+	/* the whole MP_REACH in a RIB entry, as older collectors wrote it: accepted too */
+	UT_EQ_INT(bgp_attrs_decode(full, sizeof(full), &sess4, BGP_ATTRS_MRT_NH, &a, NULL,
+	    NULL, &e), BGP_OK);
+	UT_EQ_INT(a.mp_nexthop.af, PREFIX_AF_IPV6);
+	UT_EQ_INT(a.mp_nexthop.addr[15], 2);
 }
 
 UT_MAIN(UT_CASE(v4_basic), UT_CASE(v4_aspath_width), UT_CASE(eor_v4), UT_CASE(v6_mp_reach),
     UT_CASE(addpath_v4), UT_CASE(eor_v6), UT_CASE(v4_over_v6_nexthop),
-    UT_CASE(all_attributes), UT_CASE(as4_merge), UT_CASE(as4_longer_ignored),
+    UT_CASE(all_attributes), UT_CASE(all_attributes_reencode), UT_CASE(as4_merge), UT_CASE(as4_longer_ignored),
     UT_CASE(as4_aggregator), UT_CASE(as4_merge_set), UT_CASE(as4_from_new_speaker),
     UT_CASE(long_path_extended), UT_CASE(extended_6k_nlri), UT_CASE(roundtrip_full),
     UT_CASE(roundtrip_mp), UT_CASE(attrs_mrt))

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "bgp/bgp.h"
 #include "bgp/bmp.h"
 #include "bgp/prefix.h"
 #include "tests/unit/ut.h"
@@ -451,6 +452,68 @@ encode_roundtrip(void)
 	wbuf_free(&w);
 }
 
+/*
+ * OPEN with capabilities, length 49: AS 65000, hold 180, ID 10.0.0.1, optional
+ * parameters 20 octets: one capabilities parameter (2, 18) holding 4-octet AS 65000
+ * (65, 4), ADD-PATH IPv4 unicast with send/receive mode m (69, 4) and MP IPv4
+ * unicast (1, 4).
+ */
+#define OPEN_CAPS(m)	MARKER, 0x00, 0x31, 0x01, 0x04, 0xfd, 0xe8, 0x00, 0xb4,	\
+		0x0a, 0x00, 0x00, 0x01, 0x14, 0x02, 0x12,			\
+		0x41, 0x04, 0x00, 0x00, 0xfd, 0xe8,				\
+		0x45, 0x04, 0x00, 0x01, 0x01, (m),				\
+		0x01, 0x04, 0x00, 0x01, 0x00, 0x01
+
+static void
+peer_up_session(void)
+{
+	static const uint8_t both[] = { OPEN_CAPS(3) }, send[] = { OPEN_CAPS(2) },
+	    recv[] = { OPEN_CAPS(1) };
+	struct bmp_peer_hdr	 ph = peer_v4();
+	struct bmp_peer_up	 up;
+	struct bmp_msg		 m;
+	struct bgp_sess		 s, rm;
+	struct wbuf		 w;
+
+	memset(&up, 0, sizeof(up));
+	up.local_af = PREFIX_AF_IPV4;
+	up.sent_open = both, up.sent_open_len = sizeof(both);
+	up.recv_open = both, up.recv_open_len = sizeof(both);
+	wbuf_init(&w, 0);
+	bmp_encode_peer_up(&w, &ph, &up, NULL, 0);
+	UT_EQ_INT(bmp_msg_decode(w.buf, w.len, &m), BMP_OK);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s), 0);
+	UT_EQ_INT(s.as4, 1);
+	UT_ASSERT(bgp_sess_addpath(&s, 1, 1));
+	UT_ASSERT(!bgp_sess_addpath(&s, 2, 1));
+	/* The A flag turns 4-octet AS_PATHs off for Route Monitoring, ADD-PATH stays. */
+	ph.flags = BMP_PEER_FLAG_A;
+	bmp_rm_sess(&ph, &s, &rm);
+	UT_EQ_INT(rm.as4, 0);
+	UT_ASSERT(bgp_sess_addpath(&rm, 1, 1));
+	bmp_rm_sess(&ph, NULL, &rm);
+	UT_ASSERT(!bgp_sess_addpath(&rm, 1, 1));
+
+	/* The router only sends path ids: Adj-RIB-In has none, Adj-RIB-Out (O flag) has. */
+	up.sent_open = send, up.recv_open = recv;
+	ph.flags = 0;
+	wbuf_reset(&w);
+	bmp_encode_peer_up(&w, &ph, &up, NULL, 0);
+	UT_EQ_INT(bmp_msg_decode(w.buf, w.len, &m), BMP_OK);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s), 0);
+	UT_ASSERT(!bgp_sess_addpath(&s, 1, 1));
+	ph.flags = BMP_PEER_FLAG_O;
+	wbuf_reset(&w);
+	bmp_encode_peer_up(&w, &ph, &up, NULL, 0);
+	UT_EQ_INT(bmp_msg_decode(w.buf, w.len, &m), BMP_OK);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s), 0);
+	UT_ASSERT(bgp_sess_addpath(&s, 1, 1));
+	/* Not a Peer Up. */
+	UT_EQ_INT(bmp_msg_decode(route_mon, sizeof(route_mon), &m), BMP_OK);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s), -1);
+	wbuf_free(&w);
+}
+
 /* The whole golden set back to back, as a collector would receive it. */
 static size_t
 stream(uint8_t *out)
@@ -550,4 +613,4 @@ framer_errors(void)
 UT_MAIN(UT_CASE(dec_initiation), UT_CASE(dec_peer_up), UT_CASE(dec_peer_up_v6),
     UT_CASE(dec_locrib), UT_CASE(dec_route_mon), UT_CASE(dec_peer_down),
     UT_CASE(dec_stats), UT_CASE(dec_term_mirror), UT_CASE(dec_errors),
-    UT_CASE(encode_roundtrip), UT_CASE(framer_chunks), UT_CASE(framer_errors))
+    UT_CASE(encode_roundtrip), UT_CASE(peer_up_session), UT_CASE(framer_chunks), UT_CASE(framer_errors))

@@ -91,6 +91,9 @@ basic_ops(void)
 	UT_EQ_INT(s1, 1);
 	UT_EQ_INT(s2, 2);
 	UT_EQ_STR(rib_source_descr(rib, 2), "bgp 192.0.2.9");
+	UT_EQ_INT(rib_source_add(rib, NULL), 3);
+	UT_EQ_STR(rib_source_descr(rib, 3), "");
+	UT_EQ_INT(rib_source_remove(rib, 3), 0);
 	UT_ASSERT(rib_source_descr(rib, 3) == NULL);
 	UT_EQ_INT(rib_lookup_exact(rib, &p, r, 4), 0);
 	UT_EQ_INT(upd(rib, 1, 0, "10.0.0.0/8", 1), RIB_OK);
@@ -637,6 +640,10 @@ model_run(unsigned seed, int v6mix, unsigned ops)
 		}
 		if (i % 97 == 0)
 			rib_reclaim(rib);
+		if (i % 1500 == 700)
+			UT_EQ_INT(rib_compact(rib), 0);
+		if (i % 2000 == 1000)
+			rib_reclaim_sync(rib);	/* also trims free chunks */
 		if (i % 500 == 0)
 			check_all(rib, &m, v6mix);
 	}
@@ -706,6 +713,63 @@ memory_all_gone(void)
 	rib_free(rib);
 }
 
+/* Compaction keeps the content; trimming gives the old chunks back. */
+static void
+compact_and_trim(void)
+{
+	struct rib	*rib = rib_new();
+	struct rib_stats st0, st1, st2;
+	struct collect	 c0, c1;
+	struct rib_attrs *a = A(rib, 1);
+	struct prefix	 p;
+	unsigned	 i;
+
+	rib_source_add(rib, "s");
+	memset(&p, 0, sizeof(p));
+	p.af = PREFIX_AF_IPV4;
+	for (i = 0; i < 60000; i++) {
+		p.addr[0] = (uint8_t)(i * 7919 >> 8);
+		p.addr[1] = (uint8_t)(i * 7919);
+		p.addr[2] = (uint8_t)i;
+		p.len = (uint8_t)(8 + i % 17);
+		prefix_mask(&p);
+		UT_ASSERT(rib_route_update(rib, 1, 0, &p, a, 0) != RIB_ERR);
+	}
+	p.af = PREFIX_AF_IPV6;
+	p.len = 48;
+	UT_EQ_INT(rib_route_update(rib, 1, 0, &p, a, 0), RIB_OK);
+	rib_reclaim_sync(rib);
+	rib_stats(rib, &st0);
+	memset(&c0, 0, sizeof(c0));
+	c0.stop_at = 60;
+	rib_walk(rib, collect_cb, &c0);
+	UT_EQ_INT(rib_compact(rib), 0);
+	rib_stats(rib, &st1);
+	/* The old copy may still wait for its grace period. */
+	UT_ASSERT(st1.nodes >= st0.nodes && st1.nodes <= 2 * st0.nodes);
+	rib_reclaim_sync(rib);
+	rib_stats(rib, &st2);
+	UT_EQ_INT(st2.nodes, st0.nodes);
+	UT_EQ_INT(st2.routes, st0.routes);
+	UT_ASSERT(st2.bytes_free < st2.bytes / 4);
+	UT_ASSERT(st2.bytes <= st0.bytes + st0.bytes / 8);
+	memset(&c1, 0, sizeof(c1));
+	c1.stop_at = 60;
+	rib_walk(rib, collect_cb, &c1);
+	UT_EQ_INT(c1.n, c0.n);
+	for (i = 0; i < c0.n; i++)
+		UT_EQ_STR(c1.s[i], c0.s[i]);
+	/* Released chunks are reused. */
+	UT_EQ_INT(rib_compact(rib), 0);
+	rib_reclaim_sync(rib);
+	rib_attrs_unref(rib, a);
+	UT_EQ_INT(rib_source_withdraw_all(rib, 1), st0.routes);
+	assert_empty(rib);
+	rib_stats(rib, &st1);
+	UT_ASSERT(st1.bytes < st0.bytes / 4);
+	rib_free(rib);
+}
+
 /* The reader API also works on the writer's own thread. */
 static void
 reader_same_thread(void)
@@ -730,4 +794,4 @@ reader_same_thread(void)
 UT_MAIN(UT_CASE(basic_ops), UT_CASE(bad_args), UT_CASE(default_and_host),
     UT_CASE(addpath_and_big_sets), UT_CASE(walks), UT_CASE(interning),
     UT_CASE(set_state), UT_CASE(model_v4), UT_CASE(model_v6), UT_CASE(model_seeds),
-    UT_CASE(memory_all_gone), UT_CASE(reader_same_thread))
+    UT_CASE(memory_all_gone), UT_CASE(compact_and_trim), UT_CASE(reader_same_thread))

@@ -160,12 +160,14 @@ writer(struct shared *sh)
 	struct rib_attrs *a;
 	uint8_t		 b[22];
 	uint32_t	 v = 0;
-	unsigned	 seed = 3, op, i;
+	unsigned	 seed = 3, op, i, rounds = 0;
 	time_t		 end = time(NULL) + SECONDS;
 	const struct prefix *p;
 	uint16_t	 src;
 
 	while (time(NULL) < end) {
+		if (++rounds % 50 == 0)
+			UT_EQ_INT(rib_compact(sh->rib), 0);
 		for (i = 0; i < 1000; i++) {
 			p = &sh->pfx[rand_r(&seed) % NPFX];
 			src = (uint16_t)(1 + rand_r(&seed) % NSRC);

@@ -6,25 +6,9 @@
 #include "agent/source.h"
 #include "bgp/rib.h"
 #include "tests/unit/ut.h"
+#include "tests/unit/ut_bgp.h"
 
 static const struct bgp_sess sess4 = { 1, 0, 0, 0 };	/* 4-octet AS, no ADD-PATH */
-
-static void
-mkattrs(struct bgp_attrs *a, struct wbuf *pw, const uint32_t *asns, size_t n)
-{
-	static const uint8_t nh[4] = { 192, 0, 2, 1 };
-
-	bgp_attrs_init(a);
-	wbuf_reset(pw);
-	bgp_aspath_put(pw, BGP_SEG_SEQUENCE, asns, n, 1);
-	a->aspath = pw->buf;
-	a->aspath_len = (uint16_t)pw->len;
-	a->aspath_as4 = 1;
-	a->origin = BGP_ORIGIN_IGP;
-	bgp_nexthop_set(&a->nexthop, PREFIX_AF_IPV4, nh, NULL);
-	a->present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
-}
 
 /* Encodes an UPDATE announcing/withdrawing the given prefixes; returns the body. */
 static const uint8_t *
@@ -45,7 +29,7 @@ mkupdate(struct wbuf *w, const char *const *ann, size_t nann, const char *const 
 		UT_EQ_INT(prefix_parse(wd[i], &rw[i].pfx), 0);
 		rw[i].path_id = 0;
 	}
-	mkattrs(&a, &pw, path, npath);
+	ut_bgp_attrs(&a, &pw, path, npath);
 	enc.announce = ra;
 	enc.nannounce = nann;
 	enc.withdrawn = rw;

@@ -1,0 +1,43 @@
+/*
+ * The session parameters BMP consumers decode encapsulated UPDATEs with (RFC 7854
+ * 4.2 and 4.10, RFC 8671, RFC 9069): taken from the two OPENs of a Peer Up through
+ * the BGP codec's capability decoder, adjusted per message by the A flag.
+ */
+#include <string.h>
+
+#include "bgp/bgp.h"
+#include "bgp/bmp.h"
+
+int
+bmp_peer_up_sess(const struct bmp_msg *m, struct bgp_sess *sess)
+{
+	const struct bmp_peer_up	*up = &m->u.up;
+	struct bgp_open			 sent, recv;
+	struct bgp_error		 err;
+
+	memset(sess, 0, sizeof(*sess));
+	if (m->type != BMP_MSG_PEER_UP || up->sent_open_len < BGP_HDR_LEN ||
+	    up->recv_open_len < BGP_HDR_LEN)
+		return -1;
+	if (bgp_open_decode(up->sent_open + BGP_HDR_LEN, up->sent_open_len - BGP_HDR_LEN,
+	    &sent, &err) != BGP_OK || bgp_open_decode(up->recv_open + BGP_HDR_LEN,
+	    up->recv_open_len - BGP_HDR_LEN, &recv, &err) != BGP_OK)
+		return -1;
+	/* The sent OPEN is the monitored router's, the received one its peer's. */
+	bgp_sess_negotiate(sess, &sent.caps, &recv.caps);
+	if (m->peer.type != BMP_PEER_LOC_RIB && (m->peer.flags & BMP_PEER_FLAG_O))
+		sess->addpath_rx = sess->addpath_tx;
+	return 0;
+}
+
+void
+bmp_rm_sess(const struct bmp_peer_hdr *ph, const struct bgp_sess *up, struct bgp_sess *sess)
+{
+	if (up != NULL)
+		*sess = *up;
+	else
+		memset(sess, 0, sizeof(*sess));
+	sess->as4 = !bmp_peer_legacy_as_path(ph);
+	/* A monitoring feed may carry what the router accepted under RFC 8654. */
+	sess->extmsg = 1;
+}
