@@ -10,6 +10,7 @@
  *   fallback=  preference 1 killed: preference 2 takes over, states kept
  *   down=      both killed: health reports no cache in sync, states kept
  * usage: rpkid_tool PORT1 PORT2 PID1 PID2 FILE NEWFILE SERVED TIMEOUT
+ *        rpkid_tool load PORT FILE MRT TIMEOUT (see load())
  * (SERVED is the file StayRTR 1 and 2 serve; NEWFILE is copied over it.)
  */
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "agent/loop.h"
 #include "agent/rpkid.h"
 #include "agent/source.h"
+#include "bgp/mrt_file.h"
 #include "bgp/rib.h"
 #include "rtr/rtr_file.h"
 
@@ -111,12 +113,22 @@ static int
 cmp_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
 {
 	struct cmp_arg	*c = arg;
+	struct bgp_attrs a;
+	const uint8_t	*blob;
+	size_t		 len;
+	uint64_t	 origin;
 	enum rtr_rov	 v;
 	enum rib_rpki	 want, got;
 	unsigned	 i;
 
 	for (i = 0; i < n; i++) {
-		v = rtr_rov_validate(c->ref, p, rib_attrs_origin_as(r[i].attrs));
+		/* an AS_SET at the end: no origin (RFC 6811 section 2) */
+		blob = rib_attrs_blob(r[i].attrs, &len);
+		if (bgp_canon_decode(blob, len, &a) == 0 && a.origin_is_set)
+			origin = RTR_ORIGIN_SET;
+		else
+			origin = rib_attrs_origin_as(r[i].attrs);
+		v = rtr_rov_validate(c->ref, p, origin);
 		want = v == RTR_ROV_VALID ? RIB_RPKI_VALID : v == RTR_ROV_NOT_FOUND ?
 		    RIB_RPKI_NOT_FOUND : RIB_RPKI_INVALID;
 		got = RIB_STATE_RPKI(r[i].state);
@@ -199,6 +211,81 @@ copy_file(const char *from, const char *to)
 	return system(cmd);
 }
 
+/*
+ * Load: the full feed (MRT BGP4MP UPDATEs) in the RIB, then the full VRP set synced
+ * from one cache; every route must end with the state a fresh table gives it.
+ * usage: rpkid_tool load PORT FILE MRT TIMEOUT
+ */
+static int
+load(char **argv)
+{
+	struct config_rtr_cache	 c1;
+	struct config_rtr_group	 g;
+	struct config_rpki	 rc;
+	struct rtr_vrpset	 a;
+	struct rpkid_stats	 st;
+	struct cmp_arg		 cmp;
+	struct mrt_file		*mf;
+	struct mrt_record	 rec;
+	struct bgp_error	 e;
+	struct source		*src;
+	double			 t0, deadline;
+	char			 err[256];
+	size_t			 nroutes = 0;
+	int			 r, res, ok;
+
+	rtr_vrpset_init(&a);
+	if (rtr_file_load(argv[3], 0, &a, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if (loop_init() == -1 || source_init() == -1 ||
+	    (src = source_new(SOURCE_MRT, "feed", NULL)) == NULL ||
+	    (mf = mrt_file_open(argv[4])) == NULL)
+		return 2;
+	while ((r = mrt_file_next_record(mf, &rec, &res)) == 1) {
+		if (res != MRT_OK || rec.kind != MRT_KIND_BGP4MP_MSG || rec.u.msg.local ||
+		    rec.u.msg.pdu_len < 19 || rec.u.msg.pdu[18] != 2)
+			continue;
+		src->sess.as4 = (uint8_t)rec.u.msg.as4;
+		source_apply_update(src, rec.u.msg.pdu + 19, rec.u.msg.pdu_len - 19, &e);
+	}
+	mrt_file_close(mf);
+	rib_walk(source_rib(), count_cb, &nroutes);
+	memset(&c1, 0, sizeof(c1));
+	c1.host = (char *)(uintptr_t)"127.0.0.1";
+	c1.port = (uint16_t)atoi(argv[2]);
+	g.preference = 1;
+	g.caches = &c1;
+	g.ncaches = 1;
+	memset(&rc, 0, sizeof(rc));
+	rc.refresh = 60;
+	rc.retry = 1;
+	rc.expire = 600;
+	rc.groups = &g;
+	rc.ngroups = 1;
+	t0 = now();
+	if (rpkid_open(&rc, NULL) == -1)
+		return 2;
+	deadline = t0 + strtod(argv[5], NULL);
+	do {
+		run_loop(100);
+		rpkid_stats(&st);
+	} while (now() < deadline && (st.vrps4 + st.vrps6 != a.nvrp || st.busy));
+	compare(&a, &cmp);
+	ok = st.vrps4 + st.vrps6 == a.nvrp && cmp.wrong == 0 && cmp.routes == nroutes &&
+	    nroutes > 500000;
+	printf("load=%s vrps=%zu file=%zu routes=%zu valid=%zu invalid=%zu notfound=%zu "
+	    "wrong=%zu seconds=%.1f slices=%llu longest_slice_ms=%.1f\n", ok ? "ok" : "FAIL",
+	    st.vrps4 + st.vrps6, a.nvrp, cmp.routes, cmp.valid, cmp.invalid, cmp.notfound,
+	    cmp.wrong, now() - t0, (unsigned long long)st.reval_slices, st.max_slice_ms);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+	rtr_vrpset_clear(&a);
+	return ok ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -216,6 +303,8 @@ main(int argc, char **argv)
 	size_t			 i, nroutes = 0, expect_touched = 0, n;
 	int			 fail = 0, ok;
 
+	if (argc == 6 && strcmp(argv[1], "load") == 0)
+		return load(argv);
 	if (argc != 9) {
 		fprintf(stderr, "usage: rpkid_tool PORT1 PORT2 PID1 PID2 FILE NEWFILE SERVED "
 		    "TIMEOUT\n");
