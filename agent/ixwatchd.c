@@ -26,6 +26,7 @@
 #include "agent/loop.h"
 #include "agent/mrt_replay.h"
 #include "agent/source_ctl.h"
+#include "agent/rpkid.h"
 
 #define DEFAULT_CONFIG	SYSCONFDIR "/ixwatch/ixwatch.yml"
 
@@ -301,6 +302,7 @@ run(int foreground, int verbose)
 	loop_module_register(&mrt_replay_module);
 	loop_module_register(&detectd_module);
 	loop_module_register(&alertd_module);
+	loop_module_register(&rpkid_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);

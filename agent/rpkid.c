@@ -1,0 +1,1324 @@
+/*
+ * Live RPKI (see rpkid.h): the VRP table and ASPA set of the daemon, their feeds
+ * (RTR caches through the rtrlib glue, RFC 8210; local JSON files), validation of
+ * routes at arrival (RFC 6811 ROV, ASPA), revalidation of the affected RIB subtrees
+ * in time-bounded slices, RTR health, and the "show rpki" commands.
+ * Everything here runs on the loop thread.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/config_types.h"
+#include "agent/control.h"
+#include "agent/json.h"
+#include "agent/log.h"
+#include "agent/loop.h"
+#include "agent/rpkid.h"
+#include "agent/source.h"
+#include "bgp/bgp.h"
+#include "bgp/rib.h"
+#include "rtr/rtr_aspa.h"
+#include "rtr/rtr_file.h"
+#include "rtr/rtr_glue.h"
+#include "rtr/rtr_json.h"
+#include "rtr/rtr_vrp.h"
+
+#define SLICE_MS	4.0	/* a revalidation slice stops after this long */
+#define SPLIT_LEN4	12	/* shorter roots are split (bounded walks) */
+#define SPLIT_LEN6	28
+#define DRAIN_MAX	8192	/* glue changes per loop callback */
+#define MAX_CACHES	32
+#define MAX_SUBS	8
+#define TICK_MS		1000
+
+struct vfile {
+	char			*path;
+	unsigned		 reload;	/* s; 0: once */
+	int			 aspa;		/* the ASPA file: only its ASPAs are used */
+	struct rtr_vrpset	 set;		/* what is applied now */
+	time_t			 mtime;
+	off_t			 size;
+	time_t			 checked;
+	time_t			 loaded;	/* 0: never */
+	uint64_t		 loads, failures;
+	char			 error[256];
+};
+
+/* One queued piece of revalidation: a RIB subtree (or only its top prefix). */
+struct root {
+	struct prefix	p;
+	uint8_t		exact;		/* only p itself */
+	uint8_t		full;		/* ASPA too */
+};
+
+struct change {
+	struct prefix	p;
+	uint32_t	path_id;
+	uint16_t	source;
+	uint8_t		state;
+};
+
+struct health_sub {
+	rpkid_health_fn	 fn;
+	void		*arg;
+};
+
+static struct {
+	int			 open;
+	struct rtr_vrp_store	*vrps;
+	struct rtr_aspa_store	*aspa;
+	int			 aspa_on;	/* an ASPA source is configured */
+	const struct config_sources *sources;
+	/* caches */
+	struct rtr_glue		*glue;
+	struct loop_event	*glue_ev;
+	struct rtr_glue_cache_conf *cc;
+	char			(*ports)[8];
+	size_t			 ncc;
+	/* files */
+	struct vfile		*files;
+	size_t			 nfiles;
+	struct loop_event	*tick;
+	/* revalidation */
+	struct prefix		*dirty;
+	size_t			 ndirty, capdirty;
+	int			 dirty_full;
+	struct root		*work;
+	size_t			 nwork, capwork;
+	struct change		*chg;
+	size_t			 nchg, capchg;
+	struct loop_event	*reval_ev;
+	uint64_t		 cur_touched, cur_changed;
+	/* health */
+	struct rtr_health_conf	 hconf;
+	struct rtr_health_state	 hstate;
+	struct rtr_health	 health;
+	unsigned		 hflags;
+	size_t			 min_vrps;
+	struct rpkid_stats	 st;
+} rk;
+
+/* Kept across open/close. */
+static struct health_sub	subs[MAX_SUBS];
+static size_t			nsubs;
+static int			hooked;
+
+static void	reval_schedule(void);
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t	 ncap;
+	void	*np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 64;
+	while (ncap < need)
+		ncap *= 2;
+	if ((np = reallocarray(*p, ncap, size)) == NULL)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+/* --- validation ------------------------------------------------------------ */
+
+/* The origin for ROV and the AS path for ASPA (neighbor first), from the blob. */
+struct path {
+	uint64_t	origin;
+	uint32_t	as[256];
+	size_t		n;
+	int		has_set;
+};
+
+static void
+path_of(const struct rib_attrs *ra, struct path *pa)
+{
+	struct bgp_attrs	 a;
+	struct bgp_aspath_iter	 it;
+	const uint8_t		*blob;
+	size_t			 len;
+	uint8_t			 seg;
+	uint32_t		 asn;
+
+	pa->n = 0;
+	pa->has_set = 0;
+	pa->origin = RTR_ORIGIN_SET;
+	blob = rib_attrs_blob(ra, &len);
+	if (bgp_canon_decode(blob, len, &a) == -1)
+		return;
+	bgp_aspath_iter_init(&it, &a);
+	while (bgp_aspath_next(&it, &seg, &asn) == 1) {
+		if (seg == BGP_SEG_CONFED_SEQUENCE || seg == BGP_SEG_CONFED_SET)
+			continue;
+		if (seg == BGP_SEG_SET) {
+			pa->has_set = 1;
+			pa->origin = RTR_ORIGIN_SET;
+			continue;
+		}
+		pa->origin = asn;
+		if (pa->n < sizeof(pa->as) / sizeof(pa->as[0]))
+			pa->as[pa->n++] = asn;
+	}
+	/* a path ending in AS_SET: the origin is "NONE" (RFC 6811 section 2) */
+	if (pa->has_set && pa->n > 0 && a.origin_is_set)
+		pa->origin = RTR_ORIGIN_SET;
+}
+
+/*
+ * The origin only (ROV during revalidation), read straight from the canonical blob
+ * (bgp.h: version, next hop, attributes sorted by type, AS_PATH 4-octet): the last
+ * AS of the last non-confederation segment, or RTR_ORIGIN_SET if that is an AS_SET
+ * or the path is empty. Falls back to path_of() on anything unexpected.
+ */
+static uint64_t
+origin_of(const struct rib_attrs *ra)
+{
+	const uint8_t	*b, *v, *end;
+	size_t		 len, off, alen;
+	uint64_t	 origin = RTR_ORIGIN_SET;
+	struct path	 pa;
+
+	b = rib_attrs_blob(ra, &len);
+	if (len < 2 || b[0] != BGP_CANON_VERSION)
+		goto slow;
+	for (off = 2 + (size_t)b[1]; off + 3 <= len; off += alen) {
+		uint8_t flags = b[off], type = b[off + 1];
+
+		if (flags & 0x10) {
+			if (off + 4 > len)
+				goto slow;
+			alen = 4 + ((size_t)b[off + 2] << 8 | b[off + 3]);
+		} else
+			alen = 3 + (size_t)b[off + 2];
+		if (off + alen > len)
+			goto slow;
+		if (type < BGP_ATTR_AS_PATH)
+			continue;
+		if (type > BGP_ATTR_AS_PATH)
+			return RTR_ORIGIN_SET;	/* no AS_PATH */
+		v = b + off + (flags & 0x10 ? 4 : 3);
+		end = b + off + alen;
+		while (v + 2 <= end) {
+			uint8_t st = v[0], n = v[1];
+
+			if (v + 2 + 4 * (size_t)n > end)
+				goto slow;
+			if (st == BGP_SEG_SET)
+				origin = RTR_ORIGIN_SET;
+			else if (st == BGP_SEG_SEQUENCE && n > 0)
+				origin = (uint32_t)v[2 + 4 * (n - 1)] << 24 |
+				    (uint32_t)v[3 + 4 * (n - 1)] << 16 |
+				    (uint32_t)v[4 + 4 * (n - 1)] << 8 | v[5 + 4 * (n - 1)];
+			v += 2 + 4 * (size_t)n;
+		}
+		return origin;
+	}
+	return RTR_ORIGIN_SET;
+slow:
+	path_of(ra, &pa);
+	return pa.origin;
+}
+
+static enum rib_rpki
+rov_state(const struct prefix *p, uint64_t origin)
+{
+	switch (rtr_rov_validate(rk.vrps, p, origin)) {
+	case RTR_ROV_VALID:
+		return RIB_RPKI_VALID;
+	case RTR_ROV_INVALID_AS:
+	case RTR_ROV_INVALID_LEN:
+		return RIB_RPKI_INVALID;
+	default:
+		return RIB_RPKI_NOT_FOUND;
+	}
+}
+
+/* Direction and first-hop neighbor for a RIB source (see rpkid.h). */
+static void
+aspa_dir(uint16_t rib_id, enum rtr_aspa_dir *dir, uint32_t *neighbor)
+{
+	const struct source	*src;
+	size_t			 i;
+
+	*dir = RTR_ASPA_UPSTREAM;
+	*neighbor = 0;
+	if (rib_id == 0 || (src = source_by_rib_id(rib_id)) == NULL)
+		return;
+	*neighbor = src->peer_as;
+	if (src->type != SOURCE_BGP || rk.sources == NULL)
+		return;
+	for (i = 0; i < rk.sources->bgp.nneighbors; i++) {
+		const struct config_bgp_neighbor *n = &rk.sources->bgp.neighbors[i];
+
+		if (n->name == NULL || strcmp(n->name, src->name) != 0)
+			continue;
+		if (n->role == CONFIG_ROLE_CUSTOMER)
+			*dir = RTR_ASPA_DOWNSTREAM;
+		else if (n->role == CONFIG_ROLE_RS_CLIENT)
+			*neighbor = 0;
+		break;
+	}
+}
+
+static enum rib_aspa
+aspa_state(const struct path *pa, uint16_t rib_id)
+{
+	enum rtr_aspa_dir	dir;
+	uint32_t		neighbor;
+
+	if (!rk.aspa_on)
+		return RIB_ASPA_NOT_CHECKED;
+	aspa_dir(rib_id, &dir, &neighbor);
+	switch (rtr_aspa_verify(rk.aspa, dir, pa->as, pa->n, pa->has_set, neighbor)) {
+	case RTR_ASPA_VALID:
+		return RIB_ASPA_VALID;
+	case RTR_ASPA_INVALID:
+		return RIB_ASPA_INVALID;
+	default:
+		return RIB_ASPA_UNKNOWN;
+	}
+}
+
+/*
+ * The validator hook: the source is not known here, so ASPA is checked upstream
+ * without the first-hop check; route_hook() corrects it for other sources.
+ */
+static uint8_t
+validate_arrival(const struct prefix *p, const struct rib_attrs *ra, void *arg)
+{
+	struct path pa;
+
+	(void)arg;
+	path_of(ra, &pa);
+	return RIB_STATE(rov_state(p, pa.origin), aspa_state(&pa, 0));
+}
+
+static void
+route_hook(const struct source *src, const struct prefix *p, uint32_t path_id,
+    const struct rib_attrs *ra, void *arg)
+{
+	struct rib_route	 r[64];
+	struct path		 pa;
+	enum rtr_aspa_dir	 dir;
+	uint32_t		 nb;
+	int			 i, n;
+	uint8_t			 s;
+
+	(void)arg;
+	if (ra == NULL || !rk.aspa_on || src->rib_id == 0)
+		return;
+	aspa_dir(src->rib_id, &dir, &nb);
+	if (dir == RTR_ASPA_UPSTREAM && nb == 0)
+		return;		/* what validate_arrival did */
+	n = rib_lookup_exact(source_rib(), p, r, 64);
+	for (i = 0; i < n && i < 64; i++) {
+		if (r[i].source != src->rib_id || r[i].path_id != path_id)
+			continue;
+		path_of(ra, &pa);
+		s = RIB_STATE(RIB_STATE_RPKI(r[i].state), aspa_state(&pa, src->rib_id));
+		if (s != r[i].state)
+			rib_route_set_state(source_rib(), src->rib_id, path_id, p, s);
+		break;
+	}
+}
+
+/* --- revalidation in slices -------------------------------------------------- */
+
+static void
+mark_dirty(const struct prefix *p)
+{
+	if (grow((void **)&rk.dirty, &rk.capdirty, rk.ndirty + 1, sizeof(*rk.dirty)) == -1) {
+		rk.dirty_full = 1;	/* out of memory: revalidate everything */
+		return;
+	}
+	rk.dirty[rk.ndirty++] = *p;
+}
+
+static int
+push_root(const struct prefix *p, int exact, int full)
+{
+	if (grow((void **)&rk.work, &rk.capwork, rk.nwork + 1, sizeof(*rk.work)) == -1)
+		return -1;
+	rk.work[rk.nwork].p = *p;
+	rk.work[rk.nwork].exact = (uint8_t)exact;
+	rk.work[rk.nwork].full = (uint8_t)full;
+	rk.nwork++;
+	return 0;
+}
+
+struct walk_arg {
+	int	full;
+};
+
+static int
+reval_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	const struct walk_arg	*wa = arg;
+	const struct rib_attrs	*last = NULL;
+	struct path		 pa = { 0 };
+	enum rib_rpki		 rov = RIB_RPKI_NOT_FOUND;
+	unsigned		 i;
+	uint8_t			 s;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].attrs != last) {
+			if (wa->full) {
+				path_of(r[i].attrs, &pa);
+				rov = rov_state(p, pa.origin);
+			} else
+				rov = rov_state(p, origin_of(r[i].attrs));
+			last = r[i].attrs;
+		}
+		s = wa->full ? RIB_STATE(rov, aspa_state(&pa, r[i].source)) :
+		    RIB_STATE(rov, RIB_STATE_ASPA(r[i].state));
+		rk.cur_touched++;
+		if (s == r[i].state)
+			continue;
+		if (grow((void **)&rk.chg, &rk.capchg, rk.nchg + 1, sizeof(*rk.chg)) == -1)
+			return -1;
+		rk.chg[rk.nchg].p = *p;
+		rk.chg[rk.nchg].path_id = r[i].path_id;
+		rk.chg[rk.nchg].source = r[i].source;
+		rk.chg[rk.nchg].state = s;
+		rk.nchg++;
+	}
+	return 0;
+}
+
+static int
+any_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	(void)p; (void)r; (void)n; (void)arg;
+	return 1;
+}
+
+/*
+ * Revalidate one root. Subtrees of short prefixes are split into their top prefix
+ * and two halves (each skipped when empty), so no single walk is long.
+ */
+static void
+reval_root(const struct root *w)
+{
+	struct rib		*rib = source_rib();
+	struct rib_route	 r[256];
+	struct walk_arg		 wa = { w->full && rk.aspa_on };
+	struct prefix		 half;
+	unsigned		 split = w->p.af == PREFIX_AF_IPV4 ? SPLIT_LEN4 : SPLIT_LEN6;
+	size_t			 i;
+	int			 n;
+
+	rk.nchg = 0;
+	if (!w->exact && w->p.len < split &&
+	    rib_walk_more_specifics(rib, &w->p, any_cb, NULL) == 0)
+		return;		/* nothing under it */
+	if (w->exact || w->p.len < split) {
+		n = rib_lookup_exact(rib, &w->p, r, 256);
+		if (n > 256)
+			n = 256;	/* more paths than that: the rest at the next pass */
+		if (n > 0)
+			reval_cb(&w->p, r, (unsigned)n, &wa);
+		if (!w->exact) {
+			for (i = 0; i < 2; i++) {
+				half = w->p;
+				half.len++;
+				if (i == 1)
+					half.addr[w->p.len / 8] |= (uint8_t)(0x80 >> (w->p.len % 8));
+				push_root(&half, 0, w->full);
+			}
+		}
+	} else
+		rib_walk_more_specifics(rib, &w->p, reval_cb, &wa);
+	for (i = 0; i < rk.nchg; i++) {
+		if (rib_route_set_state(rib, rk.chg[i].source, rk.chg[i].path_id,
+		    &rk.chg[i].p, rk.chg[i].state) == RIB_OK)
+			rk.cur_changed++;
+	}
+}
+
+/* Turns the dirty prefixes into work; 0 if there is nothing to do. */
+static int
+reval_take(void)
+{
+	struct prefix	all;
+	size_t		i, n;
+
+	if (rk.dirty_full) {
+		rk.dirty_full = 0;
+		rk.ndirty = 0;
+		memset(&all, 0, sizeof(all));
+		all.af = PREFIX_AF_IPV6;
+		push_root(&all, 0, 1);
+		all.af = PREFIX_AF_IPV4;
+		push_root(&all, 0, 1);
+		return 1;
+	}
+	if (rk.ndirty == 0)
+		return 0;
+	n = rtr_vrp_roots(rk.dirty, rk.ndirty);
+	/* pushed in reverse: work is popped from the end, so address order is kept */
+	for (i = n; i > 0; i--)
+		if (push_root(&rk.dirty[i - 1], 0, 0) == -1) {
+			rk.dirty_full = 1;
+			break;
+		}
+	rk.ndirty = 0;
+	return 1;
+}
+
+/* A pass ends when its work list is empty. */
+static void
+batch_done(void)
+{
+	rk.st.reval_batches++;
+	rk.st.last_touched = rk.cur_touched;
+	rk.st.last_changed = rk.cur_changed;
+	rk.st.touched += rk.cur_touched;
+	rk.st.changed += rk.cur_changed;
+	rk.cur_touched = rk.cur_changed = 0;
+	rk.st.busy = 0;
+}
+
+/* One slice: work until the budget is used up (0: no limit); 1 if more remains. */
+static int
+reval_slice(double budget_ms)
+{
+	double		t0 = mono_ms(), dt;
+	struct root	w;
+
+	for (;;) {
+		if (rk.nwork == 0) {
+			if (!reval_take())
+				break;
+			rk.st.busy = 1;
+		}
+		w = rk.work[--rk.nwork];
+		reval_root(&w);
+		if (rk.nwork == 0)
+			batch_done();
+		if (budget_ms > 0 && mono_ms() - t0 >= budget_ms)
+			break;
+	}
+	if (rk.nwork == 0 && rk.ndirty == 0 && !rk.dirty_full)
+		rk.st.busy = 0;
+	dt = mono_ms() - t0;
+	rk.st.reval_slices++;
+	if (budget_ms > 0 && dt > rk.st.max_slice_ms)
+		rk.st.max_slice_ms = dt;
+	rib_reclaim(source_rib());
+	return rk.nwork > 0 || rk.ndirty > 0 || rk.dirty_full;
+}
+
+static void
+reval_event(int fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	if (reval_slice(SLICE_MS))
+		reval_schedule();
+}
+
+static void
+reval_schedule(void)
+{
+	if (rk.reval_ev == NULL || loop_event_pending(rk.reval_ev))
+		return;
+	rk.st.busy = 1;
+	loop_timer_add(rk.reval_ev, 0);
+}
+
+void
+rpkid_reval_flush(void)
+{
+	if (!rk.open)
+		return;
+	reval_slice(0);
+	if (rk.reval_ev != NULL)
+		loop_event_del(rk.reval_ev);
+}
+
+void
+rpkid_reval_all(void)
+{
+	rk.dirty_full = 1;
+	reval_schedule();
+}
+
+/* --- VRP changes --------------------------------------------------------------- */
+
+static void
+vrp_change(const struct rtr_vrp *v, int add)
+{
+	int r = add ? rtr_vrp_add(rk.vrps, v) : rtr_vrp_del(rk.vrps, v);
+
+	if (r == RTR_VRP_NEW) {
+		rk.st.vrp_changes++;
+		mark_dirty(&v->prefix);
+	} else if (r == RTR_VRP_ERR)
+		log_warnx("rpki: cannot %s a VRP", add ? "add" : "remove");
+}
+
+static void
+glue_event(const struct rtr_glue_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->type == RTR_GLUE_VRP_ADD)
+		vrp_change(&ev->vrp, 1);
+	else if (ev->type == RTR_GLUE_VRP_DEL)
+		vrp_change(&ev->vrp, 0);
+}
+
+static void
+glue_readable(int fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	if (rk.glue == NULL)
+		return;
+	rtr_glue_drain(rk.glue, glue_event, NULL, DRAIN_MAX);
+	if (rk.ndirty > 0 || rk.dirty_full)
+		reval_schedule();
+}
+
+/* --- files ----------------------------------------------------------------------- */
+
+static int
+file_vrp_delta(const struct rtr_vrp *v, int add, void *arg)
+{
+	(void)arg;
+	vrp_change(v, add);
+	return 0;
+}
+
+static int
+file_aspa_delta(uint32_t customer, const uint32_t *prov, size_t n, int add, void *arg)
+{
+	(void)arg;
+	if (add)
+		return rtr_aspa_set(rk.aspa, customer, prov, n);
+	rtr_aspa_del(rk.aspa, customer);
+	return 0;
+}
+
+static void
+file_load(struct vfile *f, const struct stat *sb)
+{
+	struct rtr_vrpset	 set;
+	struct rtr_vrpset_delta	 d = { NULL, NULL, NULL };
+	char			 err[256];
+
+	rtr_vrpset_init(&set);
+	f->mtime = sb->st_mtime;
+	f->size = sb->st_size;
+	if (rtr_file_load(f->path, (uint64_t)time(NULL), &set, err, sizeof(err)) == -1) {
+		f->failures++;
+		snprintf(f->error, sizeof(f->error), "%s", err);
+		log_warnx("rpki: %s (keeping the previous data)", err);
+		rtr_vrpset_clear(&set);
+		return;
+	}
+	if (f->aspa) {
+		/* the ASPA file contributes only ASPAs */
+		set.nvrp = 0;
+		d.aspa = file_aspa_delta;
+	} else
+		d.vrp = file_vrp_delta;
+	rtr_vrpset_diff(&f->set, &set, &d);
+	rtr_vrpset_clear(&f->set);
+	f->set = set;
+	f->loaded = time(NULL);
+	f->loads++;
+	f->error[0] = '\0';
+	log_info("rpki: loaded %s: %zu VRPs, %zu ASPAs", f->path, set.nvrp, set.naspa);
+	if (f->aspa) {
+		rk.dirty_full = 1;
+		rk.st.aspas = rtr_aspa_count(rk.aspa);
+	}
+	if (rk.ndirty > 0 || rk.dirty_full)
+		reval_schedule();
+}
+
+static void
+file_poll(struct vfile *f, time_t now, int force)
+{
+	struct stat sb;
+
+	if (!force && f->loaded != 0 && (f->reload == 0 || now - f->checked < (time_t)f->reload))
+		return;
+	if (!force && f->loaded == 0 && f->failures > 0 && now - f->checked < 10)
+		return;
+	f->checked = now;
+	if (stat(f->path, &sb) == -1) {
+		if (f->failures++ == 0 || f->loaded == 0)
+			log_warnx("rpki: %s: %s", f->path, strerror(errno));
+		snprintf(f->error, sizeof(f->error), "%s", strerror(errno));
+		return;
+	}
+	if (f->loaded != 0 && sb.st_mtime == f->mtime && sb.st_size == f->size)
+		return;
+	file_load(f, &sb);
+}
+
+static void
+files_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < rk.nfiles; i++) {
+		free(rk.files[i].path);
+		rtr_vrpset_clear(&rk.files[i].set);
+	}
+	free(rk.files);
+	rk.files = NULL;
+	rk.nfiles = 0;
+}
+
+static int
+files_setup(const struct config_rpki *c)
+{
+	size_t i, n = c->nvrp_files + (c->aspa_file != NULL);
+
+	if (n == 0)
+		return 0;
+	if ((rk.files = calloc(n, sizeof(*rk.files))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct vfile *f = &rk.files[i];
+
+		rtr_vrpset_init(&f->set);
+		if (i < c->nvrp_files) {
+			f->path = strdup(c->vrp_files[i].file);
+			f->reload = c->vrp_files[i].reload;
+		} else {
+			f->path = strdup(c->aspa_file);
+			f->reload = c->aspa_reload;
+			f->aspa = 1;
+		}
+		rk.nfiles++;
+		if (f->path == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Applies a new file list: files that stay keep their data; dropped files are
+ * unloaded (their VRPs removed), new ones loaded.
+ */
+static int
+files_reconfigure(const struct config_rpki *c)
+{
+	struct vfile		*old = rk.files;
+	size_t			 nold = rk.nfiles, i, j;
+	struct rtr_vrpset	 empty;
+	struct rtr_vrpset_delta	 d = { file_vrp_delta, file_aspa_delta, NULL };
+
+	rk.files = NULL;
+	rk.nfiles = 0;
+	if (files_setup(c) == -1) {
+		files_free();
+		rk.files = old;
+		rk.nfiles = nold;
+		return -1;
+	}
+	for (i = 0; i < nold; i++) {
+		for (j = 0; j < rk.nfiles; j++)
+			if (rk.files[j].aspa == old[i].aspa &&
+			    strcmp(rk.files[j].path, old[i].path) == 0 &&
+			    rk.files[j].loaded == 0)
+				break;
+		if (j < rk.nfiles) {
+			unsigned reload = rk.files[j].reload;
+
+			free(rk.files[j].path);
+			rk.files[j] = old[i];
+			rk.files[j].reload = reload;
+			continue;
+		}
+		rtr_vrpset_init(&empty);
+		if (old[i].aspa) {
+			old[i].set.nvrp = 0;
+			d.vrp = NULL;
+			d.aspa = file_aspa_delta;
+			rk.dirty_full = 1;
+		} else {
+			d.vrp = file_vrp_delta;
+			d.aspa = NULL;
+		}
+		rtr_vrpset_diff(&old[i].set, &empty, &d);
+		log_info("rpki: %s is no longer used", old[i].path);
+		free(old[i].path);
+		rtr_vrpset_clear(&old[i].set);
+	}
+	free(old);
+	return 0;
+}
+
+/* --- caches ----------------------------------------------------------------------- */
+
+static void
+caches_free(void)
+{
+	loop_event_free(rk.glue_ev);
+	rk.glue_ev = NULL;
+	rtr_glue_free(rk.glue);
+	rk.glue = NULL;
+	free(rk.cc);
+	free(rk.ports);
+	rk.cc = NULL;
+	rk.ports = NULL;
+	rk.ncc = 0;
+}
+
+static int
+caches_start(const struct config_rpki *c)
+{
+	struct rtr_glue_conf	 gc;
+	size_t			 g, i, n = 0;
+	char			 err[256];
+
+	for (g = 0; g < c->ngroups; g++)
+		n += c->groups[g].ncaches;
+	if (n == 0)
+		return 0;
+	if (n > MAX_CACHES) {
+		log_warnx("rpki: at most %d caches", MAX_CACHES);
+		return -1;
+	}
+	rk.cc = calloc(n, sizeof(*rk.cc));
+	rk.ports = calloc(n, sizeof(*rk.ports));
+	if (rk.cc == NULL || rk.ports == NULL)
+		goto fail;
+	for (g = 0; g < c->ngroups; g++) {
+		for (i = 0; i < c->groups[g].ncaches; i++) {
+			const struct config_rtr_cache *cf = &c->groups[g].caches[i];
+			struct rtr_glue_cache_conf *cc = &rk.cc[rk.ncc];
+
+			snprintf(rk.ports[rk.ncc], sizeof(rk.ports[0]), "%u", cf->port);
+			cc->host = cf->host;
+			cc->port = rk.ports[rk.ncc];
+			cc->preference = (uint8_t)(c->groups[g].preference > 255 ? 255 :
+			    c->groups[g].preference);
+			cc->ssh = cf->transport == CONFIG_RTR_SSH;
+			cc->ssh_user = cf->ssh_user;
+			cc->ssh_hostkey = cf->ssh_host_key;
+			cc->ssh_privkey = cf->ssh_private_key;
+			rk.ncc++;
+		}
+	}
+	memset(&gc, 0, sizeof(gc));
+	gc.caches = rk.cc;
+	gc.ncaches = rk.ncc;
+	gc.refresh = c->refresh;
+	gc.expire = c->expire;
+	gc.retry = c->retry;
+	if ((rk.glue = rtr_glue_new(&gc, err, sizeof(err))) == NULL) {
+		log_warnx("rpki: %s", err);
+		goto fail;
+	}
+	if ((rk.glue_ev = loop_event_new(rtr_glue_fd(rk.glue), LOOP_READ | LOOP_PERSIST,
+	    glue_readable, NULL)) == NULL || loop_event_add(rk.glue_ev, NULL) == -1)
+		goto fail;
+	if (rtr_glue_start(rk.glue) == -1) {
+		log_warnx("rpki: cannot start the RTR caches");
+		goto fail;
+	}
+	return 0;
+fail:
+	caches_free();
+	return -1;
+}
+
+/* The host/port/preference list of the config equals what runs? */
+static int
+caches_same(const struct config_rpki *c)
+{
+	size_t g, i, k = 0;
+	char port[8];
+
+	for (g = 0; g < c->ngroups; g++)
+		for (i = 0; i < c->groups[g].ncaches; i++, k++) {
+			if (k >= rk.ncc)
+				return 0;
+			snprintf(port, sizeof(port), "%u", c->groups[g].caches[i].port);
+			if (strcmp(port, rk.cc[k].port) != 0 ||
+			    rk.cc[k].preference != (c->groups[g].preference > 255 ? 255 :
+			    c->groups[g].preference))
+				return 0;
+		}
+	return k == rk.ncc;
+}
+
+/* --- health ------------------------------------------------------------------------ */
+
+static void
+health_eval(void)
+{
+	struct rtr_cache_status	st[MAX_CACHES];
+	size_t			n = 0, vrps = rtr_vrp_count(rk.vrps, PREFIX_AF_NONE);
+	unsigned		flags, old = rk.hflags;
+	size_t			i;
+
+	if (rk.glue != NULL)
+		n = rtr_glue_status(rk.glue, st, MAX_CACHES);
+	if (n > MAX_CACHES)
+		n = MAX_CACHES;
+	rtr_health_eval(st, n, vrps, loop_now(), &rk.hconf, &rk.hstate, &rk.health);
+	flags = rk.health.flags;
+	if (n == 0)
+		flags &= ~(unsigned)(RTR_HEALTH_NO_SYNC | RTR_HEALTH_STALE);
+	if (rk.min_vrps > 0 && vrps < rk.min_vrps)
+		flags |= RPKID_HEALTH_FEW_VRPS;
+	rk.hflags = flags;
+	if (flags == old)
+		return;
+	log_info("rpki: health %s%s%s%s%s (%zu VRPs, %zu of %zu caches in sync)",
+	    flags == 0 ? "ok" : "", flags & RTR_HEALTH_NO_SYNC ? " no-sync" : "",
+	    flags & RTR_HEALTH_STALE ? " stale" : "",
+	    flags & RTR_HEALTH_VRP_DROP ? " vrp-drop" : "",
+	    flags & RPKID_HEALTH_FEW_VRPS ? " few-vrps" : "", vrps,
+	    rk.health.in_sync, rk.health.caches);
+	for (i = 0; i < nsubs; i++)
+		subs[i].fn(flags, old, &rk.health, subs[i].arg);
+}
+
+int
+rpkid_subscribe_health(rpkid_health_fn fn, void *arg)
+{
+	if (nsubs >= MAX_SUBS)
+		return -1;
+	subs[nsubs].fn = fn;
+	subs[nsubs].arg = arg;
+	nsubs++;
+	return 0;
+}
+
+void
+rpkid_tick(void)
+{
+	time_t	now = loop_now();
+	size_t	i;
+
+	for (i = 0; i < rk.nfiles; i++)
+		file_poll(&rk.files[i], now, 0);
+	health_eval();
+}
+
+static void
+tick_event(int fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	rpkid_tick();
+	loop_timer_add(rk.tick, TICK_MS);
+}
+
+/* --- life cycle -------------------------------------------------------------------- */
+
+static void
+conf_apply(const struct config_rpki *c, const struct config_sources *s)
+{
+	memset(&rk.hconf, 0, sizeof(rk.hconf));
+	rk.hconf.drop_pct = c->vrp_drop_percent;
+	rk.min_vrps = c->min_vrps;
+	rk.sources = s;
+	rk.aspa_on = c->aspa_file != NULL;
+}
+
+int
+rpkid_open(const struct config_rpki *c, const struct config_sources *s)
+{
+	size_t i;
+
+	if (rk.open)
+		rpkid_close();
+	memset(&rk, 0, sizeof(rk));
+	if (source_rib() == NULL && source_init() == -1)
+		return -1;
+	if ((rk.vrps = rtr_vrp_new()) == NULL || (rk.aspa = rtr_aspa_new()) == NULL ||
+	    (rk.reval_ev = loop_timer_new(reval_event, NULL)) == NULL ||
+	    (rk.tick = loop_timer_new(tick_event, NULL)) == NULL)
+		goto fail;
+	rk.open = 1;
+	conf_apply(c, s);
+	if (files_setup(c) == -1)
+		goto fail;
+	for (i = 0; i < rk.nfiles; i++)
+		file_poll(&rk.files[i], loop_now(), 1);
+	if (caches_start(c) == -1)
+		goto fail;
+	source_set_validator(validate_arrival, NULL);
+	if (!hooked && source_subscribe_routes(route_hook, NULL) == -1)
+		goto fail;
+	hooked = 1;
+	loop_timer_add(rk.tick, TICK_MS);
+	/* routes already in the RIB */
+	rpkid_reval_all();
+	return 0;
+fail:
+	log_warnx("rpki: start-up failed");
+	rpkid_close();
+	return -1;
+}
+
+int
+rpkid_reconfigure(const struct config_rpki *c, const struct config_sources *s)
+{
+	int	aspa_was = rk.aspa_on, rc = 0;
+	size_t	i;
+
+	if (!rk.open)
+		return rpkid_open(c, s);
+	conf_apply(c, s);
+	if (files_reconfigure(c) == -1)
+		rc = -1;
+	for (i = 0; i < rk.nfiles; i++)
+		file_poll(&rk.files[i], loop_now(), 0);
+	if (!caches_same(c)) {
+		/* a new cache set: its VRPs replace the old caches' after a full resync */
+		log_warnx("rpki: the RTR cache list changed; restart ixwatchd to apply it");
+		rc = -1;
+	}
+	if (aspa_was != rk.aspa_on)
+		rpkid_reval_all();
+	return rc;
+}
+
+void
+rpkid_close(void)
+{
+	if (rk.glue != NULL)
+		rtr_glue_stop(rk.glue);	/* its removal flood is ignored */
+	caches_free();
+	if (rk.open)
+		source_set_validator(NULL, NULL);
+	loop_event_free(rk.reval_ev);
+	loop_event_free(rk.tick);
+	files_free();
+	rtr_vrp_free(rk.vrps);
+	rtr_aspa_free(rk.aspa);
+	free(rk.dirty);
+	free(rk.work);
+	free(rk.chg);
+	memset(&rk, 0, sizeof(rk));
+}
+
+void
+rpkid_stats(struct rpkid_stats *out)
+{
+	*out = rk.st;
+	out->vrps4 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV4) : 0;
+	out->vrps6 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV6) : 0;
+	out->vrp_mem = rk.vrps ? rtr_vrp_mem(rk.vrps) : 0;
+	out->aspas = rk.aspa ? rtr_aspa_count(rk.aspa) : 0;
+	out->health = rk.hflags;
+	out->busy = rk.st.busy || rk.nwork > 0 || rk.ndirty > 0 || rk.dirty_full;
+}
+
+size_t
+rpkid_cache_status(struct rtr_cache_status *st, size_t n)
+{
+	return rk.glue != NULL ? rtr_glue_status(rk.glue, st, n) : 0;
+}
+
+/* --- control ----------------------------------------------------------------------- */
+
+static void
+iso(struct json *j, const char *key, time_t t)
+{
+	struct tm	tm;
+	char		buf[32];
+
+	if (t == 0) {
+		json_null(j, key);
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_string(j, key, buf);
+}
+
+static void
+health_json(struct json *j)
+{
+	json_object_open(j, "health");
+	json_string(j, "status", rk.hflags == 0 ? "ok" : "trouble");
+	json_bool(j, "no_sync", (rk.hflags & RTR_HEALTH_NO_SYNC) != 0);
+	json_bool(j, "stale", (rk.hflags & RTR_HEALTH_STALE) != 0);
+	json_bool(j, "vrp_drop", (rk.hflags & RTR_HEALTH_VRP_DROP) != 0);
+	json_bool(j, "few_vrps", (rk.hflags & RPKID_HEALTH_FEW_VRPS) != 0);
+	json_uint(j, "caches_connected", rk.health.connected);
+	json_uint(j, "caches_in_sync", rk.health.in_sync);
+	json_uint(j, "vrp_baseline", rk.health.baseline);
+	json_close(j);
+}
+
+static int
+cmd_show(int argc, char *const *argv, struct control_reply *rep, void *arg)
+{
+	struct json		*j = control_reply_json(rep);
+	struct rtr_cache_status	 st[MAX_CACHES];
+	struct rpkid_stats	 s;
+	size_t			 i, n = 0;
+
+	(void)argv; (void)arg;
+	if (argc != 0)
+		return control_reply_error(rep, "usage: show rpki");
+	if (!rk.open)
+		return control_reply_error(rep, "rpki is not running");
+	rpkid_stats(&s);
+	if (rk.glue != NULL)
+		n = rtr_glue_status(rk.glue, st, MAX_CACHES);
+	json_uint(j, "vrps_ipv4", s.vrps4);
+	json_uint(j, "vrps_ipv6", s.vrps6);
+	json_uint(j, "vrp_memory", s.vrp_mem);
+	json_uint(j, "aspas", s.aspas);
+	health_json(j);
+	json_array_open(j, "caches");
+	for (i = 0; i < n && i < MAX_CACHES; i++) {
+		json_object_open(j, NULL);
+		json_stringf(j, "cache", "%s:%s", st[i].host, st[i].port);
+		json_uint(j, "preference", st[i].preference);
+		json_string(j, "state", rtr_cache_state_str(st[i].state));
+		json_string(j, "detail", st[i].detail);
+		json_bool(j, "synced", st[i].synced);
+		json_uint(j, "serial", st[i].serial);
+		json_uint(j, "session_id", st[i].session_id);
+		json_uint(j, "vrps", st[i].vrps);
+		json_uint(j, "added", st[i].added);
+		json_uint(j, "removed", st[i].removed);
+		iso(j, "last_update", st[i].last_update);
+		json_uint(j, "refresh", st[i].refresh);
+		json_uint(j, "retry", st[i].retry);
+		json_uint(j, "expire", st[i].expire);
+		json_close(j);
+	}
+	json_close(j);
+	json_array_open(j, "files");
+	for (i = 0; i < rk.nfiles; i++) {
+		const struct vfile *f = &rk.files[i];
+
+		json_object_open(j, NULL);
+		json_string(j, "file", f->path);
+		json_string(j, "kind", f->aspa ? "aspa" : "vrp");
+		json_uint(j, "vrps", f->set.nvrp);
+		json_uint(j, "aspas", f->set.naspa);
+		json_uint(j, "reload", f->reload);
+		iso(j, "loaded", f->loaded);
+		json_uint(j, "loads", f->loads);
+		json_uint(j, "failures", f->failures);
+		if (f->error[0] != '\0')
+			json_string(j, "error", f->error);
+		json_close(j);
+	}
+	json_close(j);
+	json_object_open(j, "revalidation");
+	json_bool(j, "busy", s.busy);
+	json_uint(j, "vrp_changes", s.vrp_changes);
+	json_uint(j, "passes", s.reval_batches);
+	json_uint(j, "slices", s.reval_slices);
+	json_uint(j, "routes_touched", s.touched);
+	json_uint(j, "routes_changed", s.changed);
+	json_uint(j, "last_touched", s.last_touched);
+	json_uint(j, "last_changed", s.last_changed);
+	json_stringf(j, "longest_slice_ms", "%.2f", s.max_slice_ms);
+	json_close(j);
+	return 0;
+}
+
+static int
+vrp_json(const struct rtr_vrp *v, void *arg)
+{
+	struct json	*j = arg;
+	char		 buf[PREFIX_STRLEN];
+
+	json_object_open(j, NULL);
+	json_string(j, "prefix", prefix_fmt(&v->prefix, buf, sizeof(buf)));
+	json_uint(j, "max_length", v->maxlen);
+	json_stringf(j, "asn", "AS%u", v->asn);
+	json_close(j);
+	return 0;
+}
+
+static int
+parse_asn(const char *s, uint32_t *asn)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	if (strncasecmp(s, "AS", 2) == 0)
+		s += 2;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v > UINT32_MAX)
+		return -1;
+	*asn = (uint32_t)v;
+	return 0;
+}
+
+static int
+cmd_validate(int argc, char *const *argv, struct control_reply *rep, void *arg)
+{
+	struct json	*j = control_reply_json(rep);
+	struct prefix	 p;
+	uint32_t	 asn;
+	enum rtr_rov	 r;
+	char		 buf[PREFIX_STRLEN];
+
+	(void)arg;
+	if (argc != 2 || prefix_parse(argv[0], &p) == -1 || parse_asn(argv[1], &asn) == -1)
+		return control_reply_error(rep, "usage: show rpki validate PREFIX ASN");
+	if (!rk.open)
+		return control_reply_error(rep, "rpki is not running");
+	r = rtr_rov_validate(rk.vrps, &p, asn);
+	json_string(j, "prefix", prefix_fmt(&p, buf, sizeof(buf)));
+	json_stringf(j, "origin", "AS%u", asn);
+	json_string(j, "state", rtr_rov_str(r));
+	json_array_open(j, "matching_vrps");
+	rtr_vrp_covering(rk.vrps, &p, vrp_json, j);
+	json_close(j);
+	return 0;
+}
+
+struct routes_arg {
+	struct json	*j;
+	enum rib_rpki	 want;
+	unsigned	 limit, n;
+};
+
+static const char *
+rpki_str(enum rib_rpki r)
+{
+	static const char *s[] = { "not-checked", "valid", "invalid", "not-found" };
+
+	return s[r & 3];
+}
+
+static int
+routes_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	struct routes_arg	*ra = arg;
+	const char		*sd;
+	char			 buf[PREFIX_STRLEN];
+	unsigned		 i;
+
+	for (i = 0; i < n; i++) {
+		if (RIB_STATE_RPKI(r[i].state) != ra->want)
+			continue;
+		if (ra->n++ >= ra->limit)
+			return 1;
+		sd = rib_source_descr(source_rib(), r[i].source);
+		json_object_open(ra->j, NULL);
+		json_string(ra->j, "prefix", prefix_fmt(p, buf, sizeof(buf)));
+		json_stringf(ra->j, "origin", "AS%u", rib_attrs_origin_as(r[i].attrs));
+		json_string(ra->j, "source", sd ? sd : "?");
+		json_uint(ra->j, "path_id", r[i].path_id);
+		json_string(ra->j, "rpki", rpki_str(RIB_STATE_RPKI(r[i].state)));
+		json_close(ra->j);
+	}
+	return 0;
+}
+
+static int
+cmd_routes(int argc, char *const *argv, struct control_reply *rep, void *arg)
+{
+	struct routes_arg	 ra;
+	char			*end;
+	unsigned long		 lim = 100;
+
+	(void)arg;
+	memset(&ra, 0, sizeof(ra));
+	if (argc >= 1 && strcmp(argv[0], "invalid") == 0)
+		ra.want = RIB_RPKI_INVALID;
+	else if (argc >= 1 && strcmp(argv[0], "notfound") == 0)
+		ra.want = RIB_RPKI_NOT_FOUND;
+	else if (argc >= 1 && strcmp(argv[0], "valid") == 0)
+		ra.want = RIB_RPKI_VALID;
+	else
+		argc = 0;
+	if (argc == 2) {
+		lim = strtoul(argv[1], &end, 10);
+		if (*end != '\0' || lim == 0 || lim > 1000000)
+			argc = 0;
+	}
+	if (argc < 1 || argc > 2)
+		return control_reply_error(rep,
+		    "usage: show rpki routes valid|invalid|notfound [LIMIT]");
+	ra.j = control_reply_json(rep);
+	ra.limit = (unsigned)lim;
+	json_string(ra.j, "state", rpki_str(ra.want));
+	json_array_open(ra.j, "routes");
+	rib_walk(source_rib(), routes_cb, &ra);
+	json_close(ra.j);
+	json_bool(ra.j, "truncated", ra.n > ra.limit);
+	return 0;
+}
+
+int
+rpkid_register_commands(void)
+{
+	if (control_register("show rpki", "", "RTR caches, VRP files, ASPAs, health",
+	    cmd_show, NULL) == -1 ||
+	    control_register("show rpki validate", "PREFIX ASN",
+	    "route origin validation of a route, with the matching VRPs",
+	    cmd_validate, NULL) == -1 ||
+	    control_register("show rpki routes", "valid|invalid|notfound [LIMIT]",
+	    "routes in the RIB by RPKI state", cmd_routes, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+/* --- the loop module ------------------------------------------------------------------ */
+
+static int
+mod_start(const struct config *conf)
+{
+	if (rpkid_register_commands() == -1)
+		log_warnx("rpki: cannot register the control commands");
+	return rpkid_open(&conf->rpki, &conf->sources);
+}
+
+static int
+mod_reload(const struct config *newconf, const struct config *old)
+{
+	(void)old;
+	return rpkid_reconfigure(&newconf->rpki, &newconf->sources);
+}
+
+static void
+mod_stop(void)
+{
+	rpkid_close();
+}
+
+static void
+mod_status(struct json *j)
+{
+	struct rpkid_stats s;
+
+	rpkid_stats(&s);
+	json_uint(j, "vrps", s.vrps4 + s.vrps6);
+	json_uint(j, "aspas", s.aspas);
+	json_string(j, "health", s.health == 0 ? "ok" : "trouble");
+}
+
+struct loop_module rpkid_module = {
+	.name = "rpki",
+	.start = mod_start,
+	.reload = mod_reload,
+	.stop = mod_stop,
+	.status = mod_status,
+};

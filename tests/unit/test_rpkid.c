@@ -1,0 +1,523 @@
+/*
+ * agent/rpkid: routes get their RFC 6811 state at arrival from a JSON VRP file;
+ * an edited file is picked up by the polling on the running loop and only the routes
+ * under the changed VRPs are revalidated (counted); ASPA from the ASPA file (upstream
+ * and, for a neighbor whose role makes it our provider, downstream); health events;
+ * the control commands; big revalidations run in bounded slices.
+ */
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/config_types.h"
+#include "agent/control.h"
+#include "agent/loop.h"
+#include "agent/rpkid.h"
+#include "agent/source.h"
+#include "bgp/rib.h"
+#include "tests/unit/ut.h"
+
+static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
+
+static char dir[64];
+
+static const char *
+tmpfile_path(const char *name)
+{
+	static char buf[4][128];
+	static int i;
+
+	if (dir[0] == '\0') {
+		snprintf(dir, sizeof(dir), "/tmp/test_rpkid.XXXXXX");
+		UT_ASSERT(mkdtemp(dir) != NULL);
+	}
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+/* Writes the file and moves its mtime by `age` seconds so a reload sees it. */
+static void
+write_file(const char *path, const char *text, int age)
+{
+	struct timeval	 tv[2];
+	FILE		*f;
+
+	UT_ASSERT((f = fopen(path, "w")) != NULL);
+	fputs(text, f);
+	UT_EQ_INT(fclose(f), 0);
+	gettimeofday(&tv[0], NULL);
+	tv[0].tv_sec += age;
+	tv[1] = tv[0];
+	UT_EQ_INT(utimes(path, tv), 0);
+}
+
+/* Announces prefixes with an AS path through src. */
+static void
+announce(struct source *src, const char *const *pfx, size_t n, const uint32_t *path,
+    size_t npath)
+{
+	static const uint8_t	 nh[4] = { 192, 0, 2, 1 };
+	struct bgp_route	 r[64];
+	struct bgp_update_enc	 enc;
+	struct bgp_attrs	 a;
+	struct bgp_error	 e;
+	struct wbuf		 w, pw;
+	size_t			 i;
+
+	UT_ASSERT(n <= 64);
+	memset(&enc, 0, sizeof(enc));
+	for (i = 0; i < n; i++) {
+		UT_EQ_INT(prefix_parse(pfx[i], &r[i].pfx), 0);
+		r[i].path_id = 0;
+	}
+	wbuf_init(&w, 0);
+	wbuf_init(&pw, 0);
+	bgp_attrs_init(&a);
+	bgp_aspath_put(&pw, BGP_SEG_SEQUENCE, path, npath, 1);
+	a.aspath = pw.buf;
+	a.aspath_len = (uint16_t)pw.len;
+	a.aspath_as4 = 1;
+	a.origin = BGP_ORIGIN_IGP;
+	bgp_nexthop_set(&a.nexthop, PREFIX_AF_IPV4, nh, NULL);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	enc.announce = r;
+	enc.nannounce = n;
+	enc.attrs = &a;
+	UT_EQ_INT(bgp_update_encode(&w, &sess4, &enc), 0);
+	UT_EQ_INT(source_apply_update(src, w.buf + BGP_HDR_LEN, w.len - BGP_HDR_LEN, &e),
+	    BGP_OK);
+	wbuf_free(&w);
+	wbuf_free(&pw);
+}
+
+static uint8_t
+state_of(const char *pfx, uint16_t rib_id)
+{
+	struct rib_route	r[8];
+	struct prefix		p;
+	int			i, n;
+
+	UT_EQ_INT(prefix_parse(pfx, &p), 0);
+	n = rib_lookup_exact(source_rib(), &p, r, 8);
+	for (i = 0; i < n && i < 8; i++)
+		if (r[i].source == rib_id)
+			return r[i].state;
+	ut_fail(__FILE__, __LINE__, "no route %s from %u", pfx, rib_id);
+	return 0xff;
+}
+
+#define ROV(p, id)	RIB_STATE_RPKI(state_of((p), (id)))
+#define ASPA(p, id)	RIB_STATE_ASPA(state_of((p), (id)))
+
+static void
+stop_loop(int fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	loop_exit();
+}
+
+/* Runs the real loop for ms milliseconds. */
+static void
+run_loop(unsigned long ms)
+{
+	struct loop_event *t;
+
+	UT_ASSERT((t = loop_timer_new(stop_loop, NULL)) != NULL);
+	UT_EQ_INT(loop_timer_add(t, ms), 0);
+	UT_EQ_INT(loop_run(), 0);
+	loop_event_free(t);
+}
+
+/* Runs the loop until a revalidation pass is done and nothing is queued (10 s at most). */
+static void
+run_until_idle(uint64_t batches_before)
+{
+	struct rpkid_stats	st;
+	int			i;
+
+	for (i = 0; i < 200; i++) {
+		run_loop(50);
+		rpkid_stats(&st);
+		if (!st.busy && st.reval_batches > batches_before)
+			return;
+	}
+	ut_fail(__FILE__, __LINE__, "revalidation did not finish");
+}
+
+/* Runs the loop until the VRP table saw more changes than before (5 s at most). */
+static void
+run_until_changed(uint64_t changes_before)
+{
+	struct rpkid_stats	st;
+	int			i;
+
+	for (i = 0; i < 50; i++) {
+		run_loop(100);
+		rpkid_stats(&st);
+		if (st.vrp_changes > changes_before)
+			return;
+	}
+	ut_fail(__FILE__, __LINE__, "the file was not reloaded");
+}
+
+static struct config_vrp_file	vf;
+static struct config_rpki	rc;
+
+static void
+setup(const char *vrp_json, const char *aspa_json)
+{
+	UT_EQ_INT(loop_init(), 0);
+	UT_EQ_INT(source_init(), 0);
+	memset(&rc, 0, sizeof(rc));
+	if (vrp_json != NULL) {
+		vf.file = (char *)(uintptr_t)tmpfile_path("vrps.json");
+		vf.reload = 1;
+		write_file(vf.file, vrp_json, -10);
+		rc.vrp_files = &vf;
+		rc.nvrp_files = 1;
+	}
+	if (aspa_json != NULL) {
+		rc.aspa_file = strdup(tmpfile_path("aspa.json"));
+		rc.aspa_reload = 1;
+		write_file(rc.aspa_file, aspa_json, -10);
+	}
+}
+
+static const char vrps1[] =
+    "{\"roas\": [\n"
+    " {\"prefix\": \"10.0.0.0/16\", \"maxLength\": 24, \"asn\": \"AS65001\"},\n"
+    " {\"prefix\": \"10.1.0.0/16\", \"maxLength\": 16, \"asn\": 65002},\n"
+    " {\"prefix\": \"2001:db8::/32\", \"maxLength\": 48, \"asn\": 65003}\n"
+    "]}\n";
+
+static const char *const pfx_a[] = { "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/25" };
+static const char *const pfx_b[] = { "10.1.0.0/16", "10.1.5.0/24", "192.0.2.0/24" };
+
+static void
+arrival_states(void)
+{
+	static const uint32_t p1[] = { 64999, 65001 }, p2[] = { 64999, 65002 };
+	struct source	*s;
+	struct rpkid_stats st;
+
+	setup(vrps1, NULL);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	rpkid_stats(&st);
+	UT_EQ_INT(st.vrps4, 2);
+	UT_EQ_INT(st.vrps6, 1);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	announce(s, pfx_a, 3, p1, 2);
+	announce(s, pfx_b, 3, p2, 2);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_VALID);
+	UT_EQ_INT(ROV("10.0.3.0/25", s->rib_id), RIB_RPKI_INVALID);	/* too long */
+	UT_EQ_INT(ROV("10.1.0.0/16", s->rib_id), RIB_RPKI_VALID);
+	UT_EQ_INT(ROV("10.1.5.0/24", s->rib_id), RIB_RPKI_INVALID);	/* too long */
+	UT_EQ_INT(ROV("192.0.2.0/24", s->rib_id), RIB_RPKI_NOT_FOUND);
+	/* another origin for a covered prefix */
+	announce(s, pfx_a, 1, p2, 2);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_INVALID);
+	UT_EQ_INT(ASPA("10.0.1.0/24", s->rib_id), RIB_ASPA_NOT_CHECKED);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+/* Routes that were there before rpkid started are validated by the first pass. */
+static void
+existing_routes(void)
+{
+	static const uint32_t p1[] = { 65001 };
+	struct source	*s;
+
+	setup(vrps1, NULL);
+	UT_ASSERT((s = source_new(SOURCE_MRT, "m", NULL)) != NULL);
+	s->sess = sess4;
+	announce(s, pfx_a, 3, p1, 1);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_NOT_CHECKED);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	run_until_idle(0);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_VALID);
+	UT_EQ_INT(ROV("10.0.3.0/25", s->rib_id), RIB_RPKI_INVALID);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+static const char vrps2[] =	/* 10.1.0.0/16 AS65002 now up to /24, 10.0/16 unchanged */
+    "{\"roas\": [\n"
+    " {\"prefix\": \"10.0.0.0/16\", \"maxLength\": 24, \"asn\": \"AS65001\"},\n"
+    " {\"prefix\": \"10.1.0.0/16\", \"maxLength\": 24, \"asn\": 65002},\n"
+    " {\"prefix\": \"2001:db8::/32\", \"maxLength\": 48, \"asn\": 65003}\n"
+    "]}\n";
+
+/* The running loop notices the edited file; only 10.1/16's routes are touched. */
+static void
+reload_touches_affected_only(void)
+{
+	static const uint32_t p1[] = { 64999, 65001 }, p2[] = { 64999, 65002 };
+	struct rpkid_stats	 st;
+	struct source		*s;
+
+	setup(vrps1, NULL);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	announce(s, pfx_a, 3, p1, 2);
+	announce(s, pfx_b, 3, p2, 2);
+	run_until_idle(0);
+	rpkid_stats(&st);
+	UT_EQ_INT(st.busy, 0);
+	write_file(vf.file, vrps2, 0);
+	run_until_changed(st.vrp_changes);	/* 1 s polling */
+	run_until_idle(st.reval_batches);
+	rpkid_stats(&st);
+	UT_EQ_INT(st.busy, 0);
+	UT_ASSERT(st.reval_batches >= 2);
+	/* the old and the new 10.1.0.0/16 VRP: 2 routes under it, 1 changed */
+	UT_EQ_INT(st.last_touched, 2);
+	UT_EQ_INT(st.last_changed, 1);
+	UT_EQ_INT(ROV("10.1.5.0/24", s->rib_id), RIB_RPKI_VALID);
+	UT_EQ_INT(ROV("10.0.3.0/25", s->rib_id), RIB_RPKI_INVALID);
+	UT_EQ_INT(ROV("192.0.2.0/24", s->rib_id), RIB_RPKI_NOT_FOUND);
+	/* a file that stops parsing keeps the data */
+	write_file(vf.file, "{\"roas\": [", 5);
+	run_loop(2100);		/* polled at least once */
+	rpkid_stats(&st);
+	UT_EQ_INT(st.vrps4, 2);
+	UT_EQ_INT(ROV("10.1.5.0/24", s->rib_id), RIB_RPKI_VALID);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+static const char aspa1[] =
+    "{\"aspas\": [\n"
+    " {\"customer\": 65001, \"providers\": [64999]},\n"
+    " {\"customer\": 64999, \"providers\": [64900]},\n"
+    " {\"customer\": 65002, \"providers\": [64800]},\n"
+    " {\"customer\": 64997, \"providers\": [64700]}\n"
+    "]}\n";
+
+static void
+aspa_states(void)
+{
+	static const uint32_t up_ok[] = { 64999, 65001 };	/* 65001 -> its provider */
+	static const uint32_t up_bad[] = { 64998, 65001 };	/* not its provider */
+	static const char *const p_ok[] = { "10.0.1.0/24" }, *const p_bad[] = { "10.0.2.0/24" };
+	struct config_bgp_neighbor nb[1];
+	struct config_sources	 cs;
+	struct source		*s, *prov;
+
+	setup(vrps1, aspa1);
+	memset(&cs, 0, sizeof(cs));
+	memset(nb, 0, sizeof(nb));
+	nb[0].name = (char *)(uintptr_t)"up1";
+	nb[0].role = CONFIG_ROLE_CUSTOMER;	/* we are its customer: a provider */
+	cs.bgp.neighbors = nb;
+	cs.bgp.nneighbors = 1;
+	UT_EQ_INT(rpkid_open(&rc, &cs), 0);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	announce(s, p_ok, 1, up_ok, 2);
+	announce(s, p_bad, 1, up_bad, 2);
+	UT_EQ_INT(ASPA("10.0.1.0/24", s->rib_id), RIB_ASPA_VALID);
+	UT_EQ_INT(ASPA("10.0.2.0/24", s->rib_id), RIB_ASPA_INVALID);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_VALID);
+	/* from a provider (downstream): 64900 -> 64999 -> 65001 is a valid down-ramp,
+	 * 64900 ... 65002 x 64997 ... 65001 has a valley */
+	UT_ASSERT((prov = source_new(SOURCE_BGP, "up1", NULL)) != NULL);
+	prov->sess = sess4;
+	prov->peer_as = 64900;
+	{
+		static const uint32_t down[] = { 64900, 64999, 65001 };
+		static const uint32_t down_bad[] = { 64900, 65002, 64997, 65001 };
+
+		announce(prov, p_ok, 1, down, 3);
+		announce(prov, p_bad, 1, down_bad, 4);
+	}
+	UT_EQ_INT(ASPA("10.0.1.0/24", prov->rib_id), RIB_ASPA_VALID);
+	UT_EQ_INT(ASPA("10.0.2.0/24", prov->rib_id), RIB_ASPA_INVALID);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+static unsigned health_calls, health_last;
+
+static void
+on_health(unsigned flags, unsigned old, const struct rtr_health *h, void *arg)
+{
+	(void)old; (void)h; (void)arg;
+	health_calls++;
+	health_last = flags;
+}
+
+static void
+health_min_vrps(void)
+{
+	struct rpkid_stats st;
+
+	setup(vrps1, NULL);
+	rc.min_vrps = 4;
+	UT_EQ_INT(rpkid_subscribe_health(on_health, NULL), 0);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	rpkid_tick();
+	UT_EQ_INT(health_calls, 1);
+	UT_EQ_INT(health_last, RPKID_HEALTH_FEW_VRPS);
+	rpkid_tick();
+	UT_EQ_INT(health_calls, 1);	/* only changes are told */
+	write_file(vf.file,
+	    "[{\"prefix\": \"10.0.0.0/16\", \"maxLength\": 24, \"asn\": 65001},\n"
+	    " {\"prefix\": \"10.2.0.0/16\", \"maxLength\": 24, \"asn\": 65001},\n"
+	    " {\"prefix\": \"10.3.0.0/16\", \"maxLength\": 24, \"asn\": 65001},\n"
+	    " {\"prefix\": \"10.4.0.0/16\", \"maxLength\": 24, \"asn\": 65001}]\n", 3);
+	rpkid_stats(&st);
+	run_until_changed(st.vrp_changes);
+	rpkid_stats(&st);
+	UT_EQ_INT(st.vrps4, 4);
+	UT_EQ_INT(st.vrps6, 0);
+	UT_EQ_INT(health_calls, 2);
+	UT_EQ_INT(health_last, 0);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+/* Runs a control command line; returns the reply body. */
+static char *
+ctl(const char *line, int *ok)
+{
+	struct control_request	 req;
+	struct wbuf		 out;
+	size_t			 used, bodylen;
+	char			*nl, *body;
+	int			 xrc;
+
+	UT_EQ_INT(control_request_parse((const uint8_t *)line, strlen(line), &used, &req),
+	    CONTROL_PARSE_OK);
+	wbuf_init(&out, 0);
+	xrc = control_execute(&req, &out);
+	UT_ASSERT((nl = memchr(out.buf, '\n', out.len)) != NULL);
+	UT_EQ_INT(control_status_parse((char *)out.buf, (size_t)(nl - (char *)out.buf + 1),
+	    ok, &bodylen), 0);
+	body = strndup(nl + 1, bodylen);
+	wbuf_free(&out);
+	UT_EQ_INT(*ok, xrc == 0);
+	printf("# %s", body);
+	return body;
+}
+
+static void
+commands(void)
+{
+	static const uint32_t p1[] = { 64999, 65001 };
+	struct source	*s;
+	char		*b;
+	int		 ok;
+
+	setup(vrps1, NULL);
+	UT_EQ_INT(rpkid_register_commands(), 0);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	announce(s, pfx_a, 3, p1, 2);
+	b = ctl("--json show rpki validate 10.0.1.0/24 AS65001\n", &ok);
+	UT_EQ_INT(ok, 1);
+	UT_ASSERT(strstr(b, "\"state\":\"valid\"") != NULL);
+	UT_ASSERT(strstr(b, "\"prefix\":\"10.0.0.0/16\",\"max_length\":24,\"asn\":\"AS65001\"")
+	    != NULL);
+	free(b);
+	b = ctl("--json show rpki validate 10.0.1.0/24 65002\n", &ok);
+	UT_ASSERT(strstr(b, "\"state\":\"invalid") != NULL);
+	free(b);
+	b = ctl("show rpki validate 10.0.1.0/24\n", &ok);
+	UT_EQ_INT(ok, 0);
+	free(b);
+	b = ctl("--json show rpki routes invalid\n", &ok);
+	UT_EQ_INT(ok, 1);
+	UT_ASSERT(strstr(b, "10.0.3.0/25") != NULL);
+	UT_ASSERT(strstr(b, "10.0.1.0/24") == NULL);
+	free(b);
+	b = ctl("--json show rpki routes valid 1\n", &ok);
+	UT_ASSERT(strstr(b, "10.0.1.0/24") != NULL);
+	UT_ASSERT(strstr(b, "10.0.2.0/24") == NULL);
+	UT_ASSERT(strstr(b, "\"truncated\":true") != NULL);
+	free(b);
+	b = ctl("--json show rpki\n", &ok);
+	UT_EQ_INT(ok, 1);
+	UT_ASSERT(strstr(b, "\"vrps_ipv4\":2") != NULL);
+	UT_ASSERT(strstr(b, "\"vrps\":3") != NULL);	/* the file */
+	UT_ASSERT(strstr(b, "\"health\":{\"status\":\"ok\"") != NULL);
+	free(b);
+	b = ctl("show rpki\n", &ok);
+	UT_EQ_INT(ok, 1);
+	UT_ASSERT(strstr(b, "vrps.json") != NULL);
+	free(b);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+/* 65536 routes under one VRP: revalidated in several slices, all correct. */
+static void
+sliced_revalidation(void)
+{
+	static const uint32_t p1[] = { 64999, 65001 };
+	char			 text[1024];
+	char			 names[64][32];
+	const char		*pp[64];
+	struct rpkid_stats	 st;
+	struct source		*s;
+	struct rib_stats	 rs;
+	unsigned		 i, j;
+
+	setup("[]", NULL);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	for (i = 0; i < 1024; i++) {
+		for (j = 0; j < 64; j++) {
+			snprintf(names[j], sizeof(names[j]), "10.%u.%u.%u/26", i / 4,
+			    (i % 4) * 64 + j, 64 * (j % 4));
+			pp[j] = names[j];
+		}
+		announce(s, pp, 64, p1, 2);
+	}
+	rib_stats(source_rib(), &rs);
+	UT_EQ_INT(rs.routes, 65536);
+	UT_EQ_INT(ROV("10.0.0.0/26", s->rib_id), RIB_RPKI_NOT_FOUND);
+	snprintf(text, sizeof(text),
+	    "[{\"prefix\": \"10.0.0.0/8\", \"maxLength\": 26, \"asn\": 65001}]");
+	run_until_idle(0);	/* the first pass over what was there */
+	rpkid_stats(&st);
+	UT_EQ_INT(st.last_touched, 65536);
+	UT_EQ_INT(st.last_changed, 0);	/* validated at arrival already */
+	write_file(vf.file, text, 3);
+	run_until_changed(st.vrp_changes);
+	run_until_idle(st.reval_batches);
+	rpkid_stats(&st);
+	printf("# slices %llu max %.2f ms batches %llu touched %llu\n",
+	    (unsigned long long)st.reval_slices, st.max_slice_ms,
+	    (unsigned long long)st.reval_batches, (unsigned long long)st.last_touched);
+	UT_EQ_INT(st.busy, 0);
+	UT_EQ_INT(st.last_touched, 65536);
+	UT_EQ_INT(st.last_changed, 65536);
+	UT_ASSERT(st.reval_slices >= 2);
+	UT_ASSERT(st.max_slice_ms < 200);	/* 4 ms + one subtree, on a busy machine */
+	UT_EQ_INT(ROV("10.0.0.0/26", s->rib_id), RIB_RPKI_VALID);
+	UT_EQ_INT(ROV("10.255.255.192/26", s->rib_id), RIB_RPKI_VALID);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+UT_MAIN(UT_CASE(arrival_states), UT_CASE(existing_routes),
+    UT_CASE(reload_touches_affected_only), UT_CASE(aspa_states), UT_CASE(health_min_vrps),
+    UT_CASE(commands), UT_CASE(sliced_revalidation))
