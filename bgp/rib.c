@@ -35,13 +35,26 @@ slab_free_bytes(const struct slab *s)
 	return ((size_t)(s->nchunks - s->released) * SLAB_CHUNK - s->live) * s->size;
 }
 
-/* A node by link; for glue nodes only child, plen and flags exist. */
+/* A node by link; for glue nodes only child[] exists. */
 static inline struct rib_node *
 node_at(struct rib_trie *t, uint32_t i)
 {
 	if (IS_GLUE(i))
-		return slab_ptr(&t->glue, i & ~GLUE_BIT);
+		return slab_ptr(&t->glue, GLUE_INDEX(i));
 	return slab_ptr(&t->nodes, i);
+}
+
+/* Prefix length of node nd at link i (glue nodes: from the link). */
+static inline unsigned
+node_plen(uint32_t i, const struct rib_node *nd)
+{
+	return IS_GLUE(i) ? GLUE_PLEN(i) : nd->plen;
+}
+
+static inline unsigned
+node_kind(uint32_t i, const struct rib_node *nd)
+{
+	return IS_GLUE(i) ? NODE_NONE : NODE_KIND(nd->flags);
 }
 
 /* The key of a glue node's subtree: that of its first prefix node. */
@@ -222,12 +235,10 @@ glue_build(struct rib *rib, struct rib_trie *t, unsigned plen, uint32_t c0, uint
 
 	if ((i = slab_alloc(rib, &t->glue)) == 0)
 		return 0;
-	i |= GLUE_BIT;
+	i = GLUE_LINK(i, plen);
 	nd = node_at(t, i);
 	atomic_store_explicit(&nd->child[0], c0, memory_order_relaxed);
 	atomic_store_explicit(&nd->child[1], c1, memory_order_relaxed);
-	nd->plen = (uint8_t)plen;
-	nd->flags = NODE_NONE;
 	return i;
 }
 
@@ -274,10 +285,12 @@ node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned ple
 
 /* A node with the same prefix (key) and children as nd but routes e[0..n-1]. */
 static uint32_t
-node_copy(struct rib *rib, struct rib_trie *t, struct rib_node *nd, const uint8_t *key,
+node_copy(struct rib *rib, struct rib_trie *t, uint32_t ci, const uint8_t *key,
     const struct rib_rent *e, uint32_t n)
 {
-	return node_build(rib, t, key, nd->plen, LOADW(&nd->child[0]),
+	struct rib_node	*nd = node_at(t, ci);
+
+	return node_build(rib, t, key, node_plen(ci, nd), LOADW(&nd->child[0]),
 	    LOADW(&nd->child[1]), e, n);
 }
 
@@ -364,7 +377,7 @@ node_replace(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 	if (err)
 		return -1;
 
-	if ((ni = node_copy(rib, t, node_at(t, ci), key, e, n)) == 0)
+	if ((ni = node_copy(rib, t, ci, key, e, n)) == 0)
 		return -1;
 	PUBLISH(slot, ni);
 	node_retire(rib, t, ci);
@@ -378,12 +391,13 @@ node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 {
 	struct rib_node	*nd = node_at(t, ci);
 	struct rib_rent	*e;
-	uint32_t	 n = node_nroutes(rib, nd), pos, old = 0;
+	uint32_t	 n = IS_GLUE(ci) ? 0 : node_nroutes(rib, nd), pos, old = 0;
 	int		 found;
 
 	if ((e = scratch(rib, n + 1)) == NULL)
 		return RIB_ERR;
-	node_rents(rib, nd, e);
+	if (n > 0)
+		node_rents(rib, nd, e);
 	pos = rent_find(e, n, r->src, r->path_id, &found);
 	if (found) {
 		if (e[pos].attrs == r->attrs && e[pos].state == r->state)
@@ -469,8 +483,8 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 	key = p->addr;
 	cb = p->len;
 	if ((ci = LOADW(&t->root)) != 0) {
-		for (nd = node_at(t, ci); nd->plen < p->len; nd = node_at(t, ci)) {
-			n = LOADW(&nd->child[keybit(p->addr, nd->plen)]);
+		for (nd = node_at(t, ci); node_plen(ci, nd) < p->len; nd = node_at(t, ci)) {
+			n = LOADW(&nd->child[keybit(p->addr, node_plen(ci, nd))]);
 			if (n == 0)
 				break;
 			ci = n;
@@ -481,15 +495,15 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 	for (slot = &t->root;;) {
 		ci = LOADW(slot);
 		nd = ci != 0 ? node_at(t, ci) : NULL;
-		if (ci == 0 || nd->plen > cb) {
+		if (ci == 0 || node_plen(ci, nd) > cb) {
 			rc = node_insert(rib, t, slot, ci, p, &r, cb, key);
 			break;
 		}
-		if (nd->plen == p->len) {
+		if (node_plen(ci, nd) == p->len) {
 			rc = node_set_route(rib, t, slot, ci, p, &r);
 			break;
 		}
-		slot = &nd->child[keybit(p->addr, nd->plen)];
+		slot = &nd->child[keybit(p->addr, node_plen(ci, nd))];
 	}
 	if (rc == RIB_OK)
 		rib->src[source]->st.updates++;
@@ -516,7 +530,7 @@ node_remove(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_
 		PUBLISH(slot, c0 | c1);
 	else {
 		PUBLISH(slot, 0);
-		if (pi != 0 && NODE_KIND((pn = node_at(t, pi))->flags) == NODE_NONE) {
+		if (pi != 0 && node_kind(pi, (pn = node_at(t, pi))) == NODE_NONE) {
 			PUBLISH(pslot, LOADW(&pn->child[0]) | LOADW(&pn->child[1]));
 			node_retire(rib, t, pi);
 		}
@@ -534,20 +548,22 @@ find_exact(struct rib_trie *t, const struct prefix *p, _Atomic uint32_t **slotp,
 	_Atomic uint32_t *slot = &t->root, *pslot = NULL;
 	struct rib_node	*nd;
 	uint32_t	 ci, pi = 0;
+	unsigned	 pl;
 
 	while ((ci = LOADW(slot)) != 0) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len || (!IS_GLUE(ci) &&
-		    common_bits(nd->key, p->addr, nd->plen) < nd->plen))
+		pl = node_plen(ci, nd);
+		if (pl > p->len || (!IS_GLUE(ci) &&
+		    common_bits(nd->key, p->addr, pl) < pl))
 			return 0;
-		if (nd->plen == p->len) {
+		if (pl == p->len) {
 			if (IS_GLUE(ci))
 				return 0;
 			break;
 		}
 		pslot = slot;
 		pi = ci;
-		slot = &nd->child[keybit(p->addr, nd->plen)];
+		slot = &nd->child[keybit(p->addr, pl)];
 	}
 	*slotp = slot;
 	*pslotp = pslot;
@@ -629,12 +645,14 @@ struct sweep {
 };
 
 static int
-node_has_source(struct rib *rib, const struct rib_node *nd, uint16_t src)
+node_has_source(struct rib *rib, uint32_t ci, const struct rib_node *nd, uint16_t src)
 {
 	const struct rib_rarr *a;
 	struct rib_rent	 e;
 	uint32_t	 i, h;
 
+	if (IS_GLUE(ci))
+		return 0;
 	if (NODE_KIND(nd->flags) == NODE_INLINE)
 		return nd->src == src;
 	if (NODE_KIND(nd->flags) != NODE_ARRAY)
@@ -709,9 +727,9 @@ sweep(struct sweep *s, uint32_t ci)
 		PUBLISH(&nd->child[0], n0);
 	if ((n1 = sweep(s, c1)) != c1)
 		PUBLISH(&nd->child[1], n1);
-	if (node_has_source(s->rib, nd, s->src))
+	if (node_has_source(s->rib, ci, nd, s->src))
 		return sweep_node(s, ci, n0, n1);
-	if (NODE_KIND(nd->flags) == NODE_NONE && (n0 == 0 || n1 == 0)) {
+	if (IS_GLUE(ci) && (n0 == 0 || n1 == 0)) {
 		node_retire(s->rib, s->t, ci);
 		return n0 | n1;
 	}
@@ -770,7 +788,7 @@ copy_sub(struct rib_trie *t, uint32_t ci)
 	c0 = LOADW(&nd->child[0]);
 	c1 = LOADW(&nd->child[1]);
 	if (IS_GLUE(ci)) {
-		ni = slab_alloc_seq(&t->glue) | GLUE_BIT;
+		ni = GLUE_LINK(slab_alloc_seq(&t->glue), GLUE_PLEN(ci));
 		nn = node_at(t, ni);
 	} else {
 		ni = slab_alloc_seq(&t->nodes);
@@ -778,9 +796,9 @@ copy_sub(struct rib_trie *t, uint32_t ci)
 		memcpy(nn->key, nd->key, t->klen);
 		atomic_store_explicit(&nn->r, LOADW(&nd->r), memory_order_relaxed);
 		nn->src = nd->src;
+		nn->plen = nd->plen;
+		nn->flags = nd->flags;
 	}
-	nn->plen = nd->plen;
-	nn->flags = nd->flags;
 	atomic_store_explicit(&nn->child[0], copy_sub(t, c0), memory_order_relaxed);
 	atomic_store_explicit(&nn->child[1], copy_sub(t, c1), memory_order_relaxed);
 	return ni;
@@ -926,7 +944,8 @@ walk_sub(struct walk *w, uint32_t ci)
 		c1 = LOAD(&nd->child[1]);
 		if (c1 != 0)
 			__builtin_prefetch(node_at(w->t, c1));
-		if (NODE_KIND(nd->flags) != NODE_NONE && (rc = visit(w, nd)) != 0)
+		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) != NODE_NONE &&
+		    (rc = visit(w, nd)) != 0)
 			return rc;
 		if ((rc = walk_sub(w, LOAD(&nd->child[0]))) != 0)
 			return rc;
@@ -988,20 +1007,22 @@ rib_walk_more_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 	struct walk	 w;
 	struct rib_node	*nd;
 	uint32_t	 ci;
+	unsigned	 pl;
 	int		 rc = 0;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
 		nd = node_at(w.t, ci);
-		if (nd->plen >= p->len) {
+		pl = node_plen(ci, nd);
+		if (pl >= p->len) {
 			if (common_bits(node_key(w.t, ci), p->addr, p->len) == p->len)
 				rc = walk_sub(&w, ci);
 			break;
 		}
-		if (!IS_GLUE(ci) && common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (!IS_GLUE(ci) && common_bits(nd->key, p->addr, pl) < pl)
 			break;
 	}
 	walk_done(&w);
@@ -1015,23 +1036,25 @@ rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 	struct walk	 w;
 	struct rib_node	*nd;
 	uint32_t	 ci;
+	unsigned	 pl;
 	int		 rc = 0;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
 		nd = node_at(w.t, ci);
-		if (nd->plen > p->len)
+		pl = node_plen(ci, nd);
+		if (pl > p->len)
 			break;
 		if (!IS_GLUE(ci)) {
-			if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+			if (common_bits(nd->key, p->addr, pl) < pl)
 				break;
 			if ((rc = visit(&w, nd)) != 0)
 				break;
 		}
-		if (nd->plen == p->len)
+		if (pl == p->len)
 			break;
 	}
 	walk_done(&w);
@@ -1045,19 +1068,21 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 	struct rib_trie	*t;
 	struct rib_node	*nd;
 	uint32_t	 ci;
+	unsigned	 pl;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len)
+		pl = node_plen(ci, nd);
+		if (pl > p->len)
 			return 0;
 		if (IS_GLUE(ci))
 			continue;
-		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (common_bits(nd->key, p->addr, pl) < pl)
 			return 0;
-		if (nd->plen == p->len)
+		if (pl == p->len)
 			return (int)node_routes(rib, nd, -1, out, max);
 	}
 	return 0;
@@ -1070,20 +1095,22 @@ rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
 	struct rib_trie	*t;
 	struct rib_node	*nd, *best = NULL;
 	uint32_t	 ci;
+	unsigned	 pl;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len)
+		pl = node_plen(ci, nd);
+		if (pl > p->len)
 			break;
 		if (IS_GLUE(ci))
 			continue;
-		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (common_bits(nd->key, p->addr, pl) < pl)
 			break;
 		best = nd;
-		if (nd->plen == p->len)
+		if (pl == p->len)
 			break;
 	}
 	if (best == NULL)
@@ -1231,7 +1258,7 @@ rib_new(void)
 		rib->t[i].af = i == 0 ? PREFIX_AF_IPV4 : PREFIX_AF_IPV6;
 		rib->t[i].klen = i == 0 ? 4 : 16;
 		slab_init(&rib->t[i].nodes, sizeof(struct rib_node) + rib->t[i].klen);
-		slab_init(&rib->t[i].glue, GLUE_SIZE);
+		slab_init_max(&rib->t[i].glue, GLUE_SIZE, GLUE_MAXIDX);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)
 		slab_init(&rib->arr[i], sizeof(struct rib_rarr) + i * sizeof(struct rib_rent));
@@ -1255,7 +1282,8 @@ free_big(struct rib *rib, struct rib_trie *t, uint32_t ci)
 
 	for (; ci != 0; ci = LOADW(&nd->child[1])) {
 		nd = node_at(t, ci);
-		if (NODE_KIND(nd->flags) == NODE_ARRAY && ARR_CLASS(LOADW(&nd->r)) == ARR_BIG) {
+		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) == NODE_ARRAY &&
+		    ARR_CLASS(LOADW(&nd->r)) == ARR_BIG) {
 			a = arr_ptr(rib, LOADW(&nd->r));
 			rib_mfree(rib, a, sizeof(*a) + a->n * sizeof(a->e[0]));
 		}

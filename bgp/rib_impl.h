@@ -8,8 +8,8 @@
  *   (0 = none), so an IPv4 prefix node is 20 bytes and 32-bit targets need no
  *   64-bit atomics; a node is immutable once published except its two child
  *   links and, for array nodes, its array handle;
- * - glue nodes (branch points without a prefix) are 12 bytes without a key, in
- *   their own slab; links to them carry GLUE_BIT;
+ * - glue nodes (branch points without a prefix) are 8 bytes (two links), in
+ *   their own slab; links to them carry GLUE_BIT and the glue node's length;
  * - a prefix with a single route and path id 0 keeps it inline in the node;
  *   otherwise the node refers to a route array of exactly its size from per-size
  *   slabs, with 8-byte entries when no path id is set, else 12-byte entries;
@@ -41,6 +41,7 @@ struct slab {
 	uint32_t	 free;		/* free list head, 0 = empty */
 	uint32_t	 live;
 	uint32_t	 released;	/* chunks given back (NULL in the directory) */
+	uint32_t	 maxidx;	/* indices stay below this */
 };
 
 static inline void *
@@ -60,8 +61,10 @@ slab_ptr(struct slab *s, uint32_t i)
 
 /*
  * A prefix node. Glue nodes (no route, always two children) are only the first
- * 12 bytes: children, length and flags (NODE_NONE); they live in their own slab,
- * and links to them carry GLUE_BIT. Their key is that of any prefix node below.
+ * 8 bytes, the two children; they live in their own slab. A link to a glue node
+ * carries GLUE_BIT, the glue node's prefix length (< 128: 7 bits) and its 24-bit
+ * slab index, so readers learn the length from the link they loaded. A glue
+ * node's key is that of any prefix node below it.
  */
 struct rib_node {
 	_Atomic uint32_t child[2];
@@ -75,9 +78,14 @@ struct rib_node {
 	_Atomic uint32_t r;
 	uint8_t		 key[];		/* 4 or 16 bytes, network order */
 };
-#define GLUE_SIZE	12
+#define GLUE_SIZE	8
 #define GLUE_BIT	(1u << 31)
+#define GLUE_SHIFT	24
+#define GLUE_MAXIDX	(1u << GLUE_SHIFT)
 #define IS_GLUE(i)	(((i) & GLUE_BIT) != 0)
+#define GLUE_INDEX(i)	((i) & (GLUE_MAXIDX - 1))
+#define GLUE_PLEN(i)	(((i) >> GLUE_SHIFT) & 127)
+#define GLUE_LINK(idx, plen) (GLUE_BIT | ((uint32_t)(plen) << GLUE_SHIFT) | (idx))
 
 /* A route as stored in arrays (12 bytes). */
 struct rib_rent {
@@ -188,6 +196,7 @@ void	*rib_calloc(struct rib *, size_t);
 void	 rib_mfree(struct rib *, void *, size_t);
 int	 rib_retire(struct rib *, uint32_t kind, uint32_t idx, void *ptr);
 void	 slab_init(struct slab *, uint32_t size);
+void	 slab_init_max(struct slab *, uint32_t size, uint32_t maxidx);
 uint32_t slab_alloc(struct rib *, struct slab *);
 void	 slab_release(struct slab *, uint32_t);
 void	 slab_destroy(struct rib *, struct slab *);
