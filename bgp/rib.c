@@ -35,13 +35,27 @@ slab_free_bytes(const struct slab *s)
 	return ((size_t)(s->nchunks - s->released) * SLAB_CHUNK - s->live) * s->size;
 }
 
-/* A node by link; for glue nodes only child[] exists. */
+/*
+ * A node's header by link; glue nodes have only KIDS() (the pointer is one past
+ * their object), leaves have no KIDS().
+ */
 static inline struct rib_node *
 node_at(struct rib_trie *t, uint32_t i)
 {
 	if (IS_GLUE(i))
-		return slab_ptr(&t->glue, GLUE_INDEX(i));
-	return slab_ptr(&t->nodes, i);
+		return (void *)((uint8_t *)slab_ptr(&t->glue, GLUE_INDEX(i)) + KIDS_SIZE);
+	if (IS_LEAF(i))
+		return slab_ptr(&t->leaves, LEAF_INDEX(i));
+	return (void *)((uint8_t *)slab_ptr(&t->nodes, i) + KIDS_SIZE);
+}
+
+/* Child link b of node nd at link i (0 for leaves). */
+static inline uint32_t
+kid(uint32_t i, struct rib_node *nd, unsigned b)
+{
+	if (IS_LEAF(i))
+		return 0;
+	return atomic_load_explicit(&KIDS(nd)[b], memory_order_acquire);
 }
 
 /* Prefix length of node nd at link i (glue nodes: from the link). */
@@ -64,7 +78,7 @@ node_key(struct rib_trie *t, uint32_t i)
 	struct rib_node	*nd = node_at(t, i);
 
 	while (IS_GLUE(i)) {
-		i = atomic_load_explicit(&nd->child[0], memory_order_acquire);
+		i = atomic_load_explicit(&KIDS(nd)[0], memory_order_acquire);
 		nd = node_at(t, i);
 	}
 	return nd->key;
@@ -237,9 +251,62 @@ glue_build(struct rib *rib, struct rib_trie *t, unsigned plen, uint32_t c0, uint
 		return 0;
 	i = GLUE_LINK(i, plen);
 	nd = node_at(t, i);
-	atomic_store_explicit(&nd->child[0], c0, memory_order_relaxed);
-	atomic_store_explicit(&nd->child[1], c1, memory_order_relaxed);
+	atomic_store_explicit(&KIDS(nd)[0], c0, memory_order_relaxed);
+	atomic_store_explicit(&KIDS(nd)[1], c1, memory_order_relaxed);
 	return i;
+}
+
+/* An unpublished prefix node: a leaf without children, else an inner node. */
+static uint32_t
+node_alloc(struct rib *rib, struct rib_trie *t, uint32_t c0, uint32_t c1)
+{
+	struct rib_node	*nd;
+	uint32_t	 i;
+
+	if (c0 == 0 && c1 == 0) {
+		if ((i = slab_alloc(rib, &t->leaves)) == 0)
+			return 0;
+		return i | LEAF_BIT;
+	}
+	if ((i = slab_alloc(rib, &t->nodes)) == 0)
+		return 0;
+	nd = node_at(t, i);
+	atomic_store_explicit(&KIDS(nd)[0], c0, memory_order_relaxed);
+	atomic_store_explicit(&KIDS(nd)[1], c1, memory_order_relaxed);
+	return i;
+}
+
+/*
+ * A copy of prefix node ci with children c0, c1 and the same route set, which
+ * moves to the copy: retire ci with node_retire_moved().
+ */
+static uint32_t
+node_move(struct rib *rib, struct rib_trie *t, uint32_t ci, uint32_t c0, uint32_t c1)
+{
+	struct rib_node	*nd = node_at(t, ci), *nn;
+	uint32_t	 ni;
+
+	if ((ni = node_alloc(rib, t, c0, c1)) == 0)
+		return 0;
+	nn = node_at(t, ni);
+	nn->plen = nd->plen;
+	nn->flags = nd->flags;
+	nn->src = nd->src;
+	atomic_store_explicit(&nn->r, LOADW(&nd->r), memory_order_relaxed);
+	memcpy(nn->key, nd->key, t->klen);
+	return ni;
+}
+
+/* A prefix node whose route set moved to a copy. */
+static void
+node_retire_moved(struct rib *rib, struct rib_trie *t, uint32_t ci)
+{
+	int	 v4 = t == &rib->t[0];
+
+	if (IS_LEAF(ci))
+		rib_retire(rib, v4 ? RETIRE_LEAF4 : RETIRE_LEAF6, ci, NULL);
+	else
+		rib_retire(rib, v4 ? RETIRE_NODE4 : RETIRE_NODE6, ci, NULL);
 }
 
 /*
@@ -258,14 +325,12 @@ node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned ple
 	if (n > 1 || (n == 1 && e->path_id != 0))
 		if ((h = arr_new(rib, e, n)) == 0)
 			return 0;
-	if ((i = slab_alloc(rib, &t->nodes)) == 0) {
+	if ((i = node_alloc(rib, t, c0, c1)) == 0) {
 		if (h != 0)
 			rib_retire(rib, RETIRE_ARRAY, h, NULL);
 		return 0;
 	}
 	nd = node_at(t, i);
-	atomic_store_explicit(&nd->child[0], c0, memory_order_relaxed);
-	atomic_store_explicit(&nd->child[1], c1, memory_order_relaxed);
 	nd->plen = (uint8_t)plen;
 	memset(nd->key, 0, t->klen);
 	memcpy(nd->key, key, (plen + 7) / 8);
@@ -290,8 +355,8 @@ node_copy(struct rib *rib, struct rib_trie *t, uint32_t ci, const uint8_t *key,
 {
 	struct rib_node	*nd = node_at(t, ci);
 
-	return node_build(rib, t, key, node_plen(ci, nd), LOADW(&nd->child[0]),
-	    LOADW(&nd->child[1]), e, n);
+	return node_build(rib, t, key, node_plen(ci, nd), kid(ci, nd, 0),
+	    kid(ci, nd, 1), e, n);
 }
 
 /* Unlinked: the node and its route array go after a grace period. */
@@ -307,7 +372,7 @@ node_retire(struct rib *rib, struct rib_trie *t, uint32_t i)
 	}
 	if (NODE_KIND(nd->flags) == NODE_ARRAY)
 		rib_retire(rib, RETIRE_ARRAY, LOADW(&nd->r), NULL);
-	rib_retire(rib, v4 ? RETIRE_NODE4 : RETIRE_NODE6, i, NULL);
+	node_retire_moved(rib, t, i);
 }
 
 static int
@@ -458,6 +523,29 @@ node_insert(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 	return RIB_OK;
 }
 
+/* r's prefix goes below leaf ci: the leaf moves into an inner node. */
+static enum rib_result
+leaf_grow(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_t ci,
+    const struct prefix *p, const struct rib_rent *r)
+{
+	unsigned	 b = keybit(p->addr, node_at(t, ci)->plen);
+	uint32_t	 ni, nn;
+
+	if ((ni = node_build(rib, t, p->addr, p->len, 0, 0, r, 1)) == 0)
+		return RIB_ERR;
+	if ((nn = node_move(rib, t, ci, b ? 0 : ni, b ? ni : 0)) == 0) {
+		node_retire(rib, t, ni);
+		return RIB_ERR;
+	}
+	PUBLISH(slot, nn);
+	node_retire_moved(rib, t, ci);
+	attrs_get(rib, r->attrs)->refcnt++;
+	t->prefixes++;
+	rib->routes++;
+	rib->src[r->src]->st.routes++;
+	return RIB_OK;
+}
+
 enum rib_result
 rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
     const struct prefix *p, struct rib_attrs *attrs, uint8_t state)
@@ -484,7 +572,7 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 	cb = p->len;
 	if ((ci = LOADW(&t->root)) != 0) {
 		for (nd = node_at(t, ci); node_plen(ci, nd) < p->len; nd = node_at(t, ci)) {
-			n = LOADW(&nd->child[keybit(p->addr, node_plen(ci, nd))]);
+			n = kid(ci, nd, keybit(p->addr, node_plen(ci, nd)));
 			if (n == 0)
 				break;
 			ci = n;
@@ -503,7 +591,11 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 			rc = node_set_route(rib, t, slot, ci, p, &r);
 			break;
 		}
-		slot = &nd->child[keybit(p->addr, node_plen(ci, nd))];
+		if (IS_LEAF(ci)) {
+			rc = leaf_grow(rib, t, slot, ci, p, &r);
+			break;
+		}
+		slot = &KIDS(nd)[keybit(p->addr, node_plen(ci, nd))];
 	}
 	if (rc == RIB_OK)
 		rib->src[source]->st.updates++;
@@ -520,7 +612,7 @@ node_remove(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_
     _Atomic uint32_t *pslot, uint32_t pi)
 {
 	struct rib_node	*nd = node_at(t, ci), *pn;
-	uint32_t	 c0 = LOADW(&nd->child[0]), c1 = LOADW(&nd->child[1]), gi;
+	uint32_t	 c0 = kid(ci, nd, 0), c1 = kid(ci, nd, 1), gi;
 
 	if (c0 != 0 && c1 != 0) {
 		if ((gi = glue_build(rib, t, nd->plen, c0, c1)) == 0)
@@ -531,7 +623,7 @@ node_remove(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_
 	else {
 		PUBLISH(slot, 0);
 		if (pi != 0 && node_kind(pi, (pn = node_at(t, pi))) == NODE_NONE) {
-			PUBLISH(pslot, LOADW(&pn->child[0]) | LOADW(&pn->child[1]));
+			PUBLISH(pslot, LOADW(&KIDS(pn)[0]) | LOADW(&KIDS(pn)[1]));
 			node_retire(rib, t, pi);
 		}
 	}
@@ -561,9 +653,11 @@ find_exact(struct rib_trie *t, const struct prefix *p, _Atomic uint32_t **slotp,
 				return 0;
 			break;
 		}
+		if (IS_LEAF(ci))
+			return 0;
 		pslot = slot;
 		pi = ci;
-		slot = &nd->child[keybit(p->addr, pl)];
+		slot = &KIDS(nd)[keybit(p->addr, pl)];
 	}
 	*slotp = slot;
 	*pslotp = pslot;
@@ -719,14 +813,14 @@ sweep(struct sweep *s, uint32_t ci)
 	if (ci == 0)
 		return 0;
 	nd = node_at(s->t, ci);
-	c0 = LOADW(&nd->child[0]);
-	c1 = LOADW(&nd->child[1]);
+	c0 = kid(ci, nd, 0);
+	c1 = kid(ci, nd, 1);
 	if (c1 != 0)
 		__builtin_prefetch(node_at(s->t, c1));
 	if ((n0 = sweep(s, c0)) != c0)
-		PUBLISH(&nd->child[0], n0);
+		PUBLISH(&KIDS(nd)[0], n0);
 	if ((n1 = sweep(s, c1)) != c1)
-		PUBLISH(&nd->child[1], n1);
+		PUBLISH(&KIDS(nd)[1], n1);
 	if (node_has_source(s->rib, ci, nd, s->src))
 		return sweep_node(s, ci, n0, n1);
 	if (IS_GLUE(ci) && (n0 == 0 || n1 == 0)) {
@@ -785,13 +879,16 @@ copy_sub(struct rib_trie *t, uint32_t ci)
 	if (ci == 0)
 		return 0;
 	nd = node_at(t, ci);
-	c0 = LOADW(&nd->child[0]);
-	c1 = LOADW(&nd->child[1]);
+	c0 = kid(ci, nd, 0);
+	c1 = kid(ci, nd, 1);
 	if (IS_GLUE(ci)) {
 		ni = GLUE_LINK(slab_alloc_seq(&t->glue), GLUE_PLEN(ci));
 		nn = node_at(t, ni);
 	} else {
-		ni = slab_alloc_seq(&t->nodes);
+		if (IS_LEAF(ci))
+			ni = slab_alloc_seq(&t->leaves) | LEAF_BIT;
+		else
+			ni = slab_alloc_seq(&t->nodes);
 		nn = node_at(t, ni);
 		memcpy(nn->key, nd->key, t->klen);
 		atomic_store_explicit(&nn->r, LOADW(&nd->r), memory_order_relaxed);
@@ -799,8 +896,10 @@ copy_sub(struct rib_trie *t, uint32_t ci)
 		nn->plen = nd->plen;
 		nn->flags = nd->flags;
 	}
-	atomic_store_explicit(&nn->child[0], copy_sub(t, c0), memory_order_relaxed);
-	atomic_store_explicit(&nn->child[1], copy_sub(t, c1), memory_order_relaxed);
+	if (!IS_LEAF(ci)) {
+		atomic_store_explicit(&KIDS(nn)[0], copy_sub(t, c0), memory_order_relaxed);
+		atomic_store_explicit(&KIDS(nn)[1], copy_sub(t, c1), memory_order_relaxed);
+	}
 	return ni;
 }
 
@@ -812,14 +911,13 @@ retire_tree(struct rib *rib, struct rib_trie *t, uint32_t ci)
 
 	while (ci != 0) {
 		nd = node_at(t, ci);
-		retire_tree(rib, t, LOADW(&nd->child[0]));
+		retire_tree(rib, t, kid(ci, nd, 0));
 		if (IS_GLUE(ci))
 			rib_retire(rib, t == &rib->t[0] ? RETIRE_GLUE4 : RETIRE_GLUE6, ci,
 			    NULL);
 		else
-			rib_retire(rib, t == &rib->t[0] ? RETIRE_NODE4 : RETIRE_NODE6, ci,
-			    NULL);
-		ci = LOADW(&nd->child[1]);
+			node_retire_moved(rib, t, ci);
+		ci = kid(ci, nd, 1);
 	}
 }
 
@@ -835,6 +933,7 @@ rib_compact(struct rib *rib)
 		if ((old = LOADW(&t->root)) == 0)
 			continue;
 		if (slab_reserve_seq(rib, &t->nodes, t->nodes.live) == -1 ||
+		    slab_reserve_seq(rib, &t->leaves, t->leaves.live) == -1 ||
 		    slab_reserve_seq(rib, &t->glue, t->glue.live) == -1)
 			return -1;
 		PUBLISH(&t->root, copy_sub(t, old));
@@ -941,13 +1040,13 @@ walk_sub(struct walk *w, uint32_t ci)
 
 	while (ci != 0) {
 		nd = node_at(w->t, ci);
-		c1 = LOAD(&nd->child[1]);
+		c1 = kid(ci, nd, 1);
 		if (c1 != 0)
 			__builtin_prefetch(node_at(w->t, c1));
 		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) != NODE_NONE &&
 		    (rc = visit(w, nd)) != 0)
 			return rc;
-		if ((rc = walk_sub(w, LOAD(&nd->child[0]))) != 0)
+		if ((rc = walk_sub(w, kid(ci, nd, 0))) != 0)
 			return rc;
 		ci = c1;
 	}
@@ -1014,7 +1113,7 @@ rib_walk_more_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
+	for (ci = LOAD(&w.t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(w.t, ci);
 		pl = node_plen(ci, nd);
 		if (pl >= p->len) {
@@ -1043,7 +1142,7 @@ rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
+	for (ci = LOAD(&w.t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(w.t, ci);
 		pl = node_plen(ci, nd);
 		if (pl > p->len)
@@ -1073,7 +1172,7 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
+	for (ci = LOAD(&t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(t, ci);
 		pl = node_plen(ci, nd);
 		if (pl > p->len)
@@ -1100,7 +1199,7 @@ rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, pl)])) {
+	for (ci = LOAD(&t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(t, ci);
 		pl = node_plen(ci, nd);
 		if (pl > p->len)
@@ -1224,7 +1323,8 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	st->prefixes6 = rib->t[1].prefixes;
 	st->routes = rib->routes;
 	st->nodes = rib->t[0].nodes.live + rib->t[1].nodes.live + rib->t[0].glue.live +
-	    rib->t[1].glue.live;
+	    rib->t[1].glue.live + rib->t[0].leaves.live + rib->t[1].leaves.live;
+	st->leaves = rib->t[0].leaves.live + rib->t[1].leaves.live;
 	st->attrs = rib->attrs.live;
 	st->arrays = rib->arrays;
 	st->sources = rib->sources;
@@ -1236,7 +1336,7 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	    rib->attrs.size);
 	for (i = 0; i < 2; i++)
 		st->bytes_free += slab_free_bytes(&rib->t[i].nodes) +
-		    slab_free_bytes(&rib->t[i].glue);
+		    slab_free_bytes(&rib->t[i].leaves) + slab_free_bytes(&rib->t[i].glue);
 	for (i = 0; i <= ARR_SLABS; i++)
 		st->bytes_free += slab_free_bytes(&rib->arr[i]);
 	for (i = ARR_SLABS + 1; i < ARR_NCLASS; i++)
@@ -1257,7 +1357,9 @@ rib_new(void)
 		atomic_init(&rib->t[i].root, 0);
 		rib->t[i].af = i == 0 ? PREFIX_AF_IPV4 : PREFIX_AF_IPV6;
 		rib->t[i].klen = i == 0 ? 4 : 16;
-		slab_init(&rib->t[i].nodes, sizeof(struct rib_node) + rib->t[i].klen);
+		slab_init(&rib->t[i].nodes, KIDS_SIZE + sizeof(struct rib_node) +
+		    rib->t[i].klen);
+		slab_init(&rib->t[i].leaves, sizeof(struct rib_node) + rib->t[i].klen);
 		slab_init_max(&rib->t[i].glue, GLUE_SIZE, GLUE_MAXIDX);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)
@@ -1280,14 +1382,14 @@ free_big(struct rib *rib, struct rib_trie *t, uint32_t ci)
 	struct rib_node	*nd;
 	struct rib_rarr	*a;
 
-	for (; ci != 0; ci = LOADW(&nd->child[1])) {
+	for (; ci != 0; ci = kid(ci, nd, 1)) {
 		nd = node_at(t, ci);
 		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) == NODE_ARRAY &&
 		    ARR_CLASS(LOADW(&nd->r)) == ARR_BIG) {
 			a = arr_ptr(rib, LOADW(&nd->r));
 			rib_mfree(rib, a, sizeof(*a) + a->n * sizeof(a->e[0]));
 		}
-		free_big(rib, t, LOADW(&nd->child[0]));
+		free_big(rib, t, kid(ci, nd, 0));
 	}
 }
 
@@ -1306,6 +1408,7 @@ rib_free(struct rib *rib)
 	for (i = 0; i < 2; i++) {
 		free_big(rib, &rib->t[i], LOADW(&rib->t[i].root));
 		slab_destroy(rib, &rib->t[i].nodes);
+		slab_destroy(rib, &rib->t[i].leaves);
 		slab_destroy(rib, &rib->t[i].glue);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)

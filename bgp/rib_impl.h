@@ -5,9 +5,10 @@
  * Memory layout, chosen for few bytes per route on a full table (measured: 20 B
  * prefix node + 10 B glue + 16 B attribute sets per route on a real IPv4 feed):
  * - trie nodes live in per-family slabs and link to each other by 32-bit indices
- *   (0 = none), so an IPv4 prefix node is 20 bytes and 32-bit targets need no
- *   64-bit atomics; a node is immutable once published except its two child
- *   links and, for array nodes, its array handle;
+ *   (0 = none), so an IPv4 prefix node is 20 bytes (12 for a leaf, which has no
+ *   child links) and 32-bit targets need no 64-bit atomics; a node is immutable
+ *   once published except its two child links and, for array nodes, its array
+ *   handle;
  * - glue nodes (branch points without a prefix) are 8 bytes (two links), in
  *   their own slab; links to them carry GLUE_BIT and the glue node's length;
  * - a prefix with a single route and path id 0 keeps it inline in the node;
@@ -60,14 +61,20 @@ slab_ptr(struct slab *s, uint32_t i)
 #define NODE_STATE(f)	((uint8_t)((f) >> 4))
 
 /*
- * A prefix node. Glue nodes (no route, always two children) are only the first
- * 8 bytes, the two children; they live in their own slab. A link to a glue node
- * carries GLUE_BIT, the glue node's prefix length (< 128: 7 bits) and its 24-bit
- * slab index, so readers learn the length from the link they loaded. A glue
- * node's key is that of any prefix node below it.
+ * A prefix node's header. Three kinds of node, each in its own slab, told apart
+ * by the link to them:
+ * - inner prefix nodes: two child links (8 bytes), then the header; node_at()
+ *   points at the header and KIDS() at the links just before it;
+ * - leaves (LEAF_BIT in the link): prefix nodes without children, the header
+ *   alone (12 bytes for IPv4): most prefixes of a full table are leaves;
+ * - glue nodes (no route, always two children): only the two child links. A link
+ *   to a glue node carries GLUE_BIT, the glue node's prefix length (< 128: 7
+ *   bits) and its 24-bit slab index, so readers learn the length from the link
+ *   they loaded. A glue node's key is that of any prefix node below it.
+ * A leaf that gets a child is moved into an inner node (copy, publish, retire);
+ * its route set moves along.
  */
 struct rib_node {
-	_Atomic uint32_t child[2];
 	uint8_t		 plen;
 	uint8_t		 flags;
 	uint16_t	 src;		/* INLINE: source id */
@@ -86,6 +93,12 @@ struct rib_node {
 #define GLUE_INDEX(i)	((i) & (GLUE_MAXIDX - 1))
 #define GLUE_PLEN(i)	(((i) >> GLUE_SHIFT) & 127)
 #define GLUE_LINK(idx, plen) (GLUE_BIT | ((uint32_t)(plen) << GLUE_SHIFT) | (idx))
+#define LEAF_BIT	(1u << 30)
+#define IS_LEAF(i)	(((i) & (GLUE_BIT | LEAF_BIT)) == LEAF_BIT)
+#define LEAF_INDEX(i)	((i) & ~LEAF_BIT)
+/* The child links of an inner prefix node or a glue node. */
+#define KIDS(nd)	((_Atomic uint32_t *)(void *)(nd) - 2)
+#define KIDS_SIZE	(2 * sizeof(uint32_t))
 
 /* A route as stored in arrays (12 bytes). */
 struct rib_rent {
@@ -148,11 +161,14 @@ enum retire_kind {
 	RETIRE_PTR,
 	RETIRE_GLUE4,
 	RETIRE_GLUE6,
+	RETIRE_LEAF4,
+	RETIRE_LEAF6,
 };
 
 struct rib_trie {
 	_Atomic uint32_t root;
-	struct slab	 nodes;
+	struct slab	 nodes;		/* inner prefix nodes */
+	struct slab	 leaves;	/* prefix nodes without children */
 	struct slab	 glue;
 	uint8_t		 af;
 	uint8_t		 klen;

@@ -245,6 +245,12 @@ free_item(struct rib *rib, const struct rib_retired *it)
 	case RETIRE_GLUE6:
 		slab_release(&rib->t[1].glue, GLUE_INDEX(it->idx));
 		break;
+	case RETIRE_LEAF4:
+		slab_release(&rib->t[0].leaves, LEAF_INDEX(it->idx));
+		break;
+	case RETIRE_LEAF6:
+		slab_release(&rib->t[1].leaves, LEAF_INDEX(it->idx));
+		break;
 	case RETIRE_ARRAY:
 		free_array(rib, it->idx);
 		break;
@@ -354,6 +360,7 @@ rib_reclaim_sync(struct rib *rib)
 	reap(rib);
 	for (i = 0; i < 2; i++) {
 		slab_trim(rib, &rib->t[i].nodes);
+		slab_trim(rib, &rib->t[i].leaves);
 		slab_trim(rib, &rib->t[i].glue);
 	}
 	for (i = 1; i < ARR_NCLASS; i++)

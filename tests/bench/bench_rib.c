@@ -410,7 +410,8 @@ run(const struct feed *f)
 	uint32_t	*order;
 	long		 rss0, rss1;
 	size_t		 i, n, j;
-	double		 t, t_alone, t_walk, w_alone, bpr, extra;
+	double		 t, t_alone, t_walk, w_alone, bpr, extra, nb;
+	int		 v6;
 	uint32_t	 x;
 
 	printf("== %s: %zu UPDATEs, %zu announcements, %zu prefix records\n", f->name,
@@ -429,13 +430,14 @@ run(const struct feed *f)
 	    "%u trie nodes (%.2f/prefix)\n", st.prefixes4 + st.prefixes6, st.routes,
 	    st.attrs, (double)st.routes / st.attrs, st.nodes,
 	    (double)st.nodes / (st.prefixes4 + st.prefixes6));
-	printf("  bytes per route: prefix nodes %.1f, glue nodes %.1f (%u), attribute "
-	    "sets %.1f (%.0f B per set incl. 24 B header), other %.1f\n",
-	    (double)(st.nodes - st.glue) * (f->pfx[0].af == PREFIX_AF_IPV6 ? 32 : 20) /
-	    st.routes, st.glue * 8.0 / st.routes, st.glue,
+	v6 = f->pfx[0].af == PREFIX_AF_IPV6;
+	nb = (double)(st.nodes - st.glue - st.leaves) * (v6 ? 32 : 20) +
+	    (double)st.leaves * (v6 ? 24 : 12);
+	printf("  bytes per route: prefix nodes %.1f (%u of them leaves), glue nodes "
+	    "%.1f (%u), attribute sets %.1f (%.0f B per set incl. header), other %.1f\n",
+	    nb / st.routes, st.leaves, st.glue * 8.0 / st.routes, st.glue,
 	    (double)st.bytes_attrs / st.routes, (double)st.bytes_attrs / st.attrs,
-	    (double)(st.bytes - st.bytes_attrs - st.glue * 8 -
-	    (size_t)(st.nodes - st.glue) * 20) / st.routes);
+	    ((double)st.bytes - st.bytes_attrs - st.glue * 8.0 - nb) / st.routes);
 	tline("insert rate, one source", (double)n, t, "M rt/s", ">= 3", n / t >= 3e6);
 	line("memory per route (RIB's own malloc count)", bpr, "B", "<= 40", bpr <= 40);
 	line("  of which live objects (no free slab slots)",
