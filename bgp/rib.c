@@ -84,6 +84,13 @@ node_key(struct rib_trie *t, uint32_t i)
 	return nd->key;
 }
 
+/* The link that roots the trie holding prefixes like (a, plen). */
+static inline _Atomic uint32_t *
+root_slot(struct rib_trie *t, const uint8_t *a, unsigned plen)
+{
+	return plen < TOP_BITS ? &t->root : &t->top[TOP_OF(a)];
+}
+
 static inline unsigned
 keybit(const uint8_t *k, unsigned i)
 {
@@ -570,7 +577,7 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 	/* Where p diverges from the trie: compare with a prefix node on its path. */
 	key = p->addr;
 	cb = p->len;
-	if ((ci = LOADW(&t->root)) != 0) {
+	if ((ci = LOADW(root_slot(t, p->addr, p->len))) != 0) {
 		for (nd = node_at(t, ci); node_plen(ci, nd) < p->len; nd = node_at(t, ci)) {
 			n = kid(ci, nd, keybit(p->addr, node_plen(ci, nd)));
 			if (n == 0)
@@ -580,7 +587,7 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 		key = node_key(t, ci);
 		cb = common_bits(key, p->addr, p->len);
 	}
-	for (slot = &t->root;;) {
+	for (slot = root_slot(t, p->addr, p->len);;) {
 		ci = LOADW(slot);
 		nd = ci != 0 ? node_at(t, ci) : NULL;
 		if (ci == 0 || node_plen(ci, nd) > cb) {
@@ -637,7 +644,7 @@ static uint32_t
 find_exact(struct rib_trie *t, const struct prefix *p, _Atomic uint32_t **slotp,
     _Atomic uint32_t **pslotp, uint32_t *pip)
 {
-	_Atomic uint32_t *slot = &t->root, *pslot = NULL;
+	_Atomic uint32_t *slot = root_slot(t, p->addr, p->len), *pslot = NULL;
 	struct rib_node	*nd;
 	uint32_t	 ci, pi = 0;
 	unsigned	 pl;
@@ -834,7 +841,8 @@ uint32_t
 rib_source_withdraw_all(struct rib *rib, uint16_t source)
 {
 	struct sweep	 s;
-	uint32_t	 r, ni, id;
+	_Atomic uint32_t *slot;
+	uint32_t	 r, ni, id, k;
 	unsigned	 a;
 
 	if (!source_ok(rib, source))
@@ -851,9 +859,11 @@ rib_source_withdraw_all(struct rib *rib, uint16_t source)
 	rib_hold(rib);
 	for (a = 0; a < 2; a++) {
 		s.t = &rib->t[a];
-		r = LOADW(&s.t->root);
-		if ((ni = sweep(&s, r)) != r)
-			PUBLISH(&s.t->root, ni);
+		for (k = 0; k <= TOP_SLOTS; k++) {
+			slot = k < TOP_SLOTS ? &s.t->top[k] : &s.t->root;
+			if ((r = LOADW(slot)) != 0 && (ni = sweep(&s, r)) != r)
+				PUBLISH(slot, ni);
+		}
 	}
 	if (s.drops != NULL) {
 		for (id = 1; id < rib->attrs.next; id++)
@@ -925,20 +935,26 @@ int
 rib_compact(struct rib *rib)
 {
 	struct rib_trie	*t;
-	uint32_t	 old;
+	_Atomic uint32_t *slot;
+	uint32_t	 old, k;
 	unsigned	 a;
 
 	for (a = 0; a < 2; a++) {
 		t = &rib->t[a];
-		if ((old = LOADW(&t->root)) == 0)
+		if (t->nodes.live + t->leaves.live + t->glue.live == 0)
 			continue;
 		if (slab_reserve_seq(rib, &t->nodes, t->nodes.live) == -1 ||
 		    slab_reserve_seq(rib, &t->leaves, t->leaves.live) == -1 ||
 		    slab_reserve_seq(rib, &t->glue, t->glue.live) == -1)
 			return -1;
-		PUBLISH(&t->root, copy_sub(t, old));
 		rib_hold(rib);
-		retire_tree(rib, t, old);
+		for (k = 0; k <= TOP_SLOTS; k++) {
+			slot = k == 0 ? &t->root : &t->top[k - 1];
+			if ((old = LOADW(slot)) == 0)
+				continue;
+			PUBLISH(slot, copy_sub(t, old));
+			retire_tree(rib, t, old);
+		}
 		rib_unhold(rib);
 	}
 	return 0;
@@ -954,6 +970,8 @@ struct walk {
 	int		 src;		/* only this source, or -1 */
 	struct rib_route *buf;
 	unsigned	 cap;
+	int		 in_short;	/* walking the root trie: merge top[] in */
+	uint32_t	 next;		/* next top[] slot to walk */
 	struct rib_route stackbuf[16];
 };
 
@@ -1030,6 +1048,29 @@ visit(struct walk *w, const struct rib_node *nd)
 	return w->cb(&p, w->buf, n, w->arg);
 }
 
+static int	walk_sub(struct walk *, uint32_t);
+
+/*
+ * While walking the root trie (prefixes shorter than TOP_BITS), the top[] tries
+ * of slots below upto come first: a short prefix sorts before the longer ones
+ * of its first slot and after those of lower slots.
+ */
+static int
+flush(struct walk *w, uint32_t upto)
+{
+	uint32_t	 ci;
+	int		 rc = 0;
+
+	if (!w->in_short)
+		return 0;
+	w->in_short = 0;
+	for (; w->next < upto && rc == 0; w->next++)
+		if ((ci = LOAD(&w->t->top[w->next])) != 0)
+			rc = walk_sub(w, ci);
+	w->in_short = 1;
+	return rc;
+}
+
 /* Pre-order: a prefix before its more specifics, 0-branch before 1-branch. */
 static int
 walk_sub(struct walk *w, uint32_t ci)
@@ -1043,6 +1084,8 @@ walk_sub(struct walk *w, uint32_t ci)
 		c1 = kid(ci, nd, 1);
 		if (c1 != 0)
 			__builtin_prefetch(node_at(w->t, c1));
+		if (!IS_GLUE(ci) && (rc = flush(w, TOP_OF(nd->key))) != 0)
+			return rc;
 		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) != NODE_NONE &&
 		    (rc = visit(w, nd)) != 0)
 			return rc;
@@ -1062,6 +1105,23 @@ walk_init(struct walk *w, struct rib *rib, rib_walk_cb cb, void *arg, int src)
 	w->src = src;
 	w->buf = w->stackbuf;
 	w->cap = sizeof(w->stackbuf) / sizeof(w->stackbuf[0]);
+	w->in_short = 0;
+	w->next = 0;
+}
+
+/* Walks the root trie's subtree ci merged with top[] slots w->next..upto-1. */
+static int
+walk_merged(struct walk *w, uint32_t ci, uint32_t upto)
+{
+	int	 rc = 0;
+
+	w->in_short = 1;
+	if (ci != 0)
+		rc = walk_sub(w, ci);
+	if (rc == 0)
+		rc = flush(w, upto);
+	w->in_short = 0;
+	return rc;
 }
 
 static void
@@ -1081,7 +1141,8 @@ walk_all(struct rib *rib, int src, rib_walk_cb cb, void *arg)
 	walk_init(&w, rib, cb, arg, src);
 	for (a = 0; a < 2 && rc == 0; a++) {
 		w.t = &rib->t[a];
-		rc = walk_sub(&w, LOAD(&w.t->root));
+		w.next = 0;
+		rc = walk_merged(&w, LOAD(&w.t->root), TOP_SLOTS);
 	}
 	walk_done(&w);
 	return rc;
@@ -1113,18 +1174,54 @@ rib_walk_more_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
+	for (ci = LOAD(root_slot(w.t, p->addr, p->len)); ci != 0;
+	    ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(w.t, ci);
 		pl = node_plen(ci, nd);
 		if (pl >= p->len) {
-			if (common_bits(node_key(w.t, ci), p->addr, p->len) == p->len)
-				rc = walk_sub(&w, ci);
+			if (common_bits(node_key(w.t, ci), p->addr, p->len) != p->len)
+				ci = 0;
 			break;
 		}
-		if (!IS_GLUE(ci) && common_bits(nd->key, p->addr, pl) < pl)
+		if (!IS_GLUE(ci) && common_bits(nd->key, p->addr, pl) < pl) {
+			ci = 0;
 			break;
+		}
+	}
+	if (p->len >= TOP_BITS) {
+		if (ci != 0)
+			rc = walk_sub(&w, ci);
+	} else {
+		/* Slots of the first TOP_BITS bits inside p. */
+		w.next = TOP_OF(p->addr) & ~((1u << (TOP_BITS - p->len)) - 1);
+		rc = walk_merged(&w, ci, w.next + (1u << (TOP_BITS - p->len)));
 	}
 	walk_done(&w);
+	return rc;
+}
+
+/* Visits the prefixes of the trie at ci that contain p, shortest first. */
+static int
+less_sub(struct walk *w, uint32_t ci, const struct prefix *p)
+{
+	struct rib_node	*nd;
+	unsigned	 pl;
+	int		 rc = 0;
+
+	for (; ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
+		nd = node_at(w->t, ci);
+		pl = node_plen(ci, nd);
+		if (pl > p->len)
+			break;
+		if (!IS_GLUE(ci)) {
+			if (common_bits(nd->key, p->addr, pl) < pl)
+				break;
+			if ((rc = visit(w, nd)) != 0)
+				break;
+		}
+		if (pl == p->len)
+			break;
+	}
 	return rc;
 }
 
@@ -1133,29 +1230,15 @@ rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
     void *arg)
 {
 	struct walk	 w;
-	struct rib_node	*nd;
-	uint32_t	 ci;
-	unsigned	 pl;
-	int		 rc = 0;
+	int		 rc;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
-		nd = node_at(w.t, ci);
-		pl = node_plen(ci, nd);
-		if (pl > p->len)
-			break;
-		if (!IS_GLUE(ci)) {
-			if (common_bits(nd->key, p->addr, pl) < pl)
-				break;
-			if ((rc = visit(&w, nd)) != 0)
-				break;
-		}
-		if (pl == p->len)
-			break;
-	}
+	rc = less_sub(&w, LOAD(&w.t->root), p);
+	if (rc == 0 && p->len >= TOP_BITS)
+		rc = less_sub(&w, LOAD(root_slot(w.t, p->addr, p->len)), p);
 	walk_done(&w);
 	return rc;
 }
@@ -1172,7 +1255,8 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
+	for (ci = LOAD(root_slot(t, p->addr, p->len)); ci != 0;
+	    ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(t, ci);
 		pl = node_plen(ci, nd);
 		if (pl > p->len)
@@ -1187,19 +1271,14 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 	return 0;
 }
 
-int
-rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
-    struct rib_route *out, unsigned max)
+/* The longest prefix node in the trie at ci that contains p, or NULL. */
+static struct rib_node *
+lpm_sub(struct rib_trie *t, uint32_t ci, const struct prefix *p)
 {
-	struct rib_trie	*t;
 	struct rib_node	*nd, *best = NULL;
-	uint32_t	 ci;
 	unsigned	 pl;
 
-	if (!prefix_ok(rib, p))
-		return -1;
-	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
+	for (; ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(t, ci);
 		pl = node_plen(ci, nd);
 		if (pl > p->len)
@@ -1212,6 +1291,23 @@ rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
 		if (pl == p->len)
 			break;
 	}
+	return best;
+}
+
+int
+rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
+    struct rib_route *out, unsigned max)
+{
+	struct rib_trie	*t;
+	struct rib_node	*best = NULL;
+
+	if (!prefix_ok(rib, p))
+		return -1;
+	t = trie_of(rib, p->af);
+	if (p->len >= TOP_BITS)
+		best = lpm_sub(t, LOAD(root_slot(t, p->addr, p->len)), p);
+	if (best == NULL)
+		best = lpm_sub(t, LOAD(&t->root), p);
 	if (best == NULL)
 		return 0;
 	if (matched != NULL)
@@ -1349,12 +1445,19 @@ rib_new(void)
 {
 	struct rib	*rib;
 	unsigned	 i;
+	uint32_t	 k;
 
 	if ((rib = calloc(1, sizeof(*rib))) == NULL)
 		return NULL;
 	rib->bytes = sizeof(*rib);
 	for (i = 0; i < 2; i++) {
 		atomic_init(&rib->t[i].root, 0);
+		if ((rib->t[i].top = rib_malloc(rib, TOP_SLOTS * sizeof(uint32_t))) == NULL) {
+			rib_free(rib);
+			return NULL;
+		}
+		for (k = 0; k < TOP_SLOTS; k++)
+			atomic_init(&rib->t[i].top[k], 0);
 		rib->t[i].af = i == 0 ? PREFIX_AF_IPV4 : PREFIX_AF_IPV6;
 		rib->t[i].klen = i == 0 ? 4 : 16;
 		slab_init(&rib->t[i].nodes, KIDS_SIZE + sizeof(struct rib_node) +
@@ -1397,7 +1500,7 @@ void
 rib_free(struct rib *rib)
 {
 	unsigned	 i;
-	uint32_t	 s;
+	uint32_t	 s, k;
 
 	if (rib == NULL)
 		return;
@@ -1407,6 +1510,9 @@ rib_free(struct rib *rib)
 	}
 	for (i = 0; i < 2; i++) {
 		free_big(rib, &rib->t[i], LOADW(&rib->t[i].root));
+		for (k = 0; rib->t[i].top != NULL && k < TOP_SLOTS; k++)
+			free_big(rib, &rib->t[i], LOADW(&rib->t[i].top[k]));
+		rib_mfree(rib, rib->t[i].top, TOP_SLOTS * sizeof(uint32_t));
 		slab_destroy(rib, &rib->t[i].nodes);
 		slab_destroy(rib, &rib->t[i].leaves);
 		slab_destroy(rib, &rib->t[i].glue);

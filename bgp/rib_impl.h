@@ -165,8 +165,19 @@ enum retire_kind {
 	RETIRE_LEAF6,
 };
 
+/*
+ * Direct-indexed first stride: prefixes of length >= TOP_BITS hang in one small
+ * trie per value of their first TOP_BITS bits, rooted in top[] (allocated with
+ * the RIB, never moved); shorter prefixes are in the trie at root. Lookups thus
+ * skip the first ~16 levels. Walks merge the two in address order.
+ */
+#define TOP_BITS	16
+#define TOP_SLOTS	(1u << TOP_BITS)
+#define TOP_OF(a)	((uint32_t)(a)[0] << 8 | (a)[1])
+
 struct rib_trie {
-	_Atomic uint32_t root;
+	_Atomic uint32_t root;		/* prefixes shorter than TOP_BITS */
+	_Atomic uint32_t *top;		/* TOP_SLOTS roots */
 	struct slab	 nodes;		/* inner prefix nodes */
 	struct slab	 leaves;	/* prefix nodes without children */
 	struct slab	 glue;
