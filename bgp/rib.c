@@ -91,6 +91,17 @@ root_slot(struct rib_trie *t, const uint8_t *a, unsigned plen)
 	return plen < TOP_BITS ? &t->root : &t->top[TOP_OF(a)];
 }
 
+/* Warms the cache for the trie rooted in top[k], a few slots ahead of a scan. */
+static inline void
+prefetch_slot(struct rib_trie *t, uint32_t k)
+{
+	uint32_t	 i;
+
+	if (k < TOP_SLOTS && (i = atomic_load_explicit(&t->top[k],
+	    memory_order_acquire)) != 0)
+		__builtin_prefetch(node_at(t, i));
+}
+
 static inline unsigned
 keybit(const uint8_t *k, unsigned i)
 {
@@ -480,7 +491,11 @@ node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 		n++;
 	}
 	e[pos] = *r;
-	if (node_replace(rib, t, slot, ci, p->addr, e, n) == -1)
+	if (found && !IS_GLUE(ci) && NODE_KIND(nd->flags) == NODE_INLINE &&
+	    NODE_STATE(nd->flags) == r->state)
+		/* Only the attrs id changes: one atomic store, nothing to tear. */
+		PUBLISH(&nd->r, r->attrs);
+	else if (node_replace(rib, t, slot, ci, p->addr, e, n) == -1)
 		return RIB_ERR;
 	attrs_get(rib, r->attrs)->refcnt++;
 	if (found)
@@ -860,6 +875,7 @@ rib_source_withdraw_all(struct rib *rib, uint16_t source)
 	for (a = 0; a < 2; a++) {
 		s.t = &rib->t[a];
 		for (k = 0; k <= TOP_SLOTS; k++) {
+			prefetch_slot(s.t, k + 8);
 			slot = k < TOP_SLOTS ? &s.t->top[k] : &s.t->root;
 			if ((r = LOADW(slot)) != 0 && (ni = sweep(&s, r)) != r)
 				PUBLISH(slot, ni);
@@ -1064,9 +1080,11 @@ flush(struct walk *w, uint32_t upto)
 	if (!w->in_short)
 		return 0;
 	w->in_short = 0;
-	for (; w->next < upto && rc == 0; w->next++)
+	for (; w->next < upto && rc == 0; w->next++) {
+		prefetch_slot(w->t, w->next + 8);
 		if ((ci = LOAD(&w->t->top[w->next])) != 0)
 			rc = walk_sub(w, ci);
+	}
 	w->in_short = 1;
 	return rc;
 }
