@@ -35,13 +35,40 @@ slab_free_bytes(const struct slab *s)
 	return ((size_t)(s->nchunks - s->released) * SLAB_CHUNK - s->live) * s->size;
 }
 
-/* A node by link; for glue nodes only child, plen and flags exist. */
+/*
+ * A node's header by link; glue nodes have only KIDS() (the pointer is one past
+ * their object), leaves have no KIDS().
+ */
 static inline struct rib_node *
 node_at(struct rib_trie *t, uint32_t i)
 {
 	if (IS_GLUE(i))
-		return slab_ptr(&t->glue, i & ~GLUE_BIT);
-	return slab_ptr(&t->nodes, i);
+		return (void *)((uint8_t *)slab_ptr(&t->glue, GLUE_INDEX(i)) + KIDS_SIZE);
+	if (IS_LEAF(i))
+		return slab_ptr(&t->leaves, LEAF_INDEX(i));
+	return (void *)((uint8_t *)slab_ptr(&t->nodes, i) + KIDS_SIZE);
+}
+
+/* Child link b of node nd at link i (0 for leaves). */
+static inline uint32_t
+kid(uint32_t i, struct rib_node *nd, unsigned b)
+{
+	if (IS_LEAF(i))
+		return 0;
+	return atomic_load_explicit(&KIDS(nd)[b], memory_order_acquire);
+}
+
+/* Prefix length of node nd at link i (glue nodes: from the link). */
+static inline unsigned
+node_plen(uint32_t i, const struct rib_node *nd)
+{
+	return IS_GLUE(i) ? GLUE_PLEN(i) : nd->plen;
+}
+
+static inline unsigned
+node_kind(uint32_t i, const struct rib_node *nd)
+{
+	return IS_GLUE(i) ? NODE_NONE : NODE_KIND(nd->flags);
 }
 
 /* The key of a glue node's subtree: that of its first prefix node. */
@@ -51,10 +78,28 @@ node_key(struct rib_trie *t, uint32_t i)
 	struct rib_node	*nd = node_at(t, i);
 
 	while (IS_GLUE(i)) {
-		i = atomic_load_explicit(&nd->child[0], memory_order_acquire);
+		i = atomic_load_explicit(&KIDS(nd)[0], memory_order_acquire);
 		nd = node_at(t, i);
 	}
 	return nd->key;
+}
+
+/* The link that roots the trie holding prefixes like (a, plen). */
+static inline _Atomic uint32_t *
+root_slot(struct rib_trie *t, const uint8_t *a, unsigned plen)
+{
+	return plen < TOP_BITS ? &t->root : &t->top[TOP_OF(a)];
+}
+
+/* Warms the cache for the trie rooted in top[k], a few slots ahead of a scan. */
+static inline void
+prefetch_slot(struct rib_trie *t, uint32_t k)
+{
+	uint32_t	 i;
+
+	if (k < TOP_SLOTS && (i = atomic_load_explicit(&t->top[k],
+	    memory_order_acquire)) != 0)
+		__builtin_prefetch(node_at(t, i));
 }
 
 static inline unsigned
@@ -222,13 +267,64 @@ glue_build(struct rib *rib, struct rib_trie *t, unsigned plen, uint32_t c0, uint
 
 	if ((i = slab_alloc(rib, &t->glue)) == 0)
 		return 0;
-	i |= GLUE_BIT;
+	i = GLUE_LINK(i, plen);
 	nd = node_at(t, i);
-	atomic_store_explicit(&nd->child[0], c0, memory_order_relaxed);
-	atomic_store_explicit(&nd->child[1], c1, memory_order_relaxed);
-	nd->plen = (uint8_t)plen;
-	nd->flags = NODE_NONE;
+	atomic_store_explicit(&KIDS(nd)[0], c0, memory_order_relaxed);
+	atomic_store_explicit(&KIDS(nd)[1], c1, memory_order_relaxed);
 	return i;
+}
+
+/* An unpublished prefix node: a leaf without children, else an inner node. */
+static uint32_t
+node_alloc(struct rib *rib, struct rib_trie *t, uint32_t c0, uint32_t c1)
+{
+	struct rib_node	*nd;
+	uint32_t	 i;
+
+	if (c0 == 0 && c1 == 0) {
+		if ((i = slab_alloc(rib, &t->leaves)) == 0)
+			return 0;
+		return i | LEAF_BIT;
+	}
+	if ((i = slab_alloc(rib, &t->nodes)) == 0)
+		return 0;
+	nd = node_at(t, i);
+	atomic_store_explicit(&KIDS(nd)[0], c0, memory_order_relaxed);
+	atomic_store_explicit(&KIDS(nd)[1], c1, memory_order_relaxed);
+	return i;
+}
+
+/*
+ * A copy of prefix node ci with children c0, c1 and the same route set, which
+ * moves to the copy: retire ci with node_retire_moved().
+ */
+static uint32_t
+node_move(struct rib *rib, struct rib_trie *t, uint32_t ci, uint32_t c0, uint32_t c1)
+{
+	struct rib_node	*nd = node_at(t, ci), *nn;
+	uint32_t	 ni;
+
+	if ((ni = node_alloc(rib, t, c0, c1)) == 0)
+		return 0;
+	nn = node_at(t, ni);
+	nn->plen = nd->plen;
+	nn->flags = nd->flags;
+	nn->src = nd->src;
+	atomic_store_explicit(&nn->r, LOADW(&nd->r), memory_order_relaxed);
+	memcpy(nn->key, nd->key, t->klen);
+	return ni;
+}
+
+/* A prefix node whose route set moved to a copy. */
+static void
+node_retire_moved(struct rib *rib, struct rib_trie *t, uint32_t ci)
+{
+	int	 v4 = t == &rib->t[0];
+
+	if (IS_LEAF(ci))
+		rib_retire(rib, v4 ? RETIRE_LEAF4 : RETIRE_LEAF6, ci, NULL);
+	else
+		rib_retire(rib, v4 ? RETIRE_NODE4 : RETIRE_NODE6, ci, NULL);
 }
 
 /*
@@ -247,14 +343,12 @@ node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned ple
 	if (n > 1 || (n == 1 && e->path_id != 0))
 		if ((h = arr_new(rib, e, n)) == 0)
 			return 0;
-	if ((i = slab_alloc(rib, &t->nodes)) == 0) {
+	if ((i = node_alloc(rib, t, c0, c1)) == 0) {
 		if (h != 0)
 			rib_retire(rib, RETIRE_ARRAY, h, NULL);
 		return 0;
 	}
 	nd = node_at(t, i);
-	atomic_store_explicit(&nd->child[0], c0, memory_order_relaxed);
-	atomic_store_explicit(&nd->child[1], c1, memory_order_relaxed);
 	nd->plen = (uint8_t)plen;
 	memset(nd->key, 0, t->klen);
 	memcpy(nd->key, key, (plen + 7) / 8);
@@ -274,11 +368,13 @@ node_build(struct rib *rib, struct rib_trie *t, const uint8_t *key, unsigned ple
 
 /* A node with the same prefix (key) and children as nd but routes e[0..n-1]. */
 static uint32_t
-node_copy(struct rib *rib, struct rib_trie *t, struct rib_node *nd, const uint8_t *key,
+node_copy(struct rib *rib, struct rib_trie *t, uint32_t ci, const uint8_t *key,
     const struct rib_rent *e, uint32_t n)
 {
-	return node_build(rib, t, key, nd->plen, LOADW(&nd->child[0]),
-	    LOADW(&nd->child[1]), e, n);
+	struct rib_node	*nd = node_at(t, ci);
+
+	return node_build(rib, t, key, node_plen(ci, nd), kid(ci, nd, 0),
+	    kid(ci, nd, 1), e, n);
 }
 
 /* Unlinked: the node and its route array go after a grace period. */
@@ -294,7 +390,7 @@ node_retire(struct rib *rib, struct rib_trie *t, uint32_t i)
 	}
 	if (NODE_KIND(nd->flags) == NODE_ARRAY)
 		rib_retire(rib, RETIRE_ARRAY, LOADW(&nd->r), NULL);
-	rib_retire(rib, v4 ? RETIRE_NODE4 : RETIRE_NODE6, i, NULL);
+	node_retire_moved(rib, t, i);
 }
 
 static int
@@ -364,7 +460,7 @@ node_replace(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 	if (err)
 		return -1;
 
-	if ((ni = node_copy(rib, t, node_at(t, ci), key, e, n)) == 0)
+	if ((ni = node_copy(rib, t, ci, key, e, n)) == 0)
 		return -1;
 	PUBLISH(slot, ni);
 	node_retire(rib, t, ci);
@@ -378,12 +474,13 @@ node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 {
 	struct rib_node	*nd = node_at(t, ci);
 	struct rib_rent	*e;
-	uint32_t	 n = node_nroutes(rib, nd), pos, old = 0;
+	uint32_t	 n = IS_GLUE(ci) ? 0 : node_nroutes(rib, nd), pos, old = 0;
 	int		 found;
 
 	if ((e = scratch(rib, n + 1)) == NULL)
 		return RIB_ERR;
-	node_rents(rib, nd, e);
+	if (n > 0)
+		node_rents(rib, nd, e);
 	pos = rent_find(e, n, r->src, r->path_id, &found);
 	if (found) {
 		if (e[pos].attrs == r->attrs && e[pos].state == r->state)
@@ -394,7 +491,11 @@ node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 		n++;
 	}
 	e[pos] = *r;
-	if (node_replace(rib, t, slot, ci, p->addr, e, n) == -1)
+	if (found && !IS_GLUE(ci) && NODE_KIND(nd->flags) == NODE_INLINE &&
+	    NODE_STATE(nd->flags) == r->state)
+		/* Only the attrs id changes: one atomic store, nothing to tear. */
+		PUBLISH(&nd->r, r->attrs);
+	else if (node_replace(rib, t, slot, ci, p->addr, e, n) == -1)
 		return RIB_ERR;
 	attrs_get(rib, r->attrs)->refcnt++;
 	if (found)
@@ -444,6 +545,29 @@ node_insert(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 	return RIB_OK;
 }
 
+/* r's prefix goes below leaf ci: the leaf moves into an inner node. */
+static enum rib_result
+leaf_grow(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_t ci,
+    const struct prefix *p, const struct rib_rent *r)
+{
+	unsigned	 b = keybit(p->addr, node_at(t, ci)->plen);
+	uint32_t	 ni, nn;
+
+	if ((ni = node_build(rib, t, p->addr, p->len, 0, 0, r, 1)) == 0)
+		return RIB_ERR;
+	if ((nn = node_move(rib, t, ci, b ? 0 : ni, b ? ni : 0)) == 0) {
+		node_retire(rib, t, ni);
+		return RIB_ERR;
+	}
+	PUBLISH(slot, nn);
+	node_retire_moved(rib, t, ci);
+	attrs_get(rib, r->attrs)->refcnt++;
+	t->prefixes++;
+	rib->routes++;
+	rib->src[r->src]->st.routes++;
+	return RIB_OK;
+}
+
 enum rib_result
 rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
     const struct prefix *p, struct rib_attrs *attrs, uint8_t state)
@@ -468,9 +592,9 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 	/* Where p diverges from the trie: compare with a prefix node on its path. */
 	key = p->addr;
 	cb = p->len;
-	if ((ci = LOADW(&t->root)) != 0) {
-		for (nd = node_at(t, ci); nd->plen < p->len; nd = node_at(t, ci)) {
-			n = LOADW(&nd->child[keybit(p->addr, nd->plen)]);
+	if ((ci = LOADW(root_slot(t, p->addr, p->len))) != 0) {
+		for (nd = node_at(t, ci); node_plen(ci, nd) < p->len; nd = node_at(t, ci)) {
+			n = kid(ci, nd, keybit(p->addr, node_plen(ci, nd)));
 			if (n == 0)
 				break;
 			ci = n;
@@ -478,18 +602,22 @@ rib_route_update(struct rib *rib, uint16_t source, uint32_t path_id,
 		key = node_key(t, ci);
 		cb = common_bits(key, p->addr, p->len);
 	}
-	for (slot = &t->root;;) {
+	for (slot = root_slot(t, p->addr, p->len);;) {
 		ci = LOADW(slot);
 		nd = ci != 0 ? node_at(t, ci) : NULL;
-		if (ci == 0 || nd->plen > cb) {
+		if (ci == 0 || node_plen(ci, nd) > cb) {
 			rc = node_insert(rib, t, slot, ci, p, &r, cb, key);
 			break;
 		}
-		if (nd->plen == p->len) {
+		if (node_plen(ci, nd) == p->len) {
 			rc = node_set_route(rib, t, slot, ci, p, &r);
 			break;
 		}
-		slot = &nd->child[keybit(p->addr, nd->plen)];
+		if (IS_LEAF(ci)) {
+			rc = leaf_grow(rib, t, slot, ci, p, &r);
+			break;
+		}
+		slot = &KIDS(nd)[keybit(p->addr, node_plen(ci, nd))];
 	}
 	if (rc == RIB_OK)
 		rib->src[source]->st.updates++;
@@ -506,7 +634,7 @@ node_remove(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_
     _Atomic uint32_t *pslot, uint32_t pi)
 {
 	struct rib_node	*nd = node_at(t, ci), *pn;
-	uint32_t	 c0 = LOADW(&nd->child[0]), c1 = LOADW(&nd->child[1]), gi;
+	uint32_t	 c0 = kid(ci, nd, 0), c1 = kid(ci, nd, 1), gi;
 
 	if (c0 != 0 && c1 != 0) {
 		if ((gi = glue_build(rib, t, nd->plen, c0, c1)) == 0)
@@ -516,8 +644,8 @@ node_remove(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_
 		PUBLISH(slot, c0 | c1);
 	else {
 		PUBLISH(slot, 0);
-		if (pi != 0 && NODE_KIND((pn = node_at(t, pi))->flags) == NODE_NONE) {
-			PUBLISH(pslot, LOADW(&pn->child[0]) | LOADW(&pn->child[1]));
+		if (pi != 0 && node_kind(pi, (pn = node_at(t, pi))) == NODE_NONE) {
+			PUBLISH(pslot, LOADW(&KIDS(pn)[0]) | LOADW(&KIDS(pn)[1]));
 			node_retire(rib, t, pi);
 		}
 	}
@@ -531,23 +659,27 @@ static uint32_t
 find_exact(struct rib_trie *t, const struct prefix *p, _Atomic uint32_t **slotp,
     _Atomic uint32_t **pslotp, uint32_t *pip)
 {
-	_Atomic uint32_t *slot = &t->root, *pslot = NULL;
+	_Atomic uint32_t *slot = root_slot(t, p->addr, p->len), *pslot = NULL;
 	struct rib_node	*nd;
 	uint32_t	 ci, pi = 0;
+	unsigned	 pl;
 
 	while ((ci = LOADW(slot)) != 0) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len || (!IS_GLUE(ci) &&
-		    common_bits(nd->key, p->addr, nd->plen) < nd->plen))
+		pl = node_plen(ci, nd);
+		if (pl > p->len || (!IS_GLUE(ci) &&
+		    common_bits(nd->key, p->addr, pl) < pl))
 			return 0;
-		if (nd->plen == p->len) {
+		if (pl == p->len) {
 			if (IS_GLUE(ci))
 				return 0;
 			break;
 		}
+		if (IS_LEAF(ci))
+			return 0;
 		pslot = slot;
 		pi = ci;
-		slot = &nd->child[keybit(p->addr, nd->plen)];
+		slot = &KIDS(nd)[keybit(p->addr, pl)];
 	}
 	*slotp = slot;
 	*pslotp = pslot;
@@ -629,12 +761,14 @@ struct sweep {
 };
 
 static int
-node_has_source(struct rib *rib, const struct rib_node *nd, uint16_t src)
+node_has_source(struct rib *rib, uint32_t ci, const struct rib_node *nd, uint16_t src)
 {
 	const struct rib_rarr *a;
 	struct rib_rent	 e;
 	uint32_t	 i, h;
 
+	if (IS_GLUE(ci))
+		return 0;
 	if (NODE_KIND(nd->flags) == NODE_INLINE)
 		return nd->src == src;
 	if (NODE_KIND(nd->flags) != NODE_ARRAY)
@@ -701,17 +835,17 @@ sweep(struct sweep *s, uint32_t ci)
 	if (ci == 0)
 		return 0;
 	nd = node_at(s->t, ci);
-	c0 = LOADW(&nd->child[0]);
-	c1 = LOADW(&nd->child[1]);
+	c0 = kid(ci, nd, 0);
+	c1 = kid(ci, nd, 1);
 	if (c1 != 0)
 		__builtin_prefetch(node_at(s->t, c1));
 	if ((n0 = sweep(s, c0)) != c0)
-		PUBLISH(&nd->child[0], n0);
+		PUBLISH(&KIDS(nd)[0], n0);
 	if ((n1 = sweep(s, c1)) != c1)
-		PUBLISH(&nd->child[1], n1);
-	if (node_has_source(s->rib, nd, s->src))
+		PUBLISH(&KIDS(nd)[1], n1);
+	if (node_has_source(s->rib, ci, nd, s->src))
 		return sweep_node(s, ci, n0, n1);
-	if (NODE_KIND(nd->flags) == NODE_NONE && (n0 == 0 || n1 == 0)) {
+	if (IS_GLUE(ci) && (n0 == 0 || n1 == 0)) {
 		node_retire(s->rib, s->t, ci);
 		return n0 | n1;
 	}
@@ -722,7 +856,8 @@ uint32_t
 rib_source_withdraw_all(struct rib *rib, uint16_t source)
 {
 	struct sweep	 s;
-	uint32_t	 r, ni, id;
+	_Atomic uint32_t *slot;
+	uint32_t	 r, ni, id, k;
 	unsigned	 a;
 
 	if (!source_ok(rib, source))
@@ -739,9 +874,12 @@ rib_source_withdraw_all(struct rib *rib, uint16_t source)
 	rib_hold(rib);
 	for (a = 0; a < 2; a++) {
 		s.t = &rib->t[a];
-		r = LOADW(&s.t->root);
-		if ((ni = sweep(&s, r)) != r)
-			PUBLISH(&s.t->root, ni);
+		for (k = 0; k <= TOP_SLOTS; k++) {
+			prefetch_slot(s.t, k + 8);
+			slot = k < TOP_SLOTS ? &s.t->top[k] : &s.t->root;
+			if ((r = LOADW(slot)) != 0 && (ni = sweep(&s, r)) != r)
+				PUBLISH(slot, ni);
+		}
 	}
 	if (s.drops != NULL) {
 		for (id = 1; id < rib->attrs.next; id++)
@@ -767,22 +905,27 @@ copy_sub(struct rib_trie *t, uint32_t ci)
 	if (ci == 0)
 		return 0;
 	nd = node_at(t, ci);
-	c0 = LOADW(&nd->child[0]);
-	c1 = LOADW(&nd->child[1]);
+	c0 = kid(ci, nd, 0);
+	c1 = kid(ci, nd, 1);
 	if (IS_GLUE(ci)) {
-		ni = slab_alloc_seq(&t->glue) | GLUE_BIT;
+		ni = GLUE_LINK(slab_alloc_seq(&t->glue), GLUE_PLEN(ci));
 		nn = node_at(t, ni);
 	} else {
-		ni = slab_alloc_seq(&t->nodes);
+		if (IS_LEAF(ci))
+			ni = slab_alloc_seq(&t->leaves) | LEAF_BIT;
+		else
+			ni = slab_alloc_seq(&t->nodes);
 		nn = node_at(t, ni);
 		memcpy(nn->key, nd->key, t->klen);
 		atomic_store_explicit(&nn->r, LOADW(&nd->r), memory_order_relaxed);
 		nn->src = nd->src;
+		nn->plen = nd->plen;
+		nn->flags = nd->flags;
 	}
-	nn->plen = nd->plen;
-	nn->flags = nd->flags;
-	atomic_store_explicit(&nn->child[0], copy_sub(t, c0), memory_order_relaxed);
-	atomic_store_explicit(&nn->child[1], copy_sub(t, c1), memory_order_relaxed);
+	if (!IS_LEAF(ci)) {
+		atomic_store_explicit(&KIDS(nn)[0], copy_sub(t, c0), memory_order_relaxed);
+		atomic_store_explicit(&KIDS(nn)[1], copy_sub(t, c1), memory_order_relaxed);
+	}
 	return ni;
 }
 
@@ -794,14 +937,13 @@ retire_tree(struct rib *rib, struct rib_trie *t, uint32_t ci)
 
 	while (ci != 0) {
 		nd = node_at(t, ci);
-		retire_tree(rib, t, LOADW(&nd->child[0]));
+		retire_tree(rib, t, kid(ci, nd, 0));
 		if (IS_GLUE(ci))
 			rib_retire(rib, t == &rib->t[0] ? RETIRE_GLUE4 : RETIRE_GLUE6, ci,
 			    NULL);
 		else
-			rib_retire(rib, t == &rib->t[0] ? RETIRE_NODE4 : RETIRE_NODE6, ci,
-			    NULL);
-		ci = LOADW(&nd->child[1]);
+			node_retire_moved(rib, t, ci);
+		ci = kid(ci, nd, 1);
 	}
 }
 
@@ -809,19 +951,26 @@ int
 rib_compact(struct rib *rib)
 {
 	struct rib_trie	*t;
-	uint32_t	 old;
+	_Atomic uint32_t *slot;
+	uint32_t	 old, k;
 	unsigned	 a;
 
 	for (a = 0; a < 2; a++) {
 		t = &rib->t[a];
-		if ((old = LOADW(&t->root)) == 0)
+		if (t->nodes.live + t->leaves.live + t->glue.live == 0)
 			continue;
 		if (slab_reserve_seq(rib, &t->nodes, t->nodes.live) == -1 ||
+		    slab_reserve_seq(rib, &t->leaves, t->leaves.live) == -1 ||
 		    slab_reserve_seq(rib, &t->glue, t->glue.live) == -1)
 			return -1;
-		PUBLISH(&t->root, copy_sub(t, old));
 		rib_hold(rib);
-		retire_tree(rib, t, old);
+		for (k = 0; k <= TOP_SLOTS; k++) {
+			slot = k == 0 ? &t->root : &t->top[k - 1];
+			if ((old = LOADW(slot)) == 0)
+				continue;
+			PUBLISH(slot, copy_sub(t, old));
+			retire_tree(rib, t, old);
+		}
 		rib_unhold(rib);
 	}
 	return 0;
@@ -837,6 +986,8 @@ struct walk {
 	int		 src;		/* only this source, or -1 */
 	struct rib_route *buf;
 	unsigned	 cap;
+	int		 in_short;	/* walking the root trie: merge top[] in */
+	uint32_t	 next;		/* next top[] slot to walk */
 	struct rib_route stackbuf[16];
 };
 
@@ -913,6 +1064,31 @@ visit(struct walk *w, const struct rib_node *nd)
 	return w->cb(&p, w->buf, n, w->arg);
 }
 
+static int	walk_sub(struct walk *, uint32_t);
+
+/*
+ * While walking the root trie (prefixes shorter than TOP_BITS), the top[] tries
+ * of slots below upto come first: a short prefix sorts before the longer ones
+ * of its first slot and after those of lower slots.
+ */
+static int
+flush(struct walk *w, uint32_t upto)
+{
+	uint32_t	 ci;
+	int		 rc = 0;
+
+	if (!w->in_short)
+		return 0;
+	w->in_short = 0;
+	for (; w->next < upto && rc == 0; w->next++) {
+		prefetch_slot(w->t, w->next + 8);
+		if ((ci = LOAD(&w->t->top[w->next])) != 0)
+			rc = walk_sub(w, ci);
+	}
+	w->in_short = 1;
+	return rc;
+}
+
 /* Pre-order: a prefix before its more specifics, 0-branch before 1-branch. */
 static int
 walk_sub(struct walk *w, uint32_t ci)
@@ -923,12 +1099,15 @@ walk_sub(struct walk *w, uint32_t ci)
 
 	while (ci != 0) {
 		nd = node_at(w->t, ci);
-		c1 = LOAD(&nd->child[1]);
+		c1 = kid(ci, nd, 1);
 		if (c1 != 0)
 			__builtin_prefetch(node_at(w->t, c1));
-		if (NODE_KIND(nd->flags) != NODE_NONE && (rc = visit(w, nd)) != 0)
+		if (!IS_GLUE(ci) && (rc = flush(w, TOP_OF(nd->key))) != 0)
 			return rc;
-		if ((rc = walk_sub(w, LOAD(&nd->child[0]))) != 0)
+		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) != NODE_NONE &&
+		    (rc = visit(w, nd)) != 0)
+			return rc;
+		if ((rc = walk_sub(w, kid(ci, nd, 0))) != 0)
 			return rc;
 		ci = c1;
 	}
@@ -944,6 +1123,23 @@ walk_init(struct walk *w, struct rib *rib, rib_walk_cb cb, void *arg, int src)
 	w->src = src;
 	w->buf = w->stackbuf;
 	w->cap = sizeof(w->stackbuf) / sizeof(w->stackbuf[0]);
+	w->in_short = 0;
+	w->next = 0;
+}
+
+/* Walks the root trie's subtree ci merged with top[] slots w->next..upto-1. */
+static int
+walk_merged(struct walk *w, uint32_t ci, uint32_t upto)
+{
+	int	 rc = 0;
+
+	w->in_short = 1;
+	if (ci != 0)
+		rc = walk_sub(w, ci);
+	if (rc == 0)
+		rc = flush(w, upto);
+	w->in_short = 0;
+	return rc;
 }
 
 static void
@@ -963,7 +1159,8 @@ walk_all(struct rib *rib, int src, rib_walk_cb cb, void *arg)
 	walk_init(&w, rib, cb, arg, src);
 	for (a = 0; a < 2 && rc == 0; a++) {
 		w.t = &rib->t[a];
-		rc = walk_sub(&w, LOAD(&w.t->root));
+		w.next = 0;
+		rc = walk_merged(&w, LOAD(&w.t->root), TOP_SLOTS);
 	}
 	walk_done(&w);
 	return rc;
@@ -988,23 +1185,61 @@ rib_walk_more_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 	struct walk	 w;
 	struct rib_node	*nd;
 	uint32_t	 ci;
+	unsigned	 pl;
 	int		 rc = 0;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+	for (ci = LOAD(root_slot(w.t, p->addr, p->len)); ci != 0;
+	    ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(w.t, ci);
-		if (nd->plen >= p->len) {
-			if (common_bits(node_key(w.t, ci), p->addr, p->len) == p->len)
-				rc = walk_sub(&w, ci);
+		pl = node_plen(ci, nd);
+		if (pl >= p->len) {
+			if (common_bits(node_key(w.t, ci), p->addr, p->len) != p->len)
+				ci = 0;
 			break;
 		}
-		if (!IS_GLUE(ci) && common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (!IS_GLUE(ci) && common_bits(nd->key, p->addr, pl) < pl) {
+			ci = 0;
 			break;
+		}
+	}
+	if (p->len >= TOP_BITS) {
+		if (ci != 0)
+			rc = walk_sub(&w, ci);
+	} else {
+		/* Slots of the first TOP_BITS bits inside p. */
+		w.next = TOP_OF(p->addr) & ~((1u << (TOP_BITS - p->len)) - 1);
+		rc = walk_merged(&w, ci, w.next + (1u << (TOP_BITS - p->len)));
 	}
 	walk_done(&w);
+	return rc;
+}
+
+/* Visits the prefixes of the trie at ci that contain p, shortest first. */
+static int
+less_sub(struct walk *w, uint32_t ci, const struct prefix *p)
+{
+	struct rib_node	*nd;
+	unsigned	 pl;
+	int		 rc = 0;
+
+	for (; ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
+		nd = node_at(w->t, ci);
+		pl = node_plen(ci, nd);
+		if (pl > p->len)
+			break;
+		if (!IS_GLUE(ci)) {
+			if (common_bits(nd->key, p->addr, pl) < pl)
+				break;
+			if ((rc = visit(w, nd)) != 0)
+				break;
+		}
+		if (pl == p->len)
+			break;
+	}
 	return rc;
 }
 
@@ -1013,27 +1248,15 @@ rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
     void *arg)
 {
 	struct walk	 w;
-	struct rib_node	*nd;
-	uint32_t	 ci;
-	int		 rc = 0;
+	int		 rc;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
-	for (ci = LOAD(&w.t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
-		nd = node_at(w.t, ci);
-		if (nd->plen > p->len)
-			break;
-		if (!IS_GLUE(ci)) {
-			if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
-				break;
-			if ((rc = visit(&w, nd)) != 0)
-				break;
-		}
-		if (nd->plen == p->len)
-			break;
-	}
+	rc = less_sub(&w, LOAD(&w.t->root), p);
+	if (rc == 0 && p->len >= TOP_BITS)
+		rc = less_sub(&w, LOAD(root_slot(w.t, p->addr, p->len)), p);
 	walk_done(&w);
 	return rc;
 }
@@ -1045,22 +1268,48 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 	struct rib_trie	*t;
 	struct rib_node	*nd;
 	uint32_t	 ci;
+	unsigned	 pl;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
+	for (ci = LOAD(root_slot(t, p->addr, p->len)); ci != 0;
+	    ci = kid(ci, nd, keybit(p->addr, pl))) {
 		nd = node_at(t, ci);
-		if (nd->plen > p->len)
+		pl = node_plen(ci, nd);
+		if (pl > p->len)
 			return 0;
 		if (IS_GLUE(ci))
 			continue;
-		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
+		if (common_bits(nd->key, p->addr, pl) < pl)
 			return 0;
-		if (nd->plen == p->len)
+		if (pl == p->len)
 			return (int)node_routes(rib, nd, -1, out, max);
 	}
 	return 0;
+}
+
+/* The longest prefix node in the trie at ci that contains p, or NULL. */
+static struct rib_node *
+lpm_sub(struct rib_trie *t, uint32_t ci, const struct prefix *p)
+{
+	struct rib_node	*nd, *best = NULL;
+	unsigned	 pl;
+
+	for (; ci != 0; ci = kid(ci, nd, keybit(p->addr, pl))) {
+		nd = node_at(t, ci);
+		pl = node_plen(ci, nd);
+		if (pl > p->len)
+			break;
+		if (IS_GLUE(ci))
+			continue;
+		if (common_bits(nd->key, p->addr, pl) < pl)
+			break;
+		best = nd;
+		if (pl == p->len)
+			break;
+	}
+	return best;
 }
 
 int
@@ -1068,24 +1317,15 @@ rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
     struct rib_route *out, unsigned max)
 {
 	struct rib_trie	*t;
-	struct rib_node	*nd, *best = NULL;
-	uint32_t	 ci;
+	struct rib_node	*best = NULL;
 
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	for (ci = LOAD(&t->root); ci != 0; ci = LOAD(&nd->child[keybit(p->addr, nd->plen)])) {
-		nd = node_at(t, ci);
-		if (nd->plen > p->len)
-			break;
-		if (IS_GLUE(ci))
-			continue;
-		if (common_bits(nd->key, p->addr, nd->plen) < nd->plen)
-			break;
-		best = nd;
-		if (nd->plen == p->len)
-			break;
-	}
+	if (p->len >= TOP_BITS)
+		best = lpm_sub(t, LOAD(root_slot(t, p->addr, p->len)), p);
+	if (best == NULL)
+		best = lpm_sub(t, LOAD(&t->root), p);
 	if (best == NULL)
 		return 0;
 	if (matched != NULL)
@@ -1197,7 +1437,8 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	st->prefixes6 = rib->t[1].prefixes;
 	st->routes = rib->routes;
 	st->nodes = rib->t[0].nodes.live + rib->t[1].nodes.live + rib->t[0].glue.live +
-	    rib->t[1].glue.live;
+	    rib->t[1].glue.live + rib->t[0].leaves.live + rib->t[1].leaves.live;
+	st->leaves = rib->t[0].leaves.live + rib->t[1].leaves.live;
 	st->attrs = rib->attrs.live;
 	st->arrays = rib->arrays;
 	st->sources = rib->sources;
@@ -1209,7 +1450,7 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	    rib->attrs.size);
 	for (i = 0; i < 2; i++)
 		st->bytes_free += slab_free_bytes(&rib->t[i].nodes) +
-		    slab_free_bytes(&rib->t[i].glue);
+		    slab_free_bytes(&rib->t[i].leaves) + slab_free_bytes(&rib->t[i].glue);
 	for (i = 0; i <= ARR_SLABS; i++)
 		st->bytes_free += slab_free_bytes(&rib->arr[i]);
 	for (i = ARR_SLABS + 1; i < ARR_NCLASS; i++)
@@ -1222,16 +1463,25 @@ rib_new(void)
 {
 	struct rib	*rib;
 	unsigned	 i;
+	uint32_t	 k;
 
 	if ((rib = calloc(1, sizeof(*rib))) == NULL)
 		return NULL;
 	rib->bytes = sizeof(*rib);
 	for (i = 0; i < 2; i++) {
 		atomic_init(&rib->t[i].root, 0);
+		if ((rib->t[i].top = rib_malloc(rib, TOP_SLOTS * sizeof(uint32_t))) == NULL) {
+			rib_free(rib);
+			return NULL;
+		}
+		for (k = 0; k < TOP_SLOTS; k++)
+			atomic_init(&rib->t[i].top[k], 0);
 		rib->t[i].af = i == 0 ? PREFIX_AF_IPV4 : PREFIX_AF_IPV6;
 		rib->t[i].klen = i == 0 ? 4 : 16;
-		slab_init(&rib->t[i].nodes, sizeof(struct rib_node) + rib->t[i].klen);
-		slab_init(&rib->t[i].glue, GLUE_SIZE);
+		slab_init(&rib->t[i].nodes, KIDS_SIZE + sizeof(struct rib_node) +
+		    rib->t[i].klen);
+		slab_init(&rib->t[i].leaves, sizeof(struct rib_node) + rib->t[i].klen);
+		slab_init_max(&rib->t[i].glue, GLUE_SIZE, GLUE_MAXIDX);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)
 		slab_init(&rib->arr[i], sizeof(struct rib_rarr) + i * sizeof(struct rib_rent));
@@ -1253,13 +1503,14 @@ free_big(struct rib *rib, struct rib_trie *t, uint32_t ci)
 	struct rib_node	*nd;
 	struct rib_rarr	*a;
 
-	for (; ci != 0; ci = LOADW(&nd->child[1])) {
+	for (; ci != 0; ci = kid(ci, nd, 1)) {
 		nd = node_at(t, ci);
-		if (NODE_KIND(nd->flags) == NODE_ARRAY && ARR_CLASS(LOADW(&nd->r)) == ARR_BIG) {
+		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) == NODE_ARRAY &&
+		    ARR_CLASS(LOADW(&nd->r)) == ARR_BIG) {
 			a = arr_ptr(rib, LOADW(&nd->r));
 			rib_mfree(rib, a, sizeof(*a) + a->n * sizeof(a->e[0]));
 		}
-		free_big(rib, t, LOADW(&nd->child[0]));
+		free_big(rib, t, kid(ci, nd, 0));
 	}
 }
 
@@ -1267,7 +1518,7 @@ void
 rib_free(struct rib *rib)
 {
 	unsigned	 i;
-	uint32_t	 s;
+	uint32_t	 s, k;
 
 	if (rib == NULL)
 		return;
@@ -1277,7 +1528,11 @@ rib_free(struct rib *rib)
 	}
 	for (i = 0; i < 2; i++) {
 		free_big(rib, &rib->t[i], LOADW(&rib->t[i].root));
+		for (k = 0; rib->t[i].top != NULL && k < TOP_SLOTS; k++)
+			free_big(rib, &rib->t[i], LOADW(&rib->t[i].top[k]));
+		rib_mfree(rib, rib->t[i].top, TOP_SLOTS * sizeof(uint32_t));
 		slab_destroy(rib, &rib->t[i].nodes);
+		slab_destroy(rib, &rib->t[i].leaves);
 		slab_destroy(rib, &rib->t[i].glue);
 	}
 	for (i = 0; i <= ARR_SLABS; i++)

@@ -84,6 +84,7 @@ struct rib_stats {
 	size_t		bytes;		/* bytes the RIB holds from malloc, all included */
 	size_t		bytes_free;	/* of which free slab slots kept for reuse */
 	size_t		bytes_attrs;	/* of which attribute sets, their table and ids */
+	uint32_t	leaves;		/* of nodes: prefix nodes without children */
 };
 
 /*

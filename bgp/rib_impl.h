@@ -5,11 +5,12 @@
  * Memory layout, chosen for few bytes per route on a full table (measured: 20 B
  * prefix node + 10 B glue + 16 B attribute sets per route on a real IPv4 feed):
  * - trie nodes live in per-family slabs and link to each other by 32-bit indices
- *   (0 = none), so an IPv4 prefix node is 20 bytes and 32-bit targets need no
- *   64-bit atomics; a node is immutable once published except its two child
- *   links and, for array nodes, its array handle;
- * - glue nodes (branch points without a prefix) are 12 bytes without a key, in
- *   their own slab; links to them carry GLUE_BIT;
+ *   (0 = none), so an IPv4 prefix node is 20 bytes (12 for a leaf, which has no
+ *   child links) and 32-bit targets need no 64-bit atomics; a node is immutable
+ *   once published except its two child links and, for array nodes, its array
+ *   handle;
+ * - glue nodes (branch points without a prefix) are 8 bytes (two links), in
+ *   their own slab; links to them carry GLUE_BIT and the glue node's length;
  * - a prefix with a single route and path id 0 keeps it inline in the node;
  *   otherwise the node refers to a route array of exactly its size from per-size
  *   slabs, with 8-byte entries when no path id is set, else 12-byte entries;
@@ -41,6 +42,7 @@ struct slab {
 	uint32_t	 free;		/* free list head, 0 = empty */
 	uint32_t	 live;
 	uint32_t	 released;	/* chunks given back (NULL in the directory) */
+	uint32_t	 maxidx;	/* indices stay below this */
 };
 
 static inline void *
@@ -59,12 +61,20 @@ slab_ptr(struct slab *s, uint32_t i)
 #define NODE_STATE(f)	((uint8_t)((f) >> 4))
 
 /*
- * A prefix node. Glue nodes (no route, always two children) are only the first
- * 12 bytes: children, length and flags (NODE_NONE); they live in their own slab,
- * and links to them carry GLUE_BIT. Their key is that of any prefix node below.
+ * A prefix node's header. Three kinds of node, each in its own slab, told apart
+ * by the link to them:
+ * - inner prefix nodes: two child links (8 bytes), then the header; node_at()
+ *   points at the header and KIDS() at the links just before it;
+ * - leaves (LEAF_BIT in the link): prefix nodes without children, the header
+ *   alone (12 bytes for IPv4): most prefixes of a full table are leaves;
+ * - glue nodes (no route, always two children): only the two child links. A link
+ *   to a glue node carries GLUE_BIT, the glue node's prefix length (< 128: 7
+ *   bits) and its 24-bit slab index, so readers learn the length from the link
+ *   they loaded. A glue node's key is that of any prefix node below it.
+ * A leaf that gets a child is moved into an inner node (copy, publish, retire);
+ * its route set moves along.
  */
 struct rib_node {
-	_Atomic uint32_t child[2];
 	uint8_t		 plen;
 	uint8_t		 flags;
 	uint16_t	 src;		/* INLINE: source id */
@@ -75,9 +85,20 @@ struct rib_node {
 	_Atomic uint32_t r;
 	uint8_t		 key[];		/* 4 or 16 bytes, network order */
 };
-#define GLUE_SIZE	12
+#define GLUE_SIZE	8
 #define GLUE_BIT	(1u << 31)
+#define GLUE_SHIFT	24
+#define GLUE_MAXIDX	(1u << GLUE_SHIFT)
 #define IS_GLUE(i)	(((i) & GLUE_BIT) != 0)
+#define GLUE_INDEX(i)	((i) & (GLUE_MAXIDX - 1))
+#define GLUE_PLEN(i)	(((i) >> GLUE_SHIFT) & 127)
+#define GLUE_LINK(idx, plen) (GLUE_BIT | ((uint32_t)(plen) << GLUE_SHIFT) | (idx))
+#define LEAF_BIT	(1u << 30)
+#define IS_LEAF(i)	(((i) & (GLUE_BIT | LEAF_BIT)) == LEAF_BIT)
+#define LEAF_INDEX(i)	((i) & ~LEAF_BIT)
+/* The child links of an inner prefix node or a glue node. */
+#define KIDS(nd)	((_Atomic uint32_t *)(void *)(nd) - 2)
+#define KIDS_SIZE	(2 * sizeof(uint32_t))
 
 /* A route as stored in arrays (12 bytes). */
 struct rib_rent {
@@ -140,11 +161,25 @@ enum retire_kind {
 	RETIRE_PTR,
 	RETIRE_GLUE4,
 	RETIRE_GLUE6,
+	RETIRE_LEAF4,
+	RETIRE_LEAF6,
 };
 
+/*
+ * Direct-indexed first stride: prefixes of length >= TOP_BITS hang in one small
+ * trie per value of their first TOP_BITS bits, rooted in top[] (allocated with
+ * the RIB, never moved); shorter prefixes are in the trie at root. Lookups thus
+ * skip the first ~16 levels. Walks merge the two in address order.
+ */
+#define TOP_BITS	16
+#define TOP_SLOTS	(1u << TOP_BITS)
+#define TOP_OF(a)	((uint32_t)(a)[0] << 8 | (a)[1])
+
 struct rib_trie {
-	_Atomic uint32_t root;
-	struct slab	 nodes;
+	_Atomic uint32_t root;		/* prefixes shorter than TOP_BITS */
+	_Atomic uint32_t *top;		/* TOP_SLOTS roots */
+	struct slab	 nodes;		/* inner prefix nodes */
+	struct slab	 leaves;	/* prefix nodes without children */
 	struct slab	 glue;
 	uint8_t		 af;
 	uint8_t		 klen;
@@ -188,6 +223,7 @@ void	*rib_calloc(struct rib *, size_t);
 void	 rib_mfree(struct rib *, void *, size_t);
 int	 rib_retire(struct rib *, uint32_t kind, uint32_t idx, void *ptr);
 void	 slab_init(struct slab *, uint32_t size);
+void	 slab_init_max(struct slab *, uint32_t size, uint32_t maxidx);
 uint32_t slab_alloc(struct rib *, struct slab *);
 void	 slab_release(struct slab *, uint32_t);
 void	 slab_destroy(struct rib *, struct slab *);

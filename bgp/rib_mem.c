@@ -41,12 +41,19 @@ rib_mfree(struct rib *rib, void *p, size_t n)
 }
 
 void
-slab_init(struct slab *s, uint32_t size)
+slab_init_max(struct slab *s, uint32_t size, uint32_t maxidx)
 {
 	memset(s, 0, sizeof(*s));
 	atomic_init(&s->dir, NULL);
 	s->size = size;
 	s->next = 1;
+	s->maxidx = maxidx;
+}
+
+void
+slab_init(struct slab *s, uint32_t size)
+{
+	slab_init_max(s, size, SLAB_MAX_INDEX);
 }
 
 /* Adds a chunk; a full directory is replaced and the old one retired. */
@@ -145,7 +152,7 @@ slab_reserve_seq(struct rib *rib, struct slab *s, uint32_t n)
 		memcpy(slab_ptr(s, i), &s->free, sizeof(s->free));
 		s->free = i;
 	}
-	if ((uint64_t)s->next + n >= SLAB_MAX_INDEX)
+	if ((uint64_t)s->next + n >= s->maxidx)
 		return -1;
 	while (((s->next + n + SLAB_CHUNK - 1) >> SLAB_SHIFT) > s->nchunks)
 		if (slab_grow(rib, s) == -1)
@@ -174,7 +181,7 @@ slab_alloc(struct rib *rib, struct slab *s)
 		s->live++;
 		return i;
 	}
-	if (s->next >= SLAB_MAX_INDEX)
+	if (s->next >= s->maxidx)
 		return 0;
 	if ((s->next >> SLAB_SHIFT) >= s->nchunks && slab_grow(rib, s) == -1)
 		return 0;
@@ -233,10 +240,16 @@ free_item(struct rib *rib, const struct rib_retired *it)
 		slab_release(&rib->t[1].nodes, it->idx);
 		break;
 	case RETIRE_GLUE4:
-		slab_release(&rib->t[0].glue, it->idx & ~GLUE_BIT);
+		slab_release(&rib->t[0].glue, GLUE_INDEX(it->idx));
 		break;
 	case RETIRE_GLUE6:
-		slab_release(&rib->t[1].glue, it->idx & ~GLUE_BIT);
+		slab_release(&rib->t[1].glue, GLUE_INDEX(it->idx));
+		break;
+	case RETIRE_LEAF4:
+		slab_release(&rib->t[0].leaves, LEAF_INDEX(it->idx));
+		break;
+	case RETIRE_LEAF6:
+		slab_release(&rib->t[1].leaves, LEAF_INDEX(it->idx));
 		break;
 	case RETIRE_ARRAY:
 		free_array(rib, it->idx);
@@ -347,6 +360,7 @@ rib_reclaim_sync(struct rib *rib)
 	reap(rib);
 	for (i = 0; i < 2; i++) {
 		slab_trim(rib, &rib->t[i].nodes);
+		slab_trim(rib, &rib->t[i].leaves);
 		slab_trim(rib, &rib->t[i].glue);
 	}
 	for (i = 1; i < ARR_NCLASS; i++)

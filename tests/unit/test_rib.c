@@ -718,12 +718,14 @@ static void
 compact_and_trim(void)
 {
 	struct rib	*rib = rib_new();
-	struct rib_stats st0, st1, st2;
+	struct rib_stats st0, st1, st2, ste;
 	struct collect	 c0, c1;
-	struct rib_attrs *a = A(rib, 1);
+	struct rib_attrs *a;
 	struct prefix	 p;
 	unsigned	 i;
 
+	rib_stats(rib, &ste);	/* the fixed part: first-stride tables */
+	a = A(rib, 1);
 	rib_source_add(rib, "s");
 	memset(&p, 0, sizeof(p));
 	p.af = PREFIX_AF_IPV4;
@@ -766,7 +768,7 @@ compact_and_trim(void)
 	UT_EQ_INT(rib_source_withdraw_all(rib, 1), st0.routes);
 	assert_empty(rib);
 	rib_stats(rib, &st1);
-	UT_ASSERT(st1.bytes < st0.bytes / 4);
+	UT_ASSERT(st1.bytes - ste.bytes < (st0.bytes - ste.bytes) / 4);
 	rib_free(rib);
 }
 
