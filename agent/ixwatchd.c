@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/bgp_session.h"
 #include "agent/config.h"
 #include "agent/control.h"
 #include "agent/daemon.h"
@@ -291,6 +292,7 @@ run(int foreground, int verbose)
 		fatalx("cannot start the event loop");
 	loop_on_sighup(on_sighup);
 	loop_module_register(&control_module);
+	loop_module_register(&bgp_session_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);
