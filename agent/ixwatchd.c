@@ -17,6 +17,7 @@
 
 #include "agent/bmp_collector.h"
 #include "agent/alertd.h"
+#include "agent/bgp_session.h"
 #include "agent/config.h"
 #include "agent/control.h"
 #include "agent/daemon.h"
@@ -303,6 +304,7 @@ run(int foreground, int verbose)
 	loop_module_register(&detectd_module);
 	loop_module_register(&alertd_module);
 	loop_module_register(&rpkid_module);
+	loop_module_register(&bgp_session_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);

@@ -10,6 +10,8 @@ BUILD="build-essential autoconf automake libtool pkgconf ca-certificates
 TEST="clang llvm libclang-rt-14-dev valgrind python3 iproute2 procps psmisc netcat-openbsd systemd
  frr gobgpd exabgp bird2 openbgpd stayrtr tshark bgpdump rtr-tools
  snmpd snmptrapd snmp smitools rsyslog rsyslog-gnutls gnutls-bin openssl pmacct
+ frr gobgpd exabgp bird2 openbgpd stayrtr tshark bgpdump rtr-tools jq
+ snmpd snmptrapd snmp smitools rsyslog rsyslog-gnutls gnutls-bin pmacct
 
  qemu-user-static gcc-arm-linux-gnueabihf gcc-mips-linux-gnu libc6-dev-mips-cross musl-tools"
 
