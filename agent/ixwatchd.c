@@ -28,6 +28,7 @@
 #include "agent/mrt_replay.h"
 #include "agent/source_ctl.h"
 #include "agent/rpkid.h"
+#include "snmp/snmp.h"
 
 #define DEFAULT_CONFIG	SYSCONFDIR "/ixwatch/ixwatch.yml"
 
@@ -253,6 +254,21 @@ static struct loop_module control_module = {
 	.status = control_status,
 };
 
+/* ixwatchGeneral for the SNMP module. */
+static void
+snmp_daemon_info(struct snmp_daemon_info *di)
+{
+	di->version = PACKAGE_VERSION;
+	di->started = d.started;
+	di->config_loaded = d.loaded_at;
+	di->reloads = d.reloads + d.reload_failures;
+	di->reload_failures = d.reload_failures;
+}
+
+static const struct snmp_providers snmp_prov = {
+	.daemon = snmp_daemon_info,
+};
+
 /* -n: check the config, print it normalized with -v. */
 static int
 check_only(int verbose)
@@ -305,6 +321,8 @@ run(int foreground, int verbose)
 	loop_module_register(&alertd_module);
 	loop_module_register(&rpkid_module);
 	loop_module_register(&bgp_session_module);
+	snmp_set_providers(&snmp_prov);
+	loop_module_register(&snmp_module);
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);

@@ -1,0 +1,1357 @@
+/*
+ * The SNMP module: an AgentX subagent (RFC 2741) serving IXWATCH-MIB and the
+ * notification sender (RFC 3416 SNMPv2-Trap and InformRequest; SNMPv3 USM, RFC 3414,
+ * with HMAC-SHA-96 or HMAC-SHA-256 (RFC 7860) and AES-128 (RFC 3826)).
+ *
+ * net-snmp runs on the daemon's loop: snmp_select_info2() gives its sockets (the
+ * AgentX session and the trap sink sessions) and its next timeout; every socket gets
+ * one persistent read event, and one timer runs snmp_timeout() and run_alarms()
+ * (NETSNMP_DS_LIB_ALARM_DONT_USE_SIG: no SIGALRM). After every SNMP action the
+ * events are built again from snmp_select_info2(). The AgentX ping alarm reconnects
+ * to the master when snmpd restarts; the objects are registered again by net-snmp.
+ *
+ * Objects: one handler per subtree (general, counters, three tables) that answers
+ * GET and GETNEXT itself: scalars are {group n 0}, table cells {table 1 column id}
+ * with a single Unsigned32 index (source id, cache number, alert id), walked in
+ * increasing order straight from the owners' id-ordered accessors.
+ *
+ * This is the only file that includes net-snmp headers (they clash with ours).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/alert.h"
+#include "agent/config_types.h"
+#include "agent/control.h"
+#include "agent/json.h"
+#include "agent/log.h"
+#include "agent/loop.h"
+#include "agent/source.h"
+#include "bgp/rib.h"
+#include "rtr/rtr_health.h"
+#include "snmp/snmp.h"
+
+static const char ixw_version[] = PACKAGE_VERSION;
+
+/* net-snmp's config header defines these too */
+#undef PACKAGE_BUGREPORT
+#undef PACKAGE_NAME
+#undef PACKAGE_STRING
+#undef PACKAGE_TARNAME
+#undef PACKAGE_URL
+#undef PACKAGE_VERSION
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
+#include <net-snmp/library/large_fd_set.h>
+
+#define SNMP_APPNAME		"ixwatch"
+#define SNMP_PING_INTERVAL	2	/* s between AgentX pings / reconnects */
+#define SNMP_MAXFDS		32
+#define SNMP_INFORM_QUEUE	256	/* unacknowledged informs per sink */
+#define SNMP_MAXRTR		64
+#define SNMP_STRMAX		255	/* SnmpAdminString */
+
+enum subtree {
+	ST_GENERAL = 1,
+	ST_COUNTERS = 2,
+	ST_SOURCES = 3,
+	ST_RTR = 4,
+	ST_ALERTS = 5,
+};
+
+/* Notifications: {ixwatchMIB 0 n}. */
+enum notif {
+	NOTIF_ALERT_RAISED = 1,
+	NOTIF_ALERT_CLEARED = 2,
+	NOTIF_SOURCE_UP = 3,
+	NOTIF_SOURCE_DOWN = 4,
+};
+
+struct sink {
+	netsnmp_session		*ss;
+	char			 name[128];
+	int			 inform;
+	uint32_t		 pending;
+	const struct config_snmp_sink *conf;
+};
+
+struct fdev {
+	int			 fd;
+	struct loop_event	*ev;
+};
+
+/* One value for a varbind. */
+struct val {
+	u_char			 type;
+	long			 l;
+	struct counter64	 c64;
+	size_t			 len;
+	u_char			 buf[SNMP_STRMAX + 1];
+};
+
+static struct {
+	int			 running;
+	int			 subscribed;
+	oid			 mib[16];	/* ixwatchMIB: enterprises PEN 1 */
+	size_t			 miblen;
+	char			*agentx;
+	struct snmp_providers	 prov;
+	struct loop_event	*timer;
+	struct fdev		 fds[SNMP_MAXFDS];
+	size_t			 nfds;
+	struct sink		*sinks;
+	size_t			 nsinks;
+	struct snmp_counters	 cnt;
+	time_t			 started;
+	unsigned		 warned_connect;	/* reconnect failures logged */
+	/* "snmp test-trap" / "snmp test-source" */
+	struct alert_engine	*test_engine;
+	struct source		*test_src;
+} s;
+
+static const oid sysuptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
+static const oid trapoid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+
+static void	sync_events(void);
+
+/* --- values --------------------------------------------------------------- */
+
+static void
+v_int(struct val *v, u_char type, long l)
+{
+	v->type = type;
+	v->l = l;
+}
+
+static void
+v_str(struct val *v, const char *str)
+{
+	size_t	 n = strlen(str);
+
+	if (n > SNMP_STRMAX)
+		n = SNMP_STRMAX;
+	v->type = ASN_OCTET_STR;
+	memcpy(v->buf, str, n);
+	v->len = n;
+}
+
+static void
+v_c64(struct val *v, uint64_t x)
+{
+	v->type = ASN_COUNTER64;
+	v->c64.high = (u_long)(x >> 32);
+	v->c64.low = (u_long)(x & 0xffffffffu);
+}
+
+/* InetAddress of af (PREFIX_AF_*: the same numbers as InetAddressType). */
+static void
+v_addr(struct val *v, uint8_t af, const uint8_t *addr)
+{
+	v->type = ASN_OCTET_STR;
+	v->len = af == PREFIX_AF_IPV4 ? 4 : af == PREFIX_AF_IPV6 ? 16 : 0;
+	memcpy(v->buf, addr, v->len);
+}
+
+static long
+addr_type(uint8_t af)
+{
+	return af == PREFIX_AF_IPV4 || af == PREFIX_AF_IPV6 ? af : 0;
+}
+
+/* DateAndTime (SNMPv2-TC), 11 octets in UTC. */
+static void
+v_date(struct val *v, time_t t, unsigned deci)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	v->type = ASN_OCTET_STR;
+	v->buf[0] = (u_char)((tm.tm_year + 1900) >> 8);
+	v->buf[1] = (u_char)((tm.tm_year + 1900) & 0xff);
+	v->buf[2] = (u_char)(tm.tm_mon + 1);
+	v->buf[3] = (u_char)tm.tm_mday;
+	v->buf[4] = (u_char)tm.tm_hour;
+	v->buf[5] = (u_char)tm.tm_min;
+	v->buf[6] = (u_char)(tm.tm_sec > 59 ? 59 : tm.tm_sec);
+	v->buf[7] = (u_char)deci;
+	v->buf[8] = '+';
+	v->buf[9] = 0;
+	v->buf[10] = 0;
+	v->len = 11;
+}
+
+static void
+v_date_ms(struct val *v, uint64_t ms)
+{
+	v_date(v, (time_t)(ms / 1000), (unsigned)(ms % 1000 / 100));
+}
+
+static void
+val_set(netsnmp_variable_list *vb, const struct val *v)
+{
+	switch (v->type) {
+	case ASN_OCTET_STR:
+		snmp_set_var_typed_value(vb, v->type, v->buf, v->len);
+		break;
+	case ASN_COUNTER64:
+		snmp_set_var_typed_value(vb, v->type, &v->c64, sizeof(v->c64));
+		break;
+	default:
+		snmp_set_var_typed_value(vb, v->type, &v->l, sizeof(v->l));
+		break;
+	}
+}
+
+/* --- state read through the providers ----------------------------------- */
+
+static const struct alert_engine *
+alerts(void)
+{
+	if (s.prov.alerts != NULL)
+		return s.prov.alerts();
+	return s.test_engine;
+}
+
+static void
+daemon_info(struct snmp_daemon_info *di)
+{
+	memset(di, 0, sizeof(*di));
+	di->version = ixw_version;
+	di->started = di->config_loaded = s.started;
+	if (s.prov.daemon != NULL)
+		s.prov.daemon(di);
+}
+
+int
+snmp_mib_rule(enum alert_rule r)
+{
+	switch (r) {
+	case ALERT_RULE_NONE:			return 0;
+	case ALERT_RULE_EXACT_PREFIX_HIJACK:	return 1;
+	case ALERT_RULE_SUBPREFIX_HIJACK:	return 2;
+	case ALERT_RULE_SQUATTING:		return 3;
+	case ALERT_RULE_NEW_NEIGHBOR:		return 4;
+	case ALERT_RULE_NEW_PREFIX:		return 5;
+	case ALERT_RULE_VISIBILITY_LOSS:	return 6;
+	case ALERT_RULE_PEERING_VISIBILITY_LOSS: return 7;
+	case ALERT_RULE_RPKI_INVALID:		return 8;
+	case ALERT_RULE_RPKI_NOT_FOUND:		return 9;
+	case ALERT_RULE_RTR_HEALTH:		return 11;
+	case ALERT_RULE_ROUTE_LEAK:		return 12;
+	case ALERT_RULE_AS_PATH:		return 13;
+	case ALERT_RULE_BOGON:			return 14;
+	case ALERT_RULE_MOAS:			return 15;
+	case ALERT_RULE_SOURCE_COMPARISON:	return 16;
+	case ALERT_RULE_SESSION_HEALTH:		return 17;
+	case ALERT_RULE_TEST:			return 18;
+	}
+	return 0;
+}
+
+static int
+get_general(unsigned n, struct val *v)
+{
+	struct snmp_daemon_info	 di;
+
+	daemon_info(&di);
+	switch (n) {
+	case 1:
+		v_str(v, di.version ? di.version : "");
+		return 0;
+	case 2:
+		v_int(v, ASN_TIMETICKS, (long)(time(NULL) - di.started) * 100);
+		return 0;
+	case 3:
+		v_date(v, di.config_loaded, 0);
+		return 0;
+	case 4:
+		v_int(v, ASN_COUNTER, (long)di.reloads);
+		return 0;
+	case 5:
+		v_int(v, ASN_COUNTER, (long)di.reload_failures);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+get_counter(unsigned n, struct val *v)
+{
+	const struct alert_engine	*e = alerts();
+	struct alert_counters		 ac;
+	struct rib_stats		 rs;
+	const struct source		*src;
+	uint64_t			 upd = 0;
+
+	memset(&ac, 0, sizeof(ac));
+	memset(&rs, 0, sizeof(rs));
+	if (e != NULL)
+		alert_counters_get(e, ALERT_RULE_NONE, &ac);
+	if (n >= 2 && n <= 4 && source_rib() != NULL)
+		rib_stats(source_rib(), &rs);
+	switch (n) {
+	case 1:
+		for (src = source_next(NULL); src != NULL; src = source_next(src))
+			upd += src->count.updates;
+		v_c64(v, upd);
+		return 0;
+	case 2:
+		v_int(v, ASN_GAUGE, (long)rs.routes);
+		return 0;
+	case 3:
+		v_int(v, ASN_GAUGE, (long)rs.prefixes4);
+		return 0;
+	case 4:
+		v_int(v, ASN_GAUGE, (long)rs.prefixes6);
+		return 0;
+	case 5:
+		v_int(v, ASN_GAUGE, (long)ac.active);
+		return 0;
+	case 6:
+		v_int(v, ASN_COUNTER, (long)ac.raised);
+		return 0;
+	case 7:
+		v_int(v, ASN_COUNTER, (long)ac.cleared);
+		return 0;
+	case 8:
+		v_int(v, ASN_COUNTER, (long)ac.suppressed);
+		return 0;
+	case 9:
+		v_int(v, ASN_GAUGE, (long)(s.prov.vrps ? s.prov.vrps() : 0));
+		return 0;
+	case 10:
+		v_int(v, ASN_COUNTER, (long)s.cnt.sent);
+		return 0;
+	case 11:
+		v_int(v, ASN_COUNTER, (long)s.cnt.dropped);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+get_source(const struct source *src, unsigned col, struct val *v)
+{
+	time_t	 now = time(NULL);
+
+	switch (col) {
+	case 2:	v_int(v, ASN_INTEGER, src->type); return 0;
+	case 3:	v_str(v, src->name); return 0;
+	case 4:	v_int(v, ASN_INTEGER, src->rib_type); return 0;
+	case 5:	v_int(v, ASN_INTEGER, addr_type(src->router_af)); return 0;
+	case 6:	v_addr(v, src->router_af, src->router_addr); return 0;
+	case 7:	v_int(v, ASN_INTEGER, addr_type(src->peer_af)); return 0;
+	case 8:	v_addr(v, src->peer_af, src->peer_addr); return 0;
+	case 9:	v_int(v, ASN_UNSIGNED, (long)src->peer_as); return 0;
+	case 10: v_int(v, ASN_UNSIGNED, (long)src->peer_bgp_id); return 0;
+	case 11: v_int(v, ASN_INTEGER, src->state); return 0;
+	case 12:
+		v_int(v, ASN_TIMETICKS, (src->state == SOURCE_UP ||
+		    src->state == SOURCE_SYNCING) && now > src->state_since ?
+		    (long)(now - src->state_since) * 100 : 0);
+		return 0;
+	case 13: v_int(v, ASN_GAUGE, (long)source_routes(src)); return 0;
+	case 14:
+		v_int(v, ASN_INTEGER, (src->af_eor & src->af_expect) == src->af_expect ?
+		    1 : 2);
+		return 0;
+	case 15: v_c64(v, src->count.announcements); return 0;
+	case 16: v_c64(v, src->count.withdrawals); return 0;
+	case 17: v_str(v, src->last_error); return 0;
+	}
+	return -1;
+}
+
+static long
+rtr_state(const struct rtr_cache_status *c, time_t now)
+{
+	if (c->synced && c->expire != 0 && c->last_update != 0 &&
+	    now - c->last_update > (time_t)c->expire)
+		return 5;	/* expired */
+	switch (c->state) {
+	case RTR_CACHE_IDLE:		return 1;
+	case RTR_CACHE_CONNECTING:	return 2;
+	case RTR_CACHE_SYNCING:		return 4;
+	case RTR_CACHE_UP:		return 3;
+	case RTR_CACHE_ERROR:		return 6;
+	case RTR_CACHE_DOWN:		return 1;
+	}
+	return 1;
+}
+
+static int
+get_rtr(const struct rtr_cache_status *c, unsigned col, struct val *v)
+{
+	struct prefix	 p;
+	char		 name[sizeof(c->host) + sizeof(c->port) + 2];
+	int		 isaddr;
+
+	memset(&p, 0, sizeof(p));
+	isaddr = inet_pton(AF_INET, c->host, p.addr) == 1 ? PREFIX_AF_IPV4 :
+	    inet_pton(AF_INET6, c->host, p.addr) == 1 ? PREFIX_AF_IPV6 : 0;
+	switch (col) {
+	case 2:
+		snprintf(name, sizeof(name), "%s:%s", c->host, c->port);
+		v_str(v, name);
+		return 0;
+	case 3:	v_int(v, ASN_INTEGER, isaddr); return 0;
+	case 4:
+		if (isaddr)
+			v_addr(v, (uint8_t)isaddr, p.addr);
+		else
+			v_str(v, c->host);	/* dns(16) would be the type: keep it short */
+		return 0;
+	case 5:	v_int(v, ASN_UNSIGNED, strtol(c->port, NULL, 10)); return 0;
+	case 6:	v_int(v, ASN_UNSIGNED, c->preference); return 0;
+	case 7:	v_int(v, ASN_INTEGER, c->ssh ? 2 : 1); return 0;
+	case 8:	v_int(v, ASN_INTEGER, rtr_state(c, time(NULL))); return 0;
+	case 9:	v_int(v, ASN_UNSIGNED, (long)(c->session_id & 0xffff)); return 0;
+	case 10: v_int(v, ASN_UNSIGNED, (long)c->serial); return 0;
+	/* 11, 12: per-family VRP counts are not tracked per cache: no instance */
+	case 13:
+		if (c->last_update == 0)
+			return -1;
+		v_date(v, c->last_update, 0);
+		return 0;
+	case 14: v_int(v, ASN_UNSIGNED, c->refresh); return 0;
+	case 15: v_int(v, ASN_UNSIGNED, c->retry); return 0;
+	case 16: v_int(v, ASN_UNSIGNED, c->expire); return 0;
+	}
+	return -1;
+}
+
+static int
+get_alert(const struct alert *a, unsigned col, struct val *v)
+{
+	char	 key[ALERT_KEY_STRLEN];
+	long	 sev = a->severity >= 1 && a->severity <= 5 ? a->severity : 3;
+
+	switch (col) {
+	case 2:
+		v_str(v, alert_key_fmt(&a->key, key, sizeof(key)));
+		return 0;
+	case 3:	v_int(v, ASN_INTEGER, snmp_mib_rule(a->key.rule)); return 0;
+	case 4:	v_int(v, ASN_INTEGER, sev); return 0;
+	case 5:	v_int(v, ASN_INTEGER, alert_lifecycle(a)); return 0;
+	case 6:	v_int(v, ASN_INTEGER, addr_type(a->victim_pfx.af)); return 0;
+	case 7:	v_addr(v, a->victim_pfx.af, a->victim_pfx.addr); return 0;
+	case 8:	v_int(v, ASN_UNSIGNED, a->victim_pfx.af ? a->victim_pfx.len : 0); return 0;
+	case 9:	v_int(v, ASN_UNSIGNED, (long)a->key.offender); return 0;
+	case 10: v_date_ms(v, a->first_seen); return 0;
+	case 11: v_date_ms(v, a->last_seen); return 0;
+	case 12: v_int(v, ASN_UNSIGNED, (long)a->nsources); return 0;
+	case 13: v_int(v, ASN_UNSIGNED, (long)a->routes); return 0;
+	case 14: v_str(v, a->as_path); return 0;
+	case 15: v_str(v, a->matched); return 0;
+	case 16: v_str(v, a->description); return 0;
+	}
+	return -1;
+}
+
+/* --- tables: rows in id order ------------------------------------------- */
+
+struct row {
+	uint32_t		 id;
+	const void		*p;
+	struct rtr_cache_status	 rtr;	/* a copy: the provider fills an array */
+};
+
+/* The row with the smallest id >= min; 0 when there is none. */
+static int
+row_find(enum subtree t, uint64_t min, struct row *r)
+{
+	static struct rtr_cache_status	 st[SNMP_MAXRTR];
+	const struct alert_engine	*e;
+	const struct alert		*a;
+	const struct source		*src;
+	size_t				 n;
+
+	if (min > UINT32_MAX)
+		return 0;
+	switch (t) {
+	case ST_SOURCES:
+		for (src = source_next(NULL); src != NULL; src = source_next(src))
+			if (src->id >= min) {
+				r->id = src->id;
+				r->p = src;
+				return 1;
+			}
+		return 0;
+	case ST_RTR:
+		if (s.prov.rtr_caches == NULL || min > SNMP_MAXRTR)
+			return 0;
+		n = s.prov.rtr_caches(st, SNMP_MAXRTR);
+		if (n > SNMP_MAXRTR)
+			n = SNMP_MAXRTR;
+		if (min == 0)
+			min = 1;
+		if (min > n)
+			return 0;
+		r->id = (uint32_t)min;
+		r->rtr = st[min - 1];
+		r->p = &r->rtr;
+		return 1;
+	case ST_ALERTS:
+		if ((e = alerts()) == NULL)
+			return 0;
+		a = min == 0 ? alert_find_next_id(e, 0) : alert_find_next_id(e,
+		    (uint32_t)(min - 1));
+		if (a == NULL)
+			return 0;
+		r->id = a->id;
+		r->p = a;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+cell(enum subtree t, const struct row *r, unsigned col, struct val *v)
+{
+	switch (t) {
+	case ST_SOURCES:	return get_source(r->p, col, v);
+	case ST_RTR:		return get_rtr(r->p, col, v);
+	case ST_ALERTS:		return get_alert(r->p, col, v);
+	default:		return -1;
+	}
+}
+
+static unsigned
+max_col(enum subtree t)
+{
+	switch (t) {
+	case ST_GENERAL:	return 5;
+	case ST_COUNTERS:	return 11;
+	case ST_SOURCES:	return 17;
+	case ST_RTR:		return 16;
+	case ST_ALERTS:		return 16;
+	}
+	return 0;
+}
+
+static int
+scalar(enum subtree t, unsigned n, struct val *v)
+{
+	return t == ST_GENERAL ? get_general(n, v) : get_counter(n, v);
+}
+
+/* --- the request handler ------------------------------------------------- */
+
+/* GET: the exact instance, or -1. */
+static int
+do_get(enum subtree t, const oid *base, size_t blen, const oid *req, size_t rlen,
+    struct val *v)
+{
+	struct row	 r;
+
+	if (rlen <= blen || netsnmp_oid_equals(req, blen, base, blen) != 0)
+		return -1;
+	if (t == ST_GENERAL || t == ST_COUNTERS) {
+		if (rlen != blen + 2 || req[blen + 1] != 0)
+			return -1;
+		return scalar(t, (unsigned)req[blen], v);
+	}
+	if (rlen != blen + 3 || req[blen] != 1 || req[blen + 1] < 2 ||
+	    req[blen + 1] > max_col(t))
+		return -1;
+	if (!row_find(t, req[blen + 2], &r) || r.id != req[blen + 2])
+		return -1;
+	return cell(t, &r, (unsigned)req[blen + 1], v);
+}
+
+/* GETNEXT: the first instance after req inside the subtree; fills out/outlen. */
+static int
+do_next(enum subtree t, const oid *base, size_t blen, const oid *req, size_t rlen,
+    oid *out, size_t *outlen, struct val *v)
+{
+	struct row	 r;
+	uint64_t	 min;
+	unsigned	 n;
+
+	memcpy(out, base, blen * sizeof(oid));
+	if (t == ST_GENERAL || t == ST_COUNTERS) {
+		for (n = 1; n <= max_col(t); n++) {
+			out[blen] = n;
+			out[blen + 1] = 0;
+			if (snmp_oid_compare(out, blen + 2, req, rlen) > 0 &&
+			    scalar(t, n, v) == 0) {
+				*outlen = blen + 2;
+				return 0;
+			}
+		}
+		return -1;
+	}
+	out[blen] = 1;
+	for (n = 2; n <= max_col(t); n++) {
+		out[blen + 1] = n;
+		if (rlen > blen + 2 && netsnmp_oid_equals(req, blen + 2, out, blen + 2) == 0)
+			min = (uint64_t)req[blen + 2] + 1;
+		else if (snmp_oid_compare(out, blen + 2, req, rlen) > 0)
+			min = 0;
+		else
+			continue;
+		while (row_find(t, min, &r)) {
+			if (cell(t, &r, n, v) == 0) {
+				out[blen + 2] = r.id;
+				*outlen = blen + 3;
+				return 0;
+			}
+			min = (uint64_t)r.id + 1;
+		}
+	}
+	return -1;
+}
+
+static int
+handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
+    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	enum subtree		 t = (enum subtree)(uintptr_t)h->myvoid;
+	netsnmp_request_info	*rq;
+	netsnmp_variable_list	*vb;
+	struct val		 v;
+	oid			 out[MAX_OID_LEN];
+	size_t			 outlen;
+
+	for (rq = requests; rq != NULL; rq = rq->next) {
+		if (rq->processed)
+			continue;
+		vb = rq->requestvb;
+		memset(&v, 0, sizeof(v));
+		switch (reqinfo->mode) {
+		case MODE_GET:
+			if (do_get(t, reg->rootoid, reg->rootoid_len, vb->name,
+			    vb->name_length, &v) == 0)
+				val_set(vb, &v);
+			else
+				netsnmp_set_request_error(reqinfo, rq, SNMP_NOSUCHINSTANCE);
+			break;
+		case MODE_GETNEXT:
+			if (do_next(t, reg->rootoid, reg->rootoid_len, vb->name,
+			    vb->name_length, out, &outlen, &v) == 0) {
+				snmp_set_var_objid(vb, out, outlen);
+				val_set(vb, &v);
+			}
+			/* else left unanswered: the agent goes on to the next subtree */
+			break;
+		default:
+			netsnmp_set_request_error(reqinfo, rq, SNMP_ERR_NOTWRITABLE);
+			break;
+		}
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+register_subtree(enum subtree t, const char *name)
+{
+	netsnmp_handler_registration	*reg;
+	oid				 o[MAX_OID_LEN];
+
+	memcpy(o, s.mib, s.miblen * sizeof(oid));
+	o[s.miblen] = 1;	/* ixwatchObjects */
+	o[s.miblen + 1] = (oid)t;
+	reg = netsnmp_create_handler_registration(name, handler, o, s.miblen + 2,
+	    HANDLER_CAN_RONLY);
+	if (reg == NULL)
+		return -1;
+	reg->handler->myvoid = (void *)(uintptr_t)t;
+	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
+		log_warnx("snmp: cannot register %s", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- net-snmp on the loop ----------------------------------------------- */
+
+static void
+on_read(int fd, short what, void *arg)
+{
+	netsnmp_large_fd_set	 set;
+
+	netsnmp_large_fd_set_init(&set, fd + 1);
+	NETSNMP_LARGE_FD_SET(fd, &set);
+	snmp_read2(&set);
+	netsnmp_large_fd_set_cleanup(&set);
+	netsnmp_check_outstanding_agent_requests();
+	sync_events();
+}
+
+static void
+on_timer(int fd, short what, void *arg)
+{
+	snmp_timeout();
+	run_alarms();
+	netsnmp_check_outstanding_agent_requests();
+	sync_events();
+}
+
+/*
+ * Rebuilds the fd events from scratch each time: net-snmp may close a socket and
+ * open another with the same number inside one call (AgentX reconnect), and an
+ * event kept across that would watch a descriptor the kernel no longer has.
+ */
+static void
+sync_events(void)
+{
+	netsnmp_large_fd_set	 set;
+	struct timeval		 tv;
+	int			 nfds = 0, block = 1, fd;
+	size_t			 i;
+	unsigned long		 ms;
+
+	if (!s.running)
+		return;
+	for (i = 0; i < s.nfds; i++)
+		loop_event_free(s.fds[i].ev);
+	s.nfds = 0;
+	timerclear(&tv);
+	netsnmp_large_fd_set_init(&set, FD_SETSIZE);
+	snmp_select_info2(&nfds, &set, &tv, &block);
+	for (fd = 0; fd < nfds; fd++) {
+		if (!NETSNMP_LARGE_FD_ISSET(fd, &set))
+			continue;
+		if (s.nfds == SNMP_MAXFDS) {
+			log_warnx("snmp: more than %d sockets", SNMP_MAXFDS);
+			break;
+		}
+		s.fds[s.nfds].fd = fd;
+		s.fds[s.nfds].ev = loop_event_new(fd, LOOP_READ | LOOP_PERSIST, on_read, NULL);
+		if (s.fds[s.nfds].ev == NULL || loop_event_add(s.fds[s.nfds].ev, NULL) == -1) {
+			loop_event_free(s.fds[s.nfds].ev);
+			log_warnx("snmp: cannot watch socket %d", fd);
+			continue;
+		}
+		s.nfds++;
+	}
+	netsnmp_large_fd_set_cleanup(&set);
+	loop_event_del(s.timer);
+	if (!block) {
+		ms = (unsigned long)tv.tv_sec * 1000 + (unsigned long)(tv.tv_usec + 999) / 1000;
+		loop_timer_add(s.timer, ms);
+	} else
+		loop_timer_add(s.timer, 1000);	/* alarms only: look again soon */
+}
+
+static int
+on_log(int major, int minor, void *serverarg, void *clientarg)
+{
+	const struct snmp_log_message	*m = serverarg;
+	char				 buf[512];
+	size_t				 n;
+
+	snprintf(buf, sizeof(buf), "%s", m->msg ? m->msg : "");
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	/* the reconnect attempts repeat every ping interval: say it once */
+	if (strstr(buf, "Failed to connect to the agentx master") != NULL) {
+		if (s.warned_connect++ > 0) {
+			log_debug(LOG_SUB_SNMP, "%s", buf);
+			return 0;
+		}
+	}
+	if (m->priority <= LOG_WARNING)
+		log_warnx("snmp: %s", buf);
+	else if (m->priority <= LOG_NOTICE)
+		log_info("snmp: %s", buf);
+	else
+		log_debug(LOG_SUB_SNMP, "%s", buf);
+	return 0;
+}
+
+static int
+on_index_start(int major, int minor, void *serverarg, void *clientarg)
+{
+	s.cnt.agentx_connected = 1;
+	s.cnt.agentx_connects++;
+	s.warned_connect = 0;
+	log_info("snmp: AgentX session to the master is up");
+	return 0;
+}
+
+static int
+on_index_stop(int major, int minor, void *serverarg, void *clientarg)
+{
+	if (s.cnt.agentx_connected)
+		log_info("snmp: AgentX session to the master is down");
+	s.cnt.agentx_connected = 0;
+	return 0;
+}
+
+/* --- notifications --------------------------------------------------------- */
+
+static void
+sinks_close(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < s.nsinks; i++)
+		if (s.sinks[i].ss != NULL)
+			snmp_close(s.sinks[i].ss);
+	free(s.sinks);
+	s.sinks = NULL;
+	s.nsinks = 0;
+}
+
+static int
+set_key(oid *proto, size_t protolen, const char *pass, u_char *key, size_t *keylen)
+{
+	if (generate_Ku(proto, (u_int)protolen, (const u_char *)pass, strlen(pass), key,
+	    keylen) != SNMPERR_SUCCESS)
+		return -1;
+	return 0;
+}
+
+/* Opens the session of one sink (lazily: a v3 inform session discovers the
+ * receiver's engine id when it opens, which needs the receiver). */
+static int
+sink_open(struct sink *k)
+{
+	const struct config_snmp_sink	*c = k->conf;
+	netsnmp_session			 sess;
+	char				 peer[300];
+
+	if (k->ss != NULL)
+		return 0;
+	snmp_sess_init(&sess);
+	snprintf(peer, sizeof(peer), strchr(c->host, ':') ? "udp6:[%s]:%u" : "udp:%s:%u",
+	    c->host, c->port);
+	sess.peername = peer;
+	sess.retries = (int)c->retries;
+	sess.timeout = (long)c->timeout * 1000000L;
+	if (c->version == CONFIG_SNMP_V2C) {
+		sess.version = SNMP_VERSION_2c;
+		sess.community = (u_char *)c->community;
+		sess.community_len = strlen(c->community);
+	} else {
+		sess.version = SNMP_VERSION_3;
+		sess.securityName = c->user;
+		sess.securityNameLen = strlen(c->user);
+		sess.securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+		if (c->auth != CONFIG_SNMP_AUTH_NONE) {
+			sess.securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
+			sess.securityAuthProto = c->auth == CONFIG_SNMP_AUTH_SHA256 ?
+			    usmHMAC192SHA256AuthProtocol : usmHMACSHA1AuthProtocol;
+			sess.securityAuthProtoLen = USM_AUTH_PROTO_SHA_LEN;
+			sess.securityAuthKeyLen = USM_AUTH_KU_LEN;
+			if (set_key(sess.securityAuthProto, sess.securityAuthProtoLen,
+			    c->auth_passphrase, sess.securityAuthKey,
+			    &sess.securityAuthKeyLen) == -1)
+				goto keyfail;
+		}
+		if (c->priv == CONFIG_SNMP_PRIV_AES) {
+			sess.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
+			sess.securityPrivProto = usmAESPrivProtocol;
+			sess.securityPrivProtoLen = USM_PRIV_PROTO_AES_LEN;
+			sess.securityPrivKeyLen = USM_PRIV_KU_LEN;
+			if (set_key(sess.securityAuthProto, sess.securityAuthProtoLen,
+			    c->priv_passphrase, sess.securityPrivKey,
+			    &sess.securityPrivKeyLen) == -1)
+				goto keyfail;
+		}
+	}
+	if ((k->ss = snmp_open(&sess)) == NULL) {
+		log_warnx("snmp: trap sink %s: cannot open the session", k->name);
+		return -1;
+	}
+	return 0;
+keyfail:
+	log_warnx("snmp: trap sink %s: cannot derive the USM keys", k->name);
+	return -1;
+}
+
+static int
+sinks_open(const struct config_snmp *cs)
+{
+	size_t	 i;
+
+	sinks_close();
+	if (cs->nsinks == 0)
+		return 0;
+	if ((s.sinks = calloc(cs->nsinks, sizeof(*s.sinks))) == NULL) {
+		log_warn("snmp: sinks");
+		return -1;
+	}
+	s.nsinks = cs->nsinks;
+	for (i = 0; i < cs->nsinks; i++) {
+		s.sinks[i].conf = &cs->sinks[i];
+		s.sinks[i].inform = cs->sinks[i].inform;
+		snprintf(s.sinks[i].name, sizeof(s.sinks[i].name), "%s:%u (v%s %s)",
+		    cs->sinks[i].host, cs->sinks[i].port,
+		    cs->sinks[i].version == CONFIG_SNMP_V3 ? "3" : "2c",
+		    cs->sinks[i].inform ? "inform" : "trap");
+		sink_open(&s.sinks[i]);
+	}
+	return 0;
+}
+
+static int
+on_inform(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+	struct sink	*k = magic;
+	size_t		 i;
+
+	/* the sink table may have been rebuilt by a reload: only count */
+	for (i = 0; i < s.nsinks; i++)
+		if (&s.sinks[i] == k && k->pending > 0)
+			k->pending--;
+	if (s.cnt.informs_pending > 0)
+		s.cnt.informs_pending--;
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) {
+		s.cnt.sent++;
+		log_debug(LOG_SUB_SNMP, "inform %d acknowledged", reqid);
+	} else {
+		s.cnt.dropped++;
+		log_warnx("snmp: inform %d to a trap sink expired unacknowledged", reqid);
+	}
+	return 1;
+}
+
+static void
+send_sink(struct sink *k, netsnmp_variable_list *vars, long ticks)
+{
+	netsnmp_variable_list	*v;
+	netsnmp_pdu		*pdu;
+
+	if (k->inform && k->pending >= SNMP_INFORM_QUEUE) {
+		s.cnt.dropped++;
+		log_warnx("snmp: trap sink %s: %u informs unacknowledged, dropped one",
+		    k->name, k->pending);
+		return;
+	}
+	if (sink_open(k) == -1) {
+		s.cnt.dropped++;
+		return;
+	}
+	pdu = snmp_pdu_create(k->inform ? SNMP_MSG_INFORM : SNMP_MSG_TRAP2);
+	if (pdu == NULL) {
+		s.cnt.dropped++;
+		return;
+	}
+	snmp_pdu_add_variable(pdu, sysuptime_oid, OID_LENGTH(sysuptime_oid), ASN_TIMETICKS,
+	    &ticks, sizeof(ticks));
+	for (v = vars; v != NULL; v = v->next_variable)
+		snmp_pdu_add_variable(pdu, v->name, v->name_length, v->type, v->val.string,
+		    v->val_len);
+	if (k->inform) {
+		if (snmp_async_send(k->ss, pdu, on_inform, k) == 0)
+			goto fail;
+		k->pending++;
+		s.cnt.informs_pending++;
+	} else {
+		if (snmp_send(k->ss, pdu) == 0)
+			goto fail;
+		s.cnt.sent++;
+	}
+	return;
+fail:
+	log_warnx("snmp: trap sink %s: %s", k->name, snmp_api_errstring(k->ss->s_snmp_errno));
+	snmp_free_pdu(pdu);
+	s.cnt.dropped++;
+}
+
+/* vars starts with snmpTrapOID.0; it is freed here. */
+static void
+send_notification(netsnmp_variable_list *vars)
+{
+	struct snmp_daemon_info	 di;
+	size_t			 i;
+	long			 ticks;
+
+	daemon_info(&di);
+	ticks = (long)(time(NULL) - di.started) * 100;
+	if (s.nsinks == 0) {
+		if (s.cnt.agentx_connected) {
+			send_v2trap(vars);
+			s.cnt.sent++;
+		} else
+			s.cnt.dropped++;
+	}
+	for (i = 0; i < s.nsinks; i++)
+		send_sink(&s.sinks[i], vars, ticks);
+	snmp_free_varbind(vars);
+	sync_events();
+}
+
+/* Adds column col of the table row id as a varbind. */
+static void
+add_col(netsnmp_variable_list **vars, enum subtree t, unsigned col, uint32_t id,
+    const struct val *v)
+{
+	oid	 o[MAX_OID_LEN];
+
+	memcpy(o, s.mib, s.miblen * sizeof(oid));
+	o[s.miblen] = 1;
+	o[s.miblen + 1] = (oid)t;
+	o[s.miblen + 2] = 1;
+	o[s.miblen + 3] = col;
+	o[s.miblen + 4] = id;
+	switch (v->type) {
+	case ASN_OCTET_STR:
+		snmp_varlist_add_variable(vars, o, s.miblen + 5, v->type, v->buf, v->len);
+		break;
+	case ASN_COUNTER64:
+		snmp_varlist_add_variable(vars, o, s.miblen + 5, v->type, &v->c64,
+		    sizeof(v->c64));
+		break;
+	default:
+		snmp_varlist_add_variable(vars, o, s.miblen + 5, v->type, &v->l,
+		    sizeof(v->l));
+		break;
+	}
+}
+
+static netsnmp_variable_list *
+trap_head(enum notif n)
+{
+	netsnmp_variable_list	*vars = NULL;
+	oid			 o[MAX_OID_LEN];
+
+	memcpy(o, s.mib, s.miblen * sizeof(oid));
+	o[s.miblen] = 0;
+	o[s.miblen + 1] = n;
+	snmp_varlist_add_variable(&vars, trapoid_oid, OID_LENGTH(trapoid_oid),
+	    ASN_OBJECT_ID, o, (s.miblen + 2) * sizeof(oid));
+	return vars;
+}
+
+void
+snmp_notify_alert(const struct alert *a, enum alert_transition tr)
+{
+	static const unsigned	 raised[] = { 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16 };
+	static const unsigned	 cleared[] = { 2, 3, 4, 5, 6, 7, 8, 9, 11, 16 };
+	netsnmp_variable_list	*vars;
+	const unsigned		*cols;
+	size_t			 i, n;
+	struct val		 v;
+
+	if (!s.running || a == NULL || tr == ALERT_TR_SUPPRESSED)
+		return;
+	if (tr == ALERT_TR_CLEARED) {
+		vars = trap_head(NOTIF_ALERT_CLEARED);
+		cols = cleared;
+		n = sizeof(cleared) / sizeof(cleared[0]);
+	} else {
+		vars = trap_head(NOTIF_ALERT_RAISED);
+		cols = raised;
+		n = sizeof(raised) / sizeof(raised[0]);
+	}
+	for (i = 0; i < n; i++) {
+		memset(&v, 0, sizeof(v));
+		if (get_alert(a, cols[i], &v) == 0)
+			add_col(&vars, ST_ALERTS, cols[i], a->id, &v);
+	}
+	send_notification(vars);
+}
+
+static void
+on_source_state(const struct source *src, enum source_state old, void *arg)
+{
+	static const unsigned	 up[] = { 2, 3, 7, 8, 9, 11 };
+	static const unsigned	 down[] = { 2, 3, 7, 8, 9, 11, 17 };
+	netsnmp_variable_list	*vars;
+	const unsigned		*cols;
+	size_t			 i, n;
+	struct val		 v;
+	int			 was_up, is_up;
+
+	was_up = old == SOURCE_SYNCING || old == SOURCE_UP;
+	is_up = src->state == SOURCE_SYNCING || src->state == SOURCE_UP;
+	if (!s.running || was_up == is_up || (!is_up && src->state != SOURCE_DOWN))
+		return;
+	if (is_up) {
+		vars = trap_head(NOTIF_SOURCE_UP);
+		cols = up;
+		n = sizeof(up) / sizeof(up[0]);
+	} else {
+		vars = trap_head(NOTIF_SOURCE_DOWN);
+		cols = down;
+		n = sizeof(down) / sizeof(down[0]);
+	}
+	for (i = 0; i < n; i++) {
+		memset(&v, 0, sizeof(v));
+		if (get_source(src, cols[i], &v) == 0)
+			add_col(&vars, ST_SOURCES, cols[i], src->id, &v);
+	}
+	send_notification(vars);
+}
+
+/* --- test hooks (ixwatchctl snmp test-trap / test-source) ---------------- */
+
+static void
+test_emit(const struct alert *a, enum alert_transition tr, void *arg)
+{
+	uint32_t	*id = arg;
+
+	if (tr == ALERT_TR_RAISED)
+		*id = a->id;
+	snmp_notify_alert(a, tr);
+}
+
+static uint32_t test_id;
+
+static int
+test_engine(void)
+{
+	struct alert_policy	 p;
+
+	if (s.test_engine != NULL)
+		return 0;
+	if ((s.test_engine = alert_engine_new(NULL, test_emit, &test_id)) == NULL)
+		return -1;
+	alert_policy_default(ALERT_RULE_TEST, &p);
+	p.enabled = 1;
+	p.severity = ALERT_SEV_WARNING;
+	p.min_sources = 1;
+	p.raise_holddown = p.clear_holddown = 0;
+	p.update_interval = p.repeat_interval = p.expire_after = 0;
+	p.rate_per_min = 0;
+	return alert_policy_set(s.test_engine, ALERT_RULE_TEST, &p);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Raises and clears a synthetic alert (rule "test", prefix 192.0.2.0/24, offender
+ * AS64511) in a private engine, which then serves the alert table as long as the
+ * daemon gives no alert engine of its own.
+ */
+static int
+cmd_test_trap(int argc, char *const *argv, struct control_reply *r, void *arg)
+{
+	struct alert_evidence	 ev;
+	struct alert_key	 k;
+	struct prefix		 p;
+	uint64_t		 now = now_ms();
+	uint32_t		 sent = s.cnt.sent;
+
+	if (argc != 0)
+		return control_reply_error(r, "usage: snmp test-trap");
+	if (!s.running)
+		return control_reply_error(r, "snmp is not enabled");
+	if (s.prov.alerts != NULL)
+		return control_reply_error(r, "the daemon has an alert engine: use test-alert");
+	if (test_engine() == -1)
+		return control_reply_error(r, "cannot create the test alert engine");
+	memset(&ev, 0, sizeof(ev));
+	ev.severity = ALERT_SEV_WARNING;
+	ev.as_path = "64500 64511";
+	ev.matched = "192.0.2.0/24 snmp test";
+	ev.description = "ixwatch SNMP test alert";
+	prefix_parse("192.0.2.0/24", &p);
+	alert_key_init(&k, ALERT_RULE_TEST, "192.0.2.0/24", 64511, 0, NULL);
+	test_id = 0;
+	if (alert_assert(s.test_engine, &k, 1, &p, &ev, now) == -1)
+		return control_reply_error(r, "alert_assert failed");
+	alert_tick(s.test_engine, now);
+	alert_retract(s.test_engine, &k, 1, &p, now + 1);
+	alert_tick(s.test_engine, now + 1);
+	json_uint(control_reply_json(r), "alert", test_id);
+	json_uint(control_reply_json(r), "notifications", s.cnt.sent - sent);
+	return 0;
+}
+
+/* A synthetic BGP source (peer 192.0.2.1 AS64496) set up or down. */
+static int
+cmd_test_source(int argc, char *const *argv, struct control_reply *r, void *arg)
+{
+	static const uint8_t	 peer[4] = { 192, 0, 2, 1 };
+
+	if (argc != 1 || (strcmp(argv[0], "up") != 0 && strcmp(argv[0], "down") != 0))
+		return control_reply_error(r, "usage: snmp test-source up|down");
+	if (s.test_src == NULL) {
+		if ((s.test_src = source_new(SOURCE_BGP, "snmp-test", NULL)) == NULL)
+			return control_reply_error(r, "cannot create the source");
+		s.test_src->peer_af = PREFIX_AF_IPV4;
+		memcpy(s.test_src->peer_addr, peer, sizeof(peer));
+		s.test_src->peer_as = 64496;
+		s.test_src->peer_bgp_id = 0xc0000201;
+	}
+	if (strcmp(argv[0], "up") == 0)
+		source_set_state(s.test_src, SOURCE_UP, NULL);
+	else
+		source_set_state(s.test_src, SOURCE_DOWN, "test: administratively down");
+	json_uint(control_reply_json(r), "id", s.test_src->id);
+	json_string(control_reply_json(r), "state", source_state_str(s.test_src->state));
+	return 0;
+}
+
+/* --- the module ------------------------------------------------------------ */
+
+static int
+agentx_setup(const struct config_snmp *cs)
+{
+	char	 sock[512];
+
+	snmp_disable_log();
+	snmp_enable_calllog();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
+	netsnmp_enable_subagent();
+	if (cs->agentx_socket[0] == '/')
+		snprintf(sock, sizeof(sock), "unix:%s", cs->agentx_socket);
+	else
+		snprintf(sock, sizeof(sock), "%s", cs->agentx_socket);
+	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, sock);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD,
+	    1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE,
+	    1);
+	setenv("MIBS", "", 1);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+	    on_index_start, NULL);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+	    on_index_stop, NULL);
+	if (init_agent(SNMP_APPNAME) != 0) {
+		log_warnx("snmp: init_agent failed");
+		return -1;
+	}
+	/* after init_agent(), which resets it */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+	    SNMP_PING_INTERVAL);
+	if (register_subtree(ST_GENERAL, "ixwatchGeneral") == -1 ||
+	    register_subtree(ST_COUNTERS, "ixwatchCounters") == -1 ||
+	    register_subtree(ST_SOURCES, "ixwatchSourceTable") == -1 ||
+	    register_subtree(ST_RTR, "ixwatchRtrCacheTable") == -1 ||
+	    register_subtree(ST_ALERTS, "ixwatchAlertTable") == -1)
+		return -1;
+	init_snmp(SNMP_APPNAME);	/* connects to the master (or retries later) */
+	if ((s.agentx = strdup(sock)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+snmp_start(const struct config *conf)
+{
+	const struct config_snmp	*cs = &conf->outputs.snmp;
+
+	if (!cs->enabled)
+		return 0;
+	s.started = time(NULL);
+	s.miblen = 0;
+	s.mib[s.miblen++] = 1;
+	s.mib[s.miblen++] = 3;
+	s.mib[s.miblen++] = 6;
+	s.mib[s.miblen++] = 1;
+	s.mib[s.miblen++] = 4;
+	s.mib[s.miblen++] = 1;
+	s.mib[s.miblen++] = cs->enterprise;
+	s.mib[s.miblen++] = 1;
+	if ((s.timer = loop_timer_new(on_timer, NULL)) == NULL)
+		return -1;
+	if (agentx_setup(cs) == -1)
+		return -1;
+	s.running = 1;
+	if (!s.subscribed && source_subscribe_state(on_source_state, NULL) == 0)
+		s.subscribed = 1;
+	sinks_open(cs);
+	if (control_register("snmp test-trap", "", "raise and clear a test alert through SNMP",
+	    cmd_test_trap, NULL) == -1 ||
+	    control_register("snmp test-source", "up|down", "a synthetic source for SNMP tests",
+	    cmd_test_source, NULL) == -1)
+		log_warnx("snmp: cannot register the test commands");
+	sync_events();
+	log_info("snmp: AgentX subagent on %s, %zu trap sink(s)", s.agentx, s.nsinks);
+	return 0;
+}
+
+static int
+snmp_reload(const struct config *newc, const struct config *old)
+{
+	const struct config_snmp	*n = &newc->outputs.snmp, *o = &old->outputs.snmp;
+
+	if (!s.running) {
+		if (n->enabled)
+			log_warnx("snmp: enabling SNMP takes effect at the next restart");
+		return 0;
+	}
+	if (!n->enabled || strcmp(n->agentx_socket, o->agentx_socket) != 0 ||
+	    n->enterprise != o->enterprise)
+		log_warnx("snmp: changes to enabled, agentx-socket or enterprise take effect "
+		    "at the next restart");
+	/* the sink table points into the config: rebuild it from the new one */
+	sinks_open(n);
+	sync_events();
+	return 0;
+}
+
+static void
+snmp_stop(void)
+{
+	size_t	 i;
+
+	if (!s.running)
+		return;
+	sinks_close();
+	for (i = 0; i < s.nfds; i++)
+		loop_event_free(s.fds[i].ev);
+	s.nfds = 0;
+	loop_event_free(s.timer);
+	s.timer = NULL;
+	s.running = 0;
+	snmp_shutdown(SNMP_APPNAME);
+	shutdown_agent();
+	if (s.test_src != NULL)
+		source_free(s.test_src);
+	s.test_src = NULL;
+	alert_engine_free(s.test_engine);
+	s.test_engine = NULL;
+	free(s.agentx);
+	s.agentx = NULL;
+}
+
+static void
+snmp_status(struct json *j)
+{
+	json_bool(j, "enabled", s.running);
+	if (!s.running)
+		return;
+	json_string(j, "agentx_socket", s.agentx);
+	json_bool(j, "agentx_connected", s.cnt.agentx_connected);
+	json_uint(j, "agentx_connects", s.cnt.agentx_connects);
+	json_uint(j, "sinks", s.nsinks);
+	json_uint(j, "notifications_sent", s.cnt.sent);
+	json_uint(j, "notifications_dropped", s.cnt.dropped);
+	json_uint(j, "informs_pending", s.cnt.informs_pending);
+}
+
+struct loop_module snmp_module = {
+	.name = "snmp",
+	.start = snmp_start,
+	.reload = snmp_reload,
+	.stop = snmp_stop,
+	.status = snmp_status,
+};
+
+void
+snmp_set_providers(const struct snmp_providers *p)
+{
+	if (p == NULL)
+		memset(&s.prov, 0, sizeof(s.prov));
+	else
+		s.prov = *p;
+}
+
+void
+snmp_counters_get(struct snmp_counters *c)
+{
+	*c = s.cnt;
+}

@@ -1,0 +1,164 @@
+#!/bin/bash
+# SNMP end to end: a real snmpd as AgentX master on a unix socket in $T (UDP on a
+# high loopback port), ixwatchd as its subagent, snmpget/snmpwalk through snmpd
+# compared with "ixwatchctl --json show status" and the test hooks' replies; a real
+# snmptrapd receiving SNMPv2c traps and SNMPv3 authPriv (SHA/AES) informs for a
+# source going up and a test alert raised and cleared (OIDs and values checked);
+# snmpd restarted: the subagent registers again and the walk comes back.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+
+D=$top_builddir/agent/ixwatchd
+C=$top_builddir/agent/ixwatchctl
+SNMPD=/usr/sbin/snmpd
+TRAPD=/usr/sbin/snmptrapd
+plan 25
+
+if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
+	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
+	done_testing
+fi
+
+# ports from the PID so parallel tests do not collide
+SP=$((20000 + ($$ * 7) % 20000))
+TP=$((SP + 1))
+M=.1.3.6.1.4.1.32473.1		# ixwatchMIB
+O=$M.1				# ixwatchObjects
+export SNMP_PERSISTENT_DIR=$T/state MIBS=""
+mkdir -p "$T/state"
+
+cat > "$T/snmpd.conf" <<EOF
+master agentx
+agentXSocket unix:$T/agentx.sock
+agentXTimeout 1
+agentXRetries 1
+rocommunity public 127.0.0.1
+EOF
+cat > "$T/snmptrapd.conf" <<EOF
+snmpTrapdAddr udp:127.0.0.1:$TP
+authCommunity log public
+createUser trapUser SHA "trapUserAuthPass" AES "trapUserPrivPass"
+authUser log trapUser priv
+EOF
+cat > "$T/ixwatch.yml" <<EOF
+daemon:
+  pidfile: $T/ixwatchd.pid
+  control-socket:
+    path: $T/ixwatchd.sock
+outputs:
+  snmp:
+    enabled: true
+    agentx-socket: $T/agentx.sock
+    traps:
+      - address: 127.0.0.1
+        port: $TP
+        version: 2c
+        community: public
+      - address: 127.0.0.1
+        port: $TP
+        version: 3
+        user: trapUser
+        auth: sha
+        auth-passphrase: trapUserAuthPass
+        priv: aes
+        priv-passphrase: trapUserPrivPass
+        inform: true
+        retries: 3
+        timeout: 1s
+EOF
+
+start_snmpd() {
+	rm -f "$T/agentx.sock"
+	"$SNMPD" -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" \
+		"udp:127.0.0.1:$SP" &
+	snmpd_pid=$!
+	track_pid "$snmpd_pid"
+	wait_for 10 test -S "$T/agentx.sock"
+}
+ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
+jget() { # jget KEY.SUB < json
+	python3 -c 'import json,sys
+v=json.load(sys.stdin)
+for k in sys.argv[1].split("."): v=v[k]
+print(str(v).lower() if isinstance(v, bool) else v)' "$1"
+}
+# get OID: the value alone (-Oqv), numeric OIDs and enums
+get() { snmpget -v2c -c public -On -Oqv -Oe -Ot -t 2 -r 1 "127.0.0.1:$SP" "$1" 2>&1; }
+walk() { snmpwalk -v2c -c public -On -Oq -Oe -t 2 -r 1 "127.0.0.1:$SP" "$1" 2>&1; }
+cell() { # cell WALKFILE OID: the value of one line of a walk
+	awk -v o="$2" '$1 == o { $1 = ""; sub(/^ /, ""); print; exit }' "$1"
+}
+
+check "snmpd runs as AgentX master on $T/agentx.sock" start_snmpd
+"$TRAPD" -f -Lf "$T/traps.log" -On -C -c "$T/snmptrapd.conf" -p "$T/state/trapd.pid" \
+	-F 'TRAP %P|%v\n' "udp:127.0.0.1:$TP" &
+track_pid $!
+check "snmptrapd listens on 127.0.0.1:$TP" wait_for 10 test -s "$T/state/trapd.pid"
+
+"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
+dpid=$!
+track_pid "$dpid"
+check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
+snmp_status() { test "$(ctl --json show status | jget "snmp.$1")" = "$2"; }
+check "the subagent connects to the master" wait_for 10 snmp_status agentx_connected true
+ctl reload > /dev/null
+ctl --json show status > "$T/status.json"
+
+v=$(get $O.1.1.0)
+check "ixwatchVersion.0 is show status' version ($v)" \
+	test "$v" = "\"$(jget version < "$T/status.json")\""
+check "ixwatchConfigReloads.0 = show status' reloads + failures (1)" \
+	test "$(get $O.1.4.0)" = "$(( $(jget reloads < "$T/status.json") + $(jget reload_failures < "$T/status.json") ))"
+s0=$(ctl --json show status | jget uptime_seconds)
+up=$(get $O.1.2.0)
+s1=$(ctl --json show status | jget uptime_seconds)
+check "ixwatchUptime.0 ($up) agrees with show status' uptime ($s0..$s1 s)" \
+	test "$up" -ge $(( (s0 - 1) * 100 )) -a "$up" -le $(( (s1 + 1) * 100 ))
+check "ixwatchSourceTable is empty without sources" test -z "$(walk $O.3 | grep "^$O.3.1.")"
+
+sid=$(ctl --json snmp test-source up | jget id)
+walk $O.3 > "$T/src.walk"
+check "the source table has the test source (id $sid): name, type bgpSession(3), state up(4)" \
+	test "$(cell "$T/src.walk" $O.3.1.3.$sid)/$(cell "$T/src.walk" $O.3.1.2.$sid)/$(cell "$T/src.walk" $O.3.1.11.$sid)" = '"snmp-test"/3/4'
+check "... peer ipv4(1) C0 00 02 01, AS 64496, BGP id 3221225985" \
+	test "$(cell "$T/src.walk" $O.3.1.7.$sid)/$(cell "$T/src.walk" $O.3.1.8.$sid | tr -d '"' | xargs)/$(cell "$T/src.walk" $O.3.1.9.$sid)/$(cell "$T/src.walk" $O.3.1.10.$sid)" = "1/C0 00 02 01/64496/3221225985"
+check "... 16 columns, End-of-RIB false(2), updates 0 (Counter64)" \
+	test "$(grep -c "^$O.3.1.[0-9]*.$sid " "$T/src.walk")/$(cell "$T/src.walk" $O.3.1.14.$sid)/$(cell "$T/src.walk" $O.3.1.15.$sid)" = "16/2/0"
+check "ixwatchSourceUp (v2c trap) arrived with the source's name and AS" \
+	wait_for 5 grep -q "community public|.*$M.0.3.*$O.3.1.3.$sid = STRING: \"snmp-test\".*$O.3.1.9.$sid = Gauge32: 64496" "$T/traps.log"
+
+tt=$(ctl --json snmp test-trap)
+aid=$(echo "$tt" | jget alert)
+check "snmp test-trap raised and cleared alert $aid" test "$aid" -ge 1
+walk $O.5 > "$T/alert.walk"
+check "the alert table: rule test(18), severity warning(3)... state cleared(3)" \
+	test "$(cell "$T/alert.walk" $O.5.1.3.$aid)/$(cell "$T/alert.walk" $O.5.1.4.$aid)/$(cell "$T/alert.walk" $O.5.1.5.$aid)" = "18/4/3"
+check "... prefix ipv4(1) C0 00 02 00 /24, offending AS 64511, path \"64500 64511\"" \
+	test "$(cell "$T/alert.walk" $O.5.1.6.$aid)/$(cell "$T/alert.walk" $O.5.1.7.$aid | tr -d '"' | xargs)/$(cell "$T/alert.walk" $O.5.1.8.$aid)/$(cell "$T/alert.walk" $O.5.1.9.$aid)/$(cell "$T/alert.walk" $O.5.1.14.$aid)" = '1/C0 00 02 00/24/64511/"64500 64511"'
+check "... key names the rule and the victim" \
+	grep -q "^$O.5.1.2.$aid \".*192.0.2.0/24" "$T/alert.walk"
+check "counters: ixwatchAlertsRaised.0 = 1, ixwatchAlertsCleared.0 = 1" \
+	test "$(get $O.2.6.0)/$(get $O.2.7.0)" = "1/1"
+check "ixwatchAlertRaised (v2c trap): rule 18, prefix length 24, offender 64511" \
+	wait_for 5 grep -q "community public|.*$M.0.1.*$O.5.1.3.$aid = INTEGER: 18.*$O.5.1.8.$aid = Gauge32: 24.*$O.5.1.9.$aid = Gauge32: 64511" "$T/traps.log"
+check "ixwatchAlertCleared (v2c trap) with lifecycle cleared(3)" \
+	wait_for 5 grep -q "community public|.*$M.0.2.*$O.5.1.5.$aid = INTEGER: 3" "$T/traps.log"
+check "SNMPv3 authPriv informs from trapUser: source up, alert raised and cleared" \
+	wait_for 5 sh -c "grep 'trapUser' '$T/traps.log' | grep -q '$M.0.3' &&
+	    grep 'trapUser' '$T/traps.log' | grep -q '$M.0.1.*$O.5.1.3.$aid = INTEGER: 18' &&
+	    grep 'trapUser' '$T/traps.log' | grep -q '$M.0.2.*$O.5.1.2.$aid = STRING'"
+check "informs acknowledged: 6 sent, none dropped or pending (status and MIB agree)" \
+	eval 'wait_for 5 snmp_status informs_pending 0 && snmp_status notifications_sent 6 &&
+	    snmp_status notifications_dropped 0 && test "$(get $O.2.10.0)/$(get $O.2.11.0)" = 6/0'
+
+# snmpd restart: the subagent reconnects and registers again
+walk $M > "$T/before.walk"
+kill "$snmpd_pid"; wait "$snmpd_pid" 2> /dev/null
+check "snmpd restarted" start_snmpd
+check "the subagent reconnects (agentx_connects = 2)" \
+	wait_for 15 snmp_status agentx_connects 2
+walk $M > "$T/after.walk"
+check "after the restart the walk has the same rows (uptimes aside)" \
+	sh -c "grep -v -e '^$O.1.2.0 ' -e '^$O.3.1.12.' '$T/before.walk' > '$T/b'; grep -v -e '^$O.1.2.0 ' -e '^$O.3.1.12.' '$T/after.walk' > '$T/a'; test -s '$T/a' && cmp -s '$T/a' '$T/b'"
+check "ixwatchd still runs" kill -0 "$dpid"
+[ "$_failed" -eq 0 ] || { diag "daemon log:"; sed 's/^/# /' "$T/daemon.log" | tail -30; sed 's/^/# /' "$T/traps.log" | tail -10; }
+done_testing
