@@ -314,12 +314,13 @@ run(int foreground, int verbose)
 		fatalx("cannot start the event loop");
 	loop_on_sighup(on_sighup);
 	loop_module_register(&control_module);
+	/* Consumers first: alerts, RPKI validation and detection exist before routes flow. */
+	loop_module_register(&alertd_module);
+	loop_module_register(&rpkid_module);
+	loop_module_register(&detectd_module);
 	loop_module_register(&source_ctl_module);
 	loop_module_register(&bmp_collector_module);
 	loop_module_register(&mrt_replay_module);
-	loop_module_register(&detectd_module);
-	loop_module_register(&alertd_module);
-	loop_module_register(&rpkid_module);
 	loop_module_register(&bgp_session_module);
 	snmp_set_providers(&snmp_prov);
 	loop_module_register(&snmp_module);

@@ -1,83 +1,138 @@
 #!/bin/bash
-# README command 1: install what the build needs, build ixwatch, start ixwatchd in the
-# foreground on the example configuration (pidfile, control socket and state in a
-# private temporary directory) and show `ixwatchctl show status`. On a terminal it
-# keeps running until Ctrl-C, which stops ixwatchd (by PID) and removes the directory;
-# without a terminal, or with CI=true, it stops after showing the status.
-# Idempotent: run it again at any time. Usage: scripts/demo.sh (as root on Debian 12).
-set -eu
-cd "$(dirname "$0")/.."
+# README command 1: install what is needed, build ixwatch, and run its main job on a
+# small IXP in a private network namespace (see scripts/lab.sh): a BIRD route server
+# with two members (exabgp) and an FRR member exporting BMP, a StayRTR RTR cache, an
+# snmptrapd and an rsyslog receiver. ixwatchd peers with the route server, collects
+# FRR's BMP, validates with RPKI, and a scripted scenario plays out: a sub-prefix
+# hijack with an RPKI-invalid origin, a route leak, a fake first hop, a visibility loss and its
+# recovery. Alerts show as they raise and clear (ixwatchctl show alerts), and what
+# reached syslog and the trap receiver is printed at the end.
+#
+# On a terminal it keeps the lab running afterwards until Ctrl-C; without one (or with
+# CI=true) it exits after the scenario. Everything it started is stopped by PID and the
+# namespace removed, on exit or Ctrl-C. Idempotent. Usage: scripts/demo.sh (as root).
+set -u
+cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
-say() { printf '\n== %s\n' "$*"; }
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+die() { echo "demo: $*" >&2; exit 1; }
 
-say "installing build dependencies (scripts/install-deps.sh build)"
-if [ "$(id -u)" -ne 0 ]; then
-	echo "demo: not root; installing only works if every package is already there"
-fi
-scripts/install-deps.sh build
+[ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and creates a network namespace)"
 
-say "building (autoreconf, configure, make -j$jobs in build/)"
-if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
-	autoreconf -fi
-fi
-mkdir -p build
-if [ ! -f build/Makefile ]; then
-	(cd build && ../configure -q)
-fi
-make -C build -s -j"$jobs" agent/ixwatchd agent/ixwatchctl
-D=$top/build/agent/ixwatchd
-C=$top/build/agent/ixwatchctl
-
-run=$(mktemp -d "${TMPDIR:-/tmp}/ixwatch-demo.XXXXXX")
-pid=""
-cleanup() {
-	trap - EXIT INT TERM
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
+if [ -n "${IXW_DEMO_BIN:-}" ]; then
+	# tests/e2e/demo.sh: binaries already built, packages already installed
+	D=$IXW_DEMO_BIN/agent/ixwatchd
+	C=$IXW_DEMO_BIN/agent/ixwatchctl
+else
+	say "installing what the demo needs (scripts/install-deps.sh all)"
+	scripts/install-deps.sh all || die "installing packages failed"
+	say "building (autoreconf, configure, make -j$jobs in build/)"
+	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+		autoreconf -fi || die "autoreconf failed"
 	fi
-	rm -rf "$run"
+	mkdir -p build
+	[ -f build/Makefile ] || (cd build && ../configure -q) || die "configure failed"
+	make -C build -s -j"$jobs" agent/ixwatchd agent/ixwatchctl || die "build failed"
+	D=$top/build/agent/ixwatchd
+	C=$top/build/agent/ixwatchctl
+fi
+
+. scripts/lab.sh
+if [ -n "${DEMO_DIR:-}" ]; then
+	dir=$DEMO_DIR
+	mkdir -p "$dir"
+	KEEP_DEMO_DIR=1
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/ixwatch-demo.XXXXXX")
+fi
+finish() {
+	trap - EXIT INT TERM
+	say "stopping the lab"
+	lab_down
+	[ -n "${KEEP_DEMO_DIR:-}" ] || rm -rf "$dir"
 }
-trap cleanup EXIT
-trap 'echo; echo "demo: stopping ixwatchd (pid $pid)"; exit 0' INT TERM
+trap finish EXIT
+trap 'exit 0' INT TERM
 
-say "configuration: doc/examples/ixwatch.yml with the daemon section moved to $run"
-# The normalized form (-nv) has absolute paths and a fixed layout: replace its daemon
-# section (user/group would need an "ixwatch" account; /run is the system's).
-"$D" -nv -f doc/examples/ixwatch.yml | awk -v dir="$run" '
-	/^daemon:/ { skip = 1
-		print "daemon:"
-		print "  pidfile: \"" dir "/ixwatchd.pid\""
-		print "  control-socket:"
-		print "    path: \"" dir "/ixwatchd.sock\""
-		print "    mode: 0660"
-		print "  state-dir: \"" dir "/state\""
-		next }
-	skip && /^[^ #]/ { skip = 0 }
-	!skip { print }' > "$run/ixwatch.yml"
-"$D" -n -f "$run/ixwatch.yml"
+ctl() { "$C" -s "$dir/run/ixwatchd.sock" "$@"; }
+alerts() { echo "\$ ixwatchctl show alerts"; ctl show alerts; }
+step() { say "$1"; shift; for c in "$@"; do echo "   $c"; done; }
+pause() { sleep "${DEMO_STEP:-5}"; }
 
-say "starting: ixwatchd -d -f $run/ixwatch.yml"
-"$D" -d -f "$run/ixwatch.yml" &
-pid=$!
-for _ in $(seq 100); do
-	[ -S "$run/ixwatchd.sock" ] && break
-	kill -0 "$pid" 2>/dev/null || { echo "demo: ixwatchd exited" >&2; exit 1; }
-	sleep 0.1
-done
+say "starting the lab in network namespace ixwdemo$$ ($dir)"
+lab_up "$dir" "$top" || die "the lab did not come up (logs in $dir/logs)"
+lab_ixwatchd "$D" || die "ixwatchd did not start (see $dir/logs/ixwatchd.out)"
+echo "ixwatchd: $("$D" -V 2>&1 | head -1), config $dir/ixwatch.yml"
 
-say "ixwatchctl -s $run/ixwatchd.sock show status"
-"$C" -s "$run/ixwatchd.sock" show status
+step "baseline: member A (AS65014) announces its customer AS64514's prefixes" \
+    "10.14.0.0/23 and 2001:db8:114::/48, both covered by ROAs for AS64514"
+lab_member a "announce route 10.14.0.0/23 next-hop 192.0.2.14 as-path [ 65014 64514 ] origin igp"
+lab_member a "announce route 2001:db8:114::/48 next-hop 2001:db8::14 as-path [ 65014 64514 ] origin igp"
+lab_wait 20 sh -c "\"$C\" -s \"$dir/run/ixwatchd.sock\" show sources | grep -q ' up '" ||
+	echo "   (sources not all up yet)"
+pause
+echo "\$ ixwatchctl show sources"
+ctl show sources
+echo "\$ ixwatchctl show routes 10.14.0.0/23"
+ctl show routes 10.14.0.0/23
+alerts
+
+step "1. sub-prefix hijack: member B (AS65015) announces 10.14.0.0/24 from AS64666" \
+    "expect: sub-prefix hijack naming AS64666, and RPKI invalid (the ROA says AS64514)"
+lab_member b "announce route 10.14.0.0/24 next-hop 192.0.2.15 as-path [ 65015 64666 ] origin igp"
+pause
+alerts
+echo "\$ ixwatchctl show rpki validate 10.14.0.0/24 64666"
+ctl show rpki validate 10.14.0.0/24 64666
+
+step "   ... member B withdraws it: the alerts clear"
+lab_member b "withdraw route 10.14.0.0/24 next-hop 192.0.2.15"
+pause
+alerts
+
+step "2. route leak: member B re-announces AS64514's /23 learned from its provider AS3356" \
+    "path 65015 3356 65014 64514 (a valley: provider route sent to IX peers)"
+lab_member b "announce route 10.14.0.0/23 next-hop 192.0.2.15 as-path [ 65015 3356 65014 64514 ] origin igp"
+pause
+alerts
+lab_member b "withdraw route 10.14.0.0/23 next-hop 192.0.2.15"
+pause
+
+step "3. fake first hop: member B announces 10.14.0.0/23 with the right origin AS64514" \
+    "but as its neighbor (path 65015 64514): AS64514's only upstream is AS65014"
+lab_member b "announce route 10.14.0.0/23 next-hop 192.0.2.15 as-path [ 65015 64514 ] origin igp"
+pause
+alerts
+lab_member b "withdraw route 10.14.0.0/23 next-hop 192.0.2.15"
+pause
+
+step "4. visibility loss: member A withdraws 10.14.0.0/23 everywhere"
+lab_member a "withdraw route 10.14.0.0/23 next-hop 192.0.2.14"
+pause
+alerts
+
+step "   ... and announces it again: visibility restored, the alert clears"
+lab_member a "announce route 10.14.0.0/23 next-hop 192.0.2.14 as-path [ 65014 64514 ] origin igp"
+pause
+echo "\$ ixwatchctl show alerts --all"
+ctl show alerts --all
+
+say "what reached the syslog receiver (rsyslog, RFC 5424 over UDP)"
+cat "$dir/logs/syslog.log" 2>/dev/null || echo "(nothing)"
+say "what reached the trap receiver (snmptrapd, SNMPv2c)"
+grep -c . "$dir/logs/traps.log" 2>/dev/null | sed 's/$/ lines/'
+tail -n 20 "$dir/logs/traps.log" 2>/dev/null
+say "alert transitions as JSON lines ($dir/logs/alerts.json)"
+cat "$dir/logs/alerts.json" 2>/dev/null || echo "(nothing)"
 
 if [ -t 0 ] && [ -t 1 ] && [ "${CI:-}" != true ]; then
-	say "ixwatchd is running (pid $pid). Try in another shell:"
-	echo "   $C -s $run/ixwatchd.sock help"
-	echo "   $C -s $run/ixwatchd.sock --json show status"
-	echo "   kill -HUP $pid      # reload"
-	echo "Ctrl-C stops it."
-	wait "$pid" || true
-	pid=""
-else
-	say "not on a terminal (or CI=true): stopping ixwatchd"
+	say "the lab keeps running; try in another shell:"
+	echo "   $C -s $dir/run/ixwatchd.sock show alerts --all"
+	echo "   echo 'announce route 10.14.1.0/24 next-hop 192.0.2.15 as-path [ 65015 666 ]' > $dir/exa-b/cmd.fifo"
+	echo "   ip netns exec ixwdemo$$ birdc -s $dir/run/bird.ctl show route"
+	echo "Ctrl-C stops everything."
+	while sleep 5; do
+		printf '\033[2m%s\033[0m\n' "$(date +%T) alerts: $(ctl show alerts 2>/dev/null | grep -c raised) raised"
+	done
 fi
