@@ -131,7 +131,7 @@ aid=$(echo "$tt" | jget alert)
 check "snmp test-trap raised and cleared alert $aid" test "$aid" -ge 1
 walk $O.5 > "$T/alert.walk"
 check "the alert table: rule test(18), severity warning(3)... state cleared(3)" \
-	test "$(cell "$T/alert.walk" $O.5.1.3.$aid)/$(cell "$T/alert.walk" $O.5.1.4.$aid)/$(cell "$T/alert.walk" $O.5.1.5.$aid)" = "18/4/3"
+	test "$(cell "$T/alert.walk" $O.5.1.3.$aid)/$(cell "$T/alert.walk" $O.5.1.4.$aid)/$(cell "$T/alert.walk" $O.5.1.5.$aid)" = "18/3/3"
 check "... prefix ipv4(1) C0 00 02 00 /24, offending AS 64511, path \"64500 64511\"" \
 	test "$(cell "$T/alert.walk" $O.5.1.6.$aid)/$(cell "$T/alert.walk" $O.5.1.7.$aid | tr -d '"' | xargs)/$(cell "$T/alert.walk" $O.5.1.8.$aid)/$(cell "$T/alert.walk" $O.5.1.9.$aid)/$(cell "$T/alert.walk" $O.5.1.14.$aid)" = '1/C0 00 02 00/24/64511/"64500 64511"'
 check "... key names the rule and the victim" \
