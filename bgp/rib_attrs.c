@@ -48,13 +48,14 @@ void
 rib_attrs_destroy(struct rib *rib)
 {
 	struct rib_attrs *a;
-	uint32_t	 i, id;
+	uint32_t	 i, id, next;
 
 	if (rib->ahash == NULL)
 		return;
 	for (i = 0; i <= rib->ahash_mask; i++)
-		for (id = rib->ahash[i]; id != 0; id = a->next) {
+		for (id = rib->ahash[i]; id != 0; id = next) {
 			a = attrs_get(rib, id);
+			next = a->next;		/* a is gone after attrs_free */
 			attrs_free(rib, a);
 		}
 	rib_mfree(rib, rib->ahash, (rib->ahash_mask + 1) * sizeof(uint32_t));
