@@ -13,6 +13,7 @@
 #include "agent/alertd.h"
 #include "agent/config.h"
 #include "agent/config_types.h"
+#include "agent/detect.h"
 #include "agent/control.h"
 #include "agent/json.h"
 #include "agent/log.h"
@@ -37,27 +38,6 @@ static struct {
 	}			 subs[SUBSCRIBERS_MAX];
 	size_t			 nsubs;
 } ad;
-
-/* detection.rules[] index -> alert rule (ROA changes have no alert rule of their own) */
-static const uint8_t rule_of_config[CONFIG_RULE_COUNT] = {
-	[CONFIG_RULE_HIJACK] = ALERT_RULE_EXACT_PREFIX_HIJACK,
-	[CONFIG_RULE_SUBPREFIX_HIJACK] = ALERT_RULE_SUBPREFIX_HIJACK,
-	[CONFIG_RULE_SQUATTING] = ALERT_RULE_SQUATTING,
-	[CONFIG_RULE_NEW_NEIGHBOR] = ALERT_RULE_NEW_NEIGHBOR,
-	[CONFIG_RULE_NEW_PREFIX] = ALERT_RULE_NEW_PREFIX,
-	[CONFIG_RULE_VISIBILITY] = ALERT_RULE_VISIBILITY_LOSS,
-	[CONFIG_RULE_PEERING_VISIBILITY] = ALERT_RULE_PEERING_VISIBILITY_LOSS,
-	[CONFIG_RULE_RPKI_INVALID] = ALERT_RULE_RPKI_INVALID,
-	[CONFIG_RULE_RPKI_NOT_FOUND] = ALERT_RULE_RPKI_NOT_FOUND,
-	[CONFIG_RULE_ROA_CHANGE] = ALERT_RULE_NONE,
-	[CONFIG_RULE_RTR_HEALTH] = ALERT_RULE_RTR_HEALTH,
-	[CONFIG_RULE_ROUTE_LEAK] = ALERT_RULE_ROUTE_LEAK,
-	[CONFIG_RULE_PATH] = ALERT_RULE_AS_PATH,
-	[CONFIG_RULE_BOGON] = ALERT_RULE_BOGON,
-	[CONFIG_RULE_MOAS] = ALERT_RULE_MOAS,
-	[CONFIG_RULE_SOURCE_DIFF] = ALERT_RULE_SOURCE_COMPARISON,
-	[CONFIG_RULE_SESSION] = ALERT_RULE_SESSION_HEALTH,
-};
 
 uint64_t
 alertd_now(void)
@@ -150,13 +130,15 @@ set_policies(const struct config *conf)
 	struct alert_policy		 p;
 	const struct config_rule_cfg	*rc;
 	uint32_t			 group = conf->alerts.group_window * 1000;
+	enum alert_rule			 ar;
 	int				 i;
 
 	for (i = 0; i < CONFIG_RULE_COUNT; i++) {
-		if (rule_of_config[i] == ALERT_RULE_NONE)
+		/* ROA changes have no alert rule of their own */
+		if ((ar = detect_alert_rule(i)) == ALERT_RULE_NONE)
 			continue;
 		rc = &conf->detection.rules[i];
-		alert_policy_default(rule_of_config[i], &p);
+		alert_policy_default(ar, &p);
 		p.enabled = rc->enabled != 0;
 		/* config_severity critical(0)..info(4) is IxwatchSeverity 1..5 */
 		p.severity = (uint8_t)(rc->severity + 1);
@@ -167,9 +149,9 @@ set_policies(const struct config *conf)
 		p.repeat_interval = rc->repeat * 1000;
 		p.rate_per_min = conf->alerts.rate_limit;
 		p.rate_burst = conf->alerts.rate_limit ? conf->alerts.rate_limit : 0;
-		if (alert_policy_set(ad.e, rule_of_config[i], &p) == -1)
+		if (alert_policy_set(ad.e, ar, &p) == -1)
 			log_warnx("alerts: policy for %s refused",
-			    alert_rule_name(rule_of_config[i]));
+			    alert_rule_name(ar));
 	}
 }
 
