@@ -54,6 +54,14 @@ struct stale {
 	uint8_t			 fresh;		/* announced again since */
 };
 
+/* NOTIFICATIONs sent and received, counted per code and subcode. */
+#define NOTIF_KINDS	16
+struct notif_count {
+	uint8_t			 in;		/* 1 received, 0 sent */
+	uint8_t			 code, subcode;
+	uint32_t		 count;
+};
+
 struct nbr {
 	TAILQ_ENTRY(nbr)	 entry;
 	struct config_bgp_neighbor conf;	/* name and password are our copies */
@@ -69,9 +77,12 @@ struct nbr {
 	uint8_t			 peer_as4, peer_rr, peer_extmsg, peer_gr, peer_role;
 	uint8_t			 peer_has_role, peer_addpath, peer_mp;
 	uint16_t		 peer_gr_time;
+	uint8_t			 peer_gr_afs;	/* BGP_GR_AF_* in its GR capability */
+	uint8_t			 peer_gr_fwd;	/* ... with forwarding state kept */
 	uint8_t			 af_neg;	/* SOURCE_AF_* negotiated */
 	/* graceful restart (we are the receiving speaker) */
 	uint8_t			 gr_active;	/* routes held stale */
+	uint8_t			 gr_back;	/* re-established, waiting for EoR */
 	uint8_t			 notified;	/* a NOTIFICATION ended this session */
 	struct stale		*stale;		/* routes held across the restart, sorted */
 	size_t			 nstale, capstale;
@@ -80,6 +91,7 @@ struct nbr {
 	/* counters */
 	uint64_t		 msgs_in, msgs_out, updates_in, notif_in, notif_out;
 	time_t			 up_since;
+	struct notif_count	 notifs[NOTIF_KINDS];	/* per direction, code, subcode */
 	char			 last_notif[160];
 	char			 reason[160];	/* why the session went down */
 };
@@ -395,6 +407,27 @@ act_send_keepalive(void *arg)
 }
 
 static void
+notif_count(struct nbr *n, int in, uint8_t code, uint8_t sub)
+{
+	struct notif_count	*c;
+	size_t			 i;
+
+	for (i = 0; i < NOTIF_KINDS; i++) {
+		c = &n->notifs[i];
+		if (c->count == 0) {
+			c->in = (uint8_t)in;
+			c->code = code;
+			c->subcode = sub;
+		}
+		if (c->in == in && c->code == code && c->subcode == sub) {
+			c->count++;
+			return;
+		}
+	}
+	/* table full: the kinds seen first stay counted; the totals count all */
+}
+
+static void
 act_send_notification(void *arg, uint8_t code, uint8_t sub, const uint8_t *data, size_t len)
 {
 	struct nbr	*n = arg;
@@ -402,6 +435,7 @@ act_send_notification(void *arg, uint8_t code, uint8_t sub, const uint8_t *data,
 	if (n->c.fd == -1 || n->c.connecting)
 		return;
 	n->notified = 1;
+	notif_count(n, 0, code, sub);
 	if (bgp_notification_encode(&n->c.out, code, sub, data, len) == 0) {
 		n->msgs_out++;
 		n->notif_out++;
@@ -452,61 +486,133 @@ stale_add(const struct prefix *p, const struct rib_route *r, unsigned nr, void *
 	return 0;
 }
 
+static uint8_t
+gr_af(const struct prefix *p)
+{
+	return p->af == PREFIX_AF_IPV6 ? BGP_GR_AF_IPV6 : BGP_GR_AF_IPV4;
+}
+
+/*
+ * Withdraws the stale routes of the families not in keep (BGP_GR_AF_*) that were
+ * not announced again, and forgets them; the list stays sorted.
+ */
+static uint32_t
+stale_drop(struct nbr *n, uint8_t keep)
+{
+	size_t		 i, j;
+	uint32_t	 w = 0;
+
+	for (i = j = 0; i < n->nstale; i++) {
+		if (!(keep & gr_af(&n->stale[i].pfx))) {
+			if (!n->stale[i].fresh)
+				w += (uint32_t)source_withdraw(n->src, &n->stale[i].pfx,
+				    n->stale[i].path_id);
+			continue;
+		}
+		n->stale[j++] = n->stale[i];
+	}
+	n->nstale = j;
+	return w;
+}
+
+static size_t
+stale_pending(const struct nbr *n)
+{
+	size_t	 i, c = 0;
+
+	for (i = 0; i < n->nstale; i++)
+		c += !n->stale[i].fresh;
+	return c;
+}
+
 /* End of a graceful restart: withdraw what was not announced again. */
 static void
 gr_sweep(struct nbr *n, const char *why)
 {
-	size_t		 i;
-	uint32_t	 w = 0;
+	uint32_t	 w;
 
 	if (!n->gr_active)
 		return;
-	for (i = 0; i < n->nstale; i++)
-		if (!n->stale[i].fresh)
-			w += (uint32_t)source_withdraw(n->src, &n->stale[i].pfx,
-			    n->stale[i].path_id);
+	w = stale_drop(n, 0);
 	log_info("bgp %s: graceful restart ended (%s): %u stale routes withdrawn",
 	    n->conf.name, why, w);
 	free(n->stale);
 	n->stale = NULL;
 	n->nstale = n->capstale = 0;
 	n->gr_active = 0;
+	n->gr_back = 0;
 	loop_event_del(n->ev_gr);
 }
 
 static void
 gr_timer_cb(int fd, short what, void *arg)
 {
+	struct nbr	*n = arg;
+
 	(void)fd;
 	(void)what;
-	gr_sweep(arg, "restart time over");
+	gr_sweep(n, n->gr_back ? "no End-of-RIB within restart-time" :
+	    "restart time over");
 }
 
 /*
  * RFC 4724 §4.2: the session of a peer that does graceful restart ended without a
- * NOTIFICATION: keep its routes (stale) for the restart time it announced.
+ * NOTIFICATION: keep its routes of the families its capability listed (stale) for
+ * the restart time it announced; the others go at once. Down again during a
+ * restart: everything held now (stale or refreshed) is stale again.
  */
 static int
 gr_begin(struct nbr *n)
 {
+	uint32_t	 w;
+
 	if (!n->peer_gr || !n->conf.graceful_restart || n->notified || n->stopping ||
-	    n->peer_gr_time == 0 || n->ev_gr == NULL)
+	    n->peer_gr_time == 0 || n->peer_gr_afs == 0 || n->ev_gr == NULL)
 		return 0;
-	if (!n->gr_active) {
-		n->nstale = 0;
-		if (rib_source_walk(source_rib(), n->src->rib_id, stale_add, n) != 0) {
-			free(n->stale);
-			n->stale = NULL;
-			n->nstale = n->capstale = 0;
-			return 0;
-		}
-		qsort(n->stale, n->nstale, sizeof(*n->stale), stale_cmp);
-		n->gr_active = 1;
+	free(n->stale);
+	n->stale = NULL;
+	n->nstale = n->capstale = 0;
+	if (rib_source_walk(source_rib(), n->src->rib_id, stale_add, n) != 0) {
+		free(n->stale);
+		n->stale = NULL;
+		n->nstale = n->capstale = 0;
+		n->gr_active = 0;
+		return 0;
 	}
+	qsort(n->stale, n->nstale, sizeof(*n->stale), stale_cmp);
+	n->gr_active = 1;
+	n->gr_back = 0;
+	w = stale_drop(n, n->peer_gr_afs);
+	loop_event_del(n->ev_gr);
 	loop_timer_add(n->ev_gr, (unsigned long)n->peer_gr_time * 1000);
-	log_info("bgp %s: peer restarting: %zu routes kept stale for %us", n->conf.name,
-	    n->nstale, n->peer_gr_time);
+	log_info("bgp %s: peer restarting: %zu routes kept stale for %us, %u of families "
+	    "without graceful restart withdrawn", n->conf.name, n->nstale, n->peer_gr_time, w);
 	return 1;
+}
+
+/*
+ * RFC 4724 §4.2, the peer is back: the restart timer stops; stale routes of the
+ * families its new OPEN does not list with the Forwarding State bit go at once, the
+ * rest wait for End-of-RIB, at most restart-time (our configured value).
+ */
+static void
+gr_resume(struct nbr *n)
+{
+	uint32_t	 w;
+
+	if (!n->gr_active)
+		return;
+	loop_event_del(n->ev_gr);
+	w = stale_drop(n, n->peer_gr_fwd);
+	if (w > 0)
+		log_info("bgp %s: back without forwarding state for some families: %u stale "
+		    "routes withdrawn", n->conf.name, w);
+	if (n->nstale == 0) {
+		gr_sweep(n, "no family with forwarding state kept");
+		return;
+	}
+	n->gr_back = 1;
+	loop_timer_add(n->ev_gr, (unsigned long)n->conf.restart_time * 1000);
 }
 
 /* Route subscriber: marks stale routes announced again. */
@@ -589,6 +695,7 @@ established(struct nbr *n)
 	n->reason[0] = '\0';
 	n->maxpfx_warned = 0;
 	n->notified = 0;
+	gr_resume(n);
 	n->src->sess = n->sess;
 	n->src->peer_bgp_id = n->peer_id;
 	if (n->conf.ipv4 && (n->peer_mp & SOURCE_AF_IPV4))
@@ -629,6 +736,8 @@ peer_caps(struct nbr *n, const struct bgp_open *o)
 	n->peer_extmsg = pc->has_extmsg;
 	n->peer_gr = pc->has_gr;
 	n->peer_gr_time = pc->gr_time;
+	n->peer_gr_afs = bgp_gr_families(pc, 0);
+	n->peer_gr_fwd = bgp_gr_families(pc, 1);
 	n->peer_has_role = pc->has_role;
 	n->peer_role = pc->role;
 	n->peer_addpath = pc->naddpath > 0;
@@ -677,17 +786,21 @@ got_notification(struct nbr *n, const struct bgp_hdr *h, uint64_t now)
 
 	n->notif_in++;
 	n->notified = 1;
-	if (bgp_notification_decode(h->body, h->bodylen, &nt, &err) != BGP_OK)
+	if (bgp_notification_decode(h->body, h->bodylen, &nt, &err) != BGP_OK) {
+		notif_count(n, 1, 0, 0);
 		snprintf(n->last_notif, sizeof(n->last_notif), "received a malformed one");
-	else if (nt.shutdown_len > 0)
+	} else if (nt.shutdown_len > 0) {
+		notif_count(n, 1, nt.code, nt.subcode);
 		snprintf(n->last_notif, sizeof(n->last_notif), "received %u/%u %s: %s \"%.*s\"",
 		    nt.code, nt.subcode, bgp_notify_code_str(nt.code),
 		    bgp_notify_subcode_str(nt.code, nt.subcode), (int)nt.shutdown_len,
 		    (const char *)nt.shutdown_msg);
-	else
+	} else {
+		notif_count(n, 1, nt.code, nt.subcode);
 		snprintf(n->last_notif, sizeof(n->last_notif), "received %u/%u %s: %s",
 		    nt.code, nt.subcode, bgp_notify_code_str(nt.code),
 		    bgp_notify_subcode_str(nt.code, nt.subcode));
+	}
 	snprintf(n->reason, sizeof(n->reason), "%s", n->last_notif);
 	log_info("bgp %s: %s", n->conf.name, n->last_notif);
 	bgp_fsm_event(&n->fsm, BGP_FSM_EV_NOTIFICATION, now, NULL);
@@ -1172,6 +1285,21 @@ render_nbr(struct json *j, const struct nbr *n)
 	json_uint(j, "established_transitions", n->fsm.transitions);
 	json_bool(j, "graceful_restart_active", n->gr_active);
 	json_uint(j, "stale_routes", n->nstale);
+	json_uint(j, "stale_pending", stale_pending(n));
+	json_array_open(j, "notifications");
+	for (size_t i = 0; i < NOTIF_KINDS && n->notifs[i].count > 0; i++) {
+		const struct notif_count *c = &n->notifs[i];
+
+		json_object_open(j, NULL);
+		json_string(j, "direction", c->in ? "received" : "sent");
+		json_uint(j, "code", c->code);
+		json_uint(j, "subcode", c->subcode);
+		json_stringf(j, "what", "%s: %s", bgp_notify_code_str(c->code),
+		    bgp_notify_subcode_str(c->code, c->subcode));
+		json_uint(j, "count", c->count);
+		json_close(j);
+	}
+	json_close(j);
 	json_string(j, "last_notification", n->last_notif);
 	json_string(j, "last_error", n->src->last_error);
 	json_close(j);
