@@ -632,6 +632,44 @@ gr_route(const struct source *src, const struct prefix *p, uint32_t path_id,
 		s->fresh = 1;
 }
 
+static void
+gr_mark_set(struct nbr *n, const struct bgp_nlri_set *set)
+{
+	struct bgp_nlri_iter	 it;
+	struct stale		 key, *s;
+
+	if (set->count == 0)
+		return;
+	memset(&key, 0, sizeof(key));
+	bgp_nlri_iter_init(&it, set);
+	while (bgp_nlri_next(&it, &key.pfx, &key.path_id) == 1)
+		if ((s = bsearch(&key, n->stale, n->nstale, sizeof(*s), stale_cmp)) != NULL)
+			s->fresh = 1;
+}
+
+/*
+ * During a restart, every route the peer announces again is fresh, also when it
+ * is the very route already held: the RIB reports no change for that, so the
+ * route subscriber alone would leave it stale and the End-of-RIB sweep would
+ * remove a route the peer just refreshed. Read the NLRI of the UPDATE here.
+ */
+static void
+gr_mark_update(struct nbr *n, const uint8_t *body, size_t len)
+{
+	struct bgp_update	 upd;
+	struct bgp_error	 err;
+	enum bgp_result		 r;
+
+	if (!n->gr_active || n->nstale == 0)
+		return;
+	r = bgp_update_decode(body, len, &n->sess, &upd, &err);
+	if (r != BGP_OK && r != BGP_ERR_ATTR_DISCARD)
+		return;		/* withdrawn or reset: nothing refreshed */
+	gr_mark_set(n, &upd.nlri);
+	if (upd.mp_reach.safi == BGP_SAFI_UNICAST)
+		gr_mark_set(n, &upd.mp_reach);
+}
+
 /* State subscriber: End-of-RIB for every family ends the restart. */
 static void
 gr_state(const struct source *src, enum source_state old, void *arg)
@@ -841,6 +879,7 @@ got_update(struct nbr *n, const struct bgp_hdr *h, uint64_t now)
 	if (n->fsm.state != BGP_FSM_ESTABLISHED)
 		return;
 	n->updates_in++;
+	gr_mark_update(n, h->body, h->bodylen);
 	r = source_apply_update(n->src, h->body, h->bodylen, &err);
 	if (r == BGP_ERR_SESSION_RESET) {
 		snprintf(n->reason, sizeof(n->reason), "UPDATE error: %s",
@@ -1238,6 +1277,17 @@ fail:
 /* ---- show neighbors ------------------------------------------------------- */
 
 static void
+gr_afs_json(struct json *j, const char *key, uint8_t afs)
+{
+	json_array_open(j, key);
+	if (afs & BGP_GR_AF_IPV4)
+		json_string(j, NULL, "ipv4");
+	if (afs & BGP_GR_AF_IPV6)
+		json_string(j, NULL, "ipv6");
+	json_close(j);
+}
+
+static void
 render_nbr(struct json *j, const struct nbr *n)
 {
 	char		 buf[INET6_ADDRSTRLEN];
@@ -1285,6 +1335,8 @@ render_nbr(struct json *j, const struct nbr *n)
 	json_uint(j, "established_transitions", n->fsm.transitions);
 	json_bool(j, "graceful_restart_active", n->gr_active);
 	json_uint(j, "stale_routes", n->nstale);
+	gr_afs_json(j, "peer_gr_families", n->peer_gr_afs);
+	gr_afs_json(j, "peer_gr_forwarding", n->peer_gr_fwd);
 	json_uint(j, "stale_pending", stale_pending(n));
 	json_array_open(j, "notifications");
 	for (size_t i = 0; i < NOTIF_KINDS && n->notifs[i].count > 0; i++) {

@@ -14,7 +14,7 @@
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 CMP=$top_srcdir/tests/e2e/bgp_rib_compare.py
-N=31
+N=32
 plan $N
 
 if ! command -v bird >/dev/null || ! command -v exabgp >/dev/null || ! command -v jq >/dev/null; then
@@ -58,6 +58,10 @@ protocol device { scan time 60; }
 # next hops of loopback clients resolve recursively through these (never exported)
 protocol static lo4 { ipv4; route 0.0.0.0/0 via "lo"; }
 protocol static lo6 { ipv6; route ::/0 via "lo"; }
+# a route of BIRD's own: its route source (so its ADD-PATH id) is the same after a
+# restart, so it comes back as the very route ixwatchd holds stale
+protocol static st55 { ipv4; route 10.55.0.0/24 via "lo" { bgp_origin = ORIGIN_IGP;
+  bgp_path.prepend(65055); bgp_next_hop = 192.0.2.55; bgp_community.add((65055,1)); }; }
 template bgp rsclient {
   local $RS port $PR as 65005;
   strict bind on;
@@ -76,7 +80,8 @@ protocol bgp agent from rsclient {
   neighbor $AG port $PA as 65012;
   graceful restart on;
   graceful restart time $GRT;
-  ipv4 { import none; export where source = RTS_BGP; next hop keep; add paths tx; };
+  ipv4 { import none; export where source = RTS_BGP || proto = "st55"; next hop keep;
+    add paths tx; };
   ipv6 { import none; export where source = RTS_BGP; next hop keep; add paths tx; };
 }
 EOF
@@ -127,6 +132,16 @@ announce route 10.77.0.0/24 next-hop 192.0.2.15 as-path [ 65015 64998 64999 ] co
 announce route 2001:db8:114::/48 next-hop 2001:db8::15 as-path [ 65015 64516 ] community [ 65015:6 ]
 EOF
 
+# wait_t SECONDS command...: like wait_for, but counts wall-clock seconds (the
+# commands polled here take a while on a loaded machine)
+wait_t() {
+	local end=$((SECONDS + $1)); shift
+	while :; do
+		"$@" 2>/dev/null && return 0
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
 ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 birdc_() { birdc -s "$T/bird.ctl" "$@"; }
 nb() { ctl --json show neighbors rs 2>/dev/null | jq -r ".neighbors[0].$1"; }
@@ -167,16 +182,16 @@ cease_count() { # cease_count SUBCODE: Cease NOTIFICATIONs received with that su
 
 "$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
 track_pid $!
-check "ixwatchd starts with a BGP listener" wait_for 10 test -S "$T/ixwatchd.sock"
+check "ixwatchd starts with a BGP listener" wait_t 10 test -S "$T/ixwatchd.sock"
 start_bird
 start_exa 14
 start_exa 15
-check "BIRD route server dials ixwatchd: Established" wait_for 20 nb_is state Established
+check "BIRD route server dials ixwatchd: Established" wait_t 20 nb_is state Established
 check "ADD-PATH receive and graceful restart negotiated with BIRD" \
 	test "$(nb capabilities.add_path_rx_ipv4)/$(nb capabilities.add_path_rx_ipv6)/$(nb capabilities.graceful_restart)" = true/true/true
-check "all 7 client routes (2 paths for 2 prefixes) reach ixwatchd" wait_for 20 nb_is routes 7
-check "the source is up (End-of-RIB for both families)" wait_for 10 nb_is source_state up
-check "RIB agrees with birdc show route all export agent (up)" wait_for 5 agree_n 7
+check "all 8 routes (7 from clients, 2 paths for 2 prefixes, 1 of BIRD's) reach ixwatchd" wait_t 20 nb_is routes 8
+check "the source is up (End-of-RIB for both families)" wait_t 10 nb_is source_state up
+check "RIB agrees with birdc show route all export agent (up)" wait_t 5 agree_n 8
 show_cmp
 p14=$(path_of 10.77.0.0/24 65014)
 p15=$(path_of 10.77.0.0/24 65015)
@@ -187,7 +202,7 @@ check "two distinct non-zero ADD-PATH ids for 10.77.0.0/24" \
 send 14 "announce route 10.14.1.0/24 next-hop 192.0.2.14 as-path [ 65014 64514 64520 ] large-community [ 65014:1:2 ]"
 send 15 "withdraw route 10.15.0.0/24"
 send 14 "announce route 10.77.0.0/24 next-hop 192.0.2.41 as-path [ 65014 64514 64999 ] origin igp community [ 65014:99 ]"
-check "after announce/withdraw/attribute change: RIB agrees with BIRD" wait_for 10 agree_n 7
+check "after announce/withdraw/attribute change: RIB agrees with BIRD" wait_t 10 agree_n 8
 show_cmp
 check "the announced prefix is there, the withdrawn one gone" \
 	eval 'has_route 10.14.1.0/24 && has_route 10.15.0.0/24 0'
@@ -201,37 +216,38 @@ check "... with the new next hop and communities" nh_changed
 # Cease: administrative shutdown with a message, then administrative reset
 birdc_ disable agent '"maintenance window"' > /dev/null
 check "birdc disable: ixwatchd counts Cease/Administrative Shutdown (6/2)" \
-	wait_for 5 test "$(cease_count 2)" = 1
+	wait_t 5 test "$(cease_count 2)" = 1
 check "... logs it with the shutdown message" \
 	grep -q 'received 6/2 Cease: Administrative Shutdown "maintenance window"' "$T/daemon.log"
-check "... and withdraws every route of the session" wait_for 5 nb_is routes 0
+check "... and withdraws every route of the session" wait_t 5 nb_is routes 0
 birdc_ enable agent > /dev/null
 check "birdc enable: the session comes back and re-syncs; RIB agrees" \
-	wait_for 20 agree_n 7
+	wait_t 20 agree_n 8
 birdc_ restart agent > /dev/null
 check "birdc restart: Cease/Administrative Reset (6/4) counted" \
-	wait_for 5 test "$(cease_count 4)" = 1
+	wait_t 5 test "$(cease_count 4)" = 1
 check "... logged" grep -q 'received 6/4 Cease: Administrative Reset' "$T/daemon.log"
-check "... re-synced; RIB agrees with BIRD" wait_for 20 eval 'nb_is source_state up && agree_n 7'
+check "... re-synced; RIB agrees with BIRD" wait_t 20 eval 'nb_is source_state up && agree_n 8'
 check "a Cease is no graceful restart: nothing was held stale" nb_is stale_routes 0
 
 # graceful restart: BIRD leaves without NOTIFICATION, comes back with -R
 notif_before=$(nb notifications_in)
 birdc_ graceful restart > /dev/null
-check "birdc graceful restart: the session drops" wait_for 10 eval '! nb_is state Established'
-check "... all 7 routes kept (stale) in ixwatchd" \
-	eval 'nb_is graceful_restart_active true && nb_is stale_routes 7 && nb_is routes 7'
+check "birdc graceful restart: the session drops" wait_t 10 eval '! nb_is state Established'
+check "... all 8 routes kept (stale) in ixwatchd" \
+	eval 'nb_is graceful_restart_active true && nb_is stale_routes 8 && nb_is routes 8'
 check "... no NOTIFICATION was received" nb_is notifications_in "$notif_before"
-wait_for 10 eval '! kill -0 $BIRD'
+wait_t 10 eval '! kill -0 $BIRD'
 # while BIRD is away a client withdraws one route: BIRD will not announce it again
 send 15 "withdraw route 10.77.0.0/24"
 sleep 0.5
 start_bird -R
-check "BIRD back (recovery): Established again" wait_for 15 nb_is state Established
+check "BIRD back (recovery): Established again" wait_t 15 nb_is state Established
 check "restart ends at End-of-RIB: nothing stale left" \
-	wait_for 30 eval 'nb_is graceful_restart_active false && nb_is stale_routes 0'
+	wait_t 30 eval 'nb_is graceful_restart_active false && nb_is stale_routes 0'
 check "... the route not announced again was swept" has_route 10.77.0.0/24 1
-check "... and the RIB agrees with BIRD (refreshed routes kept)" wait_for 5 agree_n 6
+check "... the route re-announced unchanged (same path id) was kept" has_route 10.55.0.0/24 1
+check "... and the RIB agrees with BIRD (refreshed routes kept)" wait_t 5 agree_n 7
 show_cmp
 grep -q "graceful restart ended (End-of-RIB)" "$T/daemon.log"
 check "... ended by End-of-RIB, not by a timer" test $? = 0
@@ -239,9 +255,9 @@ check "... ended by End-of-RIB, not by a timer" test $? = 0
 # BIRD killed: routes stale for its restart time, then swept by the timer
 kill -9 $BIRD
 check "BIRD killed: routes kept stale" \
-	wait_for 5 eval 'nb_is graceful_restart_active true && nb_is routes 6'
+	wait_t 5 eval 'nb_is graceful_restart_active true && nb_is routes 7'
 check "... swept when BIRD's restart time (${GRT}s) runs out" \
-	wait_for $((GRT + 5)) eval 'nb_is routes 0 && nb_is graceful_restart_active false'
+	wait_t $((GRT + 5)) eval 'nb_is routes 0 && nb_is graceful_restart_active false'
 check "... logged as restart time over" grep -q "graceful restart ended (restart time over)" \
 	"$T/daemon.log"
 check "ixwatchd is still running" test -S "$T/ixwatchd.sock" -a -n "$(nb name)"

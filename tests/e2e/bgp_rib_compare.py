@@ -3,13 +3,13 @@
 
 usage: bgp_rib_compare.py bird|openbgpd DAEMON_OUT SOURCE IXW_JSON...
 
-DAEMON_OUT is `birdc show route all export PROTO [table T]...` (text) or
-`bgpctl -j show rib out neighbor X detail` / `bgpctl show rib detail` (text, one
-file holding every family). IXW_JSON files are `ixwatchctl --json show routes
+DAEMON_OUT is `birdc show route all export PROTO` (text) or
+`bgpctl -j show rib out neighbor X detail` (JSON, every family; it carries the
+ADD-PATH path ids OpenBGPD sends, which must then equal ixwatchd's). IXW_JSON files are `ixwatchctl --json show routes
 0.0.0.0/0 longer` and `... ::/0 longer`. Routes are compared as a multiset of
 (prefix, AS path, next hop, origin, MED, communities, large communities); ADD-PATH
-path ids must map one to one to the daemon's route sources (BIRD: the protocol the
-route came from; OpenBGPD: the neighbor) across every prefix. Prints the routes that
+path ids must map one to one to the daemon's route sources (BIRD: the neighbor the
+route came from; OpenBGPD: the path id it sent) across every prefix. Prints the routes that
 differ and a summary line; exit status 0 only on full agreement (and a non-empty
 table, unless --allow-empty).
 """
@@ -19,6 +19,8 @@ import sys
 
 
 def norm(prefix, aspath, nh, origin, med, comms, lcomms):
+    aspath = re.sub(r"([{(])\s*", r"\1", aspath)
+    aspath = re.sub(r"\s*([})])", r"\1", aspath)
     return (prefix, " ".join(aspath.split()), nh.lower(), origin.lower(),
             int(med) if med not in (None, "") else None,
             tuple(sorted(comms)), tuple(sorted(lcomms)))
@@ -63,50 +65,21 @@ def parse_bird(text):
 
 
 def parse_bgpctl(text):
-    """Routes of `bgpctl show rib detail` (text): list of (key, source)."""
-    routes, cur = [], None
-
-    def flush():
-        if cur is not None and "prefix" in cur:
-            routes.append((norm(cur["prefix"], cur.get("as_path", ""), cur.get("nh", "-"),
-                                cur.get("origin", "-"), cur.get("med"), cur.get("comm", []),
-                                cur.get("lcomm", [])), cur.get("src", "?")))
-
-    for line in text.splitlines():
-        s = line.strip()
-        m = re.match(r"^BGP routing table entry for (\S+)", s)
-        if m:
-            flush()
-            cur = {"prefix": m.group(1)}
-            continue
-        if cur is None:
-            continue
-        if "as_path_pending" not in cur and "prefix" in cur and "as_path" not in cur \
-                and s and not s.startswith(("Nexthop", "Neighbor", "Origin", "Last",
-                                           "Communities", "Large", "Ext")):
-            cur["as_path"] = "" if s == "Empty AS path" else s
-            cur["as_path_pending"] = 0
-            continue
-        m = re.match(r"^Nexthop (\S+)", s)
-        if m:
-            cur["nh"] = m.group(1)
-        m = re.match(r"^Neighbor (\S+) \((\S+)\)", s)
-        if m:
-            cur["src"] = m.group(2)
-        m = re.match(r"^Origin (\S+),", s)
-        if m:
-            cur["origin"] = m.group(1)
-            mm = re.search(r"metric (\d+)", s)
-            cur["med"] = mm.group(1) if mm else None
-        if s.startswith("Communities:"):
-            cur["comm"] = s.split()[1:]
-        if s.startswith("Large Communities:"):
-            cur["lcomm"] = s.split()[2:]
-    flush()
+    """Routes of `bgpctl -j show rib out neighbor X detail`: list of (key, path id)."""
+    routes = []
+    for r in json.loads(text).get("rib") or []:
+        # `show rib out` shows the MED stored with the route; RFC 4271 §5.1.4: one
+        # received from a neighbouring AS is not sent on (OpenBGPD strips it on the
+        # wire), so only the MED of routes OpenBGPD originates is expected
+        med = r.get("metric", 0) if len(r.get("aspath", "").split()) <= 1 else None
+        routes.append((norm(r["prefix"], r.get("aspath", ""), r.get("exit_nexthop", "-"),
+                            r.get("origin", "-"), med,
+                            r.get("communities") or [], r.get("large_communities") or []),
+                       r.get("path_id", 0)))
     return routes
 
 
-def parse_ixw(files, source):
+def parse_ixw(files, source, med0=False):
     routes = []
     for f in files:
         with open(f) as fh:
@@ -119,7 +92,8 @@ def parse_ixw(files, source):
             else:
                 origin = r["origin"]
             routes.append((norm(r["prefix"], r["as_path"], r["next_hop"], origin,
-                                r.get("med"), r["communities"], r["large_communities"]),
+                                r.get("med", 0 if med0 and len(r["as_path"].split()) <= 1
+                                      else None), r["communities"], r["large_communities"]),
                            r["path_id"]))
     return routes
 
@@ -134,7 +108,8 @@ def main():
     kind, dout, source, ixw = args[0], args[1], args[2], args[3:]
     text = open(dout).read()
     theirs = parse_bird(text) if kind == "bird" else parse_bgpctl(text)
-    ours = parse_ixw(ixw, source)
+    # OpenBGPD shows a missing MED as metric 0
+    ours = parse_ixw(ixw, source, med0=(kind != "bird"))
     # BIRD prints origins as IGP/EGP/Incomplete, OpenBGPD as IGP/EGP/incomplete
     tk = sorted(k for k, _ in theirs)
     ok_ = sorted(k for k, _ in ours)
@@ -153,7 +128,11 @@ def main():
         srcs = by_key_theirs.get(k)
         if not srcs:
             continue
-        s = srcs.pop(0)
+        s = srcs.pop(srcs.index(pid)) if pid in srcs else srcs.pop(0)
+        if kind != "bird" and s != pid:
+            bad += 1
+            print("path id of %s: openbgpd sent %s, ixwatchd has %u" % (k[0], s, pid))
+            continue
         if src2id.setdefault(s, pid) != pid or id2src.setdefault(pid, s) != s:
             bad += 1
             print("path id %u of %s does not map to one %s source (%s)" %
