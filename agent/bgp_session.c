@@ -104,6 +104,12 @@ struct listener {
 };
 static struct listener	*listeners;
 static size_t		 nlisteners;
+/* neighbors whose TCP-MD5 key a listener refused: their connections are refused */
+static struct md5_fail {
+	struct config_addr	 addr;
+	int			 err;
+}			*md5_fails;
+static size_t		 nmd5_fails;
 static int		 commands_done, hooks_done;
 
 static void	 conn_close(struct conn *);
@@ -111,6 +117,7 @@ static void	 rearm(struct nbr *);
 static void	 read_cb(int, short, void *);
 static void	 write_cb(int, short, void *);
 static void	 process_input(struct nbr *);
+static int	 md5_missing(struct nbr *);
 
 static uint64_t
 now_ms(void)
@@ -348,8 +355,15 @@ act_connect(void *arg)
 		log_warn("bgp %s: socket", n->conf.name);
 		return;
 	}
-	if (n->conf.password != NULL && md5_set(fd, &n->conf.address, n->conf.password) == -1)
-		log_warn("bgp %s: TCP_MD5SIG", n->conf.name);
+	if (n->conf.password != NULL && md5_set(fd, &n->conf.address, n->conf.password) == -1) {
+		/* never fall back to an unsigned session */
+		snprintf(n->reason, sizeof(n->reason), "TCP-MD5 refused by the kernel: "
+		    "setsockopt TCP_MD5SIG: %s", strerror(errno));
+		log_warnx("bgp %s: %s", n->conf.name, n->reason);
+		source_set_state(n->src, SOURCE_DOWN, n->reason);
+		close(fd);
+		return;
+	}
 	if (n->conf.local_address.af != PREFIX_AF_NONE) {
 		sl = sockaddr_of(&n->conf.local_address, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, sl) == -1)
@@ -376,6 +390,14 @@ act_close(void *arg)
 {
 	struct nbr	*n = arg;
 
+	if (n->c.fd != -1 && n->c.connecting) {
+		/* ConnectRetry ran out before the peer answered our SYN */
+		snprintf(n->reason, sizeof(n->reason), "connect: no answer%s",
+		    n->conf.password ? " (TCP-MD5 password mismatch? the peer's kernel "
+		    "drops segments with a wrong signature)" : "");
+		source_set_state(n->src, SOURCE_DOWN, n->reason);
+		log_debug(LOG_SUB_BGP, "bgp %s: %s", n->conf.name, n->reason);
+	}
 	conn_close(&n->c);
 }
 
@@ -1224,13 +1246,51 @@ accept_cb(int lfd, short what, void *arg)
 	if (fd == -1)
 		return;
 	addr_of_sockaddr(&ss, &a);
-	if ((n = nbr_by_addr(&a)) == NULL) {
+	if ((n = nbr_by_addr(&a)) != NULL && md5_missing(n)) {
+		log_warnx("bgp %s: connection refused: %s", n->conf.name, n->reason);
+		reject(fd, BGP_NOTIFY_CEASE_REJECTED);
+		return;
+	}
+	if (n == NULL) {
 		inet_ntop(a.af == PREFIX_AF_IPV6 ? AF_INET6 : AF_INET, a.addr, buf, sizeof(buf));
 		log_info("bgp: connection from %s refused: not a configured neighbor", buf);
 		reject(fd, BGP_NOTIFY_CEASE_REJECTED);
 		return;
 	}
 	accepted(n, fd);
+}
+
+static void
+md5_failed(const struct config_bgp_neighbor *nb)
+{
+	struct md5_fail	*f;
+	int		 e = errno;
+
+	log_warnx("bgp %s: TCP-MD5 refused by the kernel: setsockopt TCP_MD5SIG: %s; "
+	    "its connections will be refused", nb->name, strerror(e));
+	if ((f = reallocarray(md5_fails, nmd5_fails + 1, sizeof(*f))) == NULL)
+		return;
+	md5_fails = f;
+	md5_fails[nmd5_fails].addr = nb->address;
+	md5_fails[nmd5_fails++].err = e;
+}
+
+/* Did a listener refuse the key of neighbor n? (then its password is not checked) */
+static int
+md5_missing(struct nbr *n)
+{
+	size_t	 i;
+
+	if (n->conf.password == NULL)
+		return 0;
+	for (i = 0; i < nmd5_fails; i++)
+		if (addr_eq(&md5_fails[i].addr, &n->conf.address)) {
+			snprintf(n->reason, sizeof(n->reason), "TCP-MD5 refused by the kernel: "
+			    "setsockopt TCP_MD5SIG: %s", strerror(md5_fails[i].err));
+			source_set_state(n->src, SOURCE_DOWN, n->reason);
+			return 1;
+		}
+	return 0;
 }
 
 static int
@@ -1252,7 +1312,7 @@ listen_one(const struct config_endpoint *ep, const struct config_bgp *bgp)
 		if (bgp->neighbors[i].password != NULL &&
 		    bgp->neighbors[i].address.af == ep->address.af &&
 		    md5_set(fd, &bgp->neighbors[i].address, bgp->neighbors[i].password) == -1)
-			log_warn("bgp: TCP_MD5SIG for %s", bgp->neighbors[i].name);
+			md5_failed(&bgp->neighbors[i]);
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 || listen(fd, 16) == -1)
 		goto fail;
 	if ((l = reallocarray(listeners, nlisteners + 1, sizeof(*l))) == NULL)
@@ -1510,6 +1570,9 @@ mod_stop(void)
 	free(listeners);
 	listeners = NULL;
 	nlisteners = 0;
+	free(md5_fails);
+	md5_fails = NULL;
+	nmd5_fails = 0;
 }
 
 static void
