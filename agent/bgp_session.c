@@ -3,8 +3,12 @@
  * the RFC 4271 FSM (bgp/bgp_fsm.c) driven with real sockets and timers, collision
  * detection (RFC 4271 §6.8), OPEN/capabilities, UPDATEs into the source module with
  * their RFC 7606 outcomes, max-prefix, graceful restart as receiving speaker (RFC
- * 4724: routes kept stale across a restart, swept at End-of-RIB or when the restart
- * timer runs out), TCP-MD5 (RFC 2385), reload, "show neighbors".
+ * 4724 §4.2: routes of the families the peer's capability lists kept stale across
+ * a restart, those without forwarding state dropped when it is back, the rest
+ * swept at End-of-RIB or when a timer runs out: the peer's restart time while it
+ * is away, our restart-time after), TCP-MD5 (RFC 2385; a key the kernel refuses
+ * stops the neighbor, never an unsigned session), NOTIFICATIONs counted per
+ * code/subcode, reload, "show neighbors".
  *
  * The agent never announces routes: besides OPEN, KEEPALIVE and NOTIFICATION it
  * sends only one End-of-RIB marker per negotiated family once Established.
