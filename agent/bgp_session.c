@@ -3,8 +3,12 @@
  * the RFC 4271 FSM (bgp/bgp_fsm.c) driven with real sockets and timers, collision
  * detection (RFC 4271 §6.8), OPEN/capabilities, UPDATEs into the source module with
  * their RFC 7606 outcomes, max-prefix, graceful restart as receiving speaker (RFC
- * 4724: routes kept stale across a restart, swept at End-of-RIB or when the restart
- * timer runs out), TCP-MD5 (RFC 2385), reload, "show neighbors".
+ * 4724 §4.2: routes of the families the peer's capability lists kept stale across
+ * a restart, those without forwarding state dropped when it is back, the rest
+ * swept at End-of-RIB or when a timer runs out: the peer's restart time while it
+ * is away, our restart-time after), TCP-MD5 (RFC 2385; a key the kernel refuses
+ * stops the neighbor, never an unsigned session), NOTIFICATIONs counted per
+ * code/subcode, reload, "show neighbors".
  *
  * The agent never announces routes: besides OPEN, KEEPALIVE and NOTIFICATION it
  * sends only one End-of-RIB marker per negotiated family once Established.
@@ -54,6 +58,14 @@ struct stale {
 	uint8_t			 fresh;		/* announced again since */
 };
 
+/* NOTIFICATIONs sent and received, counted per code and subcode. */
+#define NOTIF_KINDS	16
+struct notif_count {
+	uint8_t			 in;		/* 1 received, 0 sent */
+	uint8_t			 code, subcode;
+	uint32_t		 count;
+};
+
 struct nbr {
 	TAILQ_ENTRY(nbr)	 entry;
 	struct config_bgp_neighbor conf;	/* name and password are our copies */
@@ -69,9 +81,12 @@ struct nbr {
 	uint8_t			 peer_as4, peer_rr, peer_extmsg, peer_gr, peer_role;
 	uint8_t			 peer_has_role, peer_addpath, peer_mp;
 	uint16_t		 peer_gr_time;
+	uint8_t			 peer_gr_afs;	/* BGP_GR_AF_* in its GR capability */
+	uint8_t			 peer_gr_fwd;	/* ... with forwarding state kept */
 	uint8_t			 af_neg;	/* SOURCE_AF_* negotiated */
 	/* graceful restart (we are the receiving speaker) */
 	uint8_t			 gr_active;	/* routes held stale */
+	uint8_t			 gr_back;	/* re-established, waiting for EoR */
 	uint8_t			 notified;	/* a NOTIFICATION ended this session */
 	struct stale		*stale;		/* routes held across the restart, sorted */
 	size_t			 nstale, capstale;
@@ -80,6 +95,7 @@ struct nbr {
 	/* counters */
 	uint64_t		 msgs_in, msgs_out, updates_in, notif_in, notif_out;
 	time_t			 up_since;
+	struct notif_count	 notifs[NOTIF_KINDS];	/* per direction, code, subcode */
 	char			 last_notif[160];
 	char			 reason[160];	/* why the session went down */
 };
@@ -92,6 +108,12 @@ struct listener {
 };
 static struct listener	*listeners;
 static size_t		 nlisteners;
+/* neighbors whose TCP-MD5 key a listener refused: their connections are refused */
+static struct md5_fail {
+	struct config_addr	 addr;
+	int			 err;
+}			*md5_fails;
+static size_t		 nmd5_fails;
 static int		 commands_done, hooks_done;
 
 static void	 conn_close(struct conn *);
@@ -99,6 +121,7 @@ static void	 rearm(struct nbr *);
 static void	 read_cb(int, short, void *);
 static void	 write_cb(int, short, void *);
 static void	 process_input(struct nbr *);
+static int	 md5_missing(struct nbr *);
 
 static uint64_t
 now_ms(void)
@@ -336,8 +359,15 @@ act_connect(void *arg)
 		log_warn("bgp %s: socket", n->conf.name);
 		return;
 	}
-	if (n->conf.password != NULL && md5_set(fd, &n->conf.address, n->conf.password) == -1)
-		log_warn("bgp %s: TCP_MD5SIG", n->conf.name);
+	if (n->conf.password != NULL && md5_set(fd, &n->conf.address, n->conf.password) == -1) {
+		/* never fall back to an unsigned session */
+		snprintf(n->reason, sizeof(n->reason), "TCP-MD5 refused by the kernel: "
+		    "setsockopt TCP_MD5SIG: %s", strerror(errno));
+		log_warnx("bgp %s: %s", n->conf.name, n->reason);
+		source_set_state(n->src, SOURCE_DOWN, n->reason);
+		close(fd);
+		return;
+	}
 	if (n->conf.local_address.af != PREFIX_AF_NONE) {
 		sl = sockaddr_of(&n->conf.local_address, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, sl) == -1)
@@ -364,6 +394,14 @@ act_close(void *arg)
 {
 	struct nbr	*n = arg;
 
+	if (n->c.fd != -1 && n->c.connecting) {
+		/* ConnectRetry ran out before the peer answered our SYN */
+		snprintf(n->reason, sizeof(n->reason), "connect: no answer%s",
+		    n->conf.password ? " (TCP-MD5 password mismatch? the peer's kernel "
+		    "drops segments with a wrong signature)" : "");
+		source_set_state(n->src, SOURCE_DOWN, n->reason);
+		log_debug(LOG_SUB_BGP, "bgp %s: %s", n->conf.name, n->reason);
+	}
 	conn_close(&n->c);
 }
 
@@ -395,6 +433,27 @@ act_send_keepalive(void *arg)
 }
 
 static void
+notif_count(struct nbr *n, int in, uint8_t code, uint8_t sub)
+{
+	struct notif_count	*c;
+	size_t			 i;
+
+	for (i = 0; i < NOTIF_KINDS; i++) {
+		c = &n->notifs[i];
+		if (c->count == 0) {
+			c->in = (uint8_t)in;
+			c->code = code;
+			c->subcode = sub;
+		}
+		if (c->in == in && c->code == code && c->subcode == sub) {
+			c->count++;
+			return;
+		}
+	}
+	/* table full: the kinds seen first stay counted; the totals count all */
+}
+
+static void
 act_send_notification(void *arg, uint8_t code, uint8_t sub, const uint8_t *data, size_t len)
 {
 	struct nbr	*n = arg;
@@ -402,6 +461,7 @@ act_send_notification(void *arg, uint8_t code, uint8_t sub, const uint8_t *data,
 	if (n->c.fd == -1 || n->c.connecting)
 		return;
 	n->notified = 1;
+	notif_count(n, 0, code, sub);
 	if (bgp_notification_encode(&n->c.out, code, sub, data, len) == 0) {
 		n->msgs_out++;
 		n->notif_out++;
@@ -452,61 +512,133 @@ stale_add(const struct prefix *p, const struct rib_route *r, unsigned nr, void *
 	return 0;
 }
 
+static uint8_t
+gr_af(const struct prefix *p)
+{
+	return p->af == PREFIX_AF_IPV6 ? BGP_GR_AF_IPV6 : BGP_GR_AF_IPV4;
+}
+
+/*
+ * Withdraws the stale routes of the families not in keep (BGP_GR_AF_*) that were
+ * not announced again, and forgets them; the list stays sorted.
+ */
+static uint32_t
+stale_drop(struct nbr *n, uint8_t keep)
+{
+	size_t		 i, j;
+	uint32_t	 w = 0;
+
+	for (i = j = 0; i < n->nstale; i++) {
+		if (!(keep & gr_af(&n->stale[i].pfx))) {
+			if (!n->stale[i].fresh)
+				w += (uint32_t)source_withdraw(n->src, &n->stale[i].pfx,
+				    n->stale[i].path_id);
+			continue;
+		}
+		n->stale[j++] = n->stale[i];
+	}
+	n->nstale = j;
+	return w;
+}
+
+static size_t
+stale_pending(const struct nbr *n)
+{
+	size_t	 i, c = 0;
+
+	for (i = 0; i < n->nstale; i++)
+		c += !n->stale[i].fresh;
+	return c;
+}
+
 /* End of a graceful restart: withdraw what was not announced again. */
 static void
 gr_sweep(struct nbr *n, const char *why)
 {
-	size_t		 i;
-	uint32_t	 w = 0;
+	uint32_t	 w;
 
 	if (!n->gr_active)
 		return;
-	for (i = 0; i < n->nstale; i++)
-		if (!n->stale[i].fresh)
-			w += (uint32_t)source_withdraw(n->src, &n->stale[i].pfx,
-			    n->stale[i].path_id);
+	w = stale_drop(n, 0);
 	log_info("bgp %s: graceful restart ended (%s): %u stale routes withdrawn",
 	    n->conf.name, why, w);
 	free(n->stale);
 	n->stale = NULL;
 	n->nstale = n->capstale = 0;
 	n->gr_active = 0;
+	n->gr_back = 0;
 	loop_event_del(n->ev_gr);
 }
 
 static void
 gr_timer_cb(int fd, short what, void *arg)
 {
+	struct nbr	*n = arg;
+
 	(void)fd;
 	(void)what;
-	gr_sweep(arg, "restart time over");
+	gr_sweep(n, n->gr_back ? "no End-of-RIB within restart-time" :
+	    "restart time over");
 }
 
 /*
  * RFC 4724 §4.2: the session of a peer that does graceful restart ended without a
- * NOTIFICATION: keep its routes (stale) for the restart time it announced.
+ * NOTIFICATION: keep its routes of the families its capability listed (stale) for
+ * the restart time it announced; the others go at once. Down again during a
+ * restart: everything held now (stale or refreshed) is stale again.
  */
 static int
 gr_begin(struct nbr *n)
 {
+	uint32_t	 w;
+
 	if (!n->peer_gr || !n->conf.graceful_restart || n->notified || n->stopping ||
-	    n->peer_gr_time == 0 || n->ev_gr == NULL)
+	    n->peer_gr_time == 0 || n->peer_gr_afs == 0 || n->ev_gr == NULL)
 		return 0;
-	if (!n->gr_active) {
-		n->nstale = 0;
-		if (rib_source_walk(source_rib(), n->src->rib_id, stale_add, n) != 0) {
-			free(n->stale);
-			n->stale = NULL;
-			n->nstale = n->capstale = 0;
-			return 0;
-		}
-		qsort(n->stale, n->nstale, sizeof(*n->stale), stale_cmp);
-		n->gr_active = 1;
+	free(n->stale);
+	n->stale = NULL;
+	n->nstale = n->capstale = 0;
+	if (rib_source_walk(source_rib(), n->src->rib_id, stale_add, n) != 0) {
+		free(n->stale);
+		n->stale = NULL;
+		n->nstale = n->capstale = 0;
+		n->gr_active = 0;
+		return 0;
 	}
+	qsort(n->stale, n->nstale, sizeof(*n->stale), stale_cmp);
+	n->gr_active = 1;
+	n->gr_back = 0;
+	w = stale_drop(n, n->peer_gr_afs);
+	loop_event_del(n->ev_gr);
 	loop_timer_add(n->ev_gr, (unsigned long)n->peer_gr_time * 1000);
-	log_info("bgp %s: peer restarting: %zu routes kept stale for %us", n->conf.name,
-	    n->nstale, n->peer_gr_time);
+	log_info("bgp %s: peer restarting: %zu routes kept stale for %us, %u of families "
+	    "without graceful restart withdrawn", n->conf.name, n->nstale, n->peer_gr_time, w);
 	return 1;
+}
+
+/*
+ * RFC 4724 §4.2, the peer is back: the restart timer stops; stale routes of the
+ * families its new OPEN does not list with the Forwarding State bit go at once, the
+ * rest wait for End-of-RIB, at most restart-time (our configured value).
+ */
+static void
+gr_resume(struct nbr *n)
+{
+	uint32_t	 w;
+
+	if (!n->gr_active)
+		return;
+	loop_event_del(n->ev_gr);
+	w = stale_drop(n, n->peer_gr_fwd);
+	if (w > 0)
+		log_info("bgp %s: back without forwarding state for some families: %u stale "
+		    "routes withdrawn", n->conf.name, w);
+	if (n->nstale == 0) {
+		gr_sweep(n, "no family with forwarding state kept");
+		return;
+	}
+	n->gr_back = 1;
+	loop_timer_add(n->ev_gr, (unsigned long)n->conf.restart_time * 1000);
 }
 
 /* Route subscriber: marks stale routes announced again. */
@@ -524,6 +656,44 @@ gr_route(const struct source *src, const struct prefix *p, uint32_t path_id,
 	key.path_id = path_id;
 	if ((s = bsearch(&key, n->stale, n->nstale, sizeof(*s), stale_cmp)) != NULL)
 		s->fresh = 1;
+}
+
+static void
+gr_mark_set(struct nbr *n, const struct bgp_nlri_set *set)
+{
+	struct bgp_nlri_iter	 it;
+	struct stale		 key, *s;
+
+	if (set->count == 0)
+		return;
+	memset(&key, 0, sizeof(key));
+	bgp_nlri_iter_init(&it, set);
+	while (bgp_nlri_next(&it, &key.pfx, &key.path_id) == 1)
+		if ((s = bsearch(&key, n->stale, n->nstale, sizeof(*s), stale_cmp)) != NULL)
+			s->fresh = 1;
+}
+
+/*
+ * During a restart, every route the peer announces again is fresh, also when it
+ * is the very route already held: the RIB reports no change for that, so the
+ * route subscriber alone would leave it stale and the End-of-RIB sweep would
+ * remove a route the peer just refreshed. Read the NLRI of the UPDATE here.
+ */
+static void
+gr_mark_update(struct nbr *n, const uint8_t *body, size_t len)
+{
+	struct bgp_update	 upd;
+	struct bgp_error	 err;
+	enum bgp_result		 r;
+
+	if (!n->gr_active || n->nstale == 0)
+		return;
+	r = bgp_update_decode(body, len, &n->sess, &upd, &err);
+	if (r != BGP_OK && r != BGP_ERR_ATTR_DISCARD)
+		return;		/* withdrawn or reset: nothing refreshed */
+	gr_mark_set(n, &upd.nlri);
+	if (upd.mp_reach.safi == BGP_SAFI_UNICAST)
+		gr_mark_set(n, &upd.mp_reach);
 }
 
 /* State subscriber: End-of-RIB for every family ends the restart. */
@@ -589,6 +759,7 @@ established(struct nbr *n)
 	n->reason[0] = '\0';
 	n->maxpfx_warned = 0;
 	n->notified = 0;
+	gr_resume(n);
 	n->src->sess = n->sess;
 	n->src->peer_bgp_id = n->peer_id;
 	if (n->conf.ipv4 && (n->peer_mp & SOURCE_AF_IPV4))
@@ -629,6 +800,8 @@ peer_caps(struct nbr *n, const struct bgp_open *o)
 	n->peer_extmsg = pc->has_extmsg;
 	n->peer_gr = pc->has_gr;
 	n->peer_gr_time = pc->gr_time;
+	n->peer_gr_afs = bgp_gr_families(pc, 0);
+	n->peer_gr_fwd = bgp_gr_families(pc, 1);
 	n->peer_has_role = pc->has_role;
 	n->peer_role = pc->role;
 	n->peer_addpath = pc->naddpath > 0;
@@ -677,17 +850,21 @@ got_notification(struct nbr *n, const struct bgp_hdr *h, uint64_t now)
 
 	n->notif_in++;
 	n->notified = 1;
-	if (bgp_notification_decode(h->body, h->bodylen, &nt, &err) != BGP_OK)
+	if (bgp_notification_decode(h->body, h->bodylen, &nt, &err) != BGP_OK) {
+		notif_count(n, 1, 0, 0);
 		snprintf(n->last_notif, sizeof(n->last_notif), "received a malformed one");
-	else if (nt.shutdown_len > 0)
+	} else if (nt.shutdown_len > 0) {
+		notif_count(n, 1, nt.code, nt.subcode);
 		snprintf(n->last_notif, sizeof(n->last_notif), "received %u/%u %s: %s \"%.*s\"",
 		    nt.code, nt.subcode, bgp_notify_code_str(nt.code),
 		    bgp_notify_subcode_str(nt.code, nt.subcode), (int)nt.shutdown_len,
 		    (const char *)nt.shutdown_msg);
-	else
+	} else {
+		notif_count(n, 1, nt.code, nt.subcode);
 		snprintf(n->last_notif, sizeof(n->last_notif), "received %u/%u %s: %s",
 		    nt.code, nt.subcode, bgp_notify_code_str(nt.code),
 		    bgp_notify_subcode_str(nt.code, nt.subcode));
+	}
 	snprintf(n->reason, sizeof(n->reason), "%s", n->last_notif);
 	log_info("bgp %s: %s", n->conf.name, n->last_notif);
 	bgp_fsm_event(&n->fsm, BGP_FSM_EV_NOTIFICATION, now, NULL);
@@ -728,6 +905,7 @@ got_update(struct nbr *n, const struct bgp_hdr *h, uint64_t now)
 	if (n->fsm.state != BGP_FSM_ESTABLISHED)
 		return;
 	n->updates_in++;
+	gr_mark_update(n, h->body, h->bodylen);
 	r = source_apply_update(n->src, h->body, h->bodylen, &err);
 	if (r == BGP_ERR_SESSION_RESET) {
 		snprintf(n->reason, sizeof(n->reason), "UPDATE error: %s",
@@ -1072,13 +1250,51 @@ accept_cb(int lfd, short what, void *arg)
 	if (fd == -1)
 		return;
 	addr_of_sockaddr(&ss, &a);
-	if ((n = nbr_by_addr(&a)) == NULL) {
+	if ((n = nbr_by_addr(&a)) != NULL && md5_missing(n)) {
+		log_warnx("bgp %s: connection refused: %s", n->conf.name, n->reason);
+		reject(fd, BGP_NOTIFY_CEASE_REJECTED);
+		return;
+	}
+	if (n == NULL) {
 		inet_ntop(a.af == PREFIX_AF_IPV6 ? AF_INET6 : AF_INET, a.addr, buf, sizeof(buf));
 		log_info("bgp: connection from %s refused: not a configured neighbor", buf);
 		reject(fd, BGP_NOTIFY_CEASE_REJECTED);
 		return;
 	}
 	accepted(n, fd);
+}
+
+static void
+md5_failed(const struct config_bgp_neighbor *nb)
+{
+	struct md5_fail	*f;
+	int		 e = errno;
+
+	log_warnx("bgp %s: TCP-MD5 refused by the kernel: setsockopt TCP_MD5SIG: %s; "
+	    "its connections will be refused", nb->name, strerror(e));
+	if ((f = reallocarray(md5_fails, nmd5_fails + 1, sizeof(*f))) == NULL)
+		return;
+	md5_fails = f;
+	md5_fails[nmd5_fails].addr = nb->address;
+	md5_fails[nmd5_fails++].err = e;
+}
+
+/* Did a listener refuse the key of neighbor n? (then its password is not checked) */
+static int
+md5_missing(struct nbr *n)
+{
+	size_t	 i;
+
+	if (n->conf.password == NULL)
+		return 0;
+	for (i = 0; i < nmd5_fails; i++)
+		if (addr_eq(&md5_fails[i].addr, &n->conf.address)) {
+			snprintf(n->reason, sizeof(n->reason), "TCP-MD5 refused by the kernel: "
+			    "setsockopt TCP_MD5SIG: %s", strerror(md5_fails[i].err));
+			source_set_state(n->src, SOURCE_DOWN, n->reason);
+			return 1;
+		}
+	return 0;
 }
 
 static int
@@ -1100,7 +1316,7 @@ listen_one(const struct config_endpoint *ep, const struct config_bgp *bgp)
 		if (bgp->neighbors[i].password != NULL &&
 		    bgp->neighbors[i].address.af == ep->address.af &&
 		    md5_set(fd, &bgp->neighbors[i].address, bgp->neighbors[i].password) == -1)
-			log_warn("bgp: TCP_MD5SIG for %s", bgp->neighbors[i].name);
+			md5_failed(&bgp->neighbors[i]);
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 || listen(fd, 16) == -1)
 		goto fail;
 	if ((l = reallocarray(listeners, nlisteners + 1, sizeof(*l))) == NULL)
@@ -1123,6 +1339,17 @@ fail:
 }
 
 /* ---- show neighbors ------------------------------------------------------- */
+
+static void
+gr_afs_json(struct json *j, const char *key, uint8_t afs)
+{
+	json_array_open(j, key);
+	if (afs & BGP_GR_AF_IPV4)
+		json_string(j, NULL, "ipv4");
+	if (afs & BGP_GR_AF_IPV6)
+		json_string(j, NULL, "ipv6");
+	json_close(j);
+}
 
 static void
 render_nbr(struct json *j, const struct nbr *n)
@@ -1172,6 +1399,23 @@ render_nbr(struct json *j, const struct nbr *n)
 	json_uint(j, "established_transitions", n->fsm.transitions);
 	json_bool(j, "graceful_restart_active", n->gr_active);
 	json_uint(j, "stale_routes", n->nstale);
+	gr_afs_json(j, "peer_gr_families", n->peer_gr_afs);
+	gr_afs_json(j, "peer_gr_forwarding", n->peer_gr_fwd);
+	json_uint(j, "stale_pending", stale_pending(n));
+	json_array_open(j, "notifications");
+	for (size_t i = 0; i < NOTIF_KINDS && n->notifs[i].count > 0; i++) {
+		const struct notif_count *c = &n->notifs[i];
+
+		json_object_open(j, NULL);
+		json_string(j, "direction", c->in ? "received" : "sent");
+		json_uint(j, "code", c->code);
+		json_uint(j, "subcode", c->subcode);
+		json_stringf(j, "what", "%s: %s", bgp_notify_code_str(c->code),
+		    bgp_notify_subcode_str(c->code, c->subcode));
+		json_uint(j, "count", c->count);
+		json_close(j);
+	}
+	json_close(j);
 	json_string(j, "last_notification", n->last_notif);
 	json_string(j, "last_error", n->src->last_error);
 	json_close(j);
@@ -1330,6 +1574,9 @@ mod_stop(void)
 	free(listeners);
 	listeners = NULL;
 	nlisteners = 0;
+	free(md5_fails);
+	md5_fails = NULL;
+	nmd5_fails = 0;
 }
 
 static void

@@ -1,7 +1,8 @@
 /*
  * RFC 4271 §8 BGP finite state machine with injected time and actions; the OPEN
- * check (RFC 4271 §6.2, RFC 6286, RFC 6793, RFC 9234 §4.2) and the collision rule
- * (RFC 4271 §6.8). See bgp_fsm.h.
+ * check (RFC 4271 §6.2, RFC 6286, RFC 6793, RFC 9234 §4.2), the collision rule
+ * (RFC 4271 §6.8) and the families kept over a graceful restart (RFC 4724 §4.2).
+ * See bgp_fsm.h.
  */
 #include <string.h>
 
@@ -426,6 +427,27 @@ bgp_fsm_open_check(const struct bgp_open_policy *pol, const struct bgp_open *o,
 	}
 	memset(err, 0, sizeof(*err));
 	return BGP_OK;
+}
+
+uint8_t
+bgp_gr_families(const struct bgp_caps *c, int need_forwarding)
+{
+	uint8_t		 af = 0;
+	unsigned	 i;
+
+	if (c == NULL || !c->has_gr)
+		return 0;
+	for (i = 0; i < c->ngr && i < BGP_CAPS_MAX; i++) {
+		if (c->gr[i].safi != BGP_SAFI_UNICAST)
+			continue;
+		if (need_forwarding && !(c->gr[i].flags & BGP_GR_F_FORWARDING))
+			continue;
+		if (c->gr[i].afi == PREFIX_AF_IPV4)
+			af |= BGP_GR_AF_IPV4;
+		else if (c->gr[i].afi == PREFIX_AF_IPV6)
+			af |= BGP_GR_AF_IPV6;
+	}
+	return af;
 }
 
 int

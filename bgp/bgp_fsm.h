@@ -125,4 +125,18 @@ int	 bgp_role_peer(int ours);
  */
 int	 bgp_fsm_collision_keep_local(uint32_t local_id, uint32_t remote_id);
 
+/*
+ * RFC 4724 §4.2, the receiving speaker's side of graceful restart, as families
+ * (BGP_GR_AF_* bits) of IPv4/IPv6 unicast in a peer's Graceful Restart capability.
+ * When the session of a peer that sent the capability is lost, only the families
+ * it listed keep their routes (stale): bgp_gr_families(old OPEN, 0). When the
+ * session is back, stale routes survive only for the families the new OPEN lists
+ * with the Forwarding State bit set: bgp_gr_families(new OPEN, 1); the others are
+ * removed at once. A capability without families ("GR aware") keeps nothing.
+ */
+#define BGP_GR_AF_IPV4		0x01
+#define BGP_GR_AF_IPV6		0x02
+#define BGP_GR_F_FORWARDING	0x80	/* per family flag: forwarding state kept */
+uint8_t	 bgp_gr_families(const struct bgp_caps *, int need_forwarding);
+
 #endif /* IXW_BGP_FSM_H */

@@ -2,7 +2,8 @@
  * RFC 4271 §8 FSM without sockets: a recording fake owner, injected time. Covers the
  * active and passive paths to Established, hold/keepalive timers, connect retry with
  * backoff, NOTIFICATION codes for every error path, RFC 6608 FSM errors, stop, the
- * OPEN check (RFC 4271 §6.2, 6286, 6793, 9234) and the collision rule (§6.8).
+ * OPEN check (RFC 4271 §6.2, 6286, 6793, 9234), the collision rule (§6.8) and the
+ * graceful restart families (RFC 4724 §4.2).
  */
 #include <string.h>
 
@@ -449,6 +450,36 @@ test_open_check_role(void)
 	UT_EQ_INT(bgp_role_peer(-1), -1);
 }
 
+/* RFC 4724 §4.2: which families keep stale routes, before and after the restart. */
+static void
+test_gr_families(void)
+{
+	struct bgp_caps	 c;
+
+	memset(&c, 0, sizeof(c));
+	UT_EQ_INT(bgp_gr_families(&c, 0), 0);		/* no capability */
+	UT_EQ_INT(bgp_gr_families(NULL, 0), 0);
+	c.has_gr = 1;
+	c.gr_time = 120;
+	UT_EQ_INT(bgp_gr_families(&c, 0), 0);		/* "aware" only: no family */
+	c.gr[0].afi = PREFIX_AF_IPV4;
+	c.gr[0].safi = BGP_SAFI_UNICAST;
+	c.gr[1].afi = PREFIX_AF_IPV6;
+	c.gr[1].safi = BGP_SAFI_UNICAST;
+	c.gr[1].flags = BGP_GR_F_FORWARDING;
+	c.gr[2].afi = PREFIX_AF_IPV4;
+	c.gr[2].safi = 128;				/* VPN: not ours */
+	c.gr[2].flags = BGP_GR_F_FORWARDING;
+	c.ngr = 3;
+	UT_EQ_INT(bgp_gr_families(&c, 0), BGP_GR_AF_IPV4 | BGP_GR_AF_IPV6);
+	/* after the restart, IPv4 without the F bit loses its stale routes */
+	UT_EQ_INT(bgp_gr_families(&c, 1), BGP_GR_AF_IPV6);
+	c.gr[0].flags = BGP_GR_F_FORWARDING;
+	UT_EQ_INT(bgp_gr_families(&c, 1), BGP_GR_AF_IPV4 | BGP_GR_AF_IPV6);
+	c.has_gr = 0;					/* new OPEN without GR */
+	UT_EQ_INT(bgp_gr_families(&c, 1), 0);
+}
+
 static void
 test_state_names(void)
 {
@@ -472,5 +503,6 @@ UT_MAIN(
 	UT_CASE(test_open_check),
 	UT_CASE(test_open_check_as4),
 	UT_CASE(test_open_check_role),
+	UT_CASE(test_gr_families),
 	UT_CASE(test_state_names)
 )
