@@ -126,20 +126,20 @@ check "... 16 columns, End-of-RIB false(2), updates 0 (Counter64)" \
 check "ixwatchSourceUp (v2c trap) arrived with the source's name and AS" \
 	wait_for 5 grep -q "community public|.*$M.0.3.*$O.3.1.3.$sid = STRING: \"snmp-test\".*$O.3.1.9.$sid = Gauge32: 64496" "$T/traps.log"
 
-tt=$(ctl --json snmp test-trap)
-aid=$(echo "$tt" | jget alert)
-check "snmp test-trap raised and cleared alert $aid" test "$aid" -ge 1
+tt=$(ctl --json test-alert)
+aid=$(echo "$tt" | jget id)
+check "test-alert raised and cleared alert $aid through the daemon's alert engine" test "$aid" -ge 1
 walk $O.5 > "$T/alert.walk"
-check "the alert table: rule test(18), severity warning(3)... state cleared(3)" \
-	test "$(cell "$T/alert.walk" $O.5.1.3.$aid)/$(cell "$T/alert.walk" $O.5.1.4.$aid)/$(cell "$T/alert.walk" $O.5.1.5.$aid)" = "18/3/3"
-check "... prefix ipv4(1) C0 00 02 00 /24, offending AS 64511, path \"64500 64511\"" \
-	test "$(cell "$T/alert.walk" $O.5.1.6.$aid)/$(cell "$T/alert.walk" $O.5.1.7.$aid | tr -d '"' | xargs)/$(cell "$T/alert.walk" $O.5.1.8.$aid)/$(cell "$T/alert.walk" $O.5.1.9.$aid)/$(cell "$T/alert.walk" $O.5.1.14.$aid)" = '1/C0 00 02 00/24/64511/"64500 64511"'
+check "the alert table: rule test(18), severity info(5)... state cleared(3)" \
+	test "$(cell "$T/alert.walk" $O.5.1.3.$aid)/$(cell "$T/alert.walk" $O.5.1.4.$aid)/$(cell "$T/alert.walk" $O.5.1.5.$aid)" = "18/5/3"
+check "... prefix ipv4(1) C0 00 02 00 /24, offending AS 64496, path \"64511 64496\"" \
+	test "$(cell "$T/alert.walk" $O.5.1.6.$aid)/$(cell "$T/alert.walk" $O.5.1.7.$aid | tr -d '"' | xargs)/$(cell "$T/alert.walk" $O.5.1.8.$aid)/$(cell "$T/alert.walk" $O.5.1.9.$aid)/$(cell "$T/alert.walk" $O.5.1.14.$aid)" = '1/C0 00 02 00/24/64496/"64511 64496"'
 check "... key names the rule and the victim" \
 	grep -q "^$O.5.1.2.$aid \".*192.0.2.0/24" "$T/alert.walk"
 check "counters: ixwatchAlertsRaised.0 = 1, ixwatchAlertsCleared.0 = 1" \
 	test "$(get $O.2.6.0)/$(get $O.2.7.0)" = "1/1"
-check "ixwatchAlertRaised (v2c trap): rule 18, prefix length 24, offender 64511" \
-	wait_for 5 grep -q "community public|.*$M.0.1.*$O.5.1.3.$aid = INTEGER: 18.*$O.5.1.8.$aid = Gauge32: 24.*$O.5.1.9.$aid = Gauge32: 64511" "$T/traps.log"
+check "ixwatchAlertRaised (v2c trap): rule 18, prefix length 24, offender 64496" \
+	wait_for 5 grep -q "community public|.*$M.0.1.*$O.5.1.3.$aid = INTEGER: 18.*$O.5.1.8.$aid = Gauge32: 24.*$O.5.1.9.$aid = Gauge32: 64496" "$T/traps.log"
 check "ixwatchAlertCleared (v2c trap) with lifecycle cleared(3)" \
 	wait_for 5 grep -q "community public|.*$M.0.2.*$O.5.1.5.$aid = INTEGER: 3" "$T/traps.log"
 check "SNMPv3 authPriv informs from trapUser: source up, alert raised and cleared" \
