@@ -407,10 +407,26 @@ get_rtr(const struct row *r, unsigned col, struct val *v)
 	return -1;
 }
 
+/*
+ * The alert's prefix: the victim when the key names a prefix, else (alerts keyed
+ * by AS, e.g. a sub-prefix hijack of a monitored AS's space) the first prefix
+ * seen with the condition; the same choice as the syslog and JSON outputs.
+ */
+static const struct prefix *
+alert_prefix(const struct alert *a)
+{
+	static const struct prefix	 none;
+
+	if (a->victim_pfx.af != 0)
+		return &a->victim_pfx;
+	return a->nsample_pfx > 0 ? &a->sample_pfx[0] : &none;
+}
+
 static int
 get_alert(const struct row *r, unsigned col, struct val *v)
 {
 	const struct alert	*a = r->p;
+	const struct prefix	*p = alert_prefix(a);
 	char			 key[ALERT_KEY_STRLEN];
 	long			 sev = a->severity >= 1 && a->severity <= 5 ? a->severity : 3;
 
@@ -419,9 +435,9 @@ get_alert(const struct row *r, unsigned col, struct val *v)
 	case 3:	v_int(v, ASN_INTEGER, snmp_mib_rule(a->key.rule)); return 0;
 	case 4:	v_int(v, ASN_INTEGER, sev); return 0;
 	case 5:	v_int(v, ASN_INTEGER, alert_lifecycle(a)); return 0;
-	case 6:	v_int(v, ASN_INTEGER, addr_type(a->victim_pfx.af)); return 0;
-	case 7:	v_addr(v, a->victim_pfx.af, a->victim_pfx.addr); return 0;
-	case 8:	v_int(v, ASN_UNSIGNED, a->victim_pfx.af ? a->victim_pfx.len : 0); return 0;
+	case 6:	v_int(v, ASN_INTEGER, addr_type(p->af)); return 0;
+	case 7:	v_addr(v, p->af, p->addr); return 0;
+	case 8:	v_int(v, ASN_UNSIGNED, p->af ? p->len : 0); return 0;
 	case 9:	v_int(v, ASN_UNSIGNED, (long)a->key.offender); return 0;
 	case 10: v_date_ms(v, a->first_seen); return 0;
 	case 11: v_date_ms(v, a->last_seen); return 0;
