@@ -81,6 +81,9 @@ struct sink {
 	char			 name[128];
 	int			 inform;
 	uint32_t		 pending;
+	/* a silent sink logs once per episode, not once per notification */
+	int			 full_logged;
+	uint32_t		 expired_run;	/* expiries since the last acknowledgement */
 	const struct config_snmp_sink *conf;
 };
 
@@ -896,21 +899,30 @@ static int
 on_inform(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magic)
 {
 	struct sink	*k = magic;
-	size_t		 i;
 
+	/* sinks_close() counted this one already; k is live otherwise */
 	if (s.closing)
 		return 1;
-	for (i = 0; i < s.nsinks; i++)
-		if (&s.sinks[i] == k && k->pending > 0)
-			k->pending--;
+	if (k->pending > 0)
+		k->pending--;
+	if (k->pending < SNMP_INFORM_QUEUE / 2)
+		k->full_logged = 0;
 	if (s.cnt.informs_pending > 0)
 		s.cnt.informs_pending--;
 	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) {
 		s.cnt.sent++;
+		if (k->expired_run > 1)
+			log_info("snmp: trap sink %s answers again (%u informs expired)",
+			    k->name, k->expired_run);
+		k->expired_run = 0;
 		log_debug(LOG_SUB_SNMP, "inform %d acknowledged", reqid);
 	} else {
 		s.cnt.dropped++;
-		log_warnx("snmp: inform %d to a trap sink expired unacknowledged", reqid);
+		if (k->expired_run++ == 0)
+			log_warnx("snmp: trap sink %s: inform %d expired unacknowledged",
+			    k->name, reqid);
+		else
+			log_debug(LOG_SUB_SNMP, "inform %d expired", reqid);
 	}
 	return 1;
 }
@@ -923,8 +935,10 @@ send_sink(struct sink *k, netsnmp_variable_list *vars, long ticks)
 
 	if (k->inform && k->pending >= SNMP_INFORM_QUEUE) {
 		s.cnt.dropped++;
-		log_warnx("snmp: trap sink %s: %u informs unacknowledged, dropped one",
-		    k->name, k->pending);
+		if (!k->full_logged)
+			log_warnx("snmp: trap sink %s: %u informs unacknowledged, dropping "
+			    "new ones", k->name, k->pending);
+		k->full_logged = 1;
 		return;
 	}
 	if (sink_open(k) == -1) {
