@@ -11,7 +11,7 @@ D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 SNMPD=/usr/sbin/snmpd
 TRAPD=/usr/sbin/snmptrapd
-plan 25
+plan 28
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
 	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
@@ -136,6 +136,11 @@ check "... prefix ipv4(1) C0 00 02 00 /24, offending AS 64496, path \"64511 6449
 	test "$(cell "$T/alert.walk" $O.5.1.6.$aid)/$(cell "$T/alert.walk" $O.5.1.7.$aid | tr -d '"' | xargs)/$(cell "$T/alert.walk" $O.5.1.8.$aid)/$(cell "$T/alert.walk" $O.5.1.9.$aid)/$(cell "$T/alert.walk" $O.5.1.14.$aid)" = '1/C0 00 02 00/24/64496/"64511 64496"'
 check "... key names the rule and the victim" \
 	grep -q "^$O.5.1.2.$aid \".*192.0.2.0/24" "$T/alert.walk"
+# a walk of one column starts with a GETNEXT on the column's own OID
+check "snmpwalk of the ixwatchAlertRule column alone: the alert's row, rule 18" \
+	test "$(walk $O.5.1.3)" = "$O.5.1.3.$aid 18"
+check "GETNEXT from a scalar group's OID gives its first scalar (ixwatchVersion.0)" \
+	eval 'snmpgetnext -v2c -c public -On -Oq -t 2 -r 1 "127.0.0.1:$SP" $O.1 | grep -q "^$O.1.1.0 "'
 check "counters: ixwatchAlertsRaised.0 = 1, ixwatchAlertsCleared.0 = 1" \
 	test "$(get $O.2.6.0)/$(get $O.2.7.0)" = "1/1"
 check "ixwatchAlertRaised (v2c trap): rule 18, prefix length 24, offender 64496" \
@@ -149,6 +154,9 @@ check "SNMPv3 authPriv informs from trapUser: source up, alert raised and cleare
 check "informs acknowledged: 6 sent, none dropped or pending (status and MIB agree)" \
 	eval 'wait_for 5 snmp_status informs_pending 0 && snmp_status notifications_sent 6 &&
 	    snmp_status notifications_dropped 0 && test "$(get $O.2.10.0)/$(get $O.2.11.0)" = 6/0'
+ctl snmp test-source down > /dev/null
+check "ixwatchSourceDown (v2c trap): state down(1) and the reason as last error" \
+	wait_for 5 grep -q "community public|.*$M.0.4	.*$O.3.1.11.$sid = INTEGER: 1	$O.3.1.17.$sid = STRING: \"test: administratively down\"" "$T/traps.log"
 
 # snmpd restart: the subagent reconnects and registers again
 walk $M > "$T/before.walk"
