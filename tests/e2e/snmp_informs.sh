@@ -4,17 +4,18 @@
 # and dropped when it expires; the per-sink bound of 256 unacknowledged informs
 # holds (what comes beyond it is dropped at once and never sent); every drop is
 # counted in ixwatchNotificationsDropped (snmpget through a real snmpd AgentX
-# master), in show status' counters and in the snmp module's status, which agree.
+# master), in show status' counters and in the snmp module's status, which agree;
+# informs still waiting when a reload rebuilds the sinks are counted as dropped.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 SNMPD=/usr/sbin/snmpd
-plan 9
+plan 11
 
 for tool in "$SNMPD" snmpget jq python3; do
 	command -v "$tool" > /dev/null || {
-		for i in $(seq 9); do skip "snmp informs" "$tool not installed"; done
+		for i in $(seq 11); do skip "snmp informs" "$tool not installed"; done
 		exit 0
 	}
 done
@@ -116,5 +117,12 @@ check "ixwatchAlertsRaised.0 = ixwatchAlertsCleared.0 = show status = $((CALLS -
 check "the silent sink is logged once for the overflow and once for the expiries" \
 	eval '[ "$(grep -c "informs unacknowledged, dropping new ones" "$T/daemon.log")" = 1 ] &&
 	    [ "$(grep -c "expired unacknowledged" "$T/daemon.log")" = 1 ]'
+# a reload rebuilds the sink sessions: informs still waiting are lost and counted
+for i in 1 2 3 4 5; do ctl test-alert > /dev/null; done
+check "10 new informs wait for the silent sink" st_is .snmp.informs_pending 10
+ctl reload > /dev/null
+check "after a reload they count as dropped: none pending, $((N + 10)) dropped, MIB agrees" \
+	eval 'st_is "\"\(.snmp.informs_pending)/\(.snmp.notifications_dropped)\"" "0/$((N + 10))" &&
+	    test "$(get $O.2.11.0)" = $((N + 10))'
 [ "$_failed" -eq 0 ] || { diag "daemon log:"; tail -20 "$T/daemon.log" | sed 's/^/# /'; }
 done_testing
