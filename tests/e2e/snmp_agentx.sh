@@ -1,10 +1,12 @@
 #!/bin/bash
 # SNMP end to end: a real snmpd as AgentX master on a unix socket in $T (UDP on a
 # high loopback port), ixwatchd as its subagent, snmpget/snmpwalk through snmpd
-# compared with "ixwatchctl --json show status" and the test hooks' replies; a real
-# snmptrapd receiving SNMPv2c traps and SNMPv3 authPriv (SHA/AES) informs for a
-# source going up and a test alert raised and cleared (OIDs and values checked);
-# snmpd restarted: the subagent registers again and the walk comes back.
+# compared with "ixwatchctl --json show status" and the replies of test-alert and
+# the "snmp test-source" hook; a single column walked (GETNEXT on a column OID); a
+# real snmptrapd receiving SNMPv2c traps and SNMPv3 authPriv (SHA/AES) informs for
+# a source going up and down and a test alert raised and cleared (OIDs and values
+# checked); snmpd restarted: the subagent registers again and the walk comes back.
+# snmp_scenario.sh does the same with real sources and detection.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
 D=$top_builddir/agent/ixwatchd
