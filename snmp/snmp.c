@@ -584,9 +584,11 @@ do_next(const struct table *t, const oid *base, size_t blen, const oid *req,
 
 	for (col = t->first; col <= t->last; col++) {
 		clen = col_oid(t, base, blen, col, out);
-		if (rlen > clen && netsnmp_oid_equals(req, clen, out, clen) == 0)
+		if (rlen > clen && netsnmp_oid_equals(req, clen, out, clen) == 0) {
+			if (req[clen] >= UINT32_MAX)
+				continue;		/* no row id after it */
 			min = (uint64_t)req[clen] + 1;	/* after req's row */
-		else if (snmp_oid_compare(out, clen, req, rlen) >= 0)
+		} else if (snmp_oid_compare(out, clen, req, rlen) >= 0)
 			min = 0;			/* the whole column is after req */
 		else
 			continue;

@@ -13,7 +13,7 @@ D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 SNMPD=/usr/sbin/snmpd
 TRAPD=/usr/sbin/snmptrapd
-plan 28
+plan 29
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
 	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
@@ -141,6 +141,8 @@ check "... key names the rule and the victim" \
 # a walk of one column starts with a GETNEXT on the column's own OID
 check "snmpwalk of the ixwatchAlertRule column alone: the alert's row, rule 18" \
 	test "$(walk $O.5.1.3)" = "$O.5.1.3.$aid 18"
+check "GETNEXT after the largest possible row id moves on to the next column" \
+	eval 'snmpgetnext -v2c -c public -On -Oq -t 2 -r 1 "127.0.0.1:$SP" $O.5.1.3.4294967295 | grep -q "^$O.5.1.4.$aid "'
 check "GETNEXT from a scalar group's OID gives its first scalar (ixwatchVersion.0)" \
 	eval 'snmpgetnext -v2c -c public -On -Oq -t 2 -r 1 "127.0.0.1:$SP" $O.1 | grep -q "^$O.1.1.0 "'
 check "counters: ixwatchAlertsRaised.0 = 1, ixwatchAlertsCleared.0 = 1" \
