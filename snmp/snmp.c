@@ -902,8 +902,13 @@ on_inform(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magi
 {
 	struct sink	*k = magic;
 
-	/* sinks_close() counted this one already; k is live otherwise */
-	if (s.closing)
+	/*
+	 * A retransmission (RESEND, once per retry) or a connection event is no
+	 * outcome: only an answer or the final failure ends the inform.
+	 * sinks_close() counted the ones it ends; k is live otherwise.
+	 */
+	if (op == NETSNMP_CALLBACK_OP_RESEND || op == NETSNMP_CALLBACK_OP_CONNECT ||
+	    s.closing)
 		return 1;
 	if (k->pending > 0)
 		k->pending--;

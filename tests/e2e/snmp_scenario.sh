@@ -52,7 +52,7 @@ EOF
 cat > "$T/snmpd.conf" <<EOF
 master agentx
 agentXSocket unix:$T/agentx.sock
-agentXTimeout 1
+agentXTimeout 5
 agentXRetries 1
 rocommunity public 127.0.0.1
 EOF
