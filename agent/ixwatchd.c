@@ -26,8 +26,12 @@
 #include "agent/log.h"
 #include "agent/loop.h"
 #include "agent/mrt_replay.h"
+#include "agent/output_queue.h"
+#include "agent/output_syslog.h"
+#include "agent/source.h"
 #include "agent/source_ctl.h"
 #include "agent/rpkid.h"
+#include "bgp/rib.h"
 #include "snmp/snmp.h"
 
 #define DEFAULT_CONFIG	SYSCONFDIR "/ixwatch/ixwatch.yml"
@@ -44,6 +48,8 @@ static struct {
 	time_t			 last_reload;
 	int			 last_reload_ok;
 	char			 last_reload_error[1024];
+	/* notification counters of the SNMP module, NULL without it */
+	void			(*notif_counters)(struct snmp_counters *);
 } d;
 
 static void
@@ -165,6 +171,70 @@ uptime_str(time_t secs, char *buf, size_t len)
 	    s / 60 % 60, s % 60);
 }
 
+/*
+ * The daemon-wide counters: "show status" prints them and the SNMP module serves
+ * them as ixwatchCounters, so both always agree.
+ */
+static void
+daemon_counters(struct snmp_daemon_counters *c)
+{
+	const struct alert_engine	*e = alertd_engine();
+	const struct source		*src;
+	struct output_queue_stats	 qs;
+	struct alert_counters		 ac;
+	struct rib_stats		 rs;
+	size_t				 i;
+	int				 up;
+
+	memset(c, 0, sizeof(*c));
+	for (src = source_next(NULL); src != NULL; src = source_next(src))
+		c->updates += src->count.updates;
+	if (source_rib() != NULL) {
+		rib_stats(source_rib(), &rs);
+		c->routes = rs.routes;
+		c->prefixes4 = rs.prefixes4;
+		c->prefixes6 = rs.prefixes6;
+	}
+	if (e != NULL) {
+		alert_counters_get(e, ALERT_RULE_NONE, &ac);
+		c->alerts_active = ac.active;
+		c->alerts_raised = ac.raised;
+		c->alerts_cleared = ac.cleared;
+		c->alerts_suppressed = ac.suppressed;
+	}
+	for (i = 0; output_syslog_remote_stats(i, &qs, &up) == 0; i++) {
+		c->syslog_queued += qs.queued;
+		c->syslog_dropped += qs.dropped;
+	}
+}
+
+static void
+status_counters(struct json *j)
+{
+	struct snmp_daemon_counters	 c;
+	struct snmp_counters		 sc;
+
+	daemon_counters(&c);
+	json_object_open(j, "counters");
+	json_uint(j, "sources", source_count());
+	json_uint(j, "updates", c.updates);
+	json_uint(j, "routes", c.routes);
+	json_uint(j, "prefixes_ipv4", c.prefixes4);
+	json_uint(j, "prefixes_ipv6", c.prefixes6);
+	json_uint(j, "alerts_active", c.alerts_active);
+	json_uint(j, "alerts_raised", c.alerts_raised);
+	json_uint(j, "alerts_cleared", c.alerts_cleared);
+	json_uint(j, "alerts_suppressed", c.alerts_suppressed);
+	json_uint(j, "syslog_queued", c.syslog_queued);
+	json_uint(j, "syslog_dropped", c.syslog_dropped);
+	if (d.notif_counters != NULL) {
+		d.notif_counters(&sc);
+		json_uint(j, "notifications_sent", sc.sent);
+		json_uint(j, "notifications_dropped", sc.dropped);
+	}
+	json_close(j);
+}
+
 static int
 cmd_status(int argc, char *const *argv, struct control_reply *r, void *arg)
 {
@@ -196,12 +266,7 @@ cmd_status(int argc, char *const *argv, struct control_reply *r, void *arg)
 		json_close(j);
 	} else
 		json_null(j, "last_reload");
-	/* placeholders until the source, RIB and alert modules arrive */
-	json_object_open(j, "counters");
-	json_uint(j, "sources", 0);
-	json_uint(j, "routes", 0);
-	json_uint(j, "alerts", 0);
-	json_close(j);
+	status_counters(j);
 	loop_modules_status(j);
 	return 0;
 }
@@ -223,7 +288,8 @@ control_bind(const struct config *conf)
 	if (control_listen(cd->control_socket, cd->control_mode, gid) == -1)
 		return -1;
 	if (control_register_builtin() == -1 ||
-	    control_register("show status", "", "daemon version, uptime, config and reloads",
+	    control_register("show status", "", "daemon version, uptime, config, reloads "
+	    "and counters",
 	    cmd_status, NULL) == -1 ||
 	    control_register("reload", "", "load the configuration file again", cmd_reload,
 	    NULL) == -1) {
@@ -265,9 +331,52 @@ snmp_daemon_info(struct snmp_daemon_info *di)
 	di->reload_failures = d.reload_failures;
 }
 
+static const struct alert_engine *
+snmp_alerts(void)
+{
+	return alertd_engine();
+}
+
+static size_t
+snmp_vrps(void)
+{
+	struct rpkid_stats	 st;
+
+	rpkid_stats(&st);
+	return st.vrps4 + st.vrps6;
+}
+
+static void
+snmp_alert(const struct alert *a, enum alert_transition tr, void *arg)
+{
+	snmp_notify_alert(a, tr);
+}
+
+static void
+snmp_rtr_health(unsigned flags, unsigned old_flags, const struct rtr_health *h, void *arg)
+{
+	snmp_notify_rtr();
+}
+
 static const struct snmp_providers snmp_prov = {
 	.daemon = snmp_daemon_info,
+	.counters = daemon_counters,
+	.alerts = snmp_alerts,
+	.vrps = snmp_vrps,
+	.rtr_caches = rpkid_cache_status,
 };
+
+/* Before loop_modules_start(): the alert and RTR health fan-outs, the providers. */
+static void
+snmp_wire(void)
+{
+	snmp_set_providers(&snmp_prov);
+	if (alertd_subscribe(snmp_alert, NULL) == -1 ||
+	    rpkid_subscribe_health(snmp_rtr_health, NULL) == -1)
+		log_warnx("snmp: cannot subscribe to alerts or RTR health");
+	d.notif_counters = snmp_counters_get;
+	loop_module_register(&snmp_module);
+}
 
 /* -n: check the config, print it normalized with -v. */
 static int
@@ -322,8 +431,7 @@ run(int foreground, int verbose)
 	loop_module_register(&bmp_collector_module);
 	loop_module_register(&mrt_replay_module);
 	loop_module_register(&bgp_session_module);
-	snmp_set_providers(&snmp_prov);
-	loop_module_register(&snmp_module);
+	snmp_wire();
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);

@@ -10,10 +10,12 @@
  * events are built again from snmp_select_info2(). The AgentX ping alarm reconnects
  * to the master when snmpd restarts; the objects are registered again by net-snmp.
  *
- * Objects: one handler per subtree (general, counters, three tables) that answers
- * GET and GETNEXT itself: scalars are {group n 0}, table cells {table 1 column id}
- * with a single Unsigned32 index (source id, cache number, alert id), walked in
- * increasing order straight from the owners' id-ordered accessors.
+ * Objects: one column-table driver answers GET and GETNEXT for every subtree
+ * (general, counters, three tables): a table is a row finder (the smallest id >=
+ * n, straight from the owners' id-ordered accessors) and a cell function; table
+ * cells are {table 1 column id} with a single Unsigned32 index (source id, cache
+ * number, alert id), scalar groups one row of {group n 0}. Notifications take
+ * their varbinds from the same cell functions.
  *
  * This is the only file that includes net-snmp headers (they clash with ours).
  */
@@ -71,6 +73,7 @@ enum notif {
 	NOTIF_ALERT_CLEARED = 2,
 	NOTIF_SOURCE_UP = 3,
 	NOTIF_SOURCE_DOWN = 4,
+	NOTIF_RTR_STATE = 5,
 };
 
 struct sink {
@@ -78,6 +81,9 @@ struct sink {
 	char			 name[128];
 	int			 inform;
 	uint32_t		 pending;
+	/* a silent sink logs once per episode, not once per notification */
+	int			 full_logged;
+	uint32_t		 expired_run;	/* expiries since the last acknowledgement */
 	const struct config_snmp_sink *conf;
 };
 
@@ -110,8 +116,11 @@ static struct {
 	struct snmp_counters	 cnt;
 	time_t			 started;
 	unsigned		 warned_connect;	/* reconnect failures logged */
-	/* "snmp test-trap" / "snmp test-source" */
-	struct alert_engine	*test_engine;
+	struct loop_event	*rtr_timer;
+	long			 rtr_state[SNMP_MAXRTR];	/* last seen, MIB numbering */
+	size_t			 nrtr;
+	int			 closing;	/* sinks_close(): informs counted already */
+	/* "snmp test-source" */
 	struct source		*test_src;
 } s;
 
@@ -213,9 +222,7 @@ val_set(netsnmp_variable_list *vb, const struct val *v)
 static const struct alert_engine *
 alerts(void)
 {
-	if (s.prov.alerts != NULL)
-		return s.prov.alerts();
-	return s.test_engine;
+	return s.prov.alerts != NULL ? s.prov.alerts() : NULL;
 }
 
 static void
@@ -254,91 +261,65 @@ snmp_mib_rule(enum alert_rule r)
 	return 0;
 }
 
+/* --- cells: one function per table, (row, column) -> value ---------------- */
+
+/*
+ * A row of a table. Scalar groups have one row (id 0) and no data; the RTR cache
+ * table's rows are copies, since the provider fills an array.
+ */
+struct row {
+	uint32_t		 id;
+	const void		*p;
+	struct rtr_cache_status	 rtr;
+};
+
 static int
-get_general(unsigned n, struct val *v)
+get_general(const struct row *r, unsigned n, struct val *v)
 {
 	struct snmp_daemon_info	 di;
 
 	daemon_info(&di);
 	switch (n) {
-	case 1:
-		v_str(v, di.version ? di.version : "");
-		return 0;
-	case 2:
-		v_int(v, ASN_TIMETICKS, (long)(time(NULL) - di.started) * 100);
-		return 0;
-	case 3:
-		v_date(v, di.config_loaded, 0);
-		return 0;
-	case 4:
-		v_int(v, ASN_COUNTER, (long)di.reloads);
-		return 0;
-	case 5:
-		v_int(v, ASN_COUNTER, (long)di.reload_failures);
-		return 0;
+	case 1:	v_str(v, di.version ? di.version : ""); return 0;
+	case 2:	v_int(v, ASN_TIMETICKS, (long)(time(NULL) - di.started) * 100); return 0;
+	case 3:	v_date(v, di.config_loaded, 0); return 0;
+	case 4:	v_int(v, ASN_COUNTER, (long)di.reloads); return 0;
+	case 5:	v_int(v, ASN_COUNTER, (long)di.reload_failures); return 0;
 	}
 	return -1;
 }
 
 static int
-get_counter(unsigned n, struct val *v)
+get_counter(const struct row *r, unsigned n, struct val *v)
 {
-	const struct alert_engine	*e = alerts();
-	struct alert_counters		 ac;
-	struct rib_stats		 rs;
-	const struct source		*src;
-	uint64_t			 upd = 0;
+	struct snmp_daemon_counters	 c;
 
-	memset(&ac, 0, sizeof(ac));
-	memset(&rs, 0, sizeof(rs));
-	if (e != NULL)
-		alert_counters_get(e, ALERT_RULE_NONE, &ac);
-	if (n >= 2 && n <= 4 && source_rib() != NULL)
-		rib_stats(source_rib(), &rs);
+	memset(&c, 0, sizeof(c));
+	if (s.prov.counters != NULL)
+		s.prov.counters(&c);
 	switch (n) {
-	case 1:
-		for (src = source_next(NULL); src != NULL; src = source_next(src))
-			upd += src->count.updates;
-		v_c64(v, upd);
-		return 0;
-	case 2:
-		v_int(v, ASN_GAUGE, (long)rs.routes);
-		return 0;
-	case 3:
-		v_int(v, ASN_GAUGE, (long)rs.prefixes4);
-		return 0;
-	case 4:
-		v_int(v, ASN_GAUGE, (long)rs.prefixes6);
-		return 0;
-	case 5:
-		v_int(v, ASN_GAUGE, (long)ac.active);
-		return 0;
-	case 6:
-		v_int(v, ASN_COUNTER, (long)ac.raised);
-		return 0;
-	case 7:
-		v_int(v, ASN_COUNTER, (long)ac.cleared);
-		return 0;
-	case 8:
-		v_int(v, ASN_COUNTER, (long)ac.suppressed);
-		return 0;
-	case 9:
-		v_int(v, ASN_GAUGE, (long)(s.prov.vrps ? s.prov.vrps() : 0));
-		return 0;
-	case 10:
-		v_int(v, ASN_COUNTER, (long)s.cnt.sent);
-		return 0;
-	case 11:
-		v_int(v, ASN_COUNTER, (long)s.cnt.dropped);
-		return 0;
+	case 1:	v_c64(v, c.updates); return 0;
+	case 2:	v_int(v, ASN_GAUGE, (long)c.routes); return 0;
+	case 3:	v_int(v, ASN_GAUGE, (long)c.prefixes4); return 0;
+	case 4:	v_int(v, ASN_GAUGE, (long)c.prefixes6); return 0;
+	case 5:	v_int(v, ASN_GAUGE, (long)c.alerts_active); return 0;
+	case 6:	v_int(v, ASN_COUNTER, (long)c.alerts_raised); return 0;
+	case 7:	v_int(v, ASN_COUNTER, (long)c.alerts_cleared); return 0;
+	case 8:	v_int(v, ASN_COUNTER, (long)c.alerts_suppressed); return 0;
+	case 9:	v_int(v, ASN_GAUGE, (long)(s.prov.vrps ? s.prov.vrps() : 0)); return 0;
+	case 10: v_int(v, ASN_COUNTER, (long)s.cnt.sent); return 0;
+	case 11: v_int(v, ASN_COUNTER, (long)s.cnt.dropped); return 0;
+	case 12: v_int(v, ASN_GAUGE, (long)c.syslog_queued); return 0;
+	case 13: v_c64(v, c.syslog_dropped); return 0;
 	}
 	return -1;
 }
 
 static int
-get_source(const struct source *src, unsigned col, struct val *v)
+get_source(const struct row *r, unsigned col, struct val *v)
 {
-	time_t	 now = time(NULL);
+	const struct source	*src = r->p;
+	time_t			 now = time(NULL);
 
 	switch (col) {
 	case 2:	v_int(v, ASN_INTEGER, src->type); return 0;
@@ -368,6 +349,7 @@ get_source(const struct source *src, unsigned col, struct val *v)
 	return -1;
 }
 
+/* IXWATCH-MIB ixwatchRtrCacheState. */
 static long
 rtr_state(const struct rtr_cache_status *c, time_t now)
 {
@@ -386,11 +368,12 @@ rtr_state(const struct rtr_cache_status *c, time_t now)
 }
 
 static int
-get_rtr(const struct rtr_cache_status *c, unsigned col, struct val *v)
+get_rtr(const struct row *r, unsigned col, struct val *v)
 {
-	struct prefix	 p;
-	char		 name[sizeof(c->host) + sizeof(c->port) + 2];
-	int		 isaddr;
+	const struct rtr_cache_status	*c = &r->rtr;
+	struct prefix			 p;
+	char				 name[sizeof(c->host) + sizeof(c->port) + 2];
+	int				 isaddr;
 
 	memset(&p, 0, sizeof(p));
 	isaddr = inet_pton(AF_INET, c->host, p.addr) == 1 ? PREFIX_AF_IPV4 :
@@ -413,7 +396,7 @@ get_rtr(const struct rtr_cache_status *c, unsigned col, struct val *v)
 	case 8:	v_int(v, ASN_INTEGER, rtr_state(c, time(NULL))); return 0;
 	case 9:	v_int(v, ASN_UNSIGNED, (long)(c->session_id & 0xffff)); return 0;
 	case 10: v_int(v, ASN_UNSIGNED, (long)c->serial); return 0;
-	/* 11, 12: per-family VRP counts are not tracked per cache: no instance */
+	/* 11, 12 (per-family counts) are not defined: the caches count both together */
 	case 13:
 		if (c->last_update == 0)
 			return -1;
@@ -422,26 +405,42 @@ get_rtr(const struct rtr_cache_status *c, unsigned col, struct val *v)
 	case 14: v_int(v, ASN_UNSIGNED, c->refresh); return 0;
 	case 15: v_int(v, ASN_UNSIGNED, c->retry); return 0;
 	case 16: v_int(v, ASN_UNSIGNED, c->expire); return 0;
+	case 17: v_int(v, ASN_GAUGE, (long)c->vrps); return 0;
 	}
 	return -1;
 }
 
-static int
-get_alert(const struct alert *a, unsigned col, struct val *v)
+/*
+ * The alert's prefix: the victim when the key names a prefix, else (alerts keyed
+ * by AS, e.g. a sub-prefix hijack of a monitored AS's space) the first prefix
+ * seen with the condition; the same choice as the syslog and JSON outputs.
+ */
+static const struct prefix *
+alert_prefix(const struct alert *a)
 {
-	char	 key[ALERT_KEY_STRLEN];
-	long	 sev = a->severity >= 1 && a->severity <= 5 ? a->severity : 3;
+	static const struct prefix	 none;
+
+	if (a->victim_pfx.af != 0)
+		return &a->victim_pfx;
+	return a->nsample_pfx > 0 ? &a->sample_pfx[0] : &none;
+}
+
+static int
+get_alert(const struct row *r, unsigned col, struct val *v)
+{
+	const struct alert	*a = r->p;
+	const struct prefix	*p = alert_prefix(a);
+	char			 key[ALERT_KEY_STRLEN];
+	long			 sev = a->severity >= 1 && a->severity <= 5 ? a->severity : 3;
 
 	switch (col) {
-	case 2:
-		v_str(v, alert_key_fmt(&a->key, key, sizeof(key)));
-		return 0;
+	case 2:	v_str(v, alert_key_fmt(&a->key, key, sizeof(key))); return 0;
 	case 3:	v_int(v, ASN_INTEGER, snmp_mib_rule(a->key.rule)); return 0;
 	case 4:	v_int(v, ASN_INTEGER, sev); return 0;
 	case 5:	v_int(v, ASN_INTEGER, alert_lifecycle(a)); return 0;
-	case 6:	v_int(v, ASN_INTEGER, addr_type(a->victim_pfx.af)); return 0;
-	case 7:	v_addr(v, a->victim_pfx.af, a->victim_pfx.addr); return 0;
-	case 8:	v_int(v, ASN_UNSIGNED, a->victim_pfx.af ? a->victim_pfx.len : 0); return 0;
+	case 6:	v_int(v, ASN_INTEGER, addr_type(p->af)); return 0;
+	case 7:	v_addr(v, p->af, p->addr); return 0;
+	case 8:	v_int(v, ASN_UNSIGNED, p->af ? p->len : 0); return 0;
 	case 9:	v_int(v, ASN_UNSIGNED, (long)a->key.offender); return 0;
 	case 10: v_date_ms(v, a->first_seen); return 0;
 	case 11: v_date_ms(v, a->last_seen); return 0;
@@ -454,166 +453,163 @@ get_alert(const struct alert *a, unsigned col, struct val *v)
 	return -1;
 }
 
-/* --- tables: rows in id order ------------------------------------------- */
+/* --- rows in id order: the smallest id >= min, 0 when there is none ------- */
 
-struct row {
-	uint32_t		 id;
-	const void		*p;
-	struct rtr_cache_status	 rtr;	/* a copy: the provider fills an array */
-};
-
-/* The row with the smallest id >= min; 0 when there is none. */
 static int
-row_find(enum subtree t, uint64_t min, struct row *r)
+row_scalar(uint64_t min, struct row *r)
 {
-	static struct rtr_cache_status	 st[SNMP_MAXRTR];
-	const struct alert_engine	*e;
-	const struct alert		*a;
-	const struct source		*src;
-	size_t				 n;
-
-	if (min > UINT32_MAX)
-		return 0;
-	switch (t) {
-	case ST_SOURCES:
-		for (src = source_next(NULL); src != NULL; src = source_next(src))
-			if (src->id >= min) {
-				r->id = src->id;
-				r->p = src;
-				return 1;
-			}
-		return 0;
-	case ST_RTR:
-		if (s.prov.rtr_caches == NULL || min > SNMP_MAXRTR)
-			return 0;
-		n = s.prov.rtr_caches(st, SNMP_MAXRTR);
-		if (n > SNMP_MAXRTR)
-			n = SNMP_MAXRTR;
-		if (min == 0)
-			min = 1;
-		if (min > n)
-			return 0;
-		r->id = (uint32_t)min;
-		r->rtr = st[min - 1];
-		r->p = &r->rtr;
-		return 1;
-	case ST_ALERTS:
-		if ((e = alerts()) == NULL)
-			return 0;
-		a = min == 0 ? alert_find_next_id(e, 0) : alert_find_next_id(e,
-		    (uint32_t)(min - 1));
-		if (a == NULL)
-			return 0;
-		r->id = a->id;
-		r->p = a;
-		return 1;
-	default:
-		return 0;
-	}
+	r->id = 0;
+	r->p = NULL;
+	return min == 0;
 }
 
 static int
-cell(enum subtree t, const struct row *r, unsigned col, struct val *v)
+row_source(uint64_t min, struct row *r)
 {
-	switch (t) {
-	case ST_SOURCES:	return get_source(r->p, col, v);
-	case ST_RTR:		return get_rtr(r->p, col, v);
-	case ST_ALERTS:		return get_alert(r->p, col, v);
-	default:		return -1;
-	}
-}
+	const struct source	*src;
 
-static unsigned
-max_col(enum subtree t)
-{
-	switch (t) {
-	case ST_GENERAL:	return 5;
-	case ST_COUNTERS:	return 11;
-	case ST_SOURCES:	return 17;
-	case ST_RTR:		return 16;
-	case ST_ALERTS:		return 16;
-	}
+	for (src = source_next(NULL); src != NULL; src = source_next(src))
+		if (src->id >= min) {
+			r->id = src->id;
+			r->p = src;
+			return 1;
+		}
 	return 0;
 }
 
 static int
-scalar(enum subtree t, unsigned n, struct val *v)
+row_rtr(uint64_t min, struct row *r)
 {
-	return t == ST_GENERAL ? get_general(n, v) : get_counter(n, v);
+	static struct rtr_cache_status	 st[SNMP_MAXRTR];
+	size_t				 n;
+
+	if (s.prov.rtr_caches == NULL || min > SNMP_MAXRTR)
+		return 0;
+	n = s.prov.rtr_caches(st, SNMP_MAXRTR);
+	if (n > SNMP_MAXRTR)
+		n = SNMP_MAXRTR;
+	if (min == 0)
+		min = 1;
+	if (min > n)
+		return 0;
+	r->id = (uint32_t)min;
+	r->rtr = st[min - 1];
+	r->p = &r->rtr;
+	return 1;
 }
 
-/* --- the request handler ------------------------------------------------- */
+static int
+row_alert(uint64_t min, struct row *r)
+{
+	const struct alert_engine	*e;
+	const struct alert		*a;
+
+	if (min > UINT32_MAX || (e = alerts()) == NULL)
+		return 0;
+	if ((a = alert_find_next_id(e, min == 0 ? 0 : (uint32_t)(min - 1))) == NULL)
+		return 0;
+	r->id = a->id;
+	r->p = a;
+	return 1;
+}
+
+/* --- the column-table driver ----------------------------------------------- */
+
+/*
+ * Every subtree of ixwatchObjects is a column table: instances are
+ * {subtree entry col id} with one Unsigned32 index (entry = 1), or, for scalar
+ * groups, {subtree n 0}: one row with id 0 whose "columns" are the scalars and no
+ * entry arc. GET and GETNEXT work on this shape alone.
+ */
+struct table {
+	const char	*name;
+	enum subtree	 st;
+	int		 scalar;
+	unsigned	 first, last;	/* readable columns */
+	int		 (*row)(uint64_t min, struct row *);
+	int		 (*cell)(const struct row *, unsigned col, struct val *);
+};
+
+static const struct table tables[] = {
+	{ "ixwatchGeneral", ST_GENERAL, 1, 1, 5, row_scalar, get_general },
+	{ "ixwatchCounters", ST_COUNTERS, 1, 1, 13, row_scalar, get_counter },
+	{ "ixwatchSourceTable", ST_SOURCES, 0, 2, 17, row_source, get_source },
+	{ "ixwatchRtrCacheTable", ST_RTR, 0, 2, 17, row_rtr, get_rtr },
+	{ "ixwatchAlertTable", ST_ALERTS, 0, 2, 16, row_alert, get_alert },
+};
+
+/* The OID of column col (without the row id) below base; returns its length. */
+static size_t
+col_oid(const struct table *t, const oid *base, size_t blen, unsigned col, oid *out)
+{
+	memcpy(out, base, blen * sizeof(oid));
+	if (!t->scalar)
+		out[blen++] = 1;
+	out[blen++] = col;
+	return blen;
+}
 
 /* GET: the exact instance, or -1. */
 static int
-do_get(enum subtree t, const oid *base, size_t blen, const oid *req, size_t rlen,
+do_get(const struct table *t, const oid *base, size_t blen, const oid *req, size_t rlen,
     struct val *v)
 {
 	struct row	 r;
+	oid		 c[MAX_OID_LEN];
+	size_t		 clen;
+	unsigned	 col;
 
 	if (rlen <= blen || netsnmp_oid_equals(req, blen, base, blen) != 0)
 		return -1;
-	if (t == ST_GENERAL || t == ST_COUNTERS) {
-		if (rlen != blen + 2 || req[blen + 1] != 0)
-			return -1;
-		return scalar(t, (unsigned)req[blen], v);
-	}
-	if (rlen != blen + 3 || req[blen] != 1 || req[blen + 1] < 2 ||
-	    req[blen + 1] > max_col(t))
+	col = (unsigned)req[t->scalar ? blen : blen + 1];
+	if (col < t->first || col > t->last)
 		return -1;
-	if (!row_find(t, req[blen + 2], &r) || r.id != req[blen + 2])
+	clen = col_oid(t, base, blen, col, c);
+	if (rlen != clen + 1 || netsnmp_oid_equals(req, clen, c, clen) != 0)
 		return -1;
-	return cell(t, &r, (unsigned)req[blen + 1], v);
+	if (!t->row(req[clen], &r) || r.id != req[clen])
+		return -1;
+	return t->cell(&r, col, v);
 }
 
 /* GETNEXT: the first instance after req inside the subtree; fills out/outlen. */
 static int
-do_next(enum subtree t, const oid *base, size_t blen, const oid *req, size_t rlen,
-    oid *out, size_t *outlen, struct val *v)
+do_next(const struct table *t, const oid *base, size_t blen, const oid *req,
+    size_t rlen, oid *out, size_t *outlen, struct val *v)
 {
 	struct row	 r;
 	uint64_t	 min;
-	unsigned	 n;
+	size_t		 clen;
+	unsigned	 col;
 
-	memcpy(out, base, blen * sizeof(oid));
-	if (t == ST_GENERAL || t == ST_COUNTERS) {
-		for (n = 1; n <= max_col(t); n++) {
-			out[blen] = n;
-			out[blen + 1] = 0;
-			if (snmp_oid_compare(out, blen + 2, req, rlen) > 0 &&
-			    scalar(t, n, v) == 0) {
-				*outlen = blen + 2;
-				return 0;
-			}
-		}
-		return -1;
-	}
-	out[blen] = 1;
-	for (n = 2; n <= max_col(t); n++) {
-		out[blen + 1] = n;
-		if (rlen > blen + 2 && netsnmp_oid_equals(req, blen + 2, out, blen + 2) == 0)
-			min = (uint64_t)req[blen + 2] + 1;
-		else if (snmp_oid_compare(out, blen + 2, req, rlen) > 0)
-			min = 0;
+	for (col = t->first; col <= t->last; col++) {
+		clen = col_oid(t, base, blen, col, out);
+		if (rlen > clen && netsnmp_oid_equals(req, clen, out, clen) == 0) {
+			if (req[clen] >= UINT32_MAX)
+				continue;		/* no row id after it */
+			min = (uint64_t)req[clen] + 1;	/* after req's row */
+		} else if (snmp_oid_compare(out, clen, req, rlen) >= 0)
+			min = 0;			/* the whole column is after req */
 		else
 			continue;
-		while (row_find(t, min, &r)) {
-			if (cell(t, &r, n, v) == 0) {
-				out[blen + 2] = r.id;
-				*outlen = blen + 3;
+		for (; t->row(min, &r); min = (uint64_t)r.id + 1) {
+			if (t->cell(&r, col, v) == 0) {
+				out[clen] = r.id;
+				*outlen = clen + 1;
 				return 0;
 			}
-			min = (uint64_t)r.id + 1;
 		}
 	}
 	return -1;
 }
 
+/* --- the request handler ------------------------------------------------- */
+
 static int
 handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
     netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	enum subtree		 t = (enum subtree)(uintptr_t)h->myvoid;
+	const struct table	*t = h->myvoid;
 	netsnmp_request_info	*rq;
 	netsnmp_variable_list	*vb;
 	struct val		 v;
@@ -650,21 +646,21 @@ handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 }
 
 static int
-register_subtree(enum subtree t, const char *name)
+register_table(const struct table *t)
 {
 	netsnmp_handler_registration	*reg;
 	oid				 o[MAX_OID_LEN];
 
 	memcpy(o, s.mib, s.miblen * sizeof(oid));
 	o[s.miblen] = 1;	/* ixwatchObjects */
-	o[s.miblen + 1] = (oid)t;
-	reg = netsnmp_create_handler_registration(name, handler, o, s.miblen + 2,
+	o[s.miblen + 1] = (oid)t->st;
+	reg = netsnmp_create_handler_registration(t->name, handler, o, s.miblen + 2,
 	    HANDLER_CAN_RONLY);
 	if (reg == NULL)
 		return -1;
 	reg->handler->myvoid = (void *)(uintptr_t)t;
 	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
-		log_warnx("snmp: cannot register %s", name);
+		log_warnx("snmp: cannot register %s", t->name);
 		return -1;
 	}
 	return 0;
@@ -794,9 +790,16 @@ sinks_close(void)
 {
 	size_t	 i;
 
-	for (i = 0; i < s.nsinks; i++)
+	/* informs still waiting for an answer are lost with their session */
+	s.closing = 1;
+	for (i = 0; i < s.nsinks; i++) {
+		s.cnt.dropped += s.sinks[i].pending;
+		s.cnt.informs_pending -= s.sinks[i].pending < s.cnt.informs_pending ?
+		    s.sinks[i].pending : s.cnt.informs_pending;
 		if (s.sinks[i].ss != NULL)
 			snmp_close(s.sinks[i].ss);
+	}
+	s.closing = 0;
 	free(s.sinks);
 	s.sinks = NULL;
 	s.nsinks = 0;
@@ -898,20 +901,35 @@ static int
 on_inform(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magic)
 {
 	struct sink	*k = magic;
-	size_t		 i;
 
-	/* the sink table may have been rebuilt by a reload: only count */
-	for (i = 0; i < s.nsinks; i++)
-		if (&s.sinks[i] == k && k->pending > 0)
-			k->pending--;
+	/*
+	 * A retransmission (RESEND, once per retry) or a connection event is no
+	 * outcome: only an answer or the final failure ends the inform.
+	 * sinks_close() counted the ones it ends; k is live otherwise.
+	 */
+	if (op == NETSNMP_CALLBACK_OP_RESEND || op == NETSNMP_CALLBACK_OP_CONNECT ||
+	    s.closing)
+		return 1;
+	if (k->pending > 0)
+		k->pending--;
+	if (k->pending < SNMP_INFORM_QUEUE / 2)
+		k->full_logged = 0;
 	if (s.cnt.informs_pending > 0)
 		s.cnt.informs_pending--;
 	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) {
 		s.cnt.sent++;
+		if (k->expired_run > 1)
+			log_info("snmp: trap sink %s answers again (%u informs expired)",
+			    k->name, k->expired_run);
+		k->expired_run = 0;
 		log_debug(LOG_SUB_SNMP, "inform %d acknowledged", reqid);
 	} else {
 		s.cnt.dropped++;
-		log_warnx("snmp: inform %d to a trap sink expired unacknowledged", reqid);
+		if (k->expired_run++ == 0)
+			log_warnx("snmp: trap sink %s: inform %d expired unacknowledged",
+			    k->name, reqid);
+		else
+			log_debug(LOG_SUB_SNMP, "inform %d expired", reqid);
 	}
 	return 1;
 }
@@ -924,8 +942,10 @@ send_sink(struct sink *k, netsnmp_variable_list *vars, long ticks)
 
 	if (k->inform && k->pending >= SNMP_INFORM_QUEUE) {
 		s.cnt.dropped++;
-		log_warnx("snmp: trap sink %s: %u informs unacknowledged, dropped one",
-		    k->name, k->pending);
+		if (!k->full_logged)
+			log_warnx("snmp: trap sink %s: %u informs unacknowledged, dropping "
+			    "new ones", k->name, k->pending);
+		k->full_logged = 1;
 		return;
 	}
 	if (sink_open(k) == -1) {
@@ -982,75 +1002,77 @@ send_notification(netsnmp_variable_list *vars)
 	sync_events();
 }
 
-/* Adds column col of the table row id as a varbind. */
+/* Adds column col of row r of table t as a varbind. */
 static void
-add_col(netsnmp_variable_list **vars, enum subtree t, unsigned col, uint32_t id,
-    const struct val *v)
+add_col(netsnmp_variable_list **vars, const struct table *t, unsigned col,
+    const struct row *r)
 {
-	oid	 o[MAX_OID_LEN];
+	oid		 base[MAX_OID_LEN], o[MAX_OID_LEN];
+	struct val	 v;
+	size_t		 olen;
 
-	memcpy(o, s.mib, s.miblen * sizeof(oid));
-	o[s.miblen] = 1;
-	o[s.miblen + 1] = (oid)t;
-	o[s.miblen + 2] = 1;
-	o[s.miblen + 3] = col;
-	o[s.miblen + 4] = id;
-	switch (v->type) {
+	memset(&v, 0, sizeof(v));
+	if (t->cell(r, col, &v) == -1)
+		return;
+	memcpy(base, s.mib, s.miblen * sizeof(oid));
+	base[s.miblen] = 1;
+	base[s.miblen + 1] = (oid)t->st;
+	olen = col_oid(t, base, s.miblen + 2, col, o);
+	o[olen++] = r->id;
+	switch (v.type) {
 	case ASN_OCTET_STR:
-		snmp_varlist_add_variable(vars, o, s.miblen + 5, v->type, v->buf, v->len);
+		snmp_varlist_add_variable(vars, o, olen, v.type, v.buf, v.len);
 		break;
 	case ASN_COUNTER64:
-		snmp_varlist_add_variable(vars, o, s.miblen + 5, v->type, &v->c64,
-		    sizeof(v->c64));
+		snmp_varlist_add_variable(vars, o, olen, v.type, &v.c64, sizeof(v.c64));
 		break;
 	default:
-		snmp_varlist_add_variable(vars, o, s.miblen + 5, v->type, &v->l,
-		    sizeof(v->l));
+		snmp_varlist_add_variable(vars, o, olen, v.type, &v.l, sizeof(v.l));
 		break;
 	}
 }
 
-static netsnmp_variable_list *
-trap_head(enum notif n)
+/*
+ * Sends notification n with the given columns of one row, in the order of the
+ * notification's OBJECTS clause in IXWATCH-MIB.
+ */
+static void
+notify(enum notif n, enum subtree st, const struct row *r, const unsigned *cols,
+    size_t ncols)
 {
 	netsnmp_variable_list	*vars = NULL;
+	const struct table	*t = &tables[st - 1];
 	oid			 o[MAX_OID_LEN];
+	size_t			 i;
 
 	memcpy(o, s.mib, s.miblen * sizeof(oid));
 	o[s.miblen] = 0;
 	o[s.miblen + 1] = n;
 	snmp_varlist_add_variable(&vars, trapoid_oid, OID_LENGTH(trapoid_oid),
 	    ASN_OBJECT_ID, o, (s.miblen + 2) * sizeof(oid));
-	return vars;
+	for (i = 0; i < ncols; i++)
+		add_col(&vars, t, cols[i], r);
+	send_notification(vars);
 }
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 void
 snmp_notify_alert(const struct alert *a, enum alert_transition tr)
 {
 	static const unsigned	 raised[] = { 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16 };
 	static const unsigned	 cleared[] = { 2, 3, 4, 5, 6, 7, 8, 9, 11, 16 };
-	netsnmp_variable_list	*vars;
-	const unsigned		*cols;
-	size_t			 i, n;
-	struct val		 v;
+	struct row		 r;
 
 	if (!s.running || a == NULL || tr == ALERT_TR_SUPPRESSED)
 		return;
-	if (tr == ALERT_TR_CLEARED) {
-		vars = trap_head(NOTIF_ALERT_CLEARED);
-		cols = cleared;
-		n = sizeof(cleared) / sizeof(cleared[0]);
-	} else {
-		vars = trap_head(NOTIF_ALERT_RAISED);
-		cols = raised;
-		n = sizeof(raised) / sizeof(raised[0]);
-	}
-	for (i = 0; i < n; i++) {
-		memset(&v, 0, sizeof(v));
-		if (get_alert(a, cols[i], &v) == 0)
-			add_col(&vars, ST_ALERTS, cols[i], a->id, &v);
-	}
-	send_notification(vars);
+	memset(&r, 0, sizeof(r));
+	r.id = a->id;
+	r.p = a;
+	if (tr == ALERT_TR_CLEARED)
+		notify(NOTIF_ALERT_CLEARED, ST_ALERTS, &r, cleared, NITEMS(cleared));
+	else
+		notify(NOTIF_ALERT_RAISED, ST_ALERTS, &r, raised, NITEMS(raised));
 }
 
 static void
@@ -1058,114 +1080,68 @@ on_source_state(const struct source *src, enum source_state old, void *arg)
 {
 	static const unsigned	 up[] = { 2, 3, 7, 8, 9, 11 };
 	static const unsigned	 down[] = { 2, 3, 7, 8, 9, 11, 17 };
-	netsnmp_variable_list	*vars;
-	const unsigned		*cols;
-	size_t			 i, n;
-	struct val		 v;
+	struct row		 r;
 	int			 was_up, is_up;
 
 	was_up = old == SOURCE_SYNCING || old == SOURCE_UP;
 	is_up = src->state == SOURCE_SYNCING || src->state == SOURCE_UP;
 	if (!s.running || was_up == is_up || (!is_up && src->state != SOURCE_DOWN))
 		return;
-	if (is_up) {
-		vars = trap_head(NOTIF_SOURCE_UP);
-		cols = up;
-		n = sizeof(up) / sizeof(up[0]);
-	} else {
-		vars = trap_head(NOTIF_SOURCE_DOWN);
-		cols = down;
-		n = sizeof(down) / sizeof(down[0]);
-	}
-	for (i = 0; i < n; i++) {
-		memset(&v, 0, sizeof(v));
-		if (get_source(src, cols[i], &v) == 0)
-			add_col(&vars, ST_SOURCES, cols[i], src->id, &v);
-	}
-	send_notification(vars);
-}
-
-/* --- test hooks (ixwatchctl snmp test-trap / test-source) ---------------- */
-
-static void
-test_emit(const struct alert *a, enum alert_transition tr, void *arg)
-{
-	uint32_t	*id = arg;
-
-	if (tr == ALERT_TR_RAISED)
-		*id = a->id;
-	snmp_notify_alert(a, tr);
-}
-
-static uint32_t test_id;
-
-static int
-test_engine(void)
-{
-	struct alert_policy	 p;
-
-	if (s.test_engine != NULL)
-		return 0;
-	if ((s.test_engine = alert_engine_new(NULL, test_emit, &test_id)) == NULL)
-		return -1;
-	alert_policy_default(ALERT_RULE_TEST, &p);
-	p.enabled = 1;
-	p.severity = ALERT_SEV_WARNING;
-	p.min_sources = 1;
-	p.raise_holddown = p.clear_holddown = 0;
-	p.update_interval = p.repeat_interval = p.expire_after = 0;
-	p.rate_per_min = 0;
-	return alert_policy_set(s.test_engine, ALERT_RULE_TEST, &p);
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	memset(&r, 0, sizeof(r));
+	r.id = src->id;
+	r.p = src;
+	if (is_up)
+		notify(NOTIF_SOURCE_UP, ST_SOURCES, &r, up, NITEMS(up));
+	else
+		notify(NOTIF_SOURCE_DOWN, ST_SOURCES, &r, down, NITEMS(down));
 }
 
 /*
- * Raises and clears a synthetic alert (rule "test", prefix 192.0.2.0/24, offender
- * AS64511) in a private engine, which then serves the alert table as long as the
- * daemon gives no alert engine of its own.
+ * ixwatchRtrCacheStateChange for every cache whose MIB state changed since the
+ * last look. The first look only records (start-up is not a change); a cache
+ * list that changes length (reload) starts the record again.
  */
-static int
-cmd_test_trap(int argc, char *const *argv, struct control_reply *r, void *arg)
+void
+snmp_notify_rtr(void)
 {
-	struct alert_evidence	 ev;
-	struct alert_key	 k;
-	struct prefix		 p;
-	uint64_t		 now = now_ms();
-	uint32_t		 sent = s.cnt.sent;
+	static const unsigned	 cols[] = { 2, 8, 10, 17 };
+	struct rtr_cache_status	 st[SNMP_MAXRTR];
+	struct row		 r;
+	time_t			 now = time(NULL);
+	size_t			 i, n;
+	long			 state;
 
-	if (argc != 0)
-		return control_reply_error(r, "usage: snmp test-trap");
-	if (!s.running)
-		return control_reply_error(r, "snmp is not enabled");
-	if (s.prov.alerts != NULL)
-		return control_reply_error(r, "the daemon has an alert engine: use test-alert");
-	if (test_engine() == -1)
-		return control_reply_error(r, "cannot create the test alert engine");
-	memset(&ev, 0, sizeof(ev));
-	ev.severity = ALERT_SEV_WARNING;
-	ev.as_path = "64500 64511";
-	ev.matched = "192.0.2.0/24 snmp test";
-	ev.description = "ixwatch SNMP test alert";
-	prefix_parse("192.0.2.0/24", &p);
-	alert_key_init(&k, ALERT_RULE_TEST, "192.0.2.0/24", 64511, 0, NULL);
-	test_id = 0;
-	if (alert_assert(s.test_engine, &k, 1, &p, &ev, now) == -1)
-		return control_reply_error(r, "alert_assert failed");
-	alert_tick(s.test_engine, now);
-	alert_retract(s.test_engine, &k, 1, &p, now + 1);
-	alert_tick(s.test_engine, now + 1);
-	json_uint(control_reply_json(r), "alert", test_id);
-	json_uint(control_reply_json(r), "notifications", s.cnt.sent - sent);
-	return 0;
+	if (!s.running || s.prov.rtr_caches == NULL)
+		return;
+	n = s.prov.rtr_caches(st, SNMP_MAXRTR);
+	if (n > SNMP_MAXRTR)
+		n = SNMP_MAXRTR;
+	if (n != s.nrtr) {
+		for (i = 0; i < n; i++)
+			s.rtr_state[i] = rtr_state(&st[i], now);
+		s.nrtr = n;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if ((state = rtr_state(&st[i], now)) == s.rtr_state[i])
+			continue;
+		s.rtr_state[i] = state;
+		memset(&r, 0, sizeof(r));
+		r.id = (uint32_t)(i + 1);
+		r.rtr = st[i];
+		r.p = &r.rtr;
+		notify(NOTIF_RTR_STATE, ST_RTR, &r, cols, NITEMS(cols));
+	}
 }
+
+static void
+on_rtr_poll(int fd, short what, void *arg)
+{
+	snmp_notify_rtr();
+	loop_timer_add(s.rtr_timer, 1000);
+}
+
+/* --- test hook (ixwatchctl snmp test-source) ------------------------------ */
 
 /* A synthetic BGP source (peer 192.0.2.1 AS64496) set up or down. */
 static int
@@ -1198,6 +1174,7 @@ static int
 agentx_setup(const struct config_snmp *cs)
 {
 	char	 sock[512];
+	size_t	 i;
 
 	snmp_disable_log();
 	snmp_enable_calllog();
@@ -1226,12 +1203,9 @@ agentx_setup(const struct config_snmp *cs)
 	/* after init_agent(), which resets it */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
 	    SNMP_PING_INTERVAL);
-	if (register_subtree(ST_GENERAL, "ixwatchGeneral") == -1 ||
-	    register_subtree(ST_COUNTERS, "ixwatchCounters") == -1 ||
-	    register_subtree(ST_SOURCES, "ixwatchSourceTable") == -1 ||
-	    register_subtree(ST_RTR, "ixwatchRtrCacheTable") == -1 ||
-	    register_subtree(ST_ALERTS, "ixwatchAlertTable") == -1)
-		return -1;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (register_table(&tables[i]) == -1)
+			return -1;
 	init_snmp(SNMP_APPNAME);	/* connects to the master (or retries later) */
 	if ((s.agentx = strdup(sock)) == NULL)
 		return -1;
@@ -1255,17 +1229,18 @@ snmp_start(const struct config *conf)
 	s.mib[s.miblen++] = 1;
 	s.mib[s.miblen++] = cs->enterprise;
 	s.mib[s.miblen++] = 1;
-	if ((s.timer = loop_timer_new(on_timer, NULL)) == NULL)
+	if ((s.timer = loop_timer_new(on_timer, NULL)) == NULL ||
+	    (s.rtr_timer = loop_timer_new(on_rtr_poll, NULL)) == NULL)
 		return -1;
 	if (agentx_setup(cs) == -1)
 		return -1;
 	s.running = 1;
+	snmp_notify_rtr();	/* the first look records the caches' states */
+	loop_timer_add(s.rtr_timer, 1000);
 	if (!s.subscribed && source_subscribe_state(on_source_state, NULL) == 0)
 		s.subscribed = 1;
 	sinks_open(cs);
-	if (control_register("snmp test-trap", "", "raise and clear a test alert through SNMP",
-	    cmd_test_trap, NULL) == -1 ||
-	    control_register("snmp test-source", "up|down", "a synthetic source for SNMP tests",
+	if (control_register("snmp test-source", "up|down", "a synthetic source for SNMP tests",
 	    cmd_test_source, NULL) == -1)
 		log_warnx("snmp: cannot register the test commands");
 	sync_events();
@@ -1306,14 +1281,15 @@ snmp_stop(void)
 	s.nfds = 0;
 	loop_event_free(s.timer);
 	s.timer = NULL;
+	loop_event_free(s.rtr_timer);
+	s.rtr_timer = NULL;
+	s.nrtr = 0;
 	s.running = 0;
 	snmp_shutdown(SNMP_APPNAME);
 	shutdown_agent();
 	if (s.test_src != NULL)
 		source_free(s.test_src);
 	s.test_src = NULL;
-	alert_engine_free(s.test_engine);
-	s.test_engine = NULL;
 	free(s.agentx);
 	s.agentx = NULL;
 }

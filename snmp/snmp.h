@@ -32,9 +32,27 @@ struct snmp_daemon_info {
 	uint32_t	 reload_failures;
 };
 
+/*
+ * The daemon-wide counters (ixwatchCounters), filled by the daemon so that
+ * "ixwatchctl show status" and the MIB report the same numbers from one place.
+ */
+struct snmp_daemon_counters {
+	uint64_t	 updates;		/* UPDATE messages (or MRT/BMP route
+						   monitoring records) of every source */
+	uint32_t	 routes;
+	uint32_t	 prefixes4, prefixes6;
+	uint32_t	 alerts_active;
+	uint32_t	 alerts_raised;
+	uint32_t	 alerts_cleared;
+	uint32_t	 alerts_suppressed;
+	uint32_t	 syslog_queued;		/* messages held by remote syslog queues */
+	uint64_t	 syslog_dropped;	/* ... dropped because a queue was full */
+};
+
 /* Where the subagent reads state it does not own; any member may be NULL. */
 struct snmp_providers {
 	void		 (*daemon)(struct snmp_daemon_info *);
+	void		 (*counters)(struct snmp_daemon_counters *);
 	/* The alert engine (NULL while there is none): alert table and counters. */
 	const struct alert_engine *(*alerts)(void);
 	/* VRPs held, duplicates counted once (ixwatchVrps). */
@@ -56,6 +74,14 @@ void	 snmp_set_providers(const struct snmp_providers *);
  * (does nothing). Signature fits alertd_subscribe() with a NULL arg wrapper.
  */
 void	 snmp_notify_alert(const struct alert *, enum alert_transition);
+
+/*
+ * RTR health changed (fits rpkid_subscribe_health() through a wrapper): looks at
+ * every cache now and sends ixwatchRtrCacheStateChange for each cache whose
+ * IXWATCH-MIB state differs from the last one seen. The module also looks once a
+ * second, so changes that leave the health flags alone are reported too.
+ */
+void	 snmp_notify_rtr(void);
 
 /* Notification counters (ixwatchNotificationsSent / Dropped). */
 struct snmp_counters {

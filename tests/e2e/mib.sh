@@ -24,8 +24,9 @@ check "notifications under {ixwatchMIB 0}" eval 'want ixwatchAlertRaised .1.3.6.
 	want ixwatchAlertCleared .1.3.6.1.4.1.32473.1.0.2 && want ixwatchSourceUp .1.3.6.1.4.1.32473.1.0.3 &&
 	want ixwatchSourceDown .1.3.6.1.4.1.32473.1.0.4 && want ixwatchRtrCacheStateChange .1.3.6.1.4.1.32473.1.0.5'
 check "tables: sources, RTR caches, alerts" eval 'want ixwatchSourceLastError .1.3.6.1.4.1.32473.1.1.3.1.17 &&
-	want ixwatchRtrCacheExpire .1.3.6.1.4.1.32473.1.1.4.1.16 && want ixwatchAlertDescription .1.3.6.1.4.1.32473.1.1.5.1.16'
+	want ixwatchRtrCacheExpire .1.3.6.1.4.1.32473.1.1.4.1.16 && want ixwatchRtrCacheVrps .1.3.6.1.4.1.32473.1.1.4.1.17 &&
+	want ixwatchAlertDescription .1.3.6.1.4.1.32473.1.1.5.1.16 && want ixwatchSyslogDropped .1.3.6.1.4.1.32473.1.1.2.13'
 # every column of every table and every scalar is readable by name in the tree dump
 n=$(snmptranslate -Tp -IR ixwatchMIB 2>/dev/null | grep -c -- '-R--')
-if [ "$n" -eq 62 ]; then ok "62 readable objects (16 scalars, 16+15+15 columns)"; else not_ok "readable objects: $n, want 62"; fi
+if [ "$n" -eq 63 ]; then ok "63 readable objects (18 scalars, 16+14+15 columns)"; else not_ok "readable objects: $n, want 63"; fi
 done_testing

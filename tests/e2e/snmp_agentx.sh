@@ -1,17 +1,19 @@
 #!/bin/bash
 # SNMP end to end: a real snmpd as AgentX master on a unix socket in $T (UDP on a
 # high loopback port), ixwatchd as its subagent, snmpget/snmpwalk through snmpd
-# compared with "ixwatchctl --json show status" and the test hooks' replies; a real
-# snmptrapd receiving SNMPv2c traps and SNMPv3 authPriv (SHA/AES) informs for a
-# source going up and a test alert raised and cleared (OIDs and values checked);
-# snmpd restarted: the subagent registers again and the walk comes back.
+# compared with "ixwatchctl --json show status" and the replies of test-alert and
+# the "snmp test-source" hook; a single column walked (GETNEXT on a column OID); a
+# real snmptrapd receiving SNMPv2c traps and SNMPv3 authPriv (SHA/AES) informs for
+# a source going up and down and a test alert raised and cleared (OIDs and values
+# checked); snmpd restarted: the subagent registers again and the walk comes back.
+# snmp_scenario.sh does the same with real sources and detection.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 SNMPD=/usr/sbin/snmpd
 TRAPD=/usr/sbin/snmptrapd
-plan 25
+plan 29
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
 	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
@@ -126,20 +128,27 @@ check "... 16 columns, End-of-RIB false(2), updates 0 (Counter64)" \
 check "ixwatchSourceUp (v2c trap) arrived with the source's name and AS" \
 	wait_for 5 grep -q "community public|.*$M.0.3.*$O.3.1.3.$sid = STRING: \"snmp-test\".*$O.3.1.9.$sid = Gauge32: 64496" "$T/traps.log"
 
-tt=$(ctl --json snmp test-trap)
-aid=$(echo "$tt" | jget alert)
-check "snmp test-trap raised and cleared alert $aid" test "$aid" -ge 1
+tt=$(ctl --json test-alert)
+aid=$(echo "$tt" | jget id)
+check "test-alert raised and cleared alert $aid through the daemon's alert engine" test "$aid" -ge 1
 walk $O.5 > "$T/alert.walk"
-check "the alert table: rule test(18), severity warning(3)... state cleared(3)" \
-	test "$(cell "$T/alert.walk" $O.5.1.3.$aid)/$(cell "$T/alert.walk" $O.5.1.4.$aid)/$(cell "$T/alert.walk" $O.5.1.5.$aid)" = "18/3/3"
-check "... prefix ipv4(1) C0 00 02 00 /24, offending AS 64511, path \"64500 64511\"" \
-	test "$(cell "$T/alert.walk" $O.5.1.6.$aid)/$(cell "$T/alert.walk" $O.5.1.7.$aid | tr -d '"' | xargs)/$(cell "$T/alert.walk" $O.5.1.8.$aid)/$(cell "$T/alert.walk" $O.5.1.9.$aid)/$(cell "$T/alert.walk" $O.5.1.14.$aid)" = '1/C0 00 02 00/24/64511/"64500 64511"'
+check "the alert table: rule test(18), severity info(5)... state cleared(3)" \
+	test "$(cell "$T/alert.walk" $O.5.1.3.$aid)/$(cell "$T/alert.walk" $O.5.1.4.$aid)/$(cell "$T/alert.walk" $O.5.1.5.$aid)" = "18/5/3"
+check "... prefix ipv4(1) C0 00 02 00 /24, offending AS 64496, path \"64511 64496\"" \
+	test "$(cell "$T/alert.walk" $O.5.1.6.$aid)/$(cell "$T/alert.walk" $O.5.1.7.$aid | tr -d '"' | xargs)/$(cell "$T/alert.walk" $O.5.1.8.$aid)/$(cell "$T/alert.walk" $O.5.1.9.$aid)/$(cell "$T/alert.walk" $O.5.1.14.$aid)" = '1/C0 00 02 00/24/64496/"64511 64496"'
 check "... key names the rule and the victim" \
 	grep -q "^$O.5.1.2.$aid \".*192.0.2.0/24" "$T/alert.walk"
+# a walk of one column starts with a GETNEXT on the column's own OID
+check "snmpwalk of the ixwatchAlertRule column alone: the alert's row, rule 18" \
+	test "$(walk $O.5.1.3)" = "$O.5.1.3.$aid 18"
+check "GETNEXT after the largest possible row id moves on to the next column" \
+	eval 'snmpgetnext -v2c -c public -On -Oq -t 2 -r 1 "127.0.0.1:$SP" $O.5.1.3.4294967295 | grep -q "^$O.5.1.4.$aid "'
+check "GETNEXT from a scalar group's OID gives its first scalar (ixwatchVersion.0)" \
+	eval 'snmpgetnext -v2c -c public -On -Oq -t 2 -r 1 "127.0.0.1:$SP" $O.1 | grep -q "^$O.1.1.0 "'
 check "counters: ixwatchAlertsRaised.0 = 1, ixwatchAlertsCleared.0 = 1" \
 	test "$(get $O.2.6.0)/$(get $O.2.7.0)" = "1/1"
-check "ixwatchAlertRaised (v2c trap): rule 18, prefix length 24, offender 64511" \
-	wait_for 5 grep -q "community public|.*$M.0.1.*$O.5.1.3.$aid = INTEGER: 18.*$O.5.1.8.$aid = Gauge32: 24.*$O.5.1.9.$aid = Gauge32: 64511" "$T/traps.log"
+check "ixwatchAlertRaised (v2c trap): rule 18, prefix length 24, offender 64496" \
+	wait_for 5 grep -q "community public|.*$M.0.1.*$O.5.1.3.$aid = INTEGER: 18.*$O.5.1.8.$aid = Gauge32: 24.*$O.5.1.9.$aid = Gauge32: 64496" "$T/traps.log"
 check "ixwatchAlertCleared (v2c trap) with lifecycle cleared(3)" \
 	wait_for 5 grep -q "community public|.*$M.0.2.*$O.5.1.5.$aid = INTEGER: 3" "$T/traps.log"
 check "SNMPv3 authPriv informs from trapUser: source up, alert raised and cleared" \
@@ -149,6 +158,9 @@ check "SNMPv3 authPriv informs from trapUser: source up, alert raised and cleare
 check "informs acknowledged: 6 sent, none dropped or pending (status and MIB agree)" \
 	eval 'wait_for 5 snmp_status informs_pending 0 && snmp_status notifications_sent 6 &&
 	    snmp_status notifications_dropped 0 && test "$(get $O.2.10.0)/$(get $O.2.11.0)" = 6/0'
+ctl snmp test-source down > /dev/null
+check "ixwatchSourceDown (v2c trap): state down(1) and the reason as last error" \
+	wait_for 5 grep -q "community public|.*$M.0.4	.*$O.3.1.11.$sid = INTEGER: 1	$O.3.1.17.$sid = STRING: \"test: administratively down\"" "$T/traps.log"
 
 # snmpd restart: the subagent reconnects and registers again
 walk $M > "$T/before.walk"
