@@ -295,3 +295,17 @@ tls_conn_verify_failed(const struct tls_conn *t)
 {
 	return t->verify_failed;
 }
+
+const char *
+tls_library_version(void)
+{
+#ifdef MBEDTLS_VERSION_C
+	static char	 v[18];	/* mbedtls_version_get_string() writes at most 18 */
+
+	if (v[0] == '\0')
+		mbedtls_version_get_string(v);
+	return v;
+#else
+	return MBEDTLS_VERSION_STRING;	/* the headers' (the run-time query is left out) */
+#endif
+}
