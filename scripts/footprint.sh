@@ -1,8 +1,9 @@
 #!/bin/sh
 # Footprint report (not a test): stripped size of ixwatchd (x86-64 build, and armhf
 # when scripts/cross.sh left build-cross-armhf), idle RSS of ixwatchd started on
-# doc/examples/ixwatch.yml, and the installed payload (make install DESTDIR, programs
-# stripped as OpenWrt strips them), against the goals: binary <= 400 KB, idle <= 4 MB.
+# doc/examples/ixwatch.yml, RSS with the 577k-route feed loaded, and the installed
+# payload (make install DESTDIR, programs stripped as OpenWrt strips them), against
+# the goals: binary <= 400 KB, idle <= 4 MB.
 # Usage: scripts/footprint.sh [builddir]   (make footprint passes the build tree)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,6 +79,53 @@ else
 		wait "$pid"; rc=$?; pid=""
 		row "idle RSS" "exited ($rc)" "4 MB" "daemon did not stay up:"
 		sed 's/^/    /' "$tmp/daemon.log" | tail -5
+	fi
+fi
+
+# RSS with a full table: the 577k-route feed of ../shared/data replayed as fast as
+# possible through an "mrt" source; measured once "ixwatchctl --json show summary"
+# says the replay is done and the RIB holds its routes. No goal in issue 9: printed
+# next to the RIB's own accounting (rib.memory_bytes) for comparison.
+feed=${IXW_SHARED:-$top/../shared}/data/mrt/updates.et-header.2015.gz
+if [ ! -x "$b/agent/ixwatchd" ] || [ ! -x "$b/agent/ixwatchctl" ]; then
+	row "RSS, full feed" "not built" "-" "-"
+elif [ ! -r "$feed" ]; then
+	row "RSS, full feed" "no $feed" "-" "-"
+else
+	mkdir -p "$tmp/feed"
+	cat > "$tmp/feed/ixwatch.yml" <<-EOF
+	daemon:
+	  pidfile: $tmp/feed/ixwatchd.pid
+	  state-dir: $tmp/feed
+	  control-socket:
+	    path: $tmp/feed/ixwatchd.sock
+	sources:
+	  mrt:
+	    - name: feed
+	      file: $feed
+	      speed: 0
+	EOF
+	"$b/agent/ixwatchd" -d -f "$tmp/feed/ixwatch.yml" > "$tmp/feed.log" 2>&1 &
+	pid=$!
+	t0=$(date +%s) routes="" mem=""
+	while [ $(($(date +%s) - t0)) -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		j=$("$b/agent/ixwatchctl" -s "$tmp/feed/ixwatchd.sock" --json show summary 2>/dev/null) || continue
+		case $j in *'"done":true'*) ;; *) continue ;; esac
+		routes=$(printf '%s' "$j" | sed -n 's/.*"rib":{[^}]*"routes":\([0-9]*\).*/\1/p')
+		mem=$(printf '%s' "$j" | sed -n 's/.*"rib":{[^}]*"memory_bytes":\([0-9]*\).*/\1/p')
+		break
+	done
+	if [ -n "$routes" ] && kill -0 "$pid" 2>/dev/null; then
+		sleep 1	# let the replay's buffers go
+		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+		hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+		row "RSS, x86-64, $routes routes loaded" "$rss KB" "-" "(peak $hwm KB; RIB accounts $((${mem:-0} / 1024)) KB; $(($(date +%s) - t0)) s to load)"
+		kill "$pid"; wait "$pid" 2>/dev/null; pid=""
+	else
+		row "RSS, full feed" "replay did not finish" "-" "see below:"
+		sed 's/^/    /' "$tmp/feed.log" | tail -5
+		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
 	fi
 fi
 
