@@ -15,7 +15,7 @@ BIN_GOAL=400	# KB
 RSS_GOAL=4096	# KB
 
 row() { # item measured goal verdict
-	printf '%-40s %-14s %-10s %s\n' "$1" "$2" "$3" "$4"
+	printf '%-46s %-14s %-10s %s\n' "$1" "$2" "$3" "$4"
 }
 verdict() { # value-KB goal-KB
 	if [ "$1" -le "$2" ]; then echo ok; else echo "OVER by $(($1 - $2)) KB"; fi
@@ -139,6 +139,27 @@ if make -s -C "$b" install DESTDIR="$tmp/root" prefix=/usr sysconfdir=/etc > "$t
 	kb=$(find "$tmp/root" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", (s + 1023) / 1024}')
 	n=$(find "$tmp/root" -type f | wc -l)
 	row "installed payload ($n files, stripped)" "$kb KB" "-" "-"
+	# The OpenWrt packages: their own install rules (openwrt/*/Makefile) run against
+	# that tree with a stub of the SDK's variables, as tests/e2e/pkg_openwrt.sh does.
+	mkdir -p "$tmp/sdk"
+	printf '%s\n' 'INSTALL_DIR:=install -d -m0755' 'INSTALL_BIN:=install -m0755' \
+	    'INSTALL_CONF:=install -m0600' 'INSTALL_DATA:=install -m0644' 'SED:=sed -i -e' \
+	    > "$tmp/sdk/rules.mk"
+	echo 'BuildPackage = $(eval BUILT_PACKAGES += $(1))' > "$tmp/sdk/package.mk"
+	printf 'TOPDIR:=$(SDK)\nINCLUDE_DIR:=$(SDK)\ninclude Makefile\ninstall:\n\t$(call Package/$(P)/install,$(DEST))\n' \
+	    > "$tmp/sdk/driver.mk"
+	for p in ixwatch ixwatch-dump; do
+		rm -rf "$tmp/pkg"
+		if make -s --no-print-directory -C "$top/openwrt/ixwatch" -f "$tmp/sdk/driver.mk" \
+		    SDK="$tmp/sdk" install P=$p DEST="$tmp/pkg" PKG_INSTALL_DIR="$tmp/root" \
+		    CONFIG_IXWATCH_SNMP=y CONFIG_IXWATCH_TLS=y > /dev/null 2>&1; then
+			kb=$(find "$tmp/pkg" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", (s + 1023) / 1024}')
+			n=$(find "$tmp/pkg" -type f | wc -l)
+			row "OpenWrt package $p ($n files, x86-64)" "$kb KB" "-" "-"
+		else
+			row "OpenWrt package $p" "install rule failed" "-" "-"
+		fi
+	done
 else
 	row "installed payload" "make install failed" "-" "-"
 fi
