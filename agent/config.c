@@ -428,7 +428,9 @@ static const struct cfg_field snmp_fields[] = {
 	    NULL },
 	END
 };
-static const struct cfg_schema snmp_schema = { "snmp output", 0, snmp_fields, NULL, 0 };
+static int check_snmp(struct ctx *, void *, const struct node *);
+static const struct cfg_schema snmp_schema = { "snmp output", 0, snmp_fields, check_snmp,
+    0 };
 
 static const struct cfg_field outputs_fields[] = {
 	{ "syslog", CT_NEST, 0, 0, OFF(config_outputs, syslog), 0, 0, 0, NULL,
@@ -460,6 +462,20 @@ static const struct cfg_schema root_schema = { "the top level", 0, root_fields,
     check_root, 0 };
 
 /* --- checks ------------------------------------------------------------------ */
+
+static unsigned features = CONFIG_FEAT_ALL;
+
+void
+config_set_features(unsigned f)
+{
+	features = f;
+}
+
+unsigned
+config_features(void)
+{
+	return features;
+}
 
 static const struct node *
 key_node(const struct node *map, const char *key)
@@ -645,6 +661,9 @@ check_remote(struct ctx *c, void *obj, const struct node *map)
 	    "key-file", "server-name" };
 	size_t				 i;
 
+	if (r->transport == CONFIG_SYSLOG_TLS && !(features & CONFIG_FEAT_TLS))
+		return cerr(c, key_node(map, "transport"), "transport tls: ixwatchd was "
+		    "built without TLS (configure --without-tls)");
 	if (r->port == 0)
 		r->port = r->transport == CONFIG_SYSLOG_TLS ? 6514 : 514;
 	if (r->transport != CONFIG_SYSLOG_TLS) {
@@ -659,6 +678,17 @@ check_remote(struct ctx *c, void *obj, const struct node *map)
 	if ((r->cert_file == NULL) != (r->key_file == NULL))
 		return cerr(c, map, "cert-file and key-file go together");
 	return 0;
+}
+
+static int
+check_snmp(struct ctx *c, void *obj, const struct node *map)
+{
+	struct config_snmp	*s = obj;
+
+	if ((features & CONFIG_FEAT_SNMP) || (!s->enabled && s->nsinks == 0))
+		return 0;
+	return cerr(c, key_node(map, s->enabled ? "enabled" : "traps"), "snmp output: "
+	    "ixwatchd was built without SNMP (configure --without-snmp)");
 }
 
 static int

@@ -46,6 +46,15 @@ const struct config_daemon *config_daemon(const struct config *);
  * paths resolve against its directory. */
 struct config	*config_load_mem(const char *buf, size_t len, const char *name,
 		    struct config_error *err);
+/* Optional parts a binary may be built without (configure --without-snmp,
+ * --without-tls). Config that needs a missing part is refused at its key with
+ * "built without ...". The library accepts everything (CONFIG_FEAT_ALL) until the
+ * daemon narrows it to what it was built with, before loading. */
+#define CONFIG_FEAT_SNMP	0x1u	/* outputs.snmp enabled / traps */
+#define CONFIG_FEAT_TLS		0x2u	/* outputs.syslog.remote transport tls */
+#define CONFIG_FEAT_ALL		(CONFIG_FEAT_SNMP | CONFIG_FEAT_TLS)
+void		 config_set_features(unsigned);
+unsigned	 config_features(void);
 /* Prints the normalized config as YAML that config_load() reads back to an equal config. */
 int		 config_print(FILE *, const struct config *);
 

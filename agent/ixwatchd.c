@@ -32,7 +32,10 @@
 #include "agent/source_ctl.h"
 #include "agent/rpkid.h"
 #include "bgp/rib.h"
-#include "snmp/snmp.h"
+#include "snmp/snmp.h"	/* types only; the module needs HAVE_SNMP */
+#ifdef HAVE_TLS
+#include "agent/tls_mbedtls.h"
+#endif
 
 #define DEFAULT_CONFIG	SYSCONFDIR "/ixwatch/ixwatch.yml"
 
@@ -57,6 +60,26 @@ usage(void)
 {
 	fprintf(stderr, "usage: ixwatchd [-dnvV] [-D subsystem[,subsystem]] [-f file]\n");
 	exit(2);
+}
+
+/* The optional parts this binary was built with (configure --with[out]-snmp/-tls),
+ * for -V and "show status": "snmp tls=mbedtls-3.6.6", "snmp=no tls=no". */
+static const char *
+features(void)
+{
+#ifdef HAVE_SNMP
+	const char	*snmp = "snmp";
+#else
+	const char	*snmp = "snmp=no";
+#endif
+	static char	 buf[128];
+
+#ifdef HAVE_TLS
+	snprintf(buf, sizeof(buf), "%s tls=mbedtls-%s", snmp, tls_library_version());
+#else
+	snprintf(buf, sizeof(buf), "%s tls=no", snmp);
+#endif
+	return buf;
 }
 
 static void
@@ -245,6 +268,7 @@ cmd_status(int argc, char *const *argv, struct control_reply *r, void *arg)
 	if (argc != 0)
 		return control_reply_error(r, "usage: show status");
 	json_string(j, "version", PACKAGE_VERSION);
+	json_string(j, "features", features());
 	json_int(j, "pid", (int64_t)getpid());
 	iso_time(d.started, buf, sizeof(buf));
 	json_string(j, "started", buf);
@@ -320,6 +344,7 @@ static struct loop_module control_module = {
 	.status = control_status,
 };
 
+#ifdef HAVE_SNMP
 /* ixwatchGeneral for the SNMP module. */
 static void
 snmp_daemon_info(struct snmp_daemon_info *di)
@@ -377,6 +402,7 @@ snmp_wire(void)
 	d.notif_counters = snmp_counters_get;
 	loop_module_register(&snmp_module);
 }
+#endif /* HAVE_SNMP */
 
 /* -n: check the config, print it normalized with -v. */
 static int
@@ -431,7 +457,9 @@ run(int foreground, int verbose)
 	loop_module_register(&bmp_collector_module);
 	loop_module_register(&mrt_replay_module);
 	loop_module_register(&bgp_session_module);
+#ifdef HAVE_SNMP
 	snmp_wire();
+#endif
 	if (loop_modules_bind(d.conf) == -1)
 		fatalx("cannot set up listeners");
 	daemon_priv_drop(&d.ids);
@@ -460,6 +488,14 @@ main(int argc, char **argv)
 	int		 ch, foreground = 0, check = 0, verbose = 0;
 
 	log_init(1, 0, LOG_DAEMON);
+	config_set_features(0
+#ifdef HAVE_SNMP
+	    | CONFIG_FEAT_SNMP
+#endif
+#ifdef HAVE_TLS
+	    | CONFIG_FEAT_TLS
+#endif
+	    );
 	while ((ch = getopt(argc, argv, "dD:f:nvV")) != -1) {
 		switch (ch) {
 		case 'd':
@@ -480,7 +516,8 @@ main(int argc, char **argv)
 			verbose++;
 			break;
 		case 'V':
-			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			printf("%s %s\nfeatures: %s\n", PACKAGE_NAME, PACKAGE_VERSION,
+			    features());
 			return 0;
 		default:
 			usage();

@@ -200,8 +200,10 @@ remote_error(struct remote *r, const char *what, int err)
 static void
 remote_close(struct remote *r)
 {
+#ifdef HAVE_TLS
 	tls_conn_free(r->tls);
 	r->tls = NULL;
+#endif
 	loop_event_free(r->rev);
 	loop_event_free(r->wev);
 	r->rev = r->wev = NULL;
@@ -266,6 +268,7 @@ remote_write(struct remote *r, const uint8_t *p, size_t len)
 	ssize_t	 n;
 	int	 tries = 0;
 
+#ifdef HAVE_TLS
 	if (r->tls != NULL) {
 		n = tls_conn_write(r->tls, p, len);
 		if (n == TLS_WANT_WRITE || n == TLS_WANT_READ) {
@@ -281,6 +284,7 @@ remote_write(struct remote *r, const uint8_t *p, size_t len)
 		output_queue_written(r->q, (size_t)n, r->wire);
 		return 1;
 	}
+#endif
 again:
 	n = send(r->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (n == -1) {
@@ -332,6 +336,7 @@ remote_drain(struct remote *r)
 {
 	uint8_t	 buf[512];
 	ssize_t	 n;
+#ifdef HAVE_TLS
 	int	 rv;
 
 	if (r->tls != NULL) {
@@ -343,6 +348,7 @@ remote_drain(struct remote *r)
 		}
 		return 0;
 	}
+#endif
 	for (;;) {
 		n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n > 0)
@@ -369,6 +375,7 @@ remote_up(struct remote *r)
 	remote_flush(r);
 }
 
+#ifdef HAVE_TLS
 static void
 remote_handshake(struct remote *r)
 {
@@ -389,6 +396,7 @@ remote_handshake(struct remote *r)
 	}
 	remote_up(r);
 }
+#endif
 
 static void
 remote_connected(struct remote *r)
@@ -403,6 +411,7 @@ remote_connected(struct remote *r)
 		remote_fail(r);
 		return;
 	}
+#ifdef HAVE_TLS
 	if (r->transport == CONFIG_SYSLOG_TLS) {
 		r->tls = tls_conn_new(r->tlscfg, r->fd, r->server_name ? r->server_name :
 		    r->host, &r->wire);
@@ -415,6 +424,7 @@ remote_connected(struct remote *r)
 		remote_handshake(r);
 		return;
 	}
+#endif
 	remote_up(r);
 }
 
@@ -430,7 +440,9 @@ remote_io(int fd, short what, void *arg)
 			remote_connected(r);
 		break;
 	case R_HANDSHAKE:
+#ifdef HAVE_TLS
 		remote_handshake(r);
+#endif
 		break;
 	case R_UP:
 		if ((what & LOOP_READ) && r->transport != CONFIG_SYSLOG_UDP &&
@@ -536,7 +548,9 @@ remote_free(struct remote *r)
 	remote_close(r);
 	loop_event_free(r->timer);
 	output_queue_free(r->q);
+#ifdef HAVE_TLS
 	tls_config_free(r->tlscfg);
+#endif
 	free(r->host);
 	free(r->server_name);
 	free(r->tmpl);
@@ -571,12 +585,21 @@ remote_new(const struct config_syslog_remote *c)
 		remote_free(r);
 		return NULL;
 	}
+#ifdef HAVE_TLS
 	if (r->transport == CONFIG_SYSLOG_TLS && (r->tlscfg = tls_config_new(r->ca_file,
 	    r->cert_file, r->key_file, err, sizeof(err))) == NULL) {
 		log_warnx("syslog output %s:%u: %s", r->host, r->port, err);
 		remote_free(r);
 		return NULL;
 	}
+#else
+	(void)err;
+	if (r->transport == CONFIG_SYSLOG_TLS) {
+		log_warnx("syslog output %s:%u: built without TLS", r->host, r->port);
+		remote_free(r);
+		return NULL;
+	}
+#endif
 	return r;
 }
 

@@ -26,8 +26,26 @@
 
 #include "agent/tls_mbedtls.h"
 
+/*
+ * mbedtls 3.x built with TLS 1.2 and 1.3 (OpenWrt's, Debian trixie's 3.6.6): a client
+ * offering both versions proposes rsa_pss_rsae_* signature algorithms (TLS 1.3 needs
+ * them for RSA certificates) but refuses them in a TLS 1.2 ServerKeyExchange
+ * ("A field in a message was incorrect", Mbed-TLS/mbedtls#10668, fixed upstream by
+ * #10674). GnuTLS servers that negotiate TLS 1.2 pick exactly that; rsyslog's gtls
+ * driver is one. After such a failure the receiver is offered TLS 1.2 alone (mbedtls
+ * then proposes only PKCS#1 v1.5 RSA signatures), so the next attempt connects.
+ */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_2) && \
+    defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_CLI_C)
+#define TLS12_FALLBACK	1
+#endif
+
 struct tls_config {
 	mbedtls_ssl_config	 conf;
+#ifdef TLS12_FALLBACK
+	mbedtls_ssl_config	 conf12;	/* the same, TLS 1.2 only */
+	int			 use12;		/* the receiver failed as described above */
+#endif
 	mbedtls_x509_crt	 ca;
 	mbedtls_x509_crt	 cert;
 	mbedtls_pk_context	 key;
@@ -37,6 +55,7 @@ struct tls_config {
 
 struct tls_conn {
 	mbedtls_ssl_context	 ssl;
+	struct tls_config	*cfg;
 	int			 fd;
 	uint64_t		*wire;
 	int			 verify_failed;
@@ -58,12 +77,45 @@ tls_config_free(struct tls_config *c)
 	if (c == NULL)
 		return;
 	mbedtls_ssl_config_free(&c->conf);
+#ifdef TLS12_FALLBACK
+	mbedtls_ssl_config_free(&c->conf12);
+#endif
 	mbedtls_x509_crt_free(&c->ca);
 	mbedtls_x509_crt_free(&c->cert);
 	mbedtls_pk_free(&c->key);
 	mbedtls_ctr_drbg_free(&c->drbg);
 	mbedtls_entropy_free(&c->entropy);
 	free(c);
+}
+
+/* A client configuration over c's certificates and random generator. */
+static int
+conf_setup(struct tls_config *c, mbedtls_ssl_config *conf, int with_cert, char *err,
+    size_t errlen)
+{
+	int	 rv;
+
+	if ((rv = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
+		errstr(rv, "TLS defaults", err, errlen);
+		return -1;
+	}
+	/* RFC 9662 (updating RFC 5425): TLS 1.2 or later */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+	mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+	mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+	mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(conf, &c->ca, NULL);
+	mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &c->drbg);
+	if (with_cert &&
+	    (rv = mbedtls_ssl_conf_own_cert(conf, &c->cert, &c->key)) != 0) {
+		errstr(rv, "client certificate", err, errlen);
+		return -1;
+	}
+	return 0;
 }
 
 struct tls_config *
@@ -79,6 +131,9 @@ tls_config_new(const char *ca_file, const char *cert_file, const char *key_file,
 		return NULL;
 	}
 	mbedtls_ssl_config_init(&c->conf);
+#ifdef TLS12_FALLBACK
+	mbedtls_ssl_config_init(&c->conf12);
+#endif
 	mbedtls_x509_crt_init(&c->ca);
 	mbedtls_x509_crt_init(&c->cert);
 	mbedtls_pk_init(&c->key);
@@ -119,26 +174,14 @@ tls_config_new(const char *ca_file, const char *cert_file, const char *key_file,
 			goto fail;
 		}
 	}
-	if ((rv = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT,
-	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
-		errstr(rv, "TLS defaults", err, errlen);
+	if (conf_setup(c, &c->conf, cert_file != NULL && key_file != NULL, err, errlen) == -1)
 		goto fail;
-	}
-	/* RFC 9662 (updating RFC 5425): TLS 1.2 or later */
-#if MBEDTLS_VERSION_NUMBER >= 0x03020000
-	mbedtls_ssl_conf_min_tls_version(&c->conf, MBEDTLS_SSL_VERSION_TLS1_2);
-#else
-	mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-	    MBEDTLS_SSL_MINOR_VERSION_3);
+#ifdef TLS12_FALLBACK
+	if (conf_setup(c, &c->conf12, cert_file != NULL && key_file != NULL, err,
+	    errlen) == -1)
+		goto fail;
+	mbedtls_ssl_conf_max_tls_version(&c->conf12, MBEDTLS_SSL_VERSION_TLS1_2);
 #endif
-	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
-	mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
-	if (cert_file != NULL && key_file != NULL &&
-	    (rv = mbedtls_ssl_conf_own_cert(&c->conf, &c->cert, &c->key)) != 0) {
-		errstr(rv, "client certificate", err, errlen);
-		goto fail;
-	}
 	return c;
 fail:
 	tls_config_free(c);
@@ -184,13 +227,20 @@ struct tls_conn *
 tls_conn_new(struct tls_config *c, int fd, const char *server_name, uint64_t *wire)
 {
 	struct tls_conn	*t;
+	int		 rv;
 
 	if (c == NULL || (t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->fd = fd;
 	t->wire = wire;
+	t->cfg = c;
 	mbedtls_ssl_init(&t->ssl);
-	if (mbedtls_ssl_setup(&t->ssl, &c->conf) != 0 ||
+#ifdef TLS12_FALLBACK
+	rv = mbedtls_ssl_setup(&t->ssl, c->use12 ? &c->conf12 : &c->conf);
+#else
+	rv = mbedtls_ssl_setup(&t->ssl, &c->conf);
+#endif
+	if (rv != 0 ||
 	    mbedtls_ssl_set_hostname(&t->ssl, server_name) != 0) {
 		tls_conn_free(t);
 		return NULL;
@@ -247,6 +297,16 @@ tls_conn_handshake(struct tls_conn *t)
 		    info);
 		return TLS_ERROR;
 	}
+#ifdef TLS12_FALLBACK
+	if (rv == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER && !t->cfg->use12 &&
+	    mbedtls_ssl_get_version_number(&t->ssl) == MBEDTLS_SSL_VERSION_TLS1_2) {
+		t->cfg->use12 = 1;
+		snprintf(t->err, sizeof(t->err), "TLS handshake: RSA-PSS signature in "
+		    "TLS 1.2, refused by mbedtls %s: offering TLS 1.2 only",
+		    MBEDTLS_VERSION_STRING);
+		return TLS_ERROR;
+	}
+#endif
 	rv = map(t, rv, "TLS handshake");
 	if (rv == TLS_CLOSED) {
 		snprintf(t->err, sizeof(t->err), "TLS handshake: connection closed");
@@ -294,4 +354,18 @@ int
 tls_conn_verify_failed(const struct tls_conn *t)
 {
 	return t->verify_failed;
+}
+
+const char *
+tls_library_version(void)
+{
+#ifdef MBEDTLS_VERSION_C
+	static char	 v[18];	/* mbedtls_version_get_string() writes at most 18 */
+
+	if (v[0] == '\0')
+		mbedtls_version_get_string(v);
+	return v;
+#else
+	return MBEDTLS_VERSION_STRING;	/* the headers' (the run-time query is left out) */
+#endif
 }

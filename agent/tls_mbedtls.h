@@ -48,4 +48,7 @@ const char *tls_conn_error(const struct tls_conn *);
 /* 1 if the last handshake failure was a certificate verification failure. */
 int	 tls_conn_verify_failed(const struct tls_conn *);
 
+/* The mbedtls version the binary runs with ("2.28.3", "3.6.6"). */
+const char *tls_library_version(void);
+
 #endif /* IXW_TLS_MBEDTLS_H */

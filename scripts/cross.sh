@@ -7,12 +7,15 @@
 #          with a private apt state and unpacked, never installed): CORE_TESTS and
 #          DAEMON_TESTS under qemu-arm-static with QEMU_LD_PREFIX=<sysroot>.
 #   musl   musl-gcc (the libc family of OpenWrt), --enable-core-only, CORE_TESTS natively.
-# Environment: IXW_CROSS_STAGES (default "mips armhf musl"), IXW_CROSS_CACHE (sysroot
+#   mbedtls3  ixwatchd against mbedtls 3.x (OpenWrt's major version; Debian 12 has 2.28):
+#          scripts/mbedtls3.sh, Debian trixie's libmbedtls-dev in a side sysroot, the
+#          syslog TLS e2e tests with that build.
+# Environment: IXW_CROSS_STAGES (default "mips armhf musl mbedtls3"), IXW_CROSS_CACHE (sysroot
 # cache, default /var/cache/ixwatch-cross; reused when present), IXW_CROSS_JOBS (2).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-stages=${IXW_CROSS_STAGES:-"mips armhf musl"}
+stages=${IXW_CROSS_STAGES:-"mips armhf musl mbedtls3"}
 cache=${IXW_CROSS_CACHE:-/var/cache/ixwatch-cross}
 jobs=${IXW_CROSS_JOBS:-2}
 logdir=$top/test-logs
@@ -278,5 +281,11 @@ start=$(now)
 has mips && stage_mips
 has armhf && stage_armhf
 has musl && stage_musl
+if has mbedtls3; then
+	# its own PASS:/FAIL:/SKIP: and "# " lines; the same cache directory
+	IXW_CROSS_CACHE=$cache IXW_CROSS_JOBS=$jobs "$top/scripts/mbedtls3.sh" > "$logdir/cross-mbedtls3.out" 2>&1
+	grep -E '^(PASS|FAIL|SKIP|#)' "$logdir/cross-mbedtls3.out"
+	grep -q '^FAIL:' "$logdir/cross-mbedtls3.out" && nfailed=$((nfailed + 1))
+fi
 echo "# cross: total $(( $(now) - start )) s"
 [ "$nfailed" -eq 0 ]

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Footprint report (not a test): stripped size of ixwatchd (x86-64 build, and armhf
 # when scripts/cross.sh left build-cross-armhf), idle RSS of ixwatchd started on
-# doc/examples/ixwatch.yml, and the installed payload (make install DESTDIR, programs
-# stripped as OpenWrt strips them), against the goals: binary <= 400 KB, idle <= 4 MB.
+# doc/examples/ixwatch.yml, RSS with the 577k-route feed loaded, and the installed
+# payload (make install DESTDIR, programs stripped as OpenWrt strips them), against
+# the goals: binary <= 400 KB, idle <= 4 MB.
 # Usage: scripts/footprint.sh [builddir]   (make footprint passes the build tree)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ BIN_GOAL=400	# KB
 RSS_GOAL=4096	# KB
 
 row() { # item measured goal verdict
-	printf '%-40s %-14s %-10s %s\n' "$1" "$2" "$3" "$4"
+	printf '%-46s %-14s %-10s %s\n' "$1" "$2" "$3" "$4"
 }
 verdict() { # value-KB goal-KB
 	if [ "$1" -le "$2" ]; then echo ok; else echo "OVER by $(($1 - $2)) KB"; fi
@@ -81,6 +82,53 @@ else
 	fi
 fi
 
+# RSS with a full table: the 577k-route feed of ../shared/data replayed as fast as
+# possible through an "mrt" source; measured once "ixwatchctl --json show summary"
+# says the replay is done and the RIB holds its routes. No goal in issue 9: printed
+# next to the RIB's own accounting (rib.memory_bytes) for comparison.
+feed=${IXW_SHARED:-$top/../shared}/data/mrt/updates.et-header.2015.gz
+if [ ! -x "$b/agent/ixwatchd" ] || [ ! -x "$b/agent/ixwatchctl" ]; then
+	row "RSS, full feed" "not built" "-" "-"
+elif [ ! -r "$feed" ]; then
+	row "RSS, full feed" "no $feed" "-" "-"
+else
+	mkdir -p "$tmp/feed"
+	cat > "$tmp/feed/ixwatch.yml" <<-EOF
+	daemon:
+	  pidfile: $tmp/feed/ixwatchd.pid
+	  state-dir: $tmp/feed
+	  control-socket:
+	    path: $tmp/feed/ixwatchd.sock
+	sources:
+	  mrt:
+	    - name: feed
+	      file: $feed
+	      speed: 0
+	EOF
+	"$b/agent/ixwatchd" -d -f "$tmp/feed/ixwatch.yml" > "$tmp/feed.log" 2>&1 &
+	pid=$!
+	t0=$(date +%s) routes="" mem=""
+	while [ $(($(date +%s) - t0)) -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		j=$("$b/agent/ixwatchctl" -s "$tmp/feed/ixwatchd.sock" --json show summary 2>/dev/null) || continue
+		case $j in *'"done":true'*) ;; *) continue ;; esac
+		routes=$(printf '%s' "$j" | sed -n 's/.*"rib":{[^}]*"routes":\([0-9]*\).*/\1/p')
+		mem=$(printf '%s' "$j" | sed -n 's/.*"rib":{[^}]*"memory_bytes":\([0-9]*\).*/\1/p')
+		break
+	done
+	if [ -n "$routes" ] && kill -0 "$pid" 2>/dev/null; then
+		sleep 1	# let the replay's buffers go
+		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+		hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+		row "RSS, x86-64, $routes routes loaded" "$rss KB" "-" "(peak $hwm KB; RIB accounts $((${mem:-0} / 1024)) KB; $(($(date +%s) - t0)) s to load)"
+		kill "$pid"; wait "$pid" 2>/dev/null; pid=""
+	else
+		row "RSS, full feed" "replay did not finish" "-" "see below:"
+		sed 's/^/    /' "$tmp/feed.log" | tail -5
+		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
+	fi
+fi
+
 # Installed payload, programs stripped.
 if make -s -C "$b" install DESTDIR="$tmp/root" prefix=/usr sysconfdir=/etc > "$tmp/install.log" 2>&1; then
 	find "$tmp/root" -type f | while read -r f; do
@@ -91,6 +139,27 @@ if make -s -C "$b" install DESTDIR="$tmp/root" prefix=/usr sysconfdir=/etc > "$t
 	kb=$(find "$tmp/root" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", (s + 1023) / 1024}')
 	n=$(find "$tmp/root" -type f | wc -l)
 	row "installed payload ($n files, stripped)" "$kb KB" "-" "-"
+	# The OpenWrt packages: their own install rules (openwrt/*/Makefile) run against
+	# that tree with a stub of the SDK's variables, as tests/e2e/pkg_openwrt.sh does.
+	mkdir -p "$tmp/sdk"
+	printf '%s\n' 'INSTALL_DIR:=install -d -m0755' 'INSTALL_BIN:=install -m0755' \
+	    'INSTALL_CONF:=install -m0600' 'INSTALL_DATA:=install -m0644' 'SED:=sed -i -e' \
+	    > "$tmp/sdk/rules.mk"
+	echo 'BuildPackage = $(eval BUILT_PACKAGES += $(1))' > "$tmp/sdk/package.mk"
+	printf 'TOPDIR:=$(SDK)\nINCLUDE_DIR:=$(SDK)\ninclude Makefile\ninstall:\n\t$(call Package/$(P)/install,$(DEST))\n' \
+	    > "$tmp/sdk/driver.mk"
+	for p in ixwatch ixwatch-dump; do
+		rm -rf "$tmp/pkg"
+		if make -s --no-print-directory -C "$top/openwrt/ixwatch" -f "$tmp/sdk/driver.mk" \
+		    SDK="$tmp/sdk" install P=$p DEST="$tmp/pkg" PKG_INSTALL_DIR="$tmp/root" \
+		    CONFIG_IXWATCH_SNMP=y CONFIG_IXWATCH_TLS=y > /dev/null 2>&1; then
+			kb=$(find "$tmp/pkg" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", (s + 1023) / 1024}')
+			n=$(find "$tmp/pkg" -type f | wc -l)
+			row "OpenWrt package $p ($n files, x86-64)" "$kb KB" "-" "-"
+		else
+			row "OpenWrt package $p" "install rule failed" "-" "-"
+		fi
+	done
 else
 	row "installed payload" "make install failed" "-" "-"
 fi

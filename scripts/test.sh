@@ -1,11 +1,11 @@
 #!/bin/bash
 # README command 2: install everything, build, run all tests. Idempotent.
-# Stages (IXW_STAGES, default all): deps build asan tsan fuzz cross.
+# Stages (IXW_STAGES, default all): deps build minimal asan tsan fuzz cross.
 # Ends with one line "N passed, N failed, N skipped"; exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-stages=${IXW_STAGES:-"deps build asan tsan fuzz cross"}
+stages=${IXW_STAGES:-"deps build minimal asan tsan fuzz cross"}
 jobs=$(nproc 2>/dev/null || echo 2)
 logdir=$top/test-logs
 mkdir -p "$logdir"
@@ -56,6 +56,18 @@ if has build; then
 	if configure_in build --enable-werror; then
 		check_in build main check
 	else count_one "configure" 1; tail -20 "$logdir/configure-build.log"; fi
+fi
+if has minimal; then
+	# the OpenWrt menu with SNMP and TLS off: no net-snmp, no mbedtls; the unit tests
+	# (config refusing snmp/tls with "built without" among them)
+	note "build --without-snmp --without-tls (-Werror), unit tests"
+	if configure_in build-minimal --enable-werror --without-snmp --without-tls; then
+		check_in build-minimal minimal check-unit
+		if ! build-minimal/agent/ixwatchd -V | grep -qx 'features: snmp=no tls=no' ||
+		    nm build-minimal/agent/ixwatchd | grep -qiE 'netsnmp|mbedtls'; then
+			count_one "minimal: ixwatchd -V says snmp=no tls=no, no net-snmp/mbedtls symbols" 1
+		else count_one "minimal: ixwatchd -V says snmp=no tls=no, no net-snmp/mbedtls symbols" 0; fi
+	else count_one "configure minimal" 1; tail -20 "$logdir/configure-build-minimal.log"; fi
 fi
 if has asan; then
 	note "ASan+UBSan build, unit tests"

@@ -9,7 +9,7 @@
 #   files/ixwatch.config, and the command line, respawn, reload (SIGHUP) are checked.
 . "$(dirname "$0")/lib.sh"
 
-plan 25
+plan 29
 ow=$top_srcdir/openwrt
 init=$ow/ixwatch/files/ixwatch.init
 uci=$ow/ixwatch/files/ixwatch.config
@@ -45,7 +45,7 @@ owmake() { # dir target...
 	d=$1; shift
 	$MAKE -s --no-print-directory -C "$d" -f "$T/sdk/driver.mk" SDK="$T/sdk" "$@"
 }
-get() { owmake "$1" print V="$2" 2>/dev/null; }
+get() { _gd=$1 _gv=$2; shift 2; owmake "$_gd" print V="$_gv" "$@" 2>/dev/null; }  # dir var [VAR=value...]
 
 # --- package Makefile: variables -------------------------------------------------------
 missing=""
@@ -71,6 +71,30 @@ check "conffiles: /etc/config/ixwatch, /etc/ixwatch/ixwatch.yml, prefixes.yml" \
 check "config menu has SNMP and TLS toggles" \
 	sh -c 'echo "$1" | grep -q "config IXWATCH_SNMP" && echo "$1" | grep -q "config IXWATCH_TLS"' \
 	sh "$(get "$ow/ixwatch" Package/ixwatch/config)"
+
+# The menu toggles become configure options: every --with/--without/--enable/--disable
+# that CONFIGURE_ARGS produces, with every toggle on and every toggle off, must be an
+# option this tree's configure knows (configure --help), with the value form it takes.
+help=$("$top_srcdir/configure" --help 2>/dev/null)
+known=$(echo "$help" | sed -n 's/^ *\(--\(with\|without\|enable\|disable\)-[a-z0-9-]*\).*/\1/p' |
+    sed 's/^--without-/--with-/; s/^--disable-/--enable-/' | sort -u)
+args_on=$(get "$ow/ixwatch" CONFIGURE_ARGS CONFIG_IXWATCH_SNMP=y CONFIG_IXWATCH_TLS=y CONFIG_IXWATCH_LIBURCU=y)
+args_off=$(get "$ow/ixwatch" CONFIGURE_ARGS)
+bad=""
+for a in $args_on $args_off; do
+	case $a in --with-*|--without-*|--enable-*|--disable-*) ;; *) continue ;; esac
+	n=$(echo "${a%%=*}" | sed 's/^--without-/--with-/; s/^--disable-/--enable-/')
+	echo "$known" | grep -qx -- "$n" || bad="$bad $a"
+done
+diag "CONFIGURE_ARGS, all toggles on: $(echo $args_on)"
+diag "CONFIGURE_ARGS, all toggles off: $(echo $args_off)"
+check "menu toggles map to options configure knows${bad:+ (unknown:$bad)}" \
+	sh -c '[ -n "$1" ] && [ -z "$2" ]' sh "$known" "$bad"
+check "IXWATCH_SNMP/IXWATCH_TLS give --with-snmp --with-tls on, --without-* off" sh -c '
+	for o in "1 --with-snmp" "1 --with-tls" "2 --without-snmp" "2 --without-tls"; do
+		eval "a=\$${o%% *}"; case " $a " in *" ${o#* } "*) ;; *) exit 1 ;; esac
+	done' \
+	sh "$(echo $args_on)" "$(echo $args_off)"
 
 # --- rtrlib package --------------------------------------------------------------------
 missing=""
@@ -115,6 +139,16 @@ missing=""
 for p in $progs; do [ -x "$T/pkg/$p" ] || missing="$missing /$p"; done
 check "every installed program is in the package${missing:+ (missing:$missing)}" \
 	sh -c '[ -n "$1" ] && [ -z "$2" ]' sh "$progs" "$missing"
+# Not programs: every other file make install writes is packaged too, or left out on
+# purpose: man pages (OpenWrt ships none) and the MIB (loaded by the NMS, not by the
+# router's snmpd, which only relays AgentX). A new installed file fails here.
+missing=""
+for f in $(cd "$T/root" 2>/dev/null && find . -type f | sed 's,^\.,,' | sort); do
+	case $f in /usr/share/man/*|/usr/share/snmp/mibs/*) continue ;; esac
+	[ -e "$T/pkg$f" ] || missing="$missing $f"
+done
+check "every file make install writes is packaged or deliberately left out${missing:+ (missing:$missing)}" \
+	[ -z "$missing" ]
 check "ixwatchd is among them, at /usr/sbin/ixwatchd" [ -x "$T/pkg/usr/sbin/ixwatchd" ]
 missing=""
 for f in $cf; do [ -f "$T/pkg$f" ] || missing="$missing $f"; done
@@ -137,6 +171,19 @@ else
 	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 	check "ixwatchd -n accepts files/ixwatch.yml and prefixes.yml" [ "$rc" -eq 0 ]
 fi
+
+# With IXWATCH_SNMP off the binary is built --without-snmp and refuses an enabled snmp
+# output: the package must then install the YAML with it disabled.
+rm -rf "$T/pkg-nosnmp"
+owmake "$ow/ixwatch" install P=ixwatch DEST="$T/pkg-nosnmp" PKG_INSTALL_DIR="$T/root" \
+    PKG_BUILD_DIR="$top_srcdir" > /dev/null 2>&1
+owmake "$ow/ixwatch" install P=ixwatch DEST="$T/pkg-snmp" PKG_INSTALL_DIR="$T/root" \
+    PKG_BUILD_DIR="$top_srcdir" CONFIG_IXWATCH_SNMP=y > /dev/null 2>&1
+snmp_enabled() { sed -n '/^  snmp:/,/^ \{0,2\}[a-z]/ s/^    enabled: *//p' "$1"; }
+check "IXWATCH_SNMP off: packaged YAML has snmp disabled (on: '$(snmp_enabled "$T/pkg-snmp/etc/ixwatch/ixwatch.yml")'), still valid" sh -c '
+	[ "$1" = false ] && [ "$2" = true ] && { [ ! -x "$4" ] || "$4" -n -f "$3" 2> /dev/null; }' sh \
+	"$(snmp_enabled "$T/pkg-nosnmp/etc/ixwatch/ixwatch.yml")" "$(snmp_enabled "$T/pkg-snmp/etc/ixwatch/ixwatch.yml")" \
+	"$T/pkg-nosnmp/etc/ixwatch/ixwatch.yml" "$top_builddir/agent/ixwatchd"
 
 # --- procd init script in a stub rc.common/UCI environment ---------------------------------
 check "init script: sh -n" sh -n "$init"
