@@ -165,10 +165,22 @@ struct rctx {
 	const struct rib_route	*r;
 	struct dpath		 dp;
 	struct dkeys		*ks;
-	char			 ptxt[ALERT_PATH_MAX];
+	char			 ptxt[ALERT_PATH_MAX];	/* rendered on first use: path() */
 	unsigned		 plen;
+	int			 has_ptxt;
 	char			 mtxt[PREFIX_STRLEN];
 };
+
+/* The path as text (and plen), rendered only when a rule needs it: most routes never do. */
+static const char *
+path(struct rctx *c)
+{
+	if (!c->has_ptxt) {
+		c->plen = path_text(&c->dp, c->ptxt, sizeof(c->ptxt));
+		c->has_ptxt = 1;
+	}
+	return c->ptxt;
+}
 
 static int
 enabled(const struct rctx *c, int rule)
@@ -192,7 +204,7 @@ add(struct rctx *c, enum alert_rule rule, const char *victim, uint32_t off, uint
 
 	if ((k = dkeys_add(c->ks, rule, victim, off, off2, disc)) == NULL)
 		return NULL;
-	snprintf(k->path, sizeof(k->path), "%s", c->ptxt);
+	snprintf(k->path, sizeof(k->path), "%s", path(c));
 	if (c->m != NULL) {
 		if (c->m->severity >= 0)
 			k->severity = SEV(c->m->severity);
@@ -285,6 +297,7 @@ rules_path(struct rctx *c)
 
 	if (!enabled(c, CONFIG_RULE_PATH))
 		return;
+	path(c);
 	for (i = 0; i < m->npaths; i++) {
 		const struct config_path_rule *pr = &m->paths[i];
 		if (pr->match && regexec(&pr->match_re, c->ptxt, 0, NULL, 0) != 0)
@@ -635,7 +648,6 @@ drules_route(struct detect *d, uint16_t src, const struct prefix *p,
 	c.ks = ks;
 	if (dpath_load(r->attrs, &c.dp) == -1)
 		return;
-	c.plen = path_text(&c.dp, c.ptxt, sizeof(c.ptxt));
 	e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
 	if (e != NULL && !(e->cp->flags & CONFIG_PFX_IGNORE)) {
 		c.m = e->cp;

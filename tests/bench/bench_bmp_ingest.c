@@ -25,9 +25,7 @@
 #include <unistd.h>
 
 #include "bgp/bgp.h"
-#include "bgp/bmp.h"
-#include "bgp/mrt.h"
-#include "bgp/mrt_file.h"
+#include "tests/tools/feed_conv.h"
 
 #define PORT_IXW	21090
 #define PORT_PM		21091
@@ -46,93 +44,6 @@ msleep(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
-}
-
-static void
-put_open(struct wbuf *w, uint32_t as, uint32_t id)
-{
-	struct bgp_open o;
-
-	memset(&o, 0, sizeof(o));
-	o.version = 4;
-	o.my_as = as > 65535 ? BGP_AS_TRANS : (uint16_t)as;
-	o.holdtime = 90;
-	o.bgp_id = id;
-	o.caps.has_as4 = 1;
-	o.caps.as4 = as;
-	o.caps.nmp = 2;
-	o.caps.mp[0].afi = PREFIX_AF_IPV4;
-	o.caps.mp[0].safi = BGP_SAFI_UNICAST;
-	o.caps.mp[1].afi = PREFIX_AF_IPV6;
-	o.caps.mp[1].safi = BGP_SAFI_UNICAST;
-	bgp_open_encode(w, &o);
-}
-
-/* The feed as BMP; counts UPDATEs and route events (prefixes announced or withdrawn). */
-static int
-encode(const char *path, struct wbuf *w, unsigned long *nupd, unsigned long *nevents)
-{
-	struct bmp_peer_hdr	 ph;
-	struct bmp_peer_up	 up;
-	struct bmp_tlv		 t;
-	struct mrt_file		*mf;
-	struct mrt_record	 rec;
-	struct bgp_update	 u;
-	struct bgp_error	 err;
-	struct bgp_sess		 sess = { 1, 1, 0, 0 };
-	struct wbuf		 so, ro;
-	int			 rc, res, have_peer = 0;
-
-	if ((mf = mrt_file_open(path)) == NULL)
-		return -1;
-	t.type = BMP_INFO_SYSNAME;
-	t.val = (const uint8_t *)"bench";
-	t.len = 5;
-	bmp_encode_initiation(w, &t, 1);
-	while ((rc = mrt_file_next_record(mf, &rec, &res)) == 1) {
-		const struct mrt_bgp4mp *m = &rec.u.msg;
-
-		if (res != MRT_OK || rec.kind != MRT_KIND_BGP4MP_MSG || m->local ||
-		    m->pdu_len < BGP_HDR_LEN || m->pdu[18] != BGP_MSG_UPDATE)
-			continue;
-		if (!have_peer) {
-			memset(&ph, 0, sizeof(ph));
-			ph.af = m->af;
-			ph.flags = m->af == PREFIX_AF_IPV6 ? BMP_PEER_FLAG_V : 0;
-			memcpy(ph.addr, m->peer_addr, 16);
-			ph.as = m->peer_as;
-			ph.bgp_id = 0x0a000001;
-			wbuf_init(&so, 0);
-			wbuf_init(&ro, 0);
-			put_open(&so, 64999, 0x0a0000fe);
-			put_open(&ro, m->peer_as, 0x0a000001);
-			memset(&up, 0, sizeof(up));
-			up.local_af = m->af;
-			up.local_port = 179;
-			up.remote_port = 40000;
-			up.sent_open = so.buf;
-			up.sent_open_len = so.len;
-			up.recv_open = ro.buf;
-			up.recv_open_len = ro.len;
-			bmp_encode_peer_up(w, &ph, &up, NULL, 0);
-			wbuf_free(&so);
-			wbuf_free(&ro);
-			ph.flags |= BMP_PEER_FLAG_L;	/* post-policy Route Monitoring */
-			have_peer = 1;
-		}
-		ph.ts_sec = rec.hdr.ts;
-		ph.ts_usec = rec.hdr.usec;
-		ph.flags = (uint8_t)((ph.flags & ~BMP_PEER_FLAG_A) | (m->as4 ? 0 : BMP_PEER_FLAG_A));
-		bmp_encode_route_mon(w, &ph, m->pdu, m->pdu_len);
-		sess.as4 = (uint8_t)(m->as4 != 0);
-		(*nupd)++;
-		if (bgp_update_decode(m->pdu + BGP_HDR_LEN, m->pdu_len - BGP_HDR_LEN, &sess, &u,
-		    &err) != BGP_ERR_SESSION_RESET)
-			*nevents += u.withdrawn.count + u.nlri.count + u.mp_reach.count +
-			    u.mp_unreach.count;
-	}
-	mrt_file_close(mf);
-	return w->err || rc < 0 ? -1 : 0;
 }
 
 static long
@@ -339,16 +250,16 @@ main(int argc, char **argv)
 	struct result	 pm = { "pmbmpd", 0, 0, 0, 0, -1 };
 	const char	*sh = getenv("IXW_SHARED");
 	char		 path[1024], dir[] = "/tmp/bench_bmp.XXXXXX", cmd[1100];
-	unsigned long	 nupd = 0, events = 0;
+	struct feed_bmp_stats st;
 	struct wbuf	 w;
 
 	snprintf(path, sizeof(path), "%s", argc > 1 ? argv[1] : "");
 	if (argc < 2)
 		snprintf(path, sizeof(path), "%s/data/mrt/updates.et-header.2015.gz",
-		    sh ? sh : "../../shared");
+		    sh ? sh : IXW_SHARED_DEFAULT);
 	signal(SIGPIPE, SIG_IGN);
 	wbuf_init(&w, 0);
-	if (encode(path, &w, &nupd, &events) == -1) {
+	if (feed_bmp_from_mrt(&w, path, "bench", FEED_BMP_POST_POLICY, &st) == -1) {
 		fprintf(stderr, "bench_bmp_ingest: cannot read %s\n", path);
 		return 1;
 	}
@@ -356,13 +267,13 @@ main(int argc, char **argv)
 		return 1;
 	printf("BMP ingest: %s\n  %lu UPDATEs as post-policy Route Monitoring, %lu route "
 	    "events, %.1f MB of BMP, sent in one go; CPU = utime+stime until idle 1 s\n",
-	    path, nupd, events, (double)w.len / 1e6);
+	    path, st.updates, st.events, (double)w.len / 1e6);
 	run_ixwatchd(&ixw, dir, &w);
 	run_pmbmpd(&pm, dir, &w);
 	printf("%-10s  %8s  %14s  %9s  %10s  %s\n", "receiver", "CPU s", "events/CPU s",
 	    "RSS MB", "B/route", "routes");
-	row(&ixw, events);
-	row(&pm, events);
+	row(&ixw, st.events);
+	row(&pm, st.events);
 	if (ixw.ran && pm.ran && ixw.cpu > 0)
 		printf("ratio: ixwatchd is %.1fx pmbmpd's rate (goal >= 3x); pmbmpd keeps a RIB "
 		    "(-O dump -i 3600), ixwatchd its full RIB with interned attributes\n",

@@ -1,6 +1,6 @@
 /*
  * bmp_feed: a BMP (RFC 7854) router stand-in for the collector's tests and benchmark,
- * built on the bgp/bmp.h and bgp/bgp.h encoders.
+ * built on the bgp/bmp.h and bgp/bgp.h encoders (MRT conversion: feed_conv.c).
  *
  *   bmp_feed -o OUT -M MRTFILE     BGP4MP UPDATEs of an MRT file as one BMP stream:
  *                                  Initiation, one Peer Up per MRT peer (4-octet AS,
@@ -31,14 +31,7 @@
 #include "bgp/bmp.h"
 #include "bgp/mrt.h"
 #include "bgp/mrt_file.h"
-
-#define MAXPEERS	256
-
-struct fpeer {
-	uint8_t		af;
-	uint8_t		addr[16];
-	uint32_t	as;
-};
+#include "tests/tools/feed_conv.h"
 
 static void
 usage(void)
@@ -47,78 +40,6 @@ usage(void)
 	    "       bmp_feed -c ADDR:PORT [-b SRC] [-t BYTES] [-H SECS] [-k CHUNK] "
 	    "(FILE... | -g N)\n");
 	exit(2);
-}
-
-static void
-put_open(struct wbuf *w, uint32_t as, uint32_t id)
-{
-	struct bgp_open	 o;
-
-	memset(&o, 0, sizeof(o));
-	o.version = 4;
-	o.my_as = as > 65535 ? BGP_AS_TRANS : (uint16_t)as;
-	o.holdtime = 90;
-	o.bgp_id = id;
-	o.caps.has_as4 = 1;
-	o.caps.as4 = as;
-	o.caps.has_route_refresh = 1;
-	o.caps.nmp = 2;
-	o.caps.mp[0].afi = PREFIX_AF_IPV4;
-	o.caps.mp[0].safi = BGP_SAFI_UNICAST;
-	o.caps.mp[1].afi = PREFIX_AF_IPV6;
-	o.caps.mp[1].safi = BGP_SAFI_UNICAST;
-	bgp_open_encode(w, &o);
-}
-
-static void
-peer_hdr(struct bmp_peer_hdr *ph, const struct fpeer *p, uint8_t flags)
-{
-	memset(ph, 0, sizeof(*ph));
-	ph->type = BMP_PEER_GLOBAL;
-	ph->af = p->af;
-	ph->flags = (uint8_t)(flags | (p->af == PREFIX_AF_IPV6 ? BMP_PEER_FLAG_V : 0));
-	memcpy(ph->addr, p->addr, 16);
-	ph->as = p->as;
-	ph->bgp_id = 0x0a000000u | (p->as & 0xffff);
-}
-
-static void
-put_initiation(struct wbuf *w, const char *name)
-{
-	struct bmp_tlv t[2];
-
-	t[0].type = BMP_INFO_SYSDESCR;
-	t[0].val = (const uint8_t *)"ixwatch bmp_feed";
-	t[0].len = (uint16_t)strlen((const char *)t[0].val);
-	t[1].type = BMP_INFO_SYSNAME;
-	t[1].val = (const uint8_t *)name;
-	t[1].len = (uint16_t)strlen(name);
-	bmp_encode_initiation(w, t, 2);
-}
-
-static void
-put_peer_up(struct wbuf *w, const struct fpeer *p)
-{
-	struct bmp_peer_hdr	 ph;
-	struct bmp_peer_up	 up;
-	struct wbuf		 sent, recv;
-
-	wbuf_init(&sent, 0);
-	wbuf_init(&recv, 0);
-	put_open(&sent, 64999, 0x0a0000fe);
-	put_open(&recv, p->as, 0x0a000000u | (p->as & 0xffff));
-	peer_hdr(&ph, p, 0);
-	memset(&up, 0, sizeof(up));
-	up.local_af = p->af;
-	up.local_port = 179;
-	up.remote_port = 40000;
-	up.sent_open = sent.buf;
-	up.sent_open_len = sent.len;
-	up.recv_open = recv.buf;
-	up.recv_open_len = recv.len;
-	bmp_encode_peer_up(w, &ph, &up, NULL, 0);
-	wbuf_free(&sent);
-	wbuf_free(&recv);
 }
 
 static int
@@ -138,51 +59,22 @@ write_out(const char *path, const struct wbuf *w)
 	return 0;
 }
 
-/* MRT BGP4MP updates to BMP. */
+/* MRT BGP4MP updates to BMP (tests/tools/feed_conv.c). */
 static int
 from_mrt(const char *out, const char *mrt)
 {
-	struct fpeer		 peers[MAXPEERS];
-	struct mrt_file		*mf;
-	struct mrt_record	 rec;
-	struct bmp_peer_hdr	 ph;
+	struct feed_bmp_stats	 st;
 	struct wbuf		 w;
-	size_t			 np = 0, i, nrm = 0;
-	int			 rc, res;
+	int			 rc;
 
-	if ((mf = mrt_file_open(mrt)) == NULL) {
+	wbuf_init(&w, 0);
+	if (feed_bmp_from_mrt(&w, mrt, "bmp_feed-mrt", 0, &st) == -1) {
 		fprintf(stderr, "bmp_feed: %s: %s\n", mrt, strerror(errno));
+		wbuf_free(&w);
 		return 1;
 	}
-	wbuf_init(&w, 0);
-	put_initiation(&w, "bmp_feed-mrt");
-	while ((rc = mrt_file_next_record(mf, &rec, &res)) == 1) {
-		const struct mrt_bgp4mp *m = &rec.u.msg;
-
-		if (res != MRT_OK || rec.kind != MRT_KIND_BGP4MP_MSG || m->local ||
-		    m->addpath || m->pdu_len < BGP_HDR_LEN || m->pdu[18] != BGP_MSG_UPDATE)
-			continue;
-		for (i = 0; i < np; i++)
-			if (peers[i].af == m->af && peers[i].as == m->peer_as &&
-			    memcmp(peers[i].addr, m->peer_addr, 16) == 0)
-				break;
-		if (i == np) {
-			if (np == MAXPEERS)
-				continue;
-			peers[np].af = m->af;
-			memcpy(peers[np].addr, m->peer_addr, 16);
-			peers[np].as = m->peer_as;
-			put_peer_up(&w, &peers[np]);
-			np++;
-		}
-		peer_hdr(&ph, &peers[i], m->as4 ? 0 : BMP_PEER_FLAG_A);
-		ph.ts_sec = rec.hdr.ts;
-		bmp_encode_route_mon(&w, &ph, m->pdu, m->pdu_len);
-		nrm++;
-	}
-	mrt_file_close(mf);
-	fprintf(stderr, "bmp_feed: %zu peers, %zu route monitoring messages, %zu bytes\n",
-	    np, nrm, w.len);
+	fprintf(stderr, "bmp_feed: %zu peers, %lu route monitoring messages, %zu bytes\n",
+	    st.peers, st.updates, w.len);
 	rc = write_out(out, &w);
 	wbuf_free(&w);
 	return rc;
@@ -198,7 +90,7 @@ synthetic(const char *out, unsigned nroutes, unsigned npeers, int down)
 	struct bgp_route	 rt;
 	struct bgp_update_enc	 ue;
 	struct bgp_sess		 sess = { .as4 = 1 };
-	struct fpeer		 p;
+	struct feed_peer	 p;
 	struct wbuf		 w, pdu;
 	uint32_t		 path[2];
 	uint8_t			 nh[4] = { 192, 0, 2, 1 };
@@ -207,7 +99,7 @@ synthetic(const char *out, unsigned nroutes, unsigned npeers, int down)
 
 	wbuf_init(&w, 0);
 	wbuf_init(&pdu, 0);
-	put_initiation(&w, "bmp_feed-synthetic");
+	feed_bmp_initiation(&w, "bmp_feed-synthetic");
 	for (k = 0; k < npeers; k++) {
 		memset(&p, 0, sizeof(p));
 		p.af = PREFIX_AF_IPV4;
@@ -216,8 +108,8 @@ synthetic(const char *out, unsigned nroutes, unsigned npeers, int down)
 		p.addr[2] = 2;
 		p.addr[3] = (uint8_t)(10 + k);
 		p.as = 65100 + k;
-		put_peer_up(&w, &p);
-		peer_hdr(&ph, &p, 0);
+		feed_bmp_peer_up(&w, &p);
+		feed_bmp_peer_hdr(&ph, &p, 0);
 		for (i = 0; i < nroutes; i++) {
 			bgp_attrs_init(&a);
 			a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
@@ -373,7 +265,7 @@ main(int argc, char **argv)
 		struct wbuf w;
 
 		wbuf_init(&w, 0);
-		put_initiation(&w, "bmp_feed-garbage");
+		feed_bmp_initiation(&w, "bmp_feed-garbage");
 		for (sent = 0; sent < garbage; sent++)
 			wbuf_put_u8(&w, (uint8_t)(sent * 131 + 7));
 		if (send_all(fd, w.buf, w.len) == -1)
