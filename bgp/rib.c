@@ -1465,8 +1465,11 @@ rib_new(void)
 	unsigned	 i;
 	uint32_t	 k;
 
-	if ((rib = calloc(1, sizeof(*rib))) == NULL)
+	/* Aligned: readers' and the writer's fields sit on separate cache lines. */
+	if ((rib = aligned_alloc(RIB_LINE, (sizeof(*rib) + RIB_LINE - 1) &
+	    ~(size_t)(RIB_LINE - 1))) == NULL)
 		return NULL;
+	memset(rib, 0, sizeof(*rib));
 	rib->bytes = sizeof(*rib);
 	for (i = 0; i < 2; i++) {
 		atomic_init(&rib->t[i].root, 0);
