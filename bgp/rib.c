@@ -1262,7 +1262,7 @@ rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 }
 
 /*
- * Lookups descend by the query's bits alone and compare a key once, at the end:
+ * Exact lookups descend by the query's bits alone and compare a key once, at the end:
  * every node below a node shares that node's first plen bits, so a mismatch
  * higher up shows in the last node's key too. Random lookups are bound by cache
  * misses on the nodes, not by these compares, but fewer branches per level let
@@ -1298,15 +1298,16 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 }
 
 /*
- * The longest prefix node in the trie at ci that contains p, or NULL. The prefix
- * nodes on the query's path are candidates; the last one's key tells how many
- * leading bits the path shares with p, and the longest candidate within them wins.
+ * The longest prefix node in the trie at ci that contains p, or NULL. Unlike
+ * the exact lookup this checks each prefix node's key on the way (already in
+ * the cache line just loaded): a host address often leaves the stored keys
+ * early, and stopping there saves the misses of a deeper, useless descent.
  */
 static struct rib_node *
 lpm_sub(struct rib_trie *t, uint32_t ci, const struct prefix *p)
 {
-	struct rib_node	*nd, *cand[129];
-	unsigned	 pl, n = 0, m;
+	struct rib_node	*nd, *best = NULL;
+	unsigned	 pl;
 
 	while (ci != 0) {
 		nd = node_at(t, ci);
@@ -1314,20 +1315,16 @@ lpm_sub(struct rib_trie *t, uint32_t ci, const struct prefix *p)
 			if ((pl = GLUE_PLEN(ci)) >= p->len)
 				break;
 		} else {
-			if ((pl = nd->plen) > p->len)
+			if ((pl = nd->plen) > p->len ||
+			    common_bits(nd->key, p->addr, pl) < pl)
 				break;
-			cand[n++] = nd;
+			best = nd;
 			if (pl == p->len || IS_LEAF(ci))
 				break;
 		}
 		ci = LOAD(&KIDS(nd)[keybit(p->addr, pl)]);
 	}
-	if (n == 0)
-		return NULL;
-	m = common_bits(cand[n - 1]->key, p->addr, cand[n - 1]->plen);
-	while (n > 0 && cand[n - 1]->plen > m)
-		n--;
-	return n > 0 ? cand[n - 1] : NULL;
+	return best;
 }
 
 int

@@ -8,6 +8,14 @@
  * pyasn.ipasn_20140513.dat.gz (512k real prefixes and origins) with synthesized
  * attribute blobs (~7 routes per set). Decoding is done before timing: the
  * figures are the RIB's alone. Usage: bench_rib [mrt-file] [pyasn-file]
+ *
+ * The machine is shared: rates are the best of several passes by thread CPU
+ * time, with the median beside; the concurrent-reader figure compares medians
+ * of alternating rounds (BENCH_ROUNDS, default 9), each started from the same
+ * compacted layout. BENCH_WALKER selects the reader for diagnosis: "walk"
+ * (default: rib_walk under one read lock), "slice" (a read lock per /8),
+ * "noattr" (does not read the attribute blobs), "other" (walks a second RIB of
+ * its own: the cache pressure without any sharing), "spin" (CPU only).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -576,7 +584,7 @@ run(const struct feed *f)
 	uint32_t	*order;
 	long		 rss0, rss1;
 	size_t		 i, n, j;
-	double		 t, bpr, extra, nb;
+	double		 t, bpr, extra, nb, ti[3], wi[3];
 	int		 v6;
 	uint32_t	 x;
 
@@ -587,8 +595,24 @@ run(const struct feed *f)
 	rss0 = rss_kb();
 	t = tick();
 	n = ingest(rib, f, 1);
-	t = tock(t);
+	ti[0] = tock(t);
+	wi[0] = wall_s;
 	rss1 = rss_kb();
+	/* Two more loads into fresh RIBs: best of three by CPU time (see lookups). */
+	for (i = 1; i < 3; i++) {
+		struct rib *r2 = rib_new();
+
+		rib_source_add(r2, "bench peer");
+		t = tick();
+		ingest(r2, f, 1);
+		ti[i] = tock(t);
+		wi[i] = wall_s;
+		rib_free(r2);
+	}
+	qsort(ti, 3, sizeof(ti[0]), cmp_dbl);
+	qsort(wi, 3, sizeof(wi[0]), cmp_dbl);
+	t = ti[0];
+	wall_s = wi[0];
 	rib_reclaim_sync(rib);
 	rib_stats(rib, &st);
 	bpr = (double)st.bytes / st.routes;
@@ -604,7 +628,9 @@ run(const struct feed *f)
 	    nb / st.routes, st.leaves, st.glue * 8.0 / st.routes, st.glue,
 	    (double)st.bytes_attrs / st.routes, (double)st.bytes_attrs / st.attrs,
 	    ((double)st.bytes - st.bytes_attrs - st.glue * 8.0 - nb) / st.routes);
-	tline("insert rate, one source", (double)n, t, "M rt/s", ">= 3", n / t >= 3e6);
+	tline("insert rate, one source (best of 3 loads)", (double)n, t, "M rt/s", ">= 3",
+	    n / t >= 3e6);
+	printf("  %-44s %12.2f M rt/s   (median of 3 loads)\n", "", n / ti[1] / 1e6);
 	line("memory per route (RIB's own malloc count)", bpr, "B", "<= 40", bpr <= 40);
 	line("  of which live objects (no free slab slots)",
 	    (double)(st.bytes - st.bytes_free) / st.routes, "B", "<= 40",
