@@ -33,11 +33,20 @@
 #define SLAB_SHIFT	10
 #define SLAB_CHUNK	(1u << SLAB_SHIFT)
 
+/*
+ * Readers load dir and size on every node access; the writer changes the
+ * allocation fields on every insert and withdraw. Sharing one cache line made
+ * each allocation invalidate the line in every walking reader's cache and come
+ * back on the next access (the writer ran 20-40 % slower with one reader walking
+ * in a loop), so each part has a line of its own.
+ */
+#define RIB_LINE	64
+
 struct slab {
-	_Atomic(uint8_t **) dir;
-	uint32_t	 dircap;	/* directory slots */
-	uint32_t	 nchunks;
+	_Alignas(RIB_LINE) _Atomic(uint8_t **) dir;
 	uint32_t	 size;		/* object size */
+	_Alignas(RIB_LINE) uint32_t dircap;	/* directory slots; writer only from here */
+	uint32_t	 nchunks;
 	uint32_t	 next;		/* next never used index (0 is reserved) */
 	uint32_t	 free;		/* free list head, 0 = empty */
 	uint32_t	 live;
@@ -175,15 +184,16 @@ enum retire_kind {
 #define TOP_SLOTS	(1u << TOP_BITS)
 #define TOP_OF(a)	((uint32_t)(a)[0] << 8 | (a)[1])
 
+/* Read-mostly fields first, the writer's counter on a line of its own (struct slab). */
 struct rib_trie {
-	_Atomic uint32_t root;		/* prefixes shorter than TOP_BITS */
+	_Alignas(RIB_LINE) _Atomic uint32_t root; /* prefixes shorter than TOP_BITS */
 	_Atomic uint32_t *top;		/* TOP_SLOTS roots */
+	uint8_t		 af;
+	uint8_t		 klen;
 	struct slab	 nodes;		/* inner prefix nodes */
 	struct slab	 leaves;	/* prefix nodes without children */
 	struct slab	 glue;
-	uint8_t		 af;
-	uint8_t		 klen;
-	uint32_t	 prefixes;
+	_Alignas(RIB_LINE) uint32_t prefixes;
 };
 
 struct rib_source {

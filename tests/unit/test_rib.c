@@ -793,7 +793,65 @@ reader_same_thread(void)
 	rib_free(rib);
 }
 
+/*
+ * Lookups descend by the query's bits and compare one key at the end: queries
+ * whose path leaves the table's keys at any depth, host addresses beside
+ * existing prefixes, every stored prefix, before and after compaction; IPv4
+ * and IPv6, /0 and host routes, against the model.
+ */
+static void
+lookups_dense(void)
+{
+	struct rib	*rib = rib_new();
+	struct model	 m = { NULL, 0, 0 };
+	struct mroute	 k;
+	struct rib_attrs *a;
+	struct prefix	 q;
+	unsigned	 i, pass, b, max;
+	size_t		 j;
+
+	srand(7);
+	for (i = 0; i < 3; i++)
+		rib_source_add(rib, "src");
+	for (i = 0; i < 2500; i++) {
+		memset(&k, 0, sizeof(k));
+		k.p = rand_prefix(i % 2);
+		k.src = (uint16_t)(1 + rand() % 3);
+		k.an = (unsigned)(rand() % 25);
+		a = A(rib, k.an);
+		UT_ASSERT(rib_route_update(rib, k.src, 0, &k.p, a, 0) != RIB_ERR);
+		rib_attrs_unref(rib, a);
+		model_set(&m, &k);
+	}
+	for (pass = 0; pass < 2; pass++) {
+		for (j = 0; j < m.n; j += 1 + pass * 3)
+			check_lookups(rib, &m, &m.r[j].p);
+		for (i = 0; i < 1500; i++) {
+			/* A stored prefix with random bits after it, at a random length. */
+			q = m.r[(size_t)rand() % m.n].p;
+			max = prefix_maxlen(q.af);
+			for (b = q.len; b < max; b++)
+				if (rand() % 2)
+					q.addr[b / 8] ^= (uint8_t)(0x80 >> (b % 8));
+			q.len = (uint8_t)(i % 3 == 0 ? max : q.len + (unsigned)rand() %
+			    (max - q.len + 1));
+			prefix_mask(&q);
+			check_lookups(rib, &m, &q);
+			q = rand_prefix(i % 2);
+			check_lookups(rib, &m, &q);
+		}
+		UT_EQ_INT(rib_compact(rib), 0);
+		rib_reclaim_sync(rib);
+	}
+	for (i = 1; i <= 3; i++)
+		rib_source_withdraw_all(rib, (uint16_t)i);
+	assert_empty(rib);
+	free(m.r);
+	rib_free(rib);
+}
+
 UT_MAIN(UT_CASE(basic_ops), UT_CASE(bad_args), UT_CASE(default_and_host),
     UT_CASE(addpath_and_big_sets), UT_CASE(walks), UT_CASE(interning),
     UT_CASE(set_state), UT_CASE(model_v4), UT_CASE(model_v6), UT_CASE(model_seeds),
-    UT_CASE(memory_all_gone), UT_CASE(compact_and_trim), UT_CASE(reader_same_thread))
+    UT_CASE(memory_all_gone), UT_CASE(compact_and_trim), UT_CASE(reader_same_thread),
+    UT_CASE(lookups_dense))
