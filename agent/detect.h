@@ -38,7 +38,8 @@
  *    carried by it: one observation per source that lost it, so the alert policy's
  *    min_sources is the "N of M sources"; cleared when the sources carry it again.
  *  7 peering-visibility-loss: per source, the routes showing an adjacency
- *    (X, Y) of a monitorASns AS X with a neighbor Y (prepends collapsed) are
+ *    (X, Y) of a monitorASns AS X with a neighbor Y (prepends collapsed; with
+ *    upstreams / downstreams configured, only those neighbors) are
  *    counted; when a source that showed it shows it no more, one observation of
  *    (victim "AS<X>", offender Y, offender2 X) for that source: min-sources is
  *    the N; retracted when the source shows it again.
@@ -52,9 +53,14 @@
  *    detect_rescan()); withdrawn routes forget their past state.
  * 11 route-leak: valley-free violation at AS L (learned from a provider or peer,
  *    passed to a provider or peer) with configured relationships: victim "AS<L>",
- *    offender L, offender2 the AS it leaked to, disc "type1".."type4" (RFC 7908
- *    section 3.2: 1 hairpin provider->provider, 2 lateral peer->peer, 3
- *    provider->peer, 4 peer->provider); OTC (RFC 9234 section 5) violated given the
+ *    offender L, offender2 the AS it leaked to, disc "type1".."type4" (types
+ *    below). The first AS of the path passed it to the receiver: the source's
+ *    peers at a transparent route server (role rs-client, path not starting with
+ *    the RS's AS: offender2 the RS), or us (path starting with the neighbor's AS:
+ *    our role peer/rs, provider says what we are to it; offender2 0); no role:
+ *    the first AS is not judged. Types (RFC 7908 section 3.2): 1 hairpin
+ *    provider->provider, 2 lateral peer->peer, 3 provider->peer, 4
+ *    peer->provider. OTC (RFC 9234 section 5) violated given the
  *    source's role (disc "otc", offender the OTC AS or the neighbor); a
  *    CONFIG_PFX_NO_EXPORT prefix seen past the first hop (disc "no-export",
  *    offender the AS that exported it); ASPA-invalid route of a monitored prefix

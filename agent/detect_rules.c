@@ -450,21 +450,30 @@ adj_add(struct dkeys *ks, uint32_t x, uint32_t y)
 	}
 }
 
-/* Rule 7: the adjacencies of monitored ASes this route shows. */
+/*
+ * Rule 7: the adjacencies of monitored ASes this route shows. With configured
+ * upstreams (downstreams) only those count: losing an adjacency rule 4 calls
+ * unexpected (a fake first hop going away) is no loss.
+ */
 static void
 adjacencies(struct rctx *c)
 {
-	unsigned i;
+	const struct config_monitor_as	*ma;
+	unsigned			 i;
 
 	if (!c->d->cfg->detection.rules[CONFIG_RULE_PEERING_VISIBILITY].enabled)
 		return;
 	for (i = 0; i < c->dp.nc; i++) {
-		if (!dmon_as(c->d, c->dp.cas[i]))
+		uint32_t x = c->dp.cas[i];
+		if (!dmon_as(c->d, x))
 			continue;
-		if (i > 0)
-			adj_add(c->ks, c->dp.cas[i], c->dp.cas[i - 1]);
-		if (i + 1 < c->dp.nc)
-			adj_add(c->ks, c->dp.cas[i], c->dp.cas[i + 1]);
+		ma = monitor_as(c->d->cfg, x);
+		if (i > 0 && (ma == NULL || ma->nupstreams == 0 ||
+		    dasn_in(ma->upstreams, ma->nupstreams, c->dp.cas[i - 1])))
+			adj_add(c->ks, x, c->dp.cas[i - 1]);
+		if (i + 1 < c->dp.nc && (ma == NULL || ma->ndownstreams == 0 ||
+		    dasn_in(ma->downstreams, ma->ndownstreams, c->dp.cas[i + 1])))
+			adj_add(c->ks, x, c->dp.cas[i + 1]);
 	}
 }
 
@@ -536,32 +545,83 @@ rel_name(enum rel r)
 	    r == REL_CUSTOMER ? "customer" : "?";
 }
 
-/* Valley-free check (RFC 7908 section 3 types 1-4) at every inner AS. */
-static void
-rules_leak(struct rctx *c)
+/*
+ * What the receiver of the path's first AS L is to L, from the source: through a
+ * transparent route server (our role rs-client and L is not the RS: RFC 7947
+ * servers do not prepend) L announced it to its IX peers, *to the RS's AS;
+ * with L our direct neighbor, our RFC 9234 role says it (*to 0: us).
+ */
+static enum rel
+rel_first_hop(const struct dsrc *s, uint32_t l, uint32_t *to)
 {
-	char		 v[ALERT_VICTIM_MAX], disc[8];
+	*to = s->peer_as;
+	if (s->peer_as == 0)
+		return REL_UNKNOWN;
+	if (l != s->peer_as)
+		return s->role == CONFIG_ROLE_RS_CLIENT ? REL_PEER : REL_UNKNOWN;
+	*to = 0;
+	switch (s->role) {
+	case CONFIG_ROLE_PEER:
+	case CONFIG_ROLE_RS:
+		return REL_PEER;
+	case CONFIG_ROLE_PROVIDER:
+		return REL_PROVIDER;
+	default:
+		return REL_UNKNOWN;
+	}
+}
+
+static void
+leak_add(struct rctx *c, uint32_t l, uint32_t from, uint32_t to, enum rel rf,
+    enum rel rt, int rs)
+{
+	char		 v[ALERT_VICTIM_MAX], disc[8], tos[48];
 	struct dkey	*k;
-	unsigned	 i, type;
+	unsigned	 type;
+
+	type = rf == REL_PROVIDER ? (rt == REL_PROVIDER ? 1 : 3) :
+	    (rt == REL_PROVIDER ? 4 : 2);
+	snprintf(v, sizeof(v), "AS%u", l);
+	snprintf(disc, sizeof(disc), "type%u", type);
+	if (rs)
+		snprintf(tos, sizeof(tos), "its peers at route server AS%u", to);
+	else if (to == 0)
+		snprintf(tos, sizeof(tos), "us (%s)", rel_name(rt));
+	else
+		snprintf(tos, sizeof(tos), "AS%u (%s)", to, rel_name(rt));
+	if ((k = add(c, ALERT_RULE_ROUTE_LEAK, v, l, to, disc)))
+		snprintf(k->descr, sizeof(k->descr), "AS%u leaked a route learned from "
+		    "AS%u (%s) to %s: RFC 7908 type %u, segment AS%u>AS%u>%s%.0u", l,
+		    from, rel_name(rf), tos, type, from, l, to ? "AS" : "us", to);
+}
+
+/*
+ * Valley-free check (RFC 7908 section 3 types 1-4) at every AS L that has a
+ * successor in the path: inner ASes against their left neighbor, the first AS
+ * against the receiver as rel_first_hop() knows it (a member leaking to an IXP
+ * route server is the common IXP case).
+ */
+static void
+rules_leak(struct rctx *c, const struct dsrc *s)
+{
+	unsigned	 i;
+	uint32_t	 to;
+	enum rel	 rf, rt;
 
 	if (!enabled(c, CONFIG_RULE_ROUTE_LEAK))
 		return;
-	for (i = 1; i + 1 < c->dp.nc; i++) {
-		uint32_t l = c->dp.cas[i], from = c->dp.cas[i + 1], to = c->dp.cas[i - 1];
-		enum rel rf = rel_of(c->d->cfg, l, from), rt;
+	for (i = 0; i + 1 < c->dp.nc; i++) {
+		uint32_t l = c->dp.cas[i], from = c->dp.cas[i + 1];
+		rf = rel_of(c->d->cfg, l, from);
 		if (rf != REL_PROVIDER && rf != REL_PEER)
 			continue;
-		rt = rel_of(c->d->cfg, l, to);
+		if (i == 0)
+			rt = rel_first_hop(s, l, &to);
+		else
+			rt = rel_of(c->d->cfg, l, to = c->dp.cas[i - 1]);
 		if (rt != REL_PROVIDER && rt != REL_PEER)
 			continue;
-		type = rf == REL_PROVIDER ? (rt == REL_PROVIDER ? 1 : 3) :
-		    (rt == REL_PROVIDER ? 4 : 2);
-		snprintf(v, sizeof(v), "AS%u", l);
-		snprintf(disc, sizeof(disc), "type%u", type);
-		if ((k = add(c, ALERT_RULE_ROUTE_LEAK, v, l, to, disc)))
-			snprintf(k->descr, sizeof(k->descr), "AS%u leaked routes learned "
-			    "from AS%u (%s) to AS%u (%s): RFC 7908 type %u", l, from,
-			    rel_name(rf), to, rel_name(rt), type);
+		leak_add(c, l, from, to, rf, rt, i == 0 && l != s->peer_as);
 	}
 }
 
@@ -650,7 +710,7 @@ drules_route(struct detect *d, uint16_t src, const struct prefix *p,
 	if (pf & PF_MONAS)
 		adjacencies(&c);
 	if (pf & PF_REL)
-		rules_leak(&c);
+		rules_leak(&c, s);
 	if (pf & PF_OTC)
 		rules_otc(&c, s);
 	rules_bogon(&c);

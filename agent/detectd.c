@@ -135,20 +135,36 @@ neighbor_of(const struct config *cfg, const char *name)
 	return NULL;
 }
 
+/* The RFC 9234 role to judge a source's routes by: a BGP neighbor's own; for a
+ * BMP peer, rs-client when its AS is that of a route server we are a configured
+ * rs-client of (the monitored router is a member of the same IXP). */
+static int
+source_role(const struct config *cfg, const struct source *s)
+{
+	const struct config_bgp_neighbor	*nb;
+	size_t					 i;
+
+	if (s->type == SOURCE_BGP)
+		return (nb = neighbor_of(cfg, s->name)) != NULL ? nb->role :
+		    CONFIG_ROLE_NONE;
+	for (i = 0; s->peer_as != 0 && i < cfg->sources.bgp.nneighbors; i++)
+		if (cfg->sources.bgp.neighbors[i].role == CONFIG_ROLE_RS_CLIENT &&
+		    cfg->sources.bgp.neighbors[i].remote_as == s->peer_as)
+			return CONFIG_ROLE_RS_CLIENT;
+	return CONFIG_ROLE_NONE;
+}
+
 static void
 on_state(const struct source *s, enum source_state old, void *arg)
 {
-	const struct config_bgp_neighbor	*nb;
-	uint64_t				 now = now_ms();
+	uint64_t	now = now_ms();
 
 	(void)arg;
 	if (dd.d == NULL)
 		return;
-	if (s->rib_id != 0 && s->state != SOURCE_DOWN) {
-		nb = s->type == SOURCE_BGP ? neighbor_of(dd_cfg, s->name) : NULL;
-		detect_source_set(dd.d, s->rib_id, nb ? nb->role : CONFIG_ROLE_NONE,
-		    s->peer_as, s->name, s->type == SOURCE_BGP);
-	}
+	if (s->rib_id != 0 && s->state != SOURCE_DOWN)
+		detect_source_set(dd.d, s->rib_id, source_role(dd_cfg, s), s->peer_as,
+		    s->name, s->type == SOURCE_BGP);
 	if (s->state == SOURCE_DOWN && old != SOURCE_DOWN && old != SOURCE_CONNECTING)
 		detect_source_state(dd.d, s->id, s->name, 0,
 		    s->last_error[0] ? s->last_error : "down", now);
@@ -218,12 +234,18 @@ detectd_start(const struct config *cfg)
 static int
 detectd_reload(const struct config *newc, const struct config *old)
 {
+	struct source	*s;
+
 	(void)old;
 	if (dd.d == NULL)
 		return 0;
 	dd_cfg = newc;
 	if (dd.own)
 		detect_policies_apply(dd.ae, newc);
+	for (s = source_next(NULL); s != NULL; s = source_next(s))
+		if (s->rib_id != 0 && s->state != SOURCE_DOWN)
+			detect_source_set(dd.d, s->rib_id, source_role(newc, s),
+			    s->peer_as, s->name, s->type == SOURCE_BGP);
 	if (detect_reload(dd.d, newc, now_ms()) == -1) {
 		log_warnx("detect: reload: cannot build the rule indexes");
 		return -1;

@@ -793,6 +793,89 @@ t_peering_visibility(void)
 	dut_fini(&t);
 }
 
+/*
+ * Route leak at the first hop: a member re-announcing its provider's route to
+ * the IX route server (our role rs-client, the RS does not prepend) is RFC 7908
+ * type 3, the RS's AS is where it leaked to; the same from a direct peer; no
+ * leak for a customer's route, from a provider, or with no role known.
+ */
+static void
+t_leak_first_hop(void)
+{
+	static const char det[] = "detection:\n  rules:\n    route-leak:\n"
+	    "      clear-after: 0s\n  relationships:\n    - asn: 65015\n"
+	    "      providers: [3356]\n      customers: [64700]\n";
+	static const uint32_t leak[] = { 65015, 3356, 65014, 64514 };
+	static const uint32_t cust[] = { 65015, 64700 };
+	struct dut		t;
+	const struct dut_event	*e;
+	uint16_t		rs, none, peer, prov;
+
+	dut_init(&t, det, NULL);
+	rs = dut_source(&t, "rs");
+	none = dut_source(&t, "none");
+	peer = dut_source(&t, "peer");
+	prov = dut_source(&t, "prov");
+	UT_EQ_INT(detect_source_set(t.d, rs, CONFIG_ROLE_RS_CLIENT, 65005, "rs", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, none, CONFIG_ROLE_NONE, 65005, "none", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, peer, CONFIG_ROLE_PEER, 65015, "peer", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, prov, CONFIG_ROLE_CUSTOMER, 65015, "prov", 0), 0);
+	dut_path(&t, rs, "10.14.0.0/23", cust, N(cust));	/* its customer's: fine */
+	dut_path(&t, none, "10.14.0.0/23", leak, N(leak));	/* role unknown */
+	dut_path(&t, prov, "10.14.0.0/23", leak, N(leak));	/* our provider: fine */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, 0), 0);
+	dut_path(&t, rs, "10.14.0.0/23", leak, N(leak));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED), 1);
+	e = dut_find(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED, 0);
+	UT_EQ_STR(e->key.victim, "AS65015");
+	UT_EQ_INT(e->key.offender, 65015);
+	UT_EQ_INT(e->key.offender2, 65005);
+	UT_EQ_STR(e->key.disc, "type3");
+	UT_ASSERT(strstr(e->descr, "segment AS3356>AS65015>AS65005") != NULL);
+	dut_withdraw(&t, rs, "10.14.0.0/23");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_CLEARED), 1);
+	dut_path(&t, peer, "10.14.0.0/23", leak, N(leak));	/* to us, its peer */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED), 2);
+	e = dut_find(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED, 1);
+	UT_EQ_INT(e->key.offender, 65015);
+	UT_EQ_INT(e->key.offender2, 0);
+	UT_ASSERT(strstr(e->descr, "segment AS3356>AS65015>us") != NULL);
+	dut_fini(&t);
+}
+
+/* With configured upstreams, rule 7 follows only those: a fake first hop going
+ * away is no peering loss; the configured upstream going away is. */
+static void
+t_peering_visibility_upstreams(void)
+{
+	static const char det[] = "detection:\n  rules:\n"
+	    "    peering-visibility:\n      clear-after: 0s\n";
+	static const char pfx[] = "options:\n  monitorASns:\n    '64514':\n"
+	    "      upstreams: [65014]\n";
+	static const uint32_t ok[] = { 65014, 64514 }, fake[] = { 65015, 64514 };
+	struct dut	t;
+	uint16_t	s1;
+
+	dut_init(&t, det, pfx);
+	s1 = dut_source(&t, "a");
+	dut_path(&t, s1, "10.14.0.0/23", ok, N(ok));
+	dut_path(&t, s1, "10.14.2.0/24", fake, N(fake));
+	dut_tick(&t, 1000);
+	dut_withdraw(&t, s1, "10.14.2.0/24");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, 0), 0);
+	dut_withdraw(&t, s1, "10.14.0.0/23");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, ALERT_TR_RAISED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, 1, 0)->key.offender,
+	    65014);
+	dut_fini(&t);
+}
+
 /* Session health: down with a reason raises, up clears. */
 static void
 t_session(void)
@@ -851,4 +934,5 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
-    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload))
+    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload),
+    UT_CASE(t_leak_first_hop), UT_CASE(t_peering_visibility_upstreams))
