@@ -140,6 +140,7 @@ ht_clear(struct detect *d)
 		for (e = d->ht[i]; e != NULL; e = next) {
 			next = e->next;
 			free(e->adj);
+			free(e->ups);
 			free(e);
 		}
 		d->ht[i] = NULL;
@@ -266,10 +267,12 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	if (e != NULL) {
 		*pp = e->next;
 		free(e->adj);
+		free(e->ups);
 		free(e);
 		d->htcount--;
 	}
-	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid && ks->nadj == 0)
+	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid && ks->nadj == 0 &&
+	    ks->nups == 0)
 		return;
 	if (d->htcount >= d->htsize && ht_grow(d) == -1)
 		return;
@@ -285,6 +288,12 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	if (ks->nadj > 0 && (ne->adj = malloc(2 * ks->nadj * sizeof(*ne->adj))) != NULL) {
 		memcpy(ne->adj, ks->adj, 2 * ks->nadj * sizeof(*ne->adj));
 		ne->nadj = (uint8_t)ks->nadj;
+	}
+	ne->nups = 0;
+	ne->ups = NULL;
+	if (ks->nups > 0 && (ne->ups = malloc(ks->nups * sizeof(*ne->ups))) != NULL) {
+		memcpy(ne->ups, ks->ups, ks->nups * sizeof(*ne->ups));
+		ne->nups = (uint8_t)ks->nups;
 	}
 	ne->pfx = *p;
 	for (j = 0; j < ks->n; j++)
@@ -423,6 +432,7 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 	ks.carried = 0;
 	ks.valid = 0;
 	ks.was_valid = pp != NULL && ((*pp)->flags & DENT_VALID);
+	ks.nups = 0;
 	d->cnt.evaluated++;
 	for (i = 0; i < n; i++)
 		if (r[i].source == src) {
@@ -437,18 +447,45 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 	apply(d, src, p, &ks, now);
 }
 
-static void
-process_moas(struct detect *d, const struct prefix *p, const struct rib_route *r,
-    unsigned n, uint64_t now)
+/* The monitored prefix p exactly, when it is followed per upstream (rule 6). */
+static const struct dpfx *
+ups_entry(const struct detect *d, const struct prefix *p)
 {
-	struct dkeys ks;
+	const struct dpfx	*e;
+	int			 en;
+
+	if (!d->cfg->detection.rules[CONFIG_RULE_VISIBILITY].enabled ||
+	    (e = dindex_mon(d, p)) == NULL || !e->ups || e->len != p->len ||
+	    (e->cp->flags & CONFIG_PFX_IGNORE))
+		return NULL;
+	en = d->params.rule_enabled ? d->params.rule_enabled(e->cp,
+	    CONFIG_RULE_VISIBILITY) : !(e->cp->disabled_rules &
+	    (1u << CONFIG_RULE_VISIBILITY));
+	return en ? e : NULL;
+}
+
+/* Prefix-wide rules (source 0): MOAS, per-upstream visibility. */
+static void
+process_prefix(struct detect *d, const struct prefix *p, const struct rib_route *r,
+    unsigned n, int moas, uint64_t now)
+{
+	const struct dpfx	*u = ups_entry(d, p);
+	struct dent		**pp;
+	struct dkeys		  ks;
 
 	ks.n = 0;
 	ks.carried = 0;
 	ks.valid = ks.was_valid = 0;
 	ks.nadj = 0;
-	if (d->params.moas_all || dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p))
+	ks.nups = 0;
+	if (moas && (d->params.moas_all ||
+	    dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p)))
 		drules_moas(d, p, r, n, &ks);
+	if (u != NULL) {
+		pp = ent_slot(d, 0, p, ent_hash(0, p));
+		drules_upstreams(d, p, u->cp, r, n, pp ? (*pp)->ups : NULL,
+		    pp ? (*pp)->nups : 0, &ks);
+	}
 	apply(d, 0, p, &ks, now);
 }
 
@@ -491,7 +528,7 @@ void
 detect_route(struct detect *d, uint16_t src, const struct prefix *p,
     const struct rib_attrs *a, uint64_t now)
 {
-	int	n = -1, moas;
+	int	n = -1, moas, moas_on, ups;
 
 	d->cnt.routes++;
 	if ((a != NULL && relevant(d, src, p, a)) || compared(d, src) ||
@@ -507,18 +544,20 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 		d->nsrcseen++;
 	}
 	/* MOAS needs two sources: a single feed never looks its prefixes up */
-	if (!d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled || d->nsrcseen < 2)
+	moas_on = d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled && d->nsrcseen >= 2;
+	ups = d->mon[p->af == PREFIX_AF_IPV6].n > 0 && ups_entry(d, p) != NULL;
+	if (!moas_on && !ups)
 		return;
 	moas = ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
-	if (!moas && a == NULL)
+	if (!moas && !ups && a == NULL)
 		return;
 	if (n < 0) {
 		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
 		if (n > DROUTES_MAX)
 			n = DROUTES_MAX;
 	}
-	if (moas || moas_candidate(d->routes, (unsigned)n))
-		process_moas(d, p, d->routes, (unsigned)n, now);
+	if (ups || moas || moas_candidate(d->routes, (unsigned)n))
+		process_prefix(d, p, d->routes, (unsigned)n, moas_on, now);
 }
 
 struct walkarg {
@@ -531,6 +570,7 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 {
 	struct walkarg	*w = arg;
 	unsigned	 i, j;
+	int		 moas;
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && r[j].source != r[i].source; j++)
@@ -545,9 +585,10 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 		if (w->d->cmp[2 * i] != 0 && first_of(r, n, w->d->cmp[2 * i]) == NULL &&
 		    first_of(r, n, w->d->cmp[2 * i + 1]) != NULL)
 			process_src(w->d, w->d->cmp[2 * i], p, r, n, w->now);
-	if (w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled &&
-	    (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) != NULL))
-		process_moas(w->d, p, r, n, w->now);
+	moas = w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled;
+	if ((moas && (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) !=
+	    NULL)) || ups_entry(w->d, p) != NULL)
+		process_prefix(w->d, p, r, n, moas, w->now);
 	return 0;
 }
 
@@ -679,6 +720,7 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 	none.carried = 0;
 	none.valid = none.was_valid = 0;
 	none.nadj = 0;
+	none.nups = 0;
 	for (i = 0; i < d->htsize; i++)
 		for (pp = &d->ht[i]; (e = *pp) != NULL; ) {
 			if (e->src != src) {

@@ -37,6 +37,11 @@
  *  6 visibility-loss: a monitored prefix (exact) that a source carried is no longer
  *    carried by it: one observation per source that lost it, so the alert policy's
  *    min_sources is the "N of M sources"; cleared when the sources carry it again.
+ *    Per upstream (prefix-wide, source 0): for M with upstreams (its own
+ *    ixwatch.upstreams, else its allowed origins' monitorASns upstreams), an
+ *    upstream X seen before as the AS adjacent to an allowed origin (prepends
+ *    collapsed; the anchor is that adjacency only) and now by no source: victim
+ *    M, offender X, disc "upstream"; retracted when a source shows it again.
  *  7 peering-visibility-loss: per source, the routes showing an adjacency
  *    (X, Y) of a monitorASns AS X with a neighbor Y (prepends collapsed; with
  *    upstreams / downstreams configured, only those neighbors) are

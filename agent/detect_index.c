@@ -162,6 +162,7 @@ build_prefixes(struct detect *d)
 		v6 = cp->prefix.af == PREFIX_AF_IPV6;
 		if (ix_add(&d->mon[v6], &cap[v6], &cp->prefix, cp, NULL) == -1)
 			return -1;
+		d->mon[v6].v[d->mon[v6].n - 1].ups = dpfx_has_upstreams(c, cp);
 		map_mark(d->monmap[v6], &cp->prefix);
 	}
 	bogon_table_init(&d->bogons);

@@ -19,6 +19,7 @@
 #define DKEYS_MAX	32	/* keys one (source, prefix) can assert */
 #define DROUTES_MAX	256	/* routes of one prefix looked at */
 #define DADJ_MAX	16	/* monitored adjacencies one (source, prefix) counts */
+#define DUPS_MAX	16	/* upstreams one monitored prefix is followed through */
 
 /* One monitored-prefix index entry (per address family, sorted). */
 struct dpfx {
@@ -27,6 +28,7 @@ struct dpfx {
 	int32_t			 parent;	/* nearest covering entry, -1: none */
 	const struct config_prefix *cp;		/* NULL for a bogon entry */
 	const struct bogon_block *bb;		/* bogon entry: the block (NULL: extra) */
+	int			 ups;		/* has upstreams (own or its origins') */
 };
 
 struct dindex {
@@ -83,6 +85,8 @@ struct dkeys {
 	int			 valid;		/* out: a monitored route is valid now */
 	uint32_t		 adj[2 * DADJ_MAX];	/* (monitored AS, neighbor) */
 	unsigned		 nadj;
+	uint32_t		 ups[DUPS_MAX];	/* source 0: upstreams the prefix was seen via */
+	unsigned		 nups;
 };
 
 /* Routes of one source that show the adjacency (x, y), x monitored (rule 7). */
@@ -105,6 +109,8 @@ struct dent {
 	uint8_t			 nkeys;
 	uint8_t			 nadj;
 	uint32_t		*adj;		/* 2 * nadj: adjacencies counted */
+	uint8_t			 nups;
+	uint32_t		*ups;		/* source 0: see struct dkeys */
 	struct prefix		 pfx;
 	struct alert_key	 keys[];
 };
@@ -165,6 +171,10 @@ void	 drules_route(struct detect *, uint16_t src, const struct prefix *,
 	    const struct rib_route *, struct dkeys *);
 void	 drules_moas(struct detect *, const struct prefix *, const struct rib_route *,
 	    unsigned n, struct dkeys *);
+void	 drules_upstreams(struct detect *, const struct prefix *,
+	    const struct config_prefix *, const struct rib_route *, unsigned n,
+	    const uint32_t *seen, unsigned nseen, struct dkeys *);
+int	 dpfx_has_upstreams(const struct config *, const struct config_prefix *);
 struct dkey *dkeys_add(struct dkeys *, enum alert_rule, const char *victim,
 	    uint32_t offender, uint32_t offender2, const char *disc);
 

@@ -755,3 +755,93 @@ drules_moas(struct detect *d, const struct prefix *p, const struct rib_route *r,
 	for (j = 0; j < no && w < sizeof(k->descr); j++)
 		w += (size_t)snprintf(k->descr + w, sizeof(k->descr) - w, " AS%u", o[j]);
 }
+
+/* Does the prefix rule name upstreams: its own ixwatch.upstreams, else those of
+ * its allowed origins in monitorASns? */
+int
+dpfx_has_upstreams(const struct config *cfg, const struct config_prefix *cp)
+{
+	const struct config_monitor_as	*ma;
+	size_t				 i;
+
+	if (cp->nupstreams > 0)
+		return 1;
+	for (i = 0; i < cp->nasns; i++)
+		if ((ma = monitor_as(cfg, cp->asns[i])) != NULL && ma->nupstreams > 0)
+			return 1;
+	return 0;
+}
+
+static int
+upstream_of(const struct config *cfg, const struct config_prefix *cp, uint32_t x)
+{
+	const struct config_monitor_as	*ma;
+	size_t				 i;
+
+	if (cp->nupstreams > 0)
+		return dasn_in(cp->upstreams, cp->nupstreams, x);
+	for (i = 0; i < cp->nasns; i++)
+		if ((ma = monitor_as(cfg, cp->asns[i])) != NULL &&
+		    dasn_in(ma->upstreams, ma->nupstreams, x))
+			return 1;
+	return 0;
+}
+
+static int
+u32_has(const uint32_t *v, unsigned n, uint32_t x)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+/*
+ * Rule 6 per upstream, over all sources (routes r[0..n) of the monitored prefix p,
+ * rule cp): the configured upstreams X seen now as the AS adjacent to an allowed
+ * origin (prepends collapsed); seen[0..nseen) are those seen before. Each X seen
+ * before and now by no source: one key (victim p, offender X, disc "upstream").
+ * ks->ups gets the union, remembered until the next reload.
+ */
+void
+drules_upstreams(struct detect *d, const struct prefix *p, const struct config_prefix *cp,
+    const struct rib_route *r, unsigned n, const uint32_t *seen, unsigned nseen,
+    struct dkeys *ks)
+{
+	struct dpath	 dp;
+	uint32_t	 now[DUPS_MAX];
+	unsigned	 nnow = 0, i;
+	char		 v[PREFIX_STRLEN];
+	struct dkey	*k;
+
+	for (i = 0; i < n; i++) {
+		uint32_t x;
+		if (dpath_load(r[i].attrs, &dp) == -1 || dp.origin_set || dp.nc < 2 ||
+		    !dasn_in(cp->asns, cp->nasns, dp.origin))
+			continue;
+		x = dp.cas[dp.nc - 2];
+		if (!u32_has(now, nnow, x) && nnow < DUPS_MAX &&
+		    upstream_of(d->cfg, cp, x))
+			now[nnow++] = x;
+	}
+	ks->nups = 0;
+	for (i = 0; i < nseen && ks->nups < DUPS_MAX; i++)
+		ks->ups[ks->nups++] = seen[i];
+	for (i = 0; i < nnow; i++)
+		if (!u32_has(ks->ups, ks->nups, now[i]) && ks->nups < DUPS_MAX)
+			ks->ups[ks->nups++] = now[i];
+	prefix_fmt(p, v, sizeof(v));
+	for (i = 0; i < ks->nups; i++) {
+		if (u32_has(now, nnow, ks->ups[i]))
+			continue;
+		if ((k = dkeys_add(ks, ALERT_RULE_VISIBILITY_LOSS, v, ks->ups[i], 0,
+		    "upstream")) == NULL)
+			continue;
+		snprintf(k->descr, sizeof(k->descr), "%s no longer seen via upstream "
+		    "AS%u", v, ks->ups[i]);
+		snprintf(k->matched, sizeof(k->matched), "%s%s%s", v, cp->description ?
+		    " " : "", cp->description ? cp->description : "");
+	}
+}

@@ -5,7 +5,7 @@
 # fields, in ixwatchd's JSON-lines file and at the syslog receiver.
 # (Alert traps are not asserted: on this branch ixwatchd sends source traps only.)
 . "$(dirname "$0")/lib.sh"
-N=19
+N=21
 plan $N
 if [ "$(id -u)" -ne 0 ]; then
 	for i in $(seq 1 $N); do skip "demo step $i" "needs root (network namespace)"; done
@@ -56,6 +56,10 @@ check "no new-neighbor alert blames the legitimate upstream AS65014" \
     has -n rule=new-neighbor origin=65014
 check "visibility loss of 10.14.0.0/23 raised" has rule=visibility-loss state=raised prefix=10.14.0.0/23
 check "visibility restored: cleared" has rule=visibility-loss state=cleared prefix=10.14.0.0/23
+check "no longer seen via upstream AS65014 raised" \
+    has rule=visibility-loss state=raised victim=10.14.0.0/23 origin=65014 discriminator=upstream
+check "seen via AS65014 again: cleared" \
+    has rule=visibility-loss state=cleared victim=10.14.0.0/23 origin=65014 discriminator=upstream
 check "syslog receiver got the hijack raise with structured data" \
     grep -q 'rule="subprefix-hijack".*state="raised"' "$s"
 check "syslog receiver got the route leak raise naming AS65015" \

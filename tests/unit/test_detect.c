@@ -876,6 +876,59 @@ t_peering_visibility_upstreams(void)
 	dut_fini(&t);
 }
 
+/*
+ * Rule 6 per upstream: the prefix no longer seen by any source with a configured
+ * upstream (monitorASns upstreams of its origin) next to the origin raises, naming
+ * the upstream; it clears when a source sees it that way again. Another source
+ * still seeing it via the upstream, or a path via an unconfigured AS, is no help
+ * and no alert respectively.
+ */
+static void
+t_visibility_upstream(void)
+{
+	static const char det[] = "detection:\n  rules:\n"
+	    "    visibility:\n      clear-after: 0s\n";
+	static const char pfx[] = "10.14.0.0/23:\n  asn: 64514\n"
+	    "options:\n  monitorASns:\n    '64514':\n      upstreams: [65014, 65020]\n";
+	static const uint32_t via14[] = { 65014, 64514 }, via14b[] = { 3356, 65014, 64514 };
+	static const uint32_t via20[] = { 65020, 64514 }, other[] = { 174, 64514, 64514 };
+	struct dut		t;
+	const struct dut_event	*e;
+	uint16_t		a, b;
+
+	dut_init(&t, det, pfx);
+	a = dut_source(&t, "a");
+	b = dut_source(&t, "b");
+	dut_path(&t, a, "10.14.0.0/23", via14, N(via14));
+	dut_path(&t, b, "10.14.0.0/23", via14b, N(via14b));
+	dut_tick(&t, 1000);
+	dut_path(&t, a, "10.14.0.0/23", other, N(other));	/* b still via 65014 */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, 0), 0);
+	dut_path(&t, b, "10.14.0.0/23", via20, N(via20));	/* nobody via 65014 */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED), 1);
+	UT_ASSERT((e = find_disc(&t, ALERT_RULE_VISIBILITY_LOSS, "upstream")) != NULL);
+	UT_EQ_STR(e->key.victim, "10.14.0.0/23");
+	UT_EQ_INT(e->key.offender, 65014);
+	UT_ASSERT(strstr(e->descr, "no longer seen via upstream AS65014") != NULL);
+	dut_withdraw(&t, b, "10.14.0.0/23");		/* and now 65020 is gone too */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED), 3);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED, 1)->key.offender +
+	    dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED, 2)->key.offender,
+	    65020);	/* b's own loss (offender 0) and the upstream 65020 */
+	dut_path(&t, a, "10.14.0.0/23", via14, N(via14));	/* back via 65014 */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED, 0)->key.offender,
+	    65014);
+	dut_path(&t, b, "10.14.0.0/23", via20, N(via20));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED), 3);
+	dut_fini(&t);
+}
+
 /* Session health: down with a reason raises, up clears. */
 static void
 t_session(void)
@@ -935,4 +988,5 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
     UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload),
-    UT_CASE(t_leak_first_hop), UT_CASE(t_peering_visibility_upstreams))
+    UT_CASE(t_leak_first_hop), UT_CASE(t_peering_visibility_upstreams),
+    UT_CASE(t_visibility_upstream))
