@@ -506,12 +506,12 @@ moas_candidate(const struct rib_route *r, unsigned n)
 
 /* Could (src, p, a) assert anything? The common case answers no here. */
 static int
-relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a)
+relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a,
+    const struct dpfx *me)
 {
 	const struct prefix	*x;
-	int			 v6 = p->af == PREFIX_AF_IPV6;
 
-	if (d->mon[v6].n && dindex_mon(d, p) != NULL)
+	if (me != NULL)
 		return 1;
 	if (dmon_as(d, rib_attrs_origin_as(a)))
 		return 1;
@@ -528,10 +528,13 @@ void
 detect_route(struct detect *d, uint16_t src, const struct prefix *p,
     const struct rib_attrs *a, uint64_t now)
 {
-	int	n = -1, moas, moas_on, ups;
+	const struct dpfx	*me;
+	int			 n = -1, moas, moas_on, ups;
 
 	d->cnt.routes++;
-	if ((a != NULL && relevant(d, src, p, a)) || compared(d, src) ||
+	/* one monitored-prefix lookup per route serves every question below */
+	me = d->mon[p->af == PREFIX_AF_IPV6].n ? dindex_mon(d, p) : NULL;
+	if ((a != NULL && relevant(d, src, p, a, me)) || (a == NULL && compared(d, src)) ||
 	    ent_slot(d, src, p, ent_hash(src, p)) != NULL) {
 		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
 		if (n > DROUTES_MAX)
@@ -545,7 +548,7 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 	}
 	/* MOAS needs two sources: a single feed never looks its prefixes up */
 	moas_on = d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled && d->nsrcseen >= 2;
-	ups = d->mon[p->af == PREFIX_AF_IPV6].n > 0 && ups_entry(d, p) != NULL;
+	ups = me != NULL && me->ups && me->len == p->len && ups_entry(d, p) != NULL;
 	if (!moas_on && !ups)
 		return;
 	moas = ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
@@ -577,7 +580,7 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 			;
 		if (j < i)
 			continue;	/* source seen already */
-		if (relevant(w->d, r[i].source, p, r[i].attrs) ||
+		if (relevant(w->d, r[i].source, p, r[i].attrs, dindex_mon(w->d, p)) ||
 		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
 			process_src(w->d, r[i].source, p, r, n, w->now);
 	}

@@ -25,7 +25,12 @@ dpath_load(const struct rib_attrs *a, struct dpath *dp)
 	uint8_t			 st;
 	uint32_t		 asn, run = 0;
 
-	memset(dp, 0, offsetof(struct dpath, set_pos));
+	/* the arrays are read only up to their counts: zero the scalars alone (a
+	 * memset of the 2 KB struct per path-facts miss showed in the profile) */
+	dp->n = dp->nc = dp->nset = 0;
+	dp->origin_set = dp->has_otc = dp->no_export = 0;
+	dp->origin = dp->otc = dp->max_repeat_as = 0;
+	dp->max_repeat = 0;
 	blob = rib_attrs_blob(a, &len);
 	if (blob == NULL || bgp_canon_decode(blob, len, &ba) == -1)
 		return -1;
