@@ -511,13 +511,23 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 {
 	const struct prefix	*x;
 
+	uint32_t		 h;
+
 	if (me != NULL)
-		return 1;
-	if (dmon_as(d, rib_attrs_origin_as(a)))
 		return 1;
 	if (dindex_bogon(d, p, &x) != NULL)
 		return 1;
-	if (dpath_facts(d, a) & (PF_BOGON_AS | PF_REL | PF_MON | PF_OTC | PF_MONAS))
+	/* an UPDATE carries several prefixes with one attribute set: remember the
+	 * answer for the last one (pointer and hash: a freed set's address reused) */
+	h = rib_attrs_hash(a);
+	if (a != d->last_a || h != d->last_hash) {
+		d->last_a = a;
+		d->last_hash = h;
+		d->last_rel = dmon_as(d, rib_attrs_origin_as(a)) ||
+		    (dpath_facts(d, a) & (PF_BOGON_AS | PF_REL | PF_MON | PF_OTC |
+		    PF_MONAS)) != 0;
+	}
+	if (d->last_rel)
 		return 1;
 	if (d->src != NULL && d->src[src] != NULL && d->src[src]->monitored)
 		return 1;

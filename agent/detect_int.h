@@ -61,9 +61,9 @@ struct dpath {
 #define PF_MON		0x08
 #define PF_OTC		0x10
 #define PF_MONAS	0x20	/* a monitorASns AS anywhere in the path */
-struct dpf {
-	const struct rib_attrs	*a;
-	uint32_t		 hash;
+struct dpf {			/* 8 bytes: the table stays in the cache */
+	uint32_t		 hash;		/* content hash of the set */
+	uint16_t		 pchk;		/* bits of its address */
 	uint8_t			 flags;
 };
 #define DPF_BITS	16
@@ -131,6 +131,7 @@ struct detect {
 	struct dindex		 bog[2];	/* bogon blocks and extra prefixes */
 	uint8_t			 bogmap[2][8192];	/* first 16 bits touching a bogon */
 	uint8_t			 monmap[2][8192];	/* ... a monitored prefix */
+	uint8_t			 mon4map[1 << 17];	/* first 20 bits of IPv4 ... */
 	uint32_t		*monas;		/* monitored origins, sorted */
 	size_t			 nmonas;
 	uint32_t		*pathas;	/* monitored ASes with up/downstreams */
@@ -142,6 +143,9 @@ struct detect {
 	uint8_t			 asbloom[8192];	/* any of the above, by hash */
 	struct bogon_table	 bogons;
 	struct dpf		*pf;
+	const struct rib_attrs	*last_a;	/* relevant(): the last set's answer */
+	uint32_t		 last_hash;
+	int			 last_rel;
 	struct dent		**ht;
 	size_t			 htsize, htcount;
 	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */

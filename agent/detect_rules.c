@@ -88,18 +88,21 @@ bogon_as(const struct detect *d, uint32_t asn)
 	    dasn_in(d->bogas, d->nbogas, asn);
 }
 
-/* Path facts of an attribute set, cached by pointer and hash. */
+/* Path facts of an attribute set, cached by its content hash (the facts depend
+ * on the content only) plus a few address bits against the rare equal hash of
+ * different content. */
 uint8_t
 dpath_facts(const struct detect *d, const struct rib_attrs *a)
 {
 	struct dpath	 dp;
 	struct dpf	*e;
 	uint32_t	 h = rib_attrs_hash(a);
+	uint16_t	 pchk = (uint16_t)((uintptr_t)a >> 4);
 	uint8_t		 f = PF_VALID;
 	unsigned	 i;
 
 	e = &d->pf[(h ^ (h >> DPF_BITS)) & ((1u << DPF_BITS) - 1)];
-	if (e->a == a && e->hash == h && e->flags)
+	if (e->hash == h && e->pchk == pchk && e->flags)
 		return e->flags;
 	if (dpath_load(a, &dp) == -1)
 		return PF_VALID;
@@ -115,7 +118,7 @@ dpath_facts(const struct detect *d, const struct rib_attrs *a)
 	}
 	if (dp.has_otc)
 		f |= PF_OTC;
-	e->a = a;
+	e->pchk = pchk;
 	e->hash = h;
 	e->flags = f;
 	return f;
