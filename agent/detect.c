@@ -576,6 +576,7 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 struct walkarg {
 	struct detect	*d;
 	uint64_t	 now;
+	unsigned	 visited;
 };
 
 static int
@@ -608,28 +609,139 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 void
 detect_rescan(struct detect *d, const struct prefix *root, uint64_t now)
 {
-	struct walkarg w = { d, now };
+	struct walkarg w = { d, now, 0 };
 
 	rib_walk_more_specifics(d->rib, root, walk_cb, &w);
 }
 
-int
-detect_reload(struct detect *d, const struct config *cfg, uint64_t now)
+/* --- the rescan after a reload, in slices ----------------------------------- */
+
+#define SPLIT_LEN4	12	/* shorter roots are split before they are walked */
+#define SPLIT_LEN6	24
+
+static int
+any_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
 {
-	struct walkarg	w = { d, now };
+	(void)p;
+	(void)r;
+	(void)n;
+	(void)arg;
+	return 1;
+}
+
+static int
+work_push(struct detect *d, const struct prefix *p)
+{
+	struct prefix *nw;
+
+	if (d->nwork == d->capwork) {
+		size_t nc = d->capwork ? d->capwork * 2 : 64;
+		if ((nw = realloc(d->work, nc * sizeof(*nw))) == NULL)
+			return -1;
+		d->work = nw;
+		d->capwork = nc;
+	}
+	d->work[d->nwork++] = *p;
+	return 0;
+}
+
+/* One root of the rescan: a short one is its own prefix and two halves pushed
+ * back (skipped when empty), so no single walk is long; counts prefixes seen. */
+static int
+count_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	struct walkarg *w = arg;
+
+	w->visited++;
+	return walk_cb(p, r, n, w);
+}
+
+static int
+rescan_root(struct detect *d, const struct prefix *root, struct walkarg *w)
+{
+	unsigned	split = root->af == PREFIX_AF_IPV4 ? SPLIT_LEN4 : SPLIT_LEN6;
+	struct prefix	half;
+	int		n, i;
+
+	if (root->len >= split)
+		return rib_walk_more_specifics(d->rib, root, count_cb, w) < 0 ? -1 : 0;
+	if (rib_walk_more_specifics(d->rib, root, any_cb, NULL) == 0)
+		return 0;			/* nothing under it */
+	n = rib_lookup_exact(d->rib, root, d->routes, DROUTES_MAX);
+	if (n > DROUTES_MAX)
+		n = DROUTES_MAX;
+	if (n > 0)
+		count_cb(root, d->routes, (unsigned)n, w);
+	for (i = 1; i >= 0; i--) {	/* popped from the end: address order */
+		half = *root;
+		half.len++;
+		if (i == 1)
+			half.addr[root->len / 8] |= (uint8_t)(0x80 >> (root->len % 8));
+		if (work_push(d, &half) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+detect_reload_begin(struct detect *d, const struct config *cfg, uint64_t now)
+{
 	uint32_t	mask = ~(1u << ALERT_RULE_RTR_HEALTH | 1u << ALERT_RULE_SESSION_HEALTH |
 			    1u << ALERT_RULE_TEST | 1u << ALERT_RULE_RPKI_NOT_FOUND);
+	struct prefix	all;
 	int		rc;
 
+	(void)now;
 	d->cfg = cfg;
 	rc = dindex_build(d);
 	if (rc == 0)
 		rc = cmp_build(d);
 	ht_clear(d);
-	alert_reconcile_begin(d->ae, mask & ~1u);
-	if (rc == 0)
-		rib_walk(d->rib, walk_cb, &w);
+	alert_reconcile_begin(d->ae, mask & ~1u);	/* a rescan in progress restarts */
+	d->nwork = 0;
+	d->reloading = 1;
+	if (rc == 0) {
+		memset(&all, 0, sizeof(all));
+		all.af = PREFIX_AF_IPV6;
+		if (work_push(d, &all) == -1)
+			rc = -1;
+		all.af = PREFIX_AF_IPV4;
+		if (rc == 0 && work_push(d, &all) == -1)
+			rc = -1;
+	}
+	if (rc == -1)
+		d->nwork = 0;	/* nothing re-asserted: the step ends it at once */
+	return rc;
+}
+
+int
+detect_reload_step(struct detect *d, unsigned budget, uint64_t now)
+{
+	struct walkarg	w = { d, now, 0 };
+	struct prefix	root;
+
+	if (!d->reloading)
+		return 0;
+	while (d->nwork > 0 && (budget == 0 || w.visited < budget)) {
+		root = d->work[--d->nwork];
+		if (rescan_root(d, &root, &w) == -1) {
+			d->nwork = 0;	/* out of memory: end with what was seen */
+			break;
+		}
+	}
+	if (d->nwork > 0)
+		return 1;
+	d->reloading = 0;
 	alert_reconcile_end(d->ae, ALERT_REASON_CONFIG, now);
+	return 0;
+}
+
+int
+detect_reload(struct detect *d, const struct config *cfg, uint64_t now)
+{
+	int rc = detect_reload_begin(d, cfg, now);
+
+	detect_reload_step(d, 0, now);
 	return rc;
 }
 
@@ -784,6 +896,7 @@ detect_free(struct detect *d)
 	free(d->ht);
 	free(d->pf);
 	free(d->cmp);
+	free(d->work);
 	if (d->src != NULL)
 		for (i = 0; i < 65536; i++)
 			free(d->src[i]);

@@ -144,8 +144,17 @@ void		 detect_route(struct detect *, uint16_t rib_source, const struct prefix *,
 void		 detect_rescan(struct detect *, const struct prefix *root, uint64_t now);
 /* New configuration: rebuild the indexes, reconcile all alerts (reason "config").
  * Per-source history starts again: visibility and peering losses in progress
- * clear with reason "config" (the RIB no longer shows what was lost). */
+ * clear with reason "config" (the RIB no longer shows what was lost).
+ * detect_reload does it in one pass; the daemon slices it like the RPKI
+ * revalidation: detect_reload_begin (indexes; -1 if they cannot be built, then
+ * the rescan finds nothing and every reconciled alert clears), then
+ * detect_reload_step until it returns 0, each call visiting about budget
+ * prefixes (0: all). Routes that change meanwhile are judged by the new config
+ * already; alerts that no longer apply clear (reason "config") at the last step.
+ * A reload during a rescan restarts it. */
 int		 detect_reload(struct detect *, const struct config *, uint64_t now);
+int		 detect_reload_begin(struct detect *, const struct config *, uint64_t now);
+int		 detect_reload_step(struct detect *, unsigned budget, uint64_t now);
 /* A source's state changed: up = 0 asserts session-health with reason. */
 void		 detect_source_state(struct detect *, uint32_t source_id, const char *name,
 		    int up, const char *reason, uint64_t now);

@@ -155,6 +155,9 @@ struct detect {
 	struct dadj		*adjtab[DADJ_BUCKETS];
 	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
 	struct detect_counters	 cnt;
+	struct prefix		*work;		/* roots of the rescan left to do */
+	size_t			 nwork, capwork;
+	int			 reloading;	/* a rescan is in progress */
 	struct rib_route	 routes[DROUTES_MAX];
 };
 

@@ -27,6 +27,7 @@ static struct {
 	struct alert_engine	*ae;
 	int			 own;		/* ae is ours (no alert module) */
 	struct loop_event	*tick;
+	struct loop_event	*rescan;	/* the sliced rescan after a reload */
 	int			 kick_pending;
 	int			 hooked;
 } dd;
@@ -121,6 +122,41 @@ on_route(const struct source *s, const struct prefix *p, uint32_t path_id,
 	if (dd.d == NULL || s->rib_id == 0)
 		return;
 	detect_route(dd.d, s->rib_id, p, a, now_ms());
+	kick();
+}
+
+#define SLICE_MS	4.0	/* a rescan slice stops after about this long */
+#define SLICE_STEP	512	/* prefixes between clock reads */
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One slice of the rescan after a reload: the loop keeps serving sessions
+ * between slices (as the RPKI revalidation does). */
+static void
+rescan_cb(int fd, short what, void *arg)
+{
+	double	t0 = mono_ms();
+	int	more;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (dd.d == NULL)
+		return;
+	while ((more = detect_reload_step(dd.d, SLICE_STEP, now_ms())) &&
+	    mono_ms() - t0 < SLICE_MS)
+		;
+	if (more)
+		loop_timer_add(dd.rescan, 0);
+	else
+		log_debug(LOG_SUB_DETECT, "rescan after reload done");
 	kick();
 }
 
@@ -235,6 +271,7 @@ static int
 detectd_reload(const struct config *newc, const struct config *old)
 {
 	struct source	*s;
+	int		 rc;
 
 	(void)old;
 	if (dd.d == NULL)
@@ -246,7 +283,12 @@ detectd_reload(const struct config *newc, const struct config *old)
 		if (s->rib_id != 0 && s->state != SOURCE_DOWN)
 			detect_source_set(dd.d, s->rib_id, source_role(newc, s),
 			    s->peer_as, s->name, s->type == SOURCE_BGP);
-	if (detect_reload(dd.d, newc, now_ms()) == -1) {
+	rc = detect_reload_begin(dd.d, newc, now_ms());
+	if (dd.rescan == NULL && (dd.rescan = loop_timer_new(rescan_cb, NULL)) == NULL)
+		detect_reload_step(dd.d, 0, now_ms());	/* no timer: in one pass */
+	else if (!loop_event_pending(dd.rescan))
+		loop_timer_add(dd.rescan, 0);
+	if (rc == -1) {
 		log_warnx("detect: reload: cannot build the rule indexes");
 		return -1;
 	}
@@ -262,6 +304,8 @@ detectd_stop(void)
 	dd_cfg = NULL;
 	loop_event_free(dd.tick);
 	dd.tick = NULL;
+	loop_event_free(dd.rescan);
+	dd.rescan = NULL;
 	if (dd.own)
 		alert_engine_free(dd.ae);
 	dd.ae = NULL;

@@ -929,6 +929,71 @@ t_visibility_upstream(void)
 	dut_fini(&t);
 }
 
+/*
+ * The rescan after a reload in slices: with a budget of one prefix per step it
+ * takes many steps; nothing clears before the last one; then the hijack the new
+ * config allows clears with reason "config" and the other stays raised; a route
+ * changed during the rescan is judged by the new config.
+ */
+static void
+t_reload_sliced(void)
+{
+	static const uint32_t bad[] = { 3491, 17557 }, bad2[] = { 3491, 64666 };
+	static const uint32_t ok[] = { 3356, 36561 };
+	struct dut		t;
+	struct config		*nc;
+	struct config_error	 err;
+	char			 path[128], pfx[32];
+	FILE			*f;
+	uint16_t		 s1;
+	unsigned		 i, steps = 0;
+
+	dut_init(&t, det_base, "208.65.152.0/22:\n  asn: 36561\n"
+	    "  ignoreMorespecifics: true\n10.0.0.0/8:\n  asn: 64500\n"
+	    "  ignoreMorespecifics: true\n");
+	s1 = dut_source(&t, "rs1");
+	for (i = 0; i < 40; i++) {	/* spread over the address space */
+		snprintf(pfx, sizeof(pfx), "%u.%u.0.0/16", 11 + 5 * i, i);
+		dut_path(&t, s1, pfx, ok, N(ok));
+	}
+	dut_path(&t, s1, "208.65.152.0/22", bad, N(bad));
+	dut_path(&t, s1, "10.0.0.0/8", bad2, N(bad2));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 2);
+	snprintf(path, sizeof(path), "%s/prefixes.yml", t.dir);
+	UT_ASSERT((f = fopen(path, "w")) != NULL);
+	fputs("208.65.152.0/22:\n  asn: [36561, 17557]\n10.0.0.0/8:\n  asn: 64500\n"
+	    "  ignoreMorespecifics: true\n172.16.0.0/12:\n  asn: 64501\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/ixwatch.yml", t.dir);
+	UT_ASSERT((nc = config_load(path, &err)) != NULL);
+	UT_EQ_INT(detect_reload_begin(t.d, nc, t.now), 0);
+	UT_EQ_INT(detect_reload_step(t.d, 1, t.now), 1);
+	steps++;
+	dut_path(&t, s1, "172.16.0.0/12", bad2, N(bad2));	/* new rule, mid-rescan */
+	while (detect_reload_step(t.d, 1, t.now) == 1) {
+		dut_tick(&t, 10);
+		UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED), 0);
+		steps++;
+	}
+	UT_ASSERT(steps > 20);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED, 0)->reason,
+	    ALERT_REASON_CONFIG);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED, 0)->key.offender,
+	    17557);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 3);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED, 2)->key.offender,
+	    64666);
+	UT_EQ_STR(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED, 2)->key.victim,
+	    "AS64501");
+	UT_EQ_INT(detect_reload_step(t.d, 1, t.now), 0);	/* done: nothing more */
+	config_free(t.cfg);
+	t.cfg = nc;
+	dut_fini(&t);
+}
+
 /* Session health: down with a reason raises, up clears. */
 static void
 t_session(void)
@@ -989,4 +1054,4 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
     UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload),
     UT_CASE(t_leak_first_hop), UT_CASE(t_peering_visibility_upstreams),
-    UT_CASE(t_visibility_upstream))
+    UT_CASE(t_visibility_upstream), UT_CASE(t_reload_sliced))
