@@ -140,6 +140,7 @@ ht_clear(struct detect *d)
 		for (e = d->ht[i]; e != NULL; e = next) {
 			next = e->next;
 			free(e->adj);
+			free(e->ups);
 			free(e);
 		}
 		d->ht[i] = NULL;
@@ -266,10 +267,12 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	if (e != NULL) {
 		*pp = e->next;
 		free(e->adj);
+		free(e->ups);
 		free(e);
 		d->htcount--;
 	}
-	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid && ks->nadj == 0)
+	if (ks->n == 0 && !ks->carried && !ks->valid && !ks->was_valid && ks->nadj == 0 &&
+	    ks->nups == 0)
 		return;
 	if (d->htcount >= d->htsize && ht_grow(d) == -1)
 		return;
@@ -285,6 +288,12 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	if (ks->nadj > 0 && (ne->adj = malloc(2 * ks->nadj * sizeof(*ne->adj))) != NULL) {
 		memcpy(ne->adj, ks->adj, 2 * ks->nadj * sizeof(*ne->adj));
 		ne->nadj = (uint8_t)ks->nadj;
+	}
+	ne->nups = 0;
+	ne->ups = NULL;
+	if (ks->nups > 0 && (ne->ups = malloc(ks->nups * sizeof(*ne->ups))) != NULL) {
+		memcpy(ne->ups, ks->ups, ks->nups * sizeof(*ne->ups));
+		ne->nups = (uint8_t)ks->nups;
 	}
 	ne->pfx = *p;
 	for (j = 0; j < ks->n; j++)
@@ -423,6 +432,7 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 	ks.carried = 0;
 	ks.valid = 0;
 	ks.was_valid = pp != NULL && ((*pp)->flags & DENT_VALID);
+	ks.nups = 0;
 	d->cnt.evaluated++;
 	for (i = 0; i < n; i++)
 		if (r[i].source == src) {
@@ -437,18 +447,45 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 	apply(d, src, p, &ks, now);
 }
 
-static void
-process_moas(struct detect *d, const struct prefix *p, const struct rib_route *r,
-    unsigned n, uint64_t now)
+/* The monitored prefix p exactly, when it is followed per upstream (rule 6). */
+static const struct dpfx *
+ups_entry(const struct detect *d, const struct prefix *p)
 {
-	struct dkeys ks;
+	const struct dpfx	*e;
+	int			 en;
+
+	if (!d->cfg->detection.rules[CONFIG_RULE_VISIBILITY].enabled ||
+	    (e = dindex_mon(d, p)) == NULL || !e->ups || e->len != p->len ||
+	    (e->cp->flags & CONFIG_PFX_IGNORE))
+		return NULL;
+	en = d->params.rule_enabled ? d->params.rule_enabled(e->cp,
+	    CONFIG_RULE_VISIBILITY) : !(e->cp->disabled_rules &
+	    (1u << CONFIG_RULE_VISIBILITY));
+	return en ? e : NULL;
+}
+
+/* Prefix-wide rules (source 0): MOAS, per-upstream visibility. */
+static void
+process_prefix(struct detect *d, const struct prefix *p, const struct rib_route *r,
+    unsigned n, int moas, uint64_t now)
+{
+	const struct dpfx	*u = ups_entry(d, p);
+	struct dent		**pp;
+	struct dkeys		  ks;
 
 	ks.n = 0;
 	ks.carried = 0;
 	ks.valid = ks.was_valid = 0;
 	ks.nadj = 0;
-	if (d->params.moas_all || dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p))
+	ks.nups = 0;
+	if (moas && (d->params.moas_all ||
+	    dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p)))
 		drules_moas(d, p, r, n, &ks);
+	if (u != NULL) {
+		pp = ent_slot(d, 0, p, ent_hash(0, p));
+		drules_upstreams(d, p, u->cp, r, n, pp ? (*pp)->ups : NULL,
+		    pp ? (*pp)->nups : 0, &ks);
+	}
 	apply(d, 0, p, &ks, now);
 }
 
@@ -469,18 +506,28 @@ moas_candidate(const struct rib_route *r, unsigned n)
 
 /* Could (src, p, a) assert anything? The common case answers no here. */
 static int
-relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a)
+relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a,
+    const struct dpfx *me)
 {
 	const struct prefix	*x;
-	int			 v6 = p->af == PREFIX_AF_IPV6;
 
-	if (d->mon[v6].n && dindex_mon(d, p) != NULL)
-		return 1;
-	if (dmon_as(d, rib_attrs_origin_as(a)))
+	uint32_t		 h;
+
+	if (me != NULL)
 		return 1;
 	if (dindex_bogon(d, p, &x) != NULL)
 		return 1;
-	if (dpath_facts(d, a) & (PF_BOGON_AS | PF_REL | PF_MON | PF_OTC | PF_MONAS))
+	/* an UPDATE carries several prefixes with one attribute set: remember the
+	 * answer for the last one (pointer and hash: a freed set's address reused) */
+	h = rib_attrs_hash(a);
+	if (a != d->last_a || h != d->last_hash) {
+		d->last_a = a;
+		d->last_hash = h;
+		d->last_rel = dmon_as(d, rib_attrs_origin_as(a)) ||
+		    (dpath_facts(d, a) & (PF_BOGON_AS | PF_REL | PF_MON | PF_OTC |
+		    PF_MONAS)) != 0;
+	}
+	if (d->last_rel)
 		return 1;
 	if (d->src != NULL && d->src[src] != NULL && d->src[src]->monitored)
 		return 1;
@@ -491,10 +538,13 @@ void
 detect_route(struct detect *d, uint16_t src, const struct prefix *p,
     const struct rib_attrs *a, uint64_t now)
 {
-	int	n = -1, moas;
+	const struct dpfx	*me;
+	int			 n = -1, moas, moas_on, ups;
 
 	d->cnt.routes++;
-	if ((a != NULL && relevant(d, src, p, a)) || compared(d, src) ||
+	/* one monitored-prefix lookup per route serves every question below */
+	me = d->mon[p->af == PREFIX_AF_IPV6].n ? dindex_mon(d, p) : NULL;
+	if ((a != NULL && relevant(d, src, p, a, me)) || (a == NULL && compared(d, src)) ||
 	    ent_slot(d, src, p, ent_hash(src, p)) != NULL) {
 		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
 		if (n > DROUTES_MAX)
@@ -507,23 +557,26 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 		d->nsrcseen++;
 	}
 	/* MOAS needs two sources: a single feed never looks its prefixes up */
-	if (!d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled || d->nsrcseen < 2)
+	moas_on = d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled && d->nsrcseen >= 2;
+	ups = me != NULL && me->ups && me->len == p->len && ups_entry(d, p) != NULL;
+	if (!moas_on && !ups)
 		return;
 	moas = ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
-	if (!moas && a == NULL)
+	if (!moas && !ups && a == NULL)
 		return;
 	if (n < 0) {
 		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
 		if (n > DROUTES_MAX)
 			n = DROUTES_MAX;
 	}
-	if (moas || moas_candidate(d->routes, (unsigned)n))
-		process_moas(d, p, d->routes, (unsigned)n, now);
+	if (ups || moas || moas_candidate(d->routes, (unsigned)n))
+		process_prefix(d, p, d->routes, (unsigned)n, moas_on, now);
 }
 
 struct walkarg {
 	struct detect	*d;
 	uint64_t	 now;
+	unsigned	 visited;
 };
 
 static int
@@ -531,13 +584,14 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 {
 	struct walkarg	*w = arg;
 	unsigned	 i, j;
+	int		 moas;
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && r[j].source != r[i].source; j++)
 			;
 		if (j < i)
 			continue;	/* source seen already */
-		if (relevant(w->d, r[i].source, p, r[i].attrs) ||
+		if (relevant(w->d, r[i].source, p, r[i].attrs, dindex_mon(w->d, p)) ||
 		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
 			process_src(w->d, r[i].source, p, r, n, w->now);
 	}
@@ -545,37 +599,149 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 		if (w->d->cmp[2 * i] != 0 && first_of(r, n, w->d->cmp[2 * i]) == NULL &&
 		    first_of(r, n, w->d->cmp[2 * i + 1]) != NULL)
 			process_src(w->d, w->d->cmp[2 * i], p, r, n, w->now);
-	if (w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled &&
-	    (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) != NULL))
-		process_moas(w->d, p, r, n, w->now);
+	moas = w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled;
+	if ((moas && (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) !=
+	    NULL)) || ups_entry(w->d, p) != NULL)
+		process_prefix(w->d, p, r, n, moas, w->now);
 	return 0;
 }
 
 void
 detect_rescan(struct detect *d, const struct prefix *root, uint64_t now)
 {
-	struct walkarg w = { d, now };
+	struct walkarg w = { d, now, 0 };
 
 	rib_walk_more_specifics(d->rib, root, walk_cb, &w);
 }
 
-int
-detect_reload(struct detect *d, const struct config *cfg, uint64_t now)
+/* --- the rescan after a reload, in slices ----------------------------------- */
+
+#define SPLIT_LEN4	12	/* shorter roots are split before they are walked */
+#define SPLIT_LEN6	24
+
+static int
+any_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
 {
-	struct walkarg	w = { d, now };
+	(void)p;
+	(void)r;
+	(void)n;
+	(void)arg;
+	return 1;
+}
+
+static int
+work_push(struct detect *d, const struct prefix *p)
+{
+	struct prefix *nw;
+
+	if (d->nwork == d->capwork) {
+		size_t nc = d->capwork ? d->capwork * 2 : 64;
+		if ((nw = realloc(d->work, nc * sizeof(*nw))) == NULL)
+			return -1;
+		d->work = nw;
+		d->capwork = nc;
+	}
+	d->work[d->nwork++] = *p;
+	return 0;
+}
+
+/* One root of the rescan: a short one is its own prefix and two halves pushed
+ * back (skipped when empty), so no single walk is long; counts prefixes seen. */
+static int
+count_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	struct walkarg *w = arg;
+
+	w->visited++;
+	return walk_cb(p, r, n, w);
+}
+
+static int
+rescan_root(struct detect *d, const struct prefix *root, struct walkarg *w)
+{
+	unsigned	split = root->af == PREFIX_AF_IPV4 ? SPLIT_LEN4 : SPLIT_LEN6;
+	struct prefix	half;
+	int		n, i;
+
+	if (root->len >= split)
+		return rib_walk_more_specifics(d->rib, root, count_cb, w) < 0 ? -1 : 0;
+	if (rib_walk_more_specifics(d->rib, root, any_cb, NULL) == 0)
+		return 0;			/* nothing under it */
+	n = rib_lookup_exact(d->rib, root, d->routes, DROUTES_MAX);
+	if (n > DROUTES_MAX)
+		n = DROUTES_MAX;
+	if (n > 0)
+		count_cb(root, d->routes, (unsigned)n, w);
+	for (i = 1; i >= 0; i--) {	/* popped from the end: address order */
+		half = *root;
+		half.len++;
+		if (i == 1)
+			half.addr[root->len / 8] |= (uint8_t)(0x80 >> (root->len % 8));
+		if (work_push(d, &half) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+detect_reload_begin(struct detect *d, const struct config *cfg, uint64_t now)
+{
 	uint32_t	mask = ~(1u << ALERT_RULE_RTR_HEALTH | 1u << ALERT_RULE_SESSION_HEALTH |
 			    1u << ALERT_RULE_TEST | 1u << ALERT_RULE_RPKI_NOT_FOUND);
+	struct prefix	all;
 	int		rc;
 
+	(void)now;
 	d->cfg = cfg;
 	rc = dindex_build(d);
 	if (rc == 0)
 		rc = cmp_build(d);
 	ht_clear(d);
-	alert_reconcile_begin(d->ae, mask & ~1u);
-	if (rc == 0)
-		rib_walk(d->rib, walk_cb, &w);
+	alert_reconcile_begin(d->ae, mask & ~1u);	/* a rescan in progress restarts */
+	d->nwork = 0;
+	d->reloading = 1;
+	if (rc == 0) {
+		memset(&all, 0, sizeof(all));
+		all.af = PREFIX_AF_IPV6;
+		if (work_push(d, &all) == -1)
+			rc = -1;
+		all.af = PREFIX_AF_IPV4;
+		if (rc == 0 && work_push(d, &all) == -1)
+			rc = -1;
+	}
+	if (rc == -1)
+		d->nwork = 0;	/* nothing re-asserted: the step ends it at once */
+	return rc;
+}
+
+int
+detect_reload_step(struct detect *d, unsigned budget, uint64_t now)
+{
+	struct walkarg	w = { d, now, 0 };
+	struct prefix	root;
+
+	if (!d->reloading)
+		return 0;
+	while (d->nwork > 0 && (budget == 0 || w.visited < budget)) {
+		root = d->work[--d->nwork];
+		if (rescan_root(d, &root, &w) == -1) {
+			d->nwork = 0;	/* out of memory: end with what was seen */
+			break;
+		}
+	}
+	if (d->nwork > 0)
+		return 1;
+	d->reloading = 0;
 	alert_reconcile_end(d->ae, ALERT_REASON_CONFIG, now);
+	return 0;
+}
+
+int
+detect_reload(struct detect *d, const struct config *cfg, uint64_t now)
+{
+	int rc = detect_reload_begin(d, cfg, now);
+
+	detect_reload_step(d, 0, now);
 	return rc;
 }
 
@@ -679,6 +845,7 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 	none.carried = 0;
 	none.valid = none.was_valid = 0;
 	none.nadj = 0;
+	none.nups = 0;
 	for (i = 0; i < d->htsize; i++)
 		for (pp = &d->ht[i]; (e = *pp) != NULL; ) {
 			if (e->src != src) {
@@ -729,6 +896,7 @@ detect_free(struct detect *d)
 	free(d->ht);
 	free(d->pf);
 	free(d->cmp);
+	free(d->work);
 	if (d->src != NULL)
 		for (i = 0; i < 65536; i++)
 			free(d->src[i]);

@@ -37,8 +37,14 @@
  *  6 visibility-loss: a monitored prefix (exact) that a source carried is no longer
  *    carried by it: one observation per source that lost it, so the alert policy's
  *    min_sources is the "N of M sources"; cleared when the sources carry it again.
+ *    Per upstream (prefix-wide, source 0): for M with upstreams (its own
+ *    ixwatch.upstreams, else its allowed origins' monitorASns upstreams), an
+ *    upstream X seen before as the AS adjacent to an allowed origin (prepends
+ *    collapsed; the anchor is that adjacency only) and now by no source: victim
+ *    M, offender X, disc "upstream"; retracted when a source shows it again.
  *  7 peering-visibility-loss: per source, the routes showing an adjacency
- *    (X, Y) of a monitorASns AS X with a neighbor Y (prepends collapsed) are
+ *    (X, Y) of a monitorASns AS X with a neighbor Y (prepends collapsed; with
+ *    upstreams / downstreams configured, only those neighbors) are
  *    counted; when a source that showed it shows it no more, one observation of
  *    (victim "AS<X>", offender Y, offender2 X) for that source: min-sources is
  *    the N; retracted when the source shows it again.
@@ -52,9 +58,14 @@
  *    detect_rescan()); withdrawn routes forget their past state.
  * 11 route-leak: valley-free violation at AS L (learned from a provider or peer,
  *    passed to a provider or peer) with configured relationships: victim "AS<L>",
- *    offender L, offender2 the AS it leaked to, disc "type1".."type4" (RFC 7908
- *    section 3.2: 1 hairpin provider->provider, 2 lateral peer->peer, 3
- *    provider->peer, 4 peer->provider); OTC (RFC 9234 section 5) violated given the
+ *    offender L, offender2 the AS it leaked to, disc "type1".."type4" (types
+ *    below). The first AS of the path passed it to the receiver: the source's
+ *    peers at a transparent route server (role rs-client, path not starting with
+ *    the RS's AS: offender2 the RS), or us (path starting with the neighbor's AS:
+ *    our role peer/rs, provider says what we are to it; offender2 0); no role:
+ *    the first AS is not judged. Types (RFC 7908 section 3.2): 1 hairpin
+ *    provider->provider, 2 lateral peer->peer, 3 provider->peer, 4
+ *    peer->provider. OTC (RFC 9234 section 5) violated given the
  *    source's role (disc "otc", offender the OTC AS or the neighbor); a
  *    CONFIG_PFX_NO_EXPORT prefix seen past the first hop (disc "no-export",
  *    offender the AS that exported it); ASPA-invalid route of a monitored prefix
@@ -133,8 +144,17 @@ void		 detect_route(struct detect *, uint16_t rib_source, const struct prefix *,
 void		 detect_rescan(struct detect *, const struct prefix *root, uint64_t now);
 /* New configuration: rebuild the indexes, reconcile all alerts (reason "config").
  * Per-source history starts again: visibility and peering losses in progress
- * clear with reason "config" (the RIB no longer shows what was lost). */
+ * clear with reason "config" (the RIB no longer shows what was lost).
+ * detect_reload does it in one pass; the daemon slices it like the RPKI
+ * revalidation: detect_reload_begin (indexes; -1 if they cannot be built, then
+ * the rescan finds nothing and every reconciled alert clears), then
+ * detect_reload_step until it returns 0, each call visiting about budget
+ * prefixes (0: all). Routes that change meanwhile are judged by the new config
+ * already; alerts that no longer apply clear (reason "config") at the last step.
+ * A reload during a rescan restarts it. */
 int		 detect_reload(struct detect *, const struct config *, uint64_t now);
+int		 detect_reload_begin(struct detect *, const struct config *, uint64_t now);
+int		 detect_reload_step(struct detect *, unsigned budget, uint64_t now);
 /* A source's state changed: up = 0 asserts session-health with reason. */
 void		 detect_source_state(struct detect *, uint32_t source_id, const char *name,
 		    int up, const char *reason, uint64_t now);

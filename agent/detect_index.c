@@ -90,6 +90,12 @@ dindex_mon(const struct detect *d, const struct prefix *p)
 	int		v6 = p->af == PREFIX_AF_IPV6;
 	uint32_t	i = (uint32_t)p->addr[0] << 8 | p->addr[1];
 
+	if (!v6) {		/* finer for IPv4: most of a table is outside */
+		i = i << 4 | p->addr[2] >> 4;
+		if (p->len < 20 || (d->mon4map[i >> 3] & (1u << (i & 7))))
+			return dindex_lpm(&d->mon[0], p);
+		return NULL;
+	}
 	if (p->len < 16 || (d->monmap[v6][i >> 3] & (1u << (i & 7))))
 		return dindex_lpm(&d->mon[v6], p);
 	return NULL;
@@ -150,6 +156,19 @@ map_mark(uint8_t *m, const struct prefix *p)
 		m[(start + i) >> 3] |= (uint8_t)(1u << ((start + i) & 7));
 }
 
+/* The /20s an IPv4 prefix touches. */
+static void
+map4_mark(uint8_t *m, const struct prefix *p)
+{
+	uint32_t	 start, n, i;
+
+	start = (uint32_t)p->addr[0] << 12 | (uint32_t)p->addr[1] << 4 | p->addr[2] >> 4;
+	n = p->len >= 20 ? 1 : 1u << (20 - p->len);
+	start &= ~(n - 1);
+	for (i = 0; i < n && start + i < (1u << 20); i++)
+		m[(start + i) >> 3] |= (uint8_t)(1u << ((start + i) & 7));
+}
+
 static int
 build_prefixes(struct detect *d)
 {
@@ -162,7 +181,10 @@ build_prefixes(struct detect *d)
 		v6 = cp->prefix.af == PREFIX_AF_IPV6;
 		if (ix_add(&d->mon[v6], &cap[v6], &cp->prefix, cp, NULL) == -1)
 			return -1;
+		d->mon[v6].v[d->mon[v6].n - 1].ups = dpfx_has_upstreams(c, cp);
 		map_mark(d->monmap[v6], &cp->prefix);
+		if (!v6)
+			map4_mark(d->mon4map, &cp->prefix);
 	}
 	bogon_table_init(&d->bogons);
 	for (i = 0; c->detection.bogons.prefixes && i < d->bogons.n; i++) {
@@ -332,9 +354,11 @@ dindex_free(struct detect *d)
 	d->nmonas = d->npathas = d->nrelas = d->nbogas = 0;
 	memset(d->bogmap, 0, sizeof(d->bogmap));
 	memset(d->monmap, 0, sizeof(d->monmap));
+	memset(d->mon4map, 0, sizeof(d->mon4map));
 	memset(d->asbloom, 0, sizeof(d->asbloom));
 	if (d->pf != NULL)
 		memset(d->pf, 0, sizeof(*d->pf) << DPF_BITS);
+	d->last_a = NULL;
 }
 
 int

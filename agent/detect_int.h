@@ -19,6 +19,7 @@
 #define DKEYS_MAX	32	/* keys one (source, prefix) can assert */
 #define DROUTES_MAX	256	/* routes of one prefix looked at */
 #define DADJ_MAX	16	/* monitored adjacencies one (source, prefix) counts */
+#define DUPS_MAX	16	/* upstreams one monitored prefix is followed through */
 
 /* One monitored-prefix index entry (per address family, sorted). */
 struct dpfx {
@@ -27,6 +28,7 @@ struct dpfx {
 	int32_t			 parent;	/* nearest covering entry, -1: none */
 	const struct config_prefix *cp;		/* NULL for a bogon entry */
 	const struct bogon_block *bb;		/* bogon entry: the block (NULL: extra) */
+	int			 ups;		/* has upstreams (own or its origins') */
 };
 
 struct dindex {
@@ -59,9 +61,9 @@ struct dpath {
 #define PF_MON		0x08
 #define PF_OTC		0x10
 #define PF_MONAS	0x20	/* a monitorASns AS anywhere in the path */
-struct dpf {
-	const struct rib_attrs	*a;
-	uint32_t		 hash;
+struct dpf {			/* 8 bytes: the table stays in the cache */
+	uint32_t		 hash;		/* content hash of the set */
+	uint16_t		 pchk;		/* bits of its address */
 	uint8_t			 flags;
 };
 #define DPF_BITS	16
@@ -83,6 +85,8 @@ struct dkeys {
 	int			 valid;		/* out: a monitored route is valid now */
 	uint32_t		 adj[2 * DADJ_MAX];	/* (monitored AS, neighbor) */
 	unsigned		 nadj;
+	uint32_t		 ups[DUPS_MAX];	/* source 0: upstreams the prefix was seen via */
+	unsigned		 nups;
 };
 
 /* Routes of one source that show the adjacency (x, y), x monitored (rule 7). */
@@ -105,6 +109,8 @@ struct dent {
 	uint8_t			 nkeys;
 	uint8_t			 nadj;
 	uint32_t		*adj;		/* 2 * nadj: adjacencies counted */
+	uint8_t			 nups;
+	uint32_t		*ups;		/* source 0: see struct dkeys */
 	struct prefix		 pfx;
 	struct alert_key	 keys[];
 };
@@ -125,6 +131,7 @@ struct detect {
 	struct dindex		 bog[2];	/* bogon blocks and extra prefixes */
 	uint8_t			 bogmap[2][8192];	/* first 16 bits touching a bogon */
 	uint8_t			 monmap[2][8192];	/* ... a monitored prefix */
+	uint8_t			 mon4map[1 << 17];	/* first 20 bits of IPv4 ... */
 	uint32_t		*monas;		/* monitored origins, sorted */
 	size_t			 nmonas;
 	uint32_t		*pathas;	/* monitored ASes with up/downstreams */
@@ -136,6 +143,9 @@ struct detect {
 	uint8_t			 asbloom[8192];	/* any of the above, by hash */
 	struct bogon_table	 bogons;
 	struct dpf		*pf;
+	const struct rib_attrs	*last_a;	/* relevant(): the last set's answer */
+	uint32_t		 last_hash;
+	int			 last_rel;
 	struct dent		**ht;
 	size_t			 htsize, htcount;
 	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */
@@ -145,6 +155,9 @@ struct detect {
 	struct dadj		*adjtab[DADJ_BUCKETS];
 	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
 	struct detect_counters	 cnt;
+	struct prefix		*work;		/* roots of the rescan left to do */
+	size_t			 nwork, capwork;
+	int			 reloading;	/* a rescan is in progress */
 	struct rib_route	 routes[DROUTES_MAX];
 };
 
@@ -165,6 +178,10 @@ void	 drules_route(struct detect *, uint16_t src, const struct prefix *,
 	    const struct rib_route *, struct dkeys *);
 void	 drules_moas(struct detect *, const struct prefix *, const struct rib_route *,
 	    unsigned n, struct dkeys *);
+void	 drules_upstreams(struct detect *, const struct prefix *,
+	    const struct config_prefix *, const struct rib_route *, unsigned n,
+	    const uint32_t *seen, unsigned nseen, struct dkeys *);
+int	 dpfx_has_upstreams(const struct config *, const struct config_prefix *);
 struct dkey *dkeys_add(struct dkeys *, enum alert_rule, const char *victim,
 	    uint32_t offender, uint32_t offender2, const char *disc);
 

@@ -27,6 +27,7 @@ static struct {
 	struct alert_engine	*ae;
 	int			 own;		/* ae is ours (no alert module) */
 	struct loop_event	*tick;
+	struct loop_event	*rescan;	/* the sliced rescan after a reload */
 	int			 kick_pending;
 	int			 hooked;
 } dd;
@@ -124,6 +125,41 @@ on_route(const struct source *s, const struct prefix *p, uint32_t path_id,
 	kick();
 }
 
+#define SLICE_MS	4.0	/* a rescan slice stops after about this long */
+#define SLICE_STEP	512	/* prefixes between clock reads */
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One slice of the rescan after a reload: the loop keeps serving sessions
+ * between slices (as the RPKI revalidation does). */
+static void
+rescan_cb(int fd, short what, void *arg)
+{
+	double	t0 = mono_ms();
+	int	more;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (dd.d == NULL)
+		return;
+	while ((more = detect_reload_step(dd.d, SLICE_STEP, now_ms())) &&
+	    mono_ms() - t0 < SLICE_MS)
+		;
+	if (more)
+		loop_timer_add(dd.rescan, 0);
+	else
+		log_debug(LOG_SUB_DETECT, "rescan after reload done");
+	kick();
+}
+
 static const struct config_bgp_neighbor *
 neighbor_of(const struct config *cfg, const char *name)
 {
@@ -135,20 +171,36 @@ neighbor_of(const struct config *cfg, const char *name)
 	return NULL;
 }
 
+/* The RFC 9234 role to judge a source's routes by: a BGP neighbor's own; for a
+ * BMP peer, rs-client when its AS is that of a route server we are a configured
+ * rs-client of (the monitored router is a member of the same IXP). */
+static int
+source_role(const struct config *cfg, const struct source *s)
+{
+	const struct config_bgp_neighbor	*nb;
+	size_t					 i;
+
+	if (s->type == SOURCE_BGP)
+		return (nb = neighbor_of(cfg, s->name)) != NULL ? nb->role :
+		    CONFIG_ROLE_NONE;
+	for (i = 0; s->peer_as != 0 && i < cfg->sources.bgp.nneighbors; i++)
+		if (cfg->sources.bgp.neighbors[i].role == CONFIG_ROLE_RS_CLIENT &&
+		    cfg->sources.bgp.neighbors[i].remote_as == s->peer_as)
+			return CONFIG_ROLE_RS_CLIENT;
+	return CONFIG_ROLE_NONE;
+}
+
 static void
 on_state(const struct source *s, enum source_state old, void *arg)
 {
-	const struct config_bgp_neighbor	*nb;
-	uint64_t				 now = now_ms();
+	uint64_t	now = now_ms();
 
 	(void)arg;
 	if (dd.d == NULL)
 		return;
-	if (s->rib_id != 0 && s->state != SOURCE_DOWN) {
-		nb = s->type == SOURCE_BGP ? neighbor_of(dd_cfg, s->name) : NULL;
-		detect_source_set(dd.d, s->rib_id, nb ? nb->role : CONFIG_ROLE_NONE,
-		    s->peer_as, s->name, s->type == SOURCE_BGP);
-	}
+	if (s->rib_id != 0 && s->state != SOURCE_DOWN)
+		detect_source_set(dd.d, s->rib_id, source_role(dd_cfg, s), s->peer_as,
+		    s->name, s->type == SOURCE_BGP);
 	if (s->state == SOURCE_DOWN && old != SOURCE_DOWN && old != SOURCE_CONNECTING)
 		detect_source_state(dd.d, s->id, s->name, 0,
 		    s->last_error[0] ? s->last_error : "down", now);
@@ -218,13 +270,25 @@ detectd_start(const struct config *cfg)
 static int
 detectd_reload(const struct config *newc, const struct config *old)
 {
+	struct source	*s;
+	int		 rc;
+
 	(void)old;
 	if (dd.d == NULL)
 		return 0;
 	dd_cfg = newc;
 	if (dd.own)
 		detect_policies_apply(dd.ae, newc);
-	if (detect_reload(dd.d, newc, now_ms()) == -1) {
+	for (s = source_next(NULL); s != NULL; s = source_next(s))
+		if (s->rib_id != 0 && s->state != SOURCE_DOWN)
+			detect_source_set(dd.d, s->rib_id, source_role(newc, s),
+			    s->peer_as, s->name, s->type == SOURCE_BGP);
+	rc = detect_reload_begin(dd.d, newc, now_ms());
+	if (dd.rescan == NULL && (dd.rescan = loop_timer_new(rescan_cb, NULL)) == NULL)
+		detect_reload_step(dd.d, 0, now_ms());	/* no timer: in one pass */
+	else if (!loop_event_pending(dd.rescan))
+		loop_timer_add(dd.rescan, 0);
+	if (rc == -1) {
 		log_warnx("detect: reload: cannot build the rule indexes");
 		return -1;
 	}
@@ -240,6 +304,8 @@ detectd_stop(void)
 	dd_cfg = NULL;
 	loop_event_free(dd.tick);
 	dd.tick = NULL;
+	loop_event_free(dd.rescan);
+	dd.rescan = NULL;
 	if (dd.own)
 		alert_engine_free(dd.ae);
 	dd.ae = NULL;

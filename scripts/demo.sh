@@ -92,7 +92,8 @@ pause
 alerts
 
 step "2. route leak: member B re-announces AS64514's /23 learned from its provider AS3356" \
-    "path 65015 3356 65014 64514 (a valley: provider route sent to IX peers)"
+    "path 65015 3356 65014 64514 (a valley: provider route sent to IX peers)" \
+    "expect: route leak by AS65015, RFC 7908 type 3, segment AS3356>AS65015>AS65005 (the RS)"
 lab_member b "announce route 10.14.0.0/23 next-hop 192.0.2.15 as-path [ 65015 3356 65014 64514 ] origin igp"
 pause
 alerts
@@ -100,7 +101,8 @@ lab_member b "withdraw route 10.14.0.0/23 next-hop 192.0.2.15"
 pause
 
 step "3. fake first hop: member B announces 10.14.0.0/23 with the right origin AS64514" \
-    "but as its neighbor (path 65015 64514): AS64514's only upstream is AS65014"
+    "but as its neighbor (path 65015 64514): AS64514's only upstream is AS65014" \
+    "expect: new neighbor AS65015 upstream of AS64514; it clears after the withdrawal"
 lab_member b "announce route 10.14.0.0/23 next-hop 192.0.2.15 as-path [ 65015 64514 ] origin igp"
 pause
 alerts

@@ -106,10 +106,12 @@ lab_write_configs() {
 	 no neighbor 127.0.1.5 enforce-first-as
 	 address-family ipv4 unicast
 	  neighbor 127.0.1.5 soft-reconfiguration inbound
+	  neighbor 127.0.1.5 route-map NOTHING out
 	 exit-address-family
 	 address-family ipv6 unicast
 	  neighbor 127.0.1.5 activate
 	  neighbor 127.0.1.5 soft-reconfiguration inbound
+	  neighbor 127.0.1.5 route-map NOTHING out
 	 exit-address-family
 	 bmp targets ixwatch
 	  bmp stats interval 5000
@@ -119,6 +121,10 @@ lab_write_configs() {
 	  bmp monitor ipv6 unicast post-policy
 	  bmp connect 127.0.0.1 port 11019 min-retry 100 max-retry 2000
 	 exit
+	exit
+	! a member that originates nothing: it must not send the RS's routes back to
+	! the RS (FRR would, with its own AS prepended: a peer-to-peer leak)
+	route-map NOTHING deny 10
 	exit
 	EOF
 
@@ -189,6 +195,9 @@ lab_write_configs() {
 	        remote-as: 65005
 	        passive: true
 	        add-path-receive: true
+	        # we are a client of the route server: routes from it come from IX peers
+	        # (route-leak detection at the first hop; BMP peers with its AS too)
+	        role: rs-client
 	rpki:
 	  refresh: 5s
 	  groups:
@@ -204,6 +213,7 @@ lab_write_configs() {
 	    sub-prefix-hijack: { raise-after: 0s, clear-after: 2s }
 	    visibility: { min-sources: 1, raise-after: 1s, clear-after: 2s }
 	    route-leak: { raise-after: 0s, clear-after: 2s }
+	    new-neighbor: { raise-after: 0s, clear-after: 2s }
 	    rpki-invalid: { raise-after: 0s, clear-after: 2s }
 	alerts:
 	  json-file: $LAB/logs/alerts.json

@@ -23,6 +23,7 @@ emit(const struct alert *a, enum alert_transition tr, void *arg)
 	e->tr = tr;
 	e->key = a->key;
 	e->severity = a->severity;
+	e->reason = a->reason;
 	e->nprefixes = a->nprefixes;
 	e->nsources = a->nsources;
 	snprintf(e->as_path, sizeof(e->as_path), "%s", a->as_path);

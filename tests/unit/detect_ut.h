@@ -18,6 +18,7 @@ struct dut_event {
 	int		 tr;		/* enum alert_transition */
 	struct alert_key key;
 	uint8_t		 severity;
+	uint8_t		 reason;	/* enum alert_reason (CLEARED) */
 	uint32_t	 nprefixes, nsources;
 	char		 as_path[ALERT_PATH_MAX];
 	char		 descr[ALERT_TEXT_MAX];

@@ -793,6 +793,207 @@ t_peering_visibility(void)
 	dut_fini(&t);
 }
 
+/*
+ * Route leak at the first hop: a member re-announcing its provider's route to
+ * the IX route server (our role rs-client, the RS does not prepend) is RFC 7908
+ * type 3, the RS's AS is where it leaked to; the same from a direct peer; no
+ * leak for a customer's route, from a provider, or with no role known.
+ */
+static void
+t_leak_first_hop(void)
+{
+	static const char det[] = "detection:\n  rules:\n    route-leak:\n"
+	    "      clear-after: 0s\n  relationships:\n    - asn: 65015\n"
+	    "      providers: [3356]\n      customers: [64700]\n";
+	static const uint32_t leak[] = { 65015, 3356, 65014, 64514 };
+	static const uint32_t cust[] = { 65015, 64700 };
+	struct dut		t;
+	const struct dut_event	*e;
+	uint16_t		rs, none, peer, prov;
+
+	dut_init(&t, det, NULL);
+	rs = dut_source(&t, "rs");
+	none = dut_source(&t, "none");
+	peer = dut_source(&t, "peer");
+	prov = dut_source(&t, "prov");
+	UT_EQ_INT(detect_source_set(t.d, rs, CONFIG_ROLE_RS_CLIENT, 65005, "rs", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, none, CONFIG_ROLE_NONE, 65005, "none", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, peer, CONFIG_ROLE_PEER, 65015, "peer", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, prov, CONFIG_ROLE_CUSTOMER, 65015, "prov", 0), 0);
+	dut_path(&t, rs, "10.14.0.0/23", cust, N(cust));	/* its customer's: fine */
+	dut_path(&t, none, "10.14.0.0/23", leak, N(leak));	/* role unknown */
+	dut_path(&t, prov, "10.14.0.0/23", leak, N(leak));	/* our provider: fine */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, 0), 0);
+	dut_path(&t, rs, "10.14.0.0/23", leak, N(leak));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED), 1);
+	e = dut_find(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED, 0);
+	UT_EQ_STR(e->key.victim, "AS65015");
+	UT_EQ_INT(e->key.offender, 65015);
+	UT_EQ_INT(e->key.offender2, 65005);
+	UT_EQ_STR(e->key.disc, "type3");
+	UT_ASSERT(strstr(e->descr, "segment AS3356>AS65015>AS65005") != NULL);
+	dut_withdraw(&t, rs, "10.14.0.0/23");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_CLEARED), 1);
+	dut_path(&t, peer, "10.14.0.0/23", leak, N(leak));	/* to us, its peer */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED), 2);
+	e = dut_find(&t, ALERT_RULE_ROUTE_LEAK, ALERT_TR_RAISED, 1);
+	UT_EQ_INT(e->key.offender, 65015);
+	UT_EQ_INT(e->key.offender2, 0);
+	UT_ASSERT(strstr(e->descr, "segment AS3356>AS65015>us") != NULL);
+	dut_fini(&t);
+}
+
+/* With configured upstreams, rule 7 follows only those: a fake first hop going
+ * away is no peering loss; the configured upstream going away is. */
+static void
+t_peering_visibility_upstreams(void)
+{
+	static const char det[] = "detection:\n  rules:\n"
+	    "    peering-visibility:\n      clear-after: 0s\n";
+	static const char pfx[] = "options:\n  monitorASns:\n    '64514':\n"
+	    "      upstreams: [65014]\n";
+	static const uint32_t ok[] = { 65014, 64514 }, fake[] = { 65015, 64514 };
+	struct dut	t;
+	uint16_t	s1;
+
+	dut_init(&t, det, pfx);
+	s1 = dut_source(&t, "a");
+	dut_path(&t, s1, "10.14.0.0/23", ok, N(ok));
+	dut_path(&t, s1, "10.14.2.0/24", fake, N(fake));
+	dut_tick(&t, 1000);
+	dut_withdraw(&t, s1, "10.14.2.0/24");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, 0), 0);
+	dut_withdraw(&t, s1, "10.14.0.0/23");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, ALERT_TR_RAISED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, 1, 0)->key.offender,
+	    65014);
+	dut_fini(&t);
+}
+
+/*
+ * Rule 6 per upstream: the prefix no longer seen by any source with a configured
+ * upstream (monitorASns upstreams of its origin) next to the origin raises, naming
+ * the upstream; it clears when a source sees it that way again. Another source
+ * still seeing it via the upstream, or a path via an unconfigured AS, is no help
+ * and no alert respectively.
+ */
+static void
+t_visibility_upstream(void)
+{
+	static const char det[] = "detection:\n  rules:\n"
+	    "    visibility:\n      clear-after: 0s\n";
+	static const char pfx[] = "10.14.0.0/23:\n  asn: 64514\n"
+	    "options:\n  monitorASns:\n    '64514':\n      upstreams: [65014, 65020]\n";
+	static const uint32_t via14[] = { 65014, 64514 }, via14b[] = { 3356, 65014, 64514 };
+	static const uint32_t via20[] = { 65020, 64514 }, other[] = { 174, 64514, 64514 };
+	struct dut		t;
+	const struct dut_event	*e;
+	uint16_t		a, b;
+
+	dut_init(&t, det, pfx);
+	a = dut_source(&t, "a");
+	b = dut_source(&t, "b");
+	dut_path(&t, a, "10.14.0.0/23", via14, N(via14));
+	dut_path(&t, b, "10.14.0.0/23", via14b, N(via14b));
+	dut_tick(&t, 1000);
+	dut_path(&t, a, "10.14.0.0/23", other, N(other));	/* b still via 65014 */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, 0), 0);
+	dut_path(&t, b, "10.14.0.0/23", via20, N(via20));	/* nobody via 65014 */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED), 1);
+	UT_ASSERT((e = find_disc(&t, ALERT_RULE_VISIBILITY_LOSS, "upstream")) != NULL);
+	UT_EQ_STR(e->key.victim, "10.14.0.0/23");
+	UT_EQ_INT(e->key.offender, 65014);
+	UT_ASSERT(strstr(e->descr, "no longer seen via upstream AS65014") != NULL);
+	dut_withdraw(&t, b, "10.14.0.0/23");		/* and now 65020 is gone too */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED), 3);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED, 1)->key.offender +
+	    dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED, 2)->key.offender,
+	    65020);	/* b's own loss (offender 0) and the upstream 65020 */
+	dut_path(&t, a, "10.14.0.0/23", via14, N(via14));	/* back via 65014 */
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED, 0)->key.offender,
+	    65014);
+	dut_path(&t, b, "10.14.0.0/23", via20, N(via20));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED), 3);
+	dut_fini(&t);
+}
+
+/*
+ * The rescan after a reload in slices: with a budget of one prefix per step it
+ * takes many steps; nothing clears before the last one; then the hijack the new
+ * config allows clears with reason "config" and the other stays raised; a route
+ * changed during the rescan is judged by the new config.
+ */
+static void
+t_reload_sliced(void)
+{
+	static const uint32_t bad[] = { 3491, 17557 }, bad2[] = { 3491, 64666 };
+	static const uint32_t ok[] = { 3356, 36561 };
+	struct dut		t;
+	struct config		*nc;
+	struct config_error	 err;
+	char			 path[128], pfx[32];
+	FILE			*f;
+	uint16_t		 s1;
+	unsigned		 i, steps = 0;
+
+	dut_init(&t, det_base, "208.65.152.0/22:\n  asn: 36561\n"
+	    "  ignoreMorespecifics: true\n10.0.0.0/8:\n  asn: 64500\n"
+	    "  ignoreMorespecifics: true\n");
+	s1 = dut_source(&t, "rs1");
+	for (i = 0; i < 40; i++) {	/* spread over the address space */
+		snprintf(pfx, sizeof(pfx), "%u.%u.0.0/16", 11 + 5 * i, i);
+		dut_path(&t, s1, pfx, ok, N(ok));
+	}
+	dut_path(&t, s1, "208.65.152.0/22", bad, N(bad));
+	dut_path(&t, s1, "10.0.0.0/8", bad2, N(bad2));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 2);
+	snprintf(path, sizeof(path), "%s/prefixes.yml", t.dir);
+	UT_ASSERT((f = fopen(path, "w")) != NULL);
+	fputs("208.65.152.0/22:\n  asn: [36561, 17557]\n10.0.0.0/8:\n  asn: 64500\n"
+	    "  ignoreMorespecifics: true\n172.16.0.0/12:\n  asn: 64501\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/ixwatch.yml", t.dir);
+	UT_ASSERT((nc = config_load(path, &err)) != NULL);
+	UT_EQ_INT(detect_reload_begin(t.d, nc, t.now), 0);
+	UT_EQ_INT(detect_reload_step(t.d, 1, t.now), 1);
+	steps++;
+	dut_path(&t, s1, "172.16.0.0/12", bad2, N(bad2));	/* new rule, mid-rescan */
+	while (detect_reload_step(t.d, 1, t.now) == 1) {
+		dut_tick(&t, 10);
+		UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED), 0);
+		steps++;
+	}
+	UT_ASSERT(steps > 20);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED, 0)->reason,
+	    ALERT_REASON_CONFIG);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED, 0)->key.offender,
+	    17557);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 3);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED, 2)->key.offender,
+	    64666);
+	UT_EQ_STR(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED, 2)->key.victim,
+	    "AS64501");
+	UT_EQ_INT(detect_reload_step(t.d, 1, t.now), 0);	/* done: nothing more */
+	config_free(t.cfg);
+	t.cfg = nc;
+	dut_fini(&t);
+}
+
 /* Session health: down with a reason raises, up clears. */
 static void
 t_session(void)
@@ -851,4 +1052,6 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
-    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload))
+    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload),
+    UT_CASE(t_leak_first_hop), UT_CASE(t_peering_visibility_upstreams),
+    UT_CASE(t_visibility_upstream), UT_CASE(t_reload_sliced))

@@ -1,0 +1,138 @@
+#!/bin/bash
+# Detection end to end with a real BGP speaker: exabgp announces to ixwatchd over
+# a BGP session on loopback. Rule 6 per upstream: 10.61.0.0/23 of AS64561 seen via
+# its configured upstreams AS65061 and AS65062; when no path shows AS65061 next
+# to the origin any more the alert raises naming AS65061, and clears when it is
+# back. Then a reload: a hijack alert raised under the old prefixes.yml clears
+# with reason "config" once the new file allows the origin (the sliced rescan).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+
+D=$top_builddir/agent/ixwatchd
+C=$top_builddir/agent/ixwatchctl
+plan 8
+
+if ! command -v exabgp >/dev/null; then
+	for i in $(seq 8); do skip "detect exabgp e2e" "exabgp not installed"; done
+	exit 0
+fi
+
+AG=127.0.61.1		# the agent
+EX=127.0.61.4		# exabgp
+PORT=$((20000 + ($$ + 5000) % 10000))
+J=$T/alerts.json
+
+cat > "$T/ixwatch.yml" <<EOF
+daemon:
+  pidfile: $T/ixwatchd.pid
+  control-socket:
+    path: $T/ixwatchd.sock
+  state-dir: $T
+sources:
+  bgp:
+    local-as: 65011
+    router-id: $AG
+    listen:
+      - address: $AG
+        port: $PORT
+    neighbors:
+      - name: exa
+        address: $EX
+        remote-as: 65061
+        passive: true
+        add-path-receive: true
+detection:
+  rules:
+    bogon: { enabled: false }
+    hijack: { raise-after: 0s, clear-after: 1s }
+    visibility: { raise-after: 0s, clear-after: 1s }
+    new-neighbor: { enabled: false }
+alerts:
+  json-file: $J
+  group-window: 0s
+outputs:
+  syslog: { enabled: false }
+prefixes-file: prefixes.yml
+EOF
+cat > "$T/prefixes.yml" <<EOF
+10.61.0.0/23:
+  asn: 64561
+10.62.0.0/24:
+  asn: 64562
+options:
+  monitorASns:
+    '64561':
+      upstreams: [65061, 65062]
+EOF
+
+"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
+track_pid $!
+check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
+
+mkdir -p "$T/exa"
+mkfifo "$T/exa/cmd.fifo"
+cat > "$T/exa/driver.py" <<'EOF'
+import os, sys
+d = os.path.dirname(os.path.abspath(__file__))
+while True:
+    with open(os.path.join(d, "cmd.fifo")) as f:
+        for line in f:
+            if line.strip():
+                sys.stdout.write(line.strip() + "\n"); sys.stdout.flush()
+EOF
+cat > "$T/exa/exabgp.conf" <<EOF
+process driver { run /usr/bin/python3 $T/exa/driver.py; encoder text; }
+neighbor $AG {
+    router-id $EX;
+    local-address $EX;
+    local-as 65061;
+    peer-as 65011;
+    hold-time 30;
+    connect $PORT;
+    family { ipv4 unicast; }
+    capability { add-path send/receive; }
+    api { processes [ driver ]; }
+}
+EOF
+env exabgp.daemon.user=root exabgp.api.cli=false exabgp.api.ack=false \
+    exabgp.log.destination="$T/exa/exabgp.log" exabgp "$T/exa/exabgp.conf" \
+    > "$T/exa/exabgp.out" 2>&1 &
+track_pid $!
+send() { echo "$*" > "$T/exa/cmd.fifo"; }
+has() { # field=value...: a JSON line of alerts.json with all of them
+	[ -f "$J" ] && python3 - "$J" "$@" <<'PY'
+import json, sys
+want = [a.split("=", 1) for a in sys.argv[2:]]
+for line in open(sys.argv[1]):
+    a = json.loads(line)
+    if all(str(a.get(k)) == v for k, v in want):
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+routes() { "$C" -s "$T/ixwatchd.sock" show routes 10.61.0.0/23 2>/dev/null | grep -c "65061\|65062"; }
+
+check "the session with exabgp comes up" wait_for 30 sh -c \
+    "'$C' -s '$T/ixwatchd.sock' show sources | grep -q ' up '"
+send "announce route 10.61.0.0/23 path-information 1 next-hop 192.0.2.61 as-path [ 65061 64561 ]"
+send "announce route 10.61.0.0/23 path-information 2 next-hop 192.0.2.62 as-path [ 65061 65062 64561 ]"
+wait_for 10 sh -c "[ \$('$C' -s '$T/ixwatchd.sock' show routes 10.61.0.0/23 | grep -c 64561) -ge 2 ]"
+send "withdraw route 10.61.0.0/23 path-information 1 next-hop 192.0.2.61"
+check "no longer seen via upstream AS65061: raised" wait_for 10 \
+    has rule=visibility-loss state=raised victim=10.61.0.0/23 origin=65061 discriminator=upstream
+check "AS65062 (still next to the origin) is not reported" \
+    sh -c "! grep -q '\"origin\":65062' '$J'"
+send "announce route 10.61.0.0/23 path-information 1 next-hop 192.0.2.61 as-path [ 65061 64561 ]"
+check "seen via AS65061 again: cleared" wait_for 10 \
+    has rule=visibility-loss state=cleared origin=65061 reason=resolved
+
+send "announce route 10.62.0.0/24 next-hop 192.0.2.61 as-path [ 65061 64666 ]"
+check "hijack of 10.62.0.0/24 by AS64666 raised" wait_for 10 \
+    has rule=exact-prefix-hijack state=raised victim=AS64562 origin=64666
+printf '10.61.0.0/23:\n  asn: 64561\n10.62.0.0/24:\n  asn: [64562, 64666]\n' \
+    > "$T/prefixes.yml"
+timeout 20 "$C" -s "$T/ixwatchd.sock" reload > /dev/null 2>&1
+check "after the reload allowing AS64666 it clears with reason config" wait_for 10 \
+    has rule=exact-prefix-hijack state=cleared origin=64666 reason=config
+check "the daemon logs no error" sh -c "! grep -qi 'fatal\|assert' '$T/daemon.log'"
+[ "$_failed" -eq 0 ] || { diag "alerts:"; sed 's/^/# /' "$J" 2>/dev/null; tail -20 "$T/daemon.log" | sed 's/^/# /'; }
+done_testing
