@@ -237,9 +237,9 @@ slow:
 }
 
 static enum rib_rpki
-rov_state(const struct prefix *p, uint64_t origin)
+rov_rib(enum rtr_rov r)
 {
-	switch (rtr_rov_validate(rk.vrps, p, origin)) {
+	switch (r) {
 	case RTR_ROV_VALID:
 		return RIB_RPKI_VALID;
 	case RTR_ROV_INVALID_AS:
@@ -248,6 +248,12 @@ rov_state(const struct prefix *p, uint64_t origin)
 	default:
 		return RIB_RPKI_NOT_FOUND;
 	}
+}
+
+static enum rib_rpki
+rov_state(const struct prefix *p, uint64_t origin)
+{
+	return rov_rib(rtr_rov_validate(rk.vrps, p, origin));
 }
 
 /* Direction and first-hop neighbor for a RIB source (see rpkid.h). */
@@ -364,26 +370,31 @@ push_root(const struct prefix *p, int exact, int full)
 }
 
 struct walk_arg {
-	int	full;
+	int			full;
+	struct rtr_rov_cursor	cur;	/* the walk is in address order */
 };
 
 static int
 reval_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
 {
-	const struct walk_arg	*wa = arg;
+	struct walk_arg		*wa = arg;
 	const struct rib_attrs	*last = NULL;
-	struct path		 pa = { 0 };
+	struct path		 pa;	/* not zeroed: 1 kB per prefix otherwise */
 	enum rib_rpki		 rov = RIB_RPKI_NOT_FOUND;
 	unsigned		 i;
 	uint8_t			 s;
 
+	pa.n = 0;
+	pa.has_set = 0;
+	pa.origin = RTR_ORIGIN_SET;
+
 	for (i = 0; i < n; i++) {
 		if (r[i].attrs != last) {
-			if (wa->full) {
+			if (wa->full)
 				path_of(r[i].attrs, &pa);
-				rov = rov_state(p, pa.origin);
-			} else
-				rov = rov_state(p, origin_of(r[i].attrs));
+			else
+				pa.origin = origin_of(r[i].attrs);
+			rov = rov_rib(rtr_rov_cursor_validate(&wa->cur, p, pa.origin));
 			last = r[i].attrs;
 		}
 		s = wa->full ? RIB_STATE(rov, aspa_state(&pa, r[i].source)) :
@@ -418,12 +429,14 @@ reval_root(const struct root *w)
 {
 	struct rib		*rib = source_rib();
 	struct rib_route	 r[256];
-	struct walk_arg		 wa = { w->full && rk.aspa_on };
+	struct walk_arg		 wa;
 	struct prefix		 half;
 	unsigned		 split = w->p.af == PREFIX_AF_IPV4 ? SPLIT_LEN4 : SPLIT_LEN6;
 	size_t			 i;
 	int			 n;
 
+	wa.full = w->full && rk.aspa_on;
+	rtr_rov_cursor_init(&wa.cur, rk.vrps);
 	rk.nchg = 0;
 	if (!w->exact && w->p.len < split &&
 	    rib_walk_more_specifics(rib, &w->p, any_cb, NULL) == 0)
