@@ -251,6 +251,16 @@ existing_routes(void)
 	loop_free();
 }
 
+static unsigned	 reval_calls;
+static struct prefix reval_root_seen;
+
+static void
+on_revalidated(const struct prefix *root)
+{
+	reval_calls++;
+	reval_root_seen = *root;
+}
+
 static const char vrps2[] =	/* 10.1.0.0/16 AS65002 now up to /24, 10.0/16 unchanged */
     "{\"roas\": [\n"
     " {\"prefix\": \"10.0.0.0/16\", \"maxLength\": 24, \"asn\": \"AS65001\"},\n"
@@ -266,7 +276,10 @@ reload_touches_affected_only(void)
 	struct rpkid_stats	 st;
 	struct source		*s;
 
+	char			 buf[PREFIX_STRLEN];
+
 	setup(vrps1, NULL);
+	UT_EQ_INT(rpkid_subscribe_revalidated(on_revalidated), 0);
 	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
 	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
 	s->sess = sess4;
@@ -275,6 +288,7 @@ reload_touches_affected_only(void)
 	run_until_idle(0);
 	rpkid_stats(&st);
 	UT_EQ_INT(st.busy, 0);
+	reval_calls = 0;
 	write_file(vf.file, vrps2, 0);
 	run_until_changed(st.vrp_changes);	/* 1 s polling */
 	run_until_idle(st.reval_batches);
@@ -284,6 +298,9 @@ reload_touches_affected_only(void)
 	/* the old and the new 10.1.0.0/16 VRP: 2 routes under it, 1 changed */
 	UT_EQ_INT(st.last_touched, 2);
 	UT_EQ_INT(st.last_changed, 1);
+	/* the detection hears of the changed subtree once */
+	UT_EQ_INT(reval_calls, 1);
+	UT_EQ_STR(prefix_fmt(&reval_root_seen, buf, sizeof(buf)), "10.1.0.0/16");
 	UT_EQ_INT(ROV("10.1.5.0/24", s->rib_id), RIB_RPKI_VALID);
 	UT_EQ_INT(ROV("10.0.3.0/25", s->rib_id), RIB_RPKI_INVALID);
 	UT_EQ_INT(ROV("192.0.2.0/24", s->rib_id), RIB_RPKI_NOT_FOUND);
@@ -360,6 +377,20 @@ on_health(unsigned flags, unsigned old, const struct rtr_health *h, void *arg)
 	health_last = flags;
 }
 
+static unsigned	 ev_calls, ev_bad;
+static char	 ev_what[32], ev_cache[32], ev_detail[256];
+
+static void
+on_rtr_event(const char *cache, const char *what, int bad, const char *detail)
+{
+	ev_calls++;
+	ev_bad = (unsigned)bad;
+	snprintf(ev_cache, sizeof(ev_cache), "%s", cache);
+	snprintf(ev_what, sizeof(ev_what), "%s", what);
+	snprintf(ev_detail, sizeof(ev_detail), "%s", detail);
+}
+
+/* Health changes also become detection events (rule 10): raised, then cleared. */
 static void
 health_min_vrps(void)
 {
@@ -368,12 +399,19 @@ health_min_vrps(void)
 	setup(vrps1, NULL);
 	rc.min_vrps = 4;
 	UT_EQ_INT(rpkid_subscribe_health(on_health, NULL), 0);
+	UT_EQ_INT(rpkid_subscribe_rtr_events(on_rtr_event), 0);
 	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
 	rpkid_tick();
 	UT_EQ_INT(health_calls, 1);
 	UT_EQ_INT(health_last, RPKID_HEALTH_FEW_VRPS);
+	UT_EQ_INT(ev_calls, 1);
+	UT_EQ_INT(ev_bad, 1);
+	UT_EQ_STR(ev_cache, "rpki");
+	UT_EQ_STR(ev_what, "few-vrps");
+	UT_EQ_STR(ev_detail, "3 VRPs, fewer than rpki.min-vrps (4)");
 	rpkid_tick();
 	UT_EQ_INT(health_calls, 1);	/* only changes are told */
+	UT_EQ_INT(ev_calls, 1);
 	write_file(vf.file,
 	    "[{\"prefix\": \"10.0.0.0/16\", \"maxLength\": 24, \"asn\": 65001},\n"
 	    " {\"prefix\": \"10.2.0.0/16\", \"maxLength\": 24, \"asn\": 65001},\n"
@@ -386,6 +424,9 @@ health_min_vrps(void)
 	UT_EQ_INT(st.vrps6, 0);
 	UT_EQ_INT(health_calls, 2);
 	UT_EQ_INT(health_last, 0);
+	UT_EQ_INT(ev_calls, 2);
+	UT_EQ_INT(ev_bad, 0);	/* cleared */
+	UT_EQ_STR(ev_what, "few-vrps");
 	rpkid_close();
 	source_shutdown();
 	loop_free();
