@@ -936,15 +936,18 @@ static const struct {
 static void
 ev_detail(unsigned flag, char *buf, size_t len)
 {
-	size_t	vrps = rtr_vrp_count(rk.vrps, PREFIX_AF_NONE), off, i;
+	struct rtr_cache_status	st[MAX_CACHES];
+	size_t	vrps = rtr_vrp_count(rk.vrps, PREFIX_AF_NONE), off, i, n;
 
 	switch (flag) {
 	case RTR_HEALTH_NO_SYNC:
 		off = (size_t)snprintf(buf, len, "no RTR cache in sync (%zu of %zu connected, "
 		    "%zu VRPs kept):", rk.health.connected, rk.health.caches, vrps);
-		for (i = 0; i < rk.ncc && off < len; i++)
-			off += (size_t)snprintf(buf + off, len - off, " %s:%s", rk.cc[i].host,
-			    rk.cc[i].port);
+		/* the glue's copies: rk.cc points into a config a reload may free */
+		n = rk.glue != NULL ? rtr_glue_status(rk.glue, st, MAX_CACHES) : 0;
+		for (i = 0; i < n && i < MAX_CACHES && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, " %s:%s", st[i].host,
+			    st[i].port);
 		break;
 	case RTR_HEALTH_STALE:
 		snprintf(buf, len, "RPKI data older than the expire interval (%zu of %zu "
