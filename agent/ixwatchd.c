@@ -453,6 +453,10 @@ run(int foreground, int verbose)
 	loop_module_register(&alertd_module);
 	loop_module_register(&rpkid_module);
 	loop_module_register(&detectd_module);
+	/* RPKI -> detection: rules 8/9 after revalidation, rule 10 from RTR health */
+	if (rpkid_subscribe_revalidated(detectd_revalidated) == -1 ||
+	    rpkid_subscribe_rtr_events(detectd_rtr_health) == -1)
+		fatalx("cannot wire RPKI into detection");
 	loop_module_register(&source_ctl_module);
 	loop_module_register(&bmp_collector_module);
 	loop_module_register(&mrt_replay_module);

@@ -99,6 +99,9 @@ static struct {
 	struct rtr_health_state	 hstate;
 	struct rtr_health	 health;
 	unsigned		 hflags;
+	unsigned		 ev_flags;	/* as reported to the event subscribers */
+	time_t			 opened;
+	int			 synced_once;	/* a cache was in sync since start */
 	size_t			 min_vrps;
 	struct rpkid_stats	 st;
 } rk;
@@ -106,9 +109,14 @@ static struct {
 /* Kept across open/close. */
 static struct health_sub	subs[MAX_SUBS];
 static size_t			nsubs;
+static rpkid_reval_fn		reval_subs[MAX_SUBS];
+static size_t			nreval_subs;
+static rpkid_rtr_event_fn	ev_subs[MAX_SUBS];
+static size_t			nev_subs;
 static int			hooked;
 
 static void	reval_schedule(void);
+static void	events_eval(void);
 
 static double
 mono_ms(void)
@@ -237,9 +245,9 @@ slow:
 }
 
 static enum rib_rpki
-rov_state(const struct prefix *p, uint64_t origin)
+rov_rib(enum rtr_rov r)
 {
-	switch (rtr_rov_validate(rk.vrps, p, origin)) {
+	switch (r) {
 	case RTR_ROV_VALID:
 		return RIB_RPKI_VALID;
 	case RTR_ROV_INVALID_AS:
@@ -248,6 +256,12 @@ rov_state(const struct prefix *p, uint64_t origin)
 	default:
 		return RIB_RPKI_NOT_FOUND;
 	}
+}
+
+static enum rib_rpki
+rov_state(const struct prefix *p, uint64_t origin)
+{
+	return rov_rib(rtr_rov_validate(rk.vrps, p, origin));
 }
 
 /* Direction and first-hop neighbor for a RIB source (see rpkid.h). */
@@ -364,26 +378,31 @@ push_root(const struct prefix *p, int exact, int full)
 }
 
 struct walk_arg {
-	int	full;
+	int			full;
+	struct rtr_rov_cursor	cur;	/* the walk is in address order */
 };
 
 static int
 reval_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
 {
-	const struct walk_arg	*wa = arg;
+	struct walk_arg		*wa = arg;
 	const struct rib_attrs	*last = NULL;
-	struct path		 pa = { 0 };
+	struct path		 pa;	/* not zeroed: 1 kB per prefix otherwise */
 	enum rib_rpki		 rov = RIB_RPKI_NOT_FOUND;
 	unsigned		 i;
 	uint8_t			 s;
 
+	pa.n = 0;
+	pa.has_set = 0;
+	pa.origin = RTR_ORIGIN_SET;
+
 	for (i = 0; i < n; i++) {
 		if (r[i].attrs != last) {
-			if (wa->full) {
+			if (wa->full)
 				path_of(r[i].attrs, &pa);
-				rov = rov_state(p, pa.origin);
-			} else
-				rov = rov_state(p, origin_of(r[i].attrs));
+			else
+				pa.origin = origin_of(r[i].attrs);
+			rov = rov_rib(rtr_rov_cursor_validate(&wa->cur, p, pa.origin));
 			last = r[i].attrs;
 		}
 		s = wa->full ? RIB_STATE(rov, aspa_state(&pa, r[i].source)) :
@@ -418,12 +437,14 @@ reval_root(const struct root *w)
 {
 	struct rib		*rib = source_rib();
 	struct rib_route	 r[256];
-	struct walk_arg		 wa = { w->full && rk.aspa_on };
+	struct walk_arg		 wa;
 	struct prefix		 half;
 	unsigned		 split = w->p.af == PREFIX_AF_IPV4 ? SPLIT_LEN4 : SPLIT_LEN6;
-	size_t			 i;
+	size_t			 i, changed;
 	int			 n;
 
+	wa.full = w->full && rk.aspa_on;
+	rtr_rov_cursor_init(&wa.cur, rk.vrps);
 	rk.nchg = 0;
 	if (!w->exact && w->p.len < split &&
 	    rib_walk_more_specifics(rib, &w->p, any_cb, NULL) == 0)
@@ -445,11 +466,16 @@ reval_root(const struct root *w)
 		}
 	} else
 		rib_walk_more_specifics(rib, &w->p, reval_cb, &wa);
+	changed = 0;
 	for (i = 0; i < rk.nchg; i++) {
 		if (rib_route_set_state(rib, rk.chg[i].source, rk.chg[i].path_id,
 		    &rk.chg[i].p, rk.chg[i].state) == RIB_OK)
-			rk.cur_changed++;
+			changed++;
 	}
+	rk.cur_changed += changed;
+	/* the detection re-evaluates the subtree once, not once per route */
+	for (i = 0; changed > 0 && i < nreval_subs; i++)
+		reval_subs[i](&w->p);
 }
 
 /* Turns the dirty prefixes into work; 0 if there is nothing to do. */
@@ -884,6 +910,7 @@ health_eval(void)
 	if (rk.min_vrps > 0 && vrps < rk.min_vrps)
 		flags |= RPKID_HEALTH_FEW_VRPS;
 	rk.hflags = flags;
+	events_eval();
 	if (flags == old)
 		return;
 	log_info("rpki: health %s%s%s%s%s (%zu VRPs, %zu of %zu caches in sync)",
@@ -894,6 +921,89 @@ health_eval(void)
 	    rk.health.in_sync, rk.health.caches);
 	for (i = 0; i < nsubs; i++)
 		subs[i].fn(flags, old, &rk.health, subs[i].arg);
+}
+
+static const struct {
+	unsigned	 flag;
+	const char	*what;
+} ev_kinds[] = {
+	{ RTR_HEALTH_NO_SYNC, "no-sync" },
+	{ RTR_HEALTH_STALE, "stale" },
+	{ RTR_HEALTH_VRP_DROP, "vrp-drop" },
+	{ RPKID_HEALTH_FEW_VRPS, "few-vrps" },
+};
+
+static void
+ev_detail(unsigned flag, char *buf, size_t len)
+{
+	struct rtr_cache_status	st[MAX_CACHES];
+	size_t	vrps = rtr_vrp_count(rk.vrps, PREFIX_AF_NONE), off, i, n;
+
+	switch (flag) {
+	case RTR_HEALTH_NO_SYNC:
+		off = (size_t)snprintf(buf, len, "no RTR cache in sync (%zu of %zu connected, "
+		    "%zu VRPs kept):", rk.health.connected, rk.health.caches, vrps);
+		/* the glue's copies: rk.cc points into a config a reload may free */
+		n = rk.glue != NULL ? rtr_glue_status(rk.glue, st, MAX_CACHES) : 0;
+		for (i = 0; i < n && i < MAX_CACHES && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, " %s:%s", st[i].host,
+			    st[i].port);
+		break;
+	case RTR_HEALTH_STALE:
+		snprintf(buf, len, "RPKI data older than the expire interval (%zu of %zu "
+		    "caches stale, %zu VRPs)", rk.health.stale, rk.health.caches, vrps);
+		break;
+	case RTR_HEALTH_VRP_DROP:
+		snprintf(buf, len, "VRP count fell suddenly from %zu to %zu",
+		    rk.health.baseline, vrps);
+		break;
+	default:
+		snprintf(buf, len, "%zu VRPs, fewer than rpki.min-vrps (%zu)", vrps,
+		    rk.min_vrps);
+	}
+}
+
+/* Tells the event subscribers which kinds of trouble started or ended. */
+static void
+events_eval(void)
+{
+	unsigned	rep = rk.hflags, diff;
+	char		detail[256];
+	size_t		i, k;
+
+	if (rk.health.in_sync > 0)
+		rk.synced_once = 1;
+	if (!rk.synced_once && loop_now() - rk.opened < RPKID_SYNC_GRACE)
+		rep &= ~(unsigned)RTR_HEALTH_NO_SYNC;	/* still starting */
+	if ((diff = rep ^ rk.ev_flags) == 0)
+		return;
+	rk.ev_flags = rep;
+	for (k = 0; k < sizeof(ev_kinds) / sizeof(ev_kinds[0]); k++) {
+		if (!(diff & ev_kinds[k].flag))
+			continue;
+		ev_detail(ev_kinds[k].flag, detail, sizeof(detail));
+		for (i = 0; i < nev_subs; i++)
+			ev_subs[i]("rpki", ev_kinds[k].what, (rep & ev_kinds[k].flag) != 0,
+			    detail);
+	}
+}
+
+int
+rpkid_subscribe_revalidated(rpkid_reval_fn fn)
+{
+	if (nreval_subs >= MAX_SUBS)
+		return -1;
+	reval_subs[nreval_subs++] = fn;
+	return 0;
+}
+
+int
+rpkid_subscribe_rtr_events(rpkid_rtr_event_fn fn)
+{
+	if (nev_subs >= MAX_SUBS)
+		return -1;
+	ev_subs[nev_subs++] = fn;
+	return 0;
 }
 
 int
@@ -953,6 +1063,7 @@ rpkid_open(const struct config_rpki *c, const struct config_sources *s)
 	    (rk.tick = loop_timer_new(tick_event, NULL)) == NULL)
 		goto fail;
 	rk.open = 1;
+	rk.opened = loop_now();
 	conf_apply(c, s);
 	if (files_setup(c) == -1)
 		goto fail;
@@ -1236,8 +1347,10 @@ static int
 cmd_routes(int argc, char *const *argv, struct control_reply *rep, void *arg)
 {
 	struct routes_arg	 ra;
+	struct prefix		 within;
 	char			*end;
 	unsigned long		 lim = 100;
+	int			 i, have_pfx = 0, bad = argc < 1;
 
 	(void)arg;
 	memset(&ra, 0, sizeof(ra));
@@ -1248,20 +1361,29 @@ cmd_routes(int argc, char *const *argv, struct control_reply *rep, void *arg)
 	else if (argc >= 1 && strcmp(argv[0], "valid") == 0)
 		ra.want = RIB_RPKI_VALID;
 	else
-		argc = 0;
-	if (argc == 2) {
-		lim = strtoul(argv[1], &end, 10);
-		if (*end != '\0' || lim == 0 || lim > 1000000)
-			argc = 0;
+		bad = 1;
+	/* then, in any order: a prefix (its more-specifics only) and a limit */
+	for (i = 1; !bad && i < argc; i++) {
+		if (!have_pfx && strchr(argv[i], '/') != NULL &&
+		    prefix_parse(argv[i], &within) == 0) {
+			have_pfx = 1;
+			continue;
+		}
+		lim = strtoul(argv[i], &end, 10);
+		if (*argv[i] == '\0' || *end != '\0' || lim == 0 || lim > 1000000)
+			bad = 1;
 	}
-	if (argc < 1 || argc > 2)
+	if (bad || argc > 3)
 		return control_reply_error(rep,
-		    "usage: show rpki routes valid|invalid|notfound [LIMIT]");
+		    "usage: show rpki routes valid|invalid|notfound [PREFIX] [LIMIT]");
 	ra.j = control_reply_json(rep);
 	ra.limit = (unsigned)lim;
 	json_string(ra.j, "state", rpki_str(ra.want));
 	json_array_open(ra.j, "routes");
-	rib_walk(source_rib(), routes_cb, &ra);
+	if (have_pfx)
+		rib_walk_more_specifics(source_rib(), &within, routes_cb, &ra);
+	else
+		rib_walk(source_rib(), routes_cb, &ra);
 	json_close(ra.j);
 	json_bool(ra.j, "truncated", ra.n > ra.limit);
 	return 0;
@@ -1275,8 +1397,8 @@ rpkid_register_commands(void)
 	    control_register("show rpki validate", "PREFIX ASN",
 	    "route origin validation of a route, with the matching VRPs",
 	    cmd_validate, NULL) == -1 ||
-	    control_register("show rpki routes", "valid|invalid|notfound [LIMIT]",
-	    "routes in the RIB by RPKI state", cmd_routes, NULL) == -1)
+	    control_register("show rpki routes", "valid|invalid|notfound [PREFIX] [LIMIT]",
+	    "routes in the RIB (under PREFIX) by RPKI state", cmd_routes, NULL) == -1)
 		return -1;
 	return 0;
 }

@@ -7,7 +7,8 @@
  * changed VRP prefixes, RFC 6811 section 2) in slices of a few milliseconds on the
  * loop. Tracks RTR health (RFC 8210 section 6 expire; VRP count drops; minimum
  * count) and tells subscribers when it changes. Control: "show rpki",
- * "show rpki validate PREFIX ASN", "show rpki routes valid|invalid|notfound [LIMIT]".
+ * "show rpki validate PREFIX ASN",
+ * "show rpki routes valid|invalid|notfound [PREFIX] [LIMIT]".
  *
  * ASPA direction (draft-ietf-sidrops-aspa-verification): routes from a BGP neighbor
  * for which our configured role is "customer" come from a provider and get the
@@ -21,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bgp/prefix.h"
 #include "rtr/rtr_health.h"
 
 struct config_rpki;
@@ -33,6 +35,18 @@ struct loop_module;
 /* Called when the health flags change (and not otherwise). */
 typedef void	(*rpkid_health_fn)(unsigned flags, unsigned old_flags,
 		    const struct rtr_health *, void *arg);
+
+/* Called once per revalidated RIB subtree in which some route changed state. */
+typedef void	(*rpkid_reval_fn)(const struct prefix *root);
+/*
+ * RTR health as events for the detection (rule 10): what is "no-sync", "stale",
+ * "vrp-drop" or "few-vrps"; bad 1 when it starts, 0 when it ends; cache is the
+ * stable name "rpki" (the caches are named in detail). A missing sync is only
+ * reported once a cache was in sync or RPKID_SYNC_GRACE seconds after start.
+ */
+typedef void	(*rpkid_rtr_event_fn)(const char *cache, const char *what, int bad,
+		    const char *detail);
+#define RPKID_SYNC_GRACE	60
 
 struct rpkid_stats {
 	size_t		vrps4, vrps6;
@@ -65,6 +79,8 @@ void		 rpkid_close(void);
 int		 rpkid_register_commands(void);
 
 int		 rpkid_subscribe_health(rpkid_health_fn, void *arg);
+int		 rpkid_subscribe_revalidated(rpkid_reval_fn);
+int		 rpkid_subscribe_rtr_events(rpkid_rtr_event_fn);
 void		 rpkid_stats(struct rpkid_stats *);
 /* Status of up to n RTR caches (configuration order); returns how many there are. */
 size_t		 rpkid_cache_status(struct rtr_cache_status *, size_t n);

@@ -524,6 +524,86 @@ rtr_rov_validate(const struct rtr_vrp_store *s, const struct prefix *p, uint64_t
 	return toolong ? RTR_ROV_INVALID_LEN : RTR_ROV_INVALID_AS;
 }
 
+void
+rtr_rov_cursor_init(struct rtr_rov_cursor *c, const struct rtr_vrp_store *s)
+{
+	c->s = s;
+	rtr_rov_cursor_reset(c);
+}
+
+void
+rtr_rov_cursor_reset(struct rtr_rov_cursor *c)
+{
+	c->af = PREFIX_AF_NONE;
+	c->depth = 0;
+	c->withents = 0;
+}
+
+/* Does trie node i contain p? */
+static inline int
+node_covers(const struct vtrie *t, uint32_t i, const struct prefix *p)
+{
+	unsigned len = t->node[i].len;
+
+	return len <= p->len && common_bits(nkey(t, i), p->addr, len) == len;
+}
+
+enum rtr_rov
+rtr_rov_cursor_validate(struct rtr_rov_cursor *c, const struct prefix *p, uint64_t origin)
+{
+	const struct rtr_vrp_store *s = c->s;
+	const struct vtrie *t;
+	const struct vnode *nd;
+	const struct vent *e;
+	uint32_t i;
+	unsigned d, k;
+	int toolong = 0;
+
+	if ((t = ctrie_of(s, p->af)) == NULL)
+		return RTR_ROV_NOT_FOUND;
+	if (c->af != p->af)
+		rtr_rov_cursor_reset(c);
+	c->af = p->af;
+	/* the nodes covering p are a prefix of the path that covered the last one */
+	while (c->depth > 0 && !node_covers(t, c->path[c->depth - 1], p)) {
+		c->depth--;
+		if (t->node[c->path[c->depth]].n != 0)
+			c->withents--;
+	}
+	if (c->depth == 0)
+		i = t->root;
+	else {
+		nd = &t->node[c->path[c->depth - 1]];
+		i = nd->len < p->len ? nd->child[abit(p->addr, nd->len)] : 0;
+	}
+	for (; i != 0 && node_covers(t, i, p); ) {
+		nd = &t->node[i];
+		c->path[c->depth++] = i;
+		if (nd->n != 0)
+			c->withents++;
+		if (nd->len == p->len)
+			break;
+		i = nd->child[abit(p->addr, nd->len)];
+	}
+	if (c->withents == 0)
+		return RTR_ROV_NOT_FOUND;
+	/* AS0 VRPs and AS_SET origins never match: origin 0 is skipped too. */
+	if (origin == 0 || origin > UINT32_MAX)
+		return RTR_ROV_INVALID_AS;
+	for (d = 0; d < c->depth; d++) {
+		nd = &t->node[c->path[d]];
+		e = &s->ent[nd->ent];
+		for (k = 0; k < nd->n && e[k].asn <= origin; k++) {
+			if (e[k].asn != origin)
+				continue;
+			if (p->len <= e[k].maxlen)
+				return RTR_ROV_VALID;
+			toolong = 1;
+		}
+	}
+	return toolong ? RTR_ROV_INVALID_LEN : RTR_ROV_INVALID_AS;
+}
+
 const char *
 rtr_rov_str(enum rtr_rov r)
 {

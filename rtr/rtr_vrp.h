@@ -60,6 +60,27 @@ enum rtr_rov rtr_rov_validate(const struct rtr_vrp_store *, const struct prefix 
 	    uint64_t origin);
 const char *rtr_rov_str(enum rtr_rov);
 
+/*
+ * Validation of many routes in address order (a RIB walk): the cursor keeps the
+ * path of VRP trie nodes that cover the last prefix, so the next prefix only pops
+ * what no longer covers it and descends from there, instead of from the root.
+ * The VRPs covering a prefix are shared by all its more-specifics. Results equal
+ * rtr_rov_validate()'s for any order of queries; the store must not change while
+ * a cursor is in use (rtr_rov_cursor_reset() after a change).
+ */
+struct rtr_rov_cursor {
+	const struct rtr_vrp_store	*s;
+	uint8_t				 af;
+	uint8_t				 depth;		/* nodes on the path */
+	uint8_t				 withents;	/* of which with VRPs */
+	uint32_t			 path[129];
+};
+
+void	 rtr_rov_cursor_init(struct rtr_rov_cursor *, const struct rtr_vrp_store *);
+void	 rtr_rov_cursor_reset(struct rtr_rov_cursor *);
+enum rtr_rov rtr_rov_cursor_validate(struct rtr_rov_cursor *, const struct prefix *,
+	    uint64_t origin);
+
 typedef int (*rtr_vrp_cb)(const struct rtr_vrp *, void *);
 /* Every VRP whose prefix covers p (shortest first); returns the count or the cb's non-0. */
 int	 rtr_vrp_covering(const struct rtr_vrp_store *, const struct prefix *,

@@ -336,6 +336,86 @@ random_vs_brute(void)
 	rtr_vrp_free(s);
 }
 
+static int
+pfx_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+#define NQ	20000
+
+/*
+ * The cursor (in step with an address-ordered walk) against per-route validation
+ * from the root: the same answers on a random VRP set, for sorted queries (what a
+ * RIB walk does, more-specifics right after their covering prefix) and for queries
+ * in random order, IPv4 and IPv6 mixed.
+ */
+static void
+cursor_vs_validate(void)
+{
+	static struct prefix q[NQ];
+	static uint32_t orig[NQ];
+	struct rtr_vrp_store *s = rtr_vrp_new();
+	struct rtr_rov_cursor cur;
+	struct rtr_vrp v;
+	uint32_t x = 4242, r;
+	size_t i, round, same = 0, valid = 0, invalid = 0;
+
+	for (i = 0; i < NV; i++) {
+		memset(&v, 0, sizeof(v));
+		v.prefix.af = (i % 5 == 0) ? PREFIX_AF_IPV6 : PREFIX_AF_IPV4;
+		r = rnd(&x);
+		v.prefix.addr[0] = (uint8_t)(10 + (r & 1));
+		v.prefix.addr[1] = (uint8_t)((r >> 1) & 0x0f);
+		v.prefix.addr[2] = (uint8_t)(r >> 8);
+		v.prefix.len = (uint8_t)(6 + (rnd(&x) % 19));
+		prefix_mask(&v.prefix);
+		v.maxlen = (uint8_t)(v.prefix.len + rnd(&x) % 6);
+		v.asn = rnd(&x) % 8;
+		(void)rtr_vrp_add(s, &v);
+	}
+	for (i = 0; i < NQ; i++) {
+		memset(&q[i], 0, sizeof(q[i]));
+		q[i].af = (i % 5 == 0) ? PREFIX_AF_IPV6 : PREFIX_AF_IPV4;
+		r = rnd(&x);
+		q[i].addr[0] = (uint8_t)(10 + (r & 1));
+		q[i].addr[1] = (uint8_t)((r >> 1) & 0x0f);
+		q[i].addr[2] = (uint8_t)(r >> 8);
+		q[i].addr[3] = (uint8_t)(r >> 16);
+		q[i].len = (uint8_t)(rnd(&x) % 33);
+		prefix_mask(&q[i]);
+		orig[i] = rnd(&x) % 9;	/* 8: an origin no VRP has */
+	}
+	for (round = 0; round < 2; round++) {
+		if (round == 1)	/* address order, as the RIB walk gives them */
+			qsort(q, NQ, sizeof(q[0]), pfx_cmp);
+		rtr_rov_cursor_init(&cur, s);
+		for (i = 0; i < NQ; i++) {
+			enum rtr_rov a = rtr_rov_validate(s, &q[i], orig[i]);
+			enum rtr_rov b = rtr_rov_cursor_validate(&cur, &q[i], orig[i]);
+
+			if (a != b) {
+				char buf[PREFIX_STRLEN];
+
+				ut_fail(__FILE__, __LINE__, "%s AS%u: %s vs cursor %s",
+				    prefix_fmt(&q[i], buf, sizeof(buf)), orig[i],
+				    rtr_rov_str(a), rtr_rov_str(b));
+			}
+			same++;
+			valid += a == RTR_ROV_VALID;
+			invalid += a == RTR_ROV_INVALID_AS || a == RTR_ROV_INVALID_LEN;
+			/* AS_SET origins: covered means invalid, as from the root */
+			UT_EQ_INT(rtr_rov_cursor_validate(&cur, &q[i], RTR_ORIGIN_SET),
+			    rtr_rov_validate(s, &q[i], RTR_ORIGIN_SET));
+		}
+	}
+	UT_EQ_INT(same, 2 * NQ);
+	/* the set exercises every outcome */
+	UT_ASSERT(valid > 100);
+	UT_ASSERT(invalid > 100);
+	rtr_vrp_free(s);
+}
+
 static void
 free_null(void)
 {
@@ -345,4 +425,5 @@ free_null(void)
 
 UT_MAIN(UT_CASE(outcomes_v4), UT_CASE(bad_input), UT_CASE(as0), UT_CASE(as_set_origin),
     UT_CASE(ipv6), UT_CASE(multiple_covering), UT_CASE(refcounts), UT_CASE(walk_order),
-    UT_CASE(roots), UT_CASE(random_vs_brute), UT_CASE(free_null))
+    UT_CASE(roots), UT_CASE(random_vs_brute), UT_CASE(cursor_vs_validate),
+    UT_CASE(free_null))

@@ -19,6 +19,7 @@
 #include "agent/rpkid.h"
 #include "agent/source.h"
 #include "bgp/rib.h"
+#include "rtr/rtr_vrp.h"
 #include "tests/unit/ut.h"
 
 static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
@@ -250,6 +251,16 @@ existing_routes(void)
 	loop_free();
 }
 
+static unsigned	 reval_calls;
+static struct prefix reval_root_seen;
+
+static void
+on_revalidated(const struct prefix *root)
+{
+	reval_calls++;
+	reval_root_seen = *root;
+}
+
 static const char vrps2[] =	/* 10.1.0.0/16 AS65002 now up to /24, 10.0/16 unchanged */
     "{\"roas\": [\n"
     " {\"prefix\": \"10.0.0.0/16\", \"maxLength\": 24, \"asn\": \"AS65001\"},\n"
@@ -265,7 +276,10 @@ reload_touches_affected_only(void)
 	struct rpkid_stats	 st;
 	struct source		*s;
 
+	char			 buf[PREFIX_STRLEN];
+
 	setup(vrps1, NULL);
+	UT_EQ_INT(rpkid_subscribe_revalidated(on_revalidated), 0);
 	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
 	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
 	s->sess = sess4;
@@ -274,6 +288,7 @@ reload_touches_affected_only(void)
 	run_until_idle(0);
 	rpkid_stats(&st);
 	UT_EQ_INT(st.busy, 0);
+	reval_calls = 0;
 	write_file(vf.file, vrps2, 0);
 	run_until_changed(st.vrp_changes);	/* 1 s polling */
 	run_until_idle(st.reval_batches);
@@ -283,6 +298,9 @@ reload_touches_affected_only(void)
 	/* the old and the new 10.1.0.0/16 VRP: 2 routes under it, 1 changed */
 	UT_EQ_INT(st.last_touched, 2);
 	UT_EQ_INT(st.last_changed, 1);
+	/* the detection hears of the changed subtree once */
+	UT_EQ_INT(reval_calls, 1);
+	UT_EQ_STR(prefix_fmt(&reval_root_seen, buf, sizeof(buf)), "10.1.0.0/16");
 	UT_EQ_INT(ROV("10.1.5.0/24", s->rib_id), RIB_RPKI_VALID);
 	UT_EQ_INT(ROV("10.0.3.0/25", s->rib_id), RIB_RPKI_INVALID);
 	UT_EQ_INT(ROV("192.0.2.0/24", s->rib_id), RIB_RPKI_NOT_FOUND);
@@ -359,6 +377,20 @@ on_health(unsigned flags, unsigned old, const struct rtr_health *h, void *arg)
 	health_last = flags;
 }
 
+static unsigned	 ev_calls, ev_bad;
+static char	 ev_what[32], ev_cache[32], ev_detail[256];
+
+static void
+on_rtr_event(const char *cache, const char *what, int bad, const char *detail)
+{
+	ev_calls++;
+	ev_bad = (unsigned)bad;
+	snprintf(ev_cache, sizeof(ev_cache), "%s", cache);
+	snprintf(ev_what, sizeof(ev_what), "%s", what);
+	snprintf(ev_detail, sizeof(ev_detail), "%s", detail);
+}
+
+/* Health changes also become detection events (rule 10): raised, then cleared. */
 static void
 health_min_vrps(void)
 {
@@ -367,12 +399,19 @@ health_min_vrps(void)
 	setup(vrps1, NULL);
 	rc.min_vrps = 4;
 	UT_EQ_INT(rpkid_subscribe_health(on_health, NULL), 0);
+	UT_EQ_INT(rpkid_subscribe_rtr_events(on_rtr_event), 0);
 	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
 	rpkid_tick();
 	UT_EQ_INT(health_calls, 1);
 	UT_EQ_INT(health_last, RPKID_HEALTH_FEW_VRPS);
+	UT_EQ_INT(ev_calls, 1);
+	UT_EQ_INT(ev_bad, 1);
+	UT_EQ_STR(ev_cache, "rpki");
+	UT_EQ_STR(ev_what, "few-vrps");
+	UT_EQ_STR(ev_detail, "3 VRPs, fewer than rpki.min-vrps (4)");
 	rpkid_tick();
 	UT_EQ_INT(health_calls, 1);	/* only changes are told */
+	UT_EQ_INT(ev_calls, 1);
 	write_file(vf.file,
 	    "[{\"prefix\": \"10.0.0.0/16\", \"maxLength\": 24, \"asn\": 65001},\n"
 	    " {\"prefix\": \"10.2.0.0/16\", \"maxLength\": 24, \"asn\": 65001},\n"
@@ -385,6 +424,9 @@ health_min_vrps(void)
 	UT_EQ_INT(st.vrps6, 0);
 	UT_EQ_INT(health_calls, 2);
 	UT_EQ_INT(health_last, 0);
+	UT_EQ_INT(ev_calls, 2);
+	UT_EQ_INT(ev_bad, 0);	/* cleared */
+	UT_EQ_STR(ev_what, "few-vrps");
 	rpkid_close();
 	source_shutdown();
 	loop_free();
@@ -518,6 +560,143 @@ sliced_revalidation(void)
 	loop_free();
 }
 
+/* Deterministic pseudo-random numbers (xorshift32). */
+static uint32_t
+rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+struct check {
+	const struct rtr_vrp_store	*ref;
+	unsigned			 routes, bad, st[4];
+};
+
+static int
+check_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
+{
+	struct check	*c = arg;
+	enum rib_rpki	 want;
+	unsigned	 i;
+
+	for (i = 0; i < n; i++) {
+		switch (rtr_rov_validate(c->ref, p, rib_attrs_origin_as(r[i].attrs))) {
+		case RTR_ROV_VALID:
+			want = RIB_RPKI_VALID;
+			break;
+		case RTR_ROV_NOT_FOUND:
+			want = RIB_RPKI_NOT_FOUND;
+			break;
+		default:
+			want = RIB_RPKI_INVALID;
+		}
+		c->routes++;
+		c->st[RIB_STATE_RPKI(r[i].state)]++;
+		if (RIB_STATE_RPKI(r[i].state) != want)
+			c->bad++;
+	}
+	return 0;
+}
+
+/* Writes n random VRPs as JSON and adds them to a fresh reference store. */
+static struct rtr_vrp_store *
+random_vrps(uint32_t *x, size_t n, char **json)
+{
+	struct rtr_vrp_store	*ref = rtr_vrp_new();
+	struct rtr_vrp		 v;
+	char			 pbuf[PREFIX_STRLEN], *b;
+	size_t			 i, off = 0, cap = n * 96 + 32;
+
+	UT_ASSERT(ref != NULL && (b = malloc(cap)) != NULL);
+	off += (size_t)snprintf(b + off, cap - off, "{\"roas\": [\n");
+	for (i = 0; i < n; i++) {
+		uint32_t r = rnd(x);
+
+		memset(&v, 0, sizeof(v));
+		v.prefix.af = PREFIX_AF_IPV4;
+		v.prefix.addr[0] = 10;
+		v.prefix.addr[1] = (uint8_t)(r & 0x0f);
+		v.prefix.addr[2] = (uint8_t)(r >> 8);
+		v.prefix.len = (uint8_t)(16 + rnd(x) % 9);
+		prefix_mask(&v.prefix);
+		v.maxlen = (uint8_t)(v.prefix.len + rnd(x) % 5);
+		v.asn = 65000 + rnd(x) % 4;
+		(void)rtr_vrp_add(ref, &v);
+		off += (size_t)snprintf(b + off, cap - off,
+		    "%s {\"prefix\": \"%s\", \"maxLength\": %u, \"asn\": %u}\n",
+		    i ? "," : "", prefix_fmt(&v.prefix, pbuf, sizeof(pbuf)), v.maxlen, v.asn);
+	}
+	snprintf(b + off, cap - off, "]}\n");
+	*json = b;
+	return ref;
+}
+
+/*
+ * The revalidation fast path (one RIB walk with the VRP cursor in step) against
+ * per-route validation from the root: a random RIB of nested prefixes and random
+ * VRP sets (fixed seed), after the full first load and after a changed set (only
+ * the affected subtrees revalidated); every route's state must agree.
+ */
+static void
+reval_matches_per_route(void)
+{
+	char			 names[64][32];
+	const char		*pp[64];
+	uint32_t		 x = 777, path[2] = { 64999, 0 };
+	struct rtr_vrp_store	*ref;
+	struct rpkid_stats	 st;
+	struct source		*s;
+	struct check		 c;
+	char			*json;
+	unsigned		 i, j, k;
+
+	setup("[]", NULL);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	for (i = 0; i < 64; i++) {
+		for (j = 0; j < 64; j++) {
+			uint32_t r = rnd(&x);
+			unsigned len = 10 + rnd(&x) % 19;
+			struct prefix p;
+
+			snprintf(names[j], sizeof(names[j]), "10.%u.%u.%u/%u", r & 0x0f,
+			    (r >> 8) & 0xff, (r >> 16) & 0xff, len);
+			UT_EQ_INT(prefix_parse(names[j], &p), 0);
+			prefix_mask(&p);
+			prefix_fmt(&p, names[j], sizeof(names[j]));
+			pp[j] = names[j];
+		}
+		path[1] = 65000 + i % 5;	/* 65004: no VRP has it */
+		announce(s, pp, 64, path, 2);
+	}
+	for (k = 0; k < 2; k++) {
+		rpkid_stats(&st);
+		ref = random_vrps(&x, 600, &json);
+		write_file(vf.file, json, 5 + 5 * (int)k);
+		free(json);
+		run_until_changed(st.vrp_changes);
+		run_until_idle(st.reval_batches);
+		memset(&c, 0, sizeof(c));
+		c.ref = ref;
+		rib_walk(source_rib(), check_cb, &c);
+		printf("# pass %u: %u routes: %u valid, %u invalid, %u not-found, %u wrong\n", k,
+		    c.routes, c.st[RIB_RPKI_VALID], c.st[RIB_RPKI_INVALID],
+		    c.st[RIB_RPKI_NOT_FOUND], c.bad);
+		UT_ASSERT(c.routes > 1500);
+		UT_EQ_INT(c.bad, 0);
+		UT_ASSERT(c.st[RIB_RPKI_VALID] > 50 && c.st[RIB_RPKI_INVALID] > 50 &&
+		    c.st[RIB_RPKI_NOT_FOUND] > 5);
+		rtr_vrp_free(ref);
+	}
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
 UT_MAIN(UT_CASE(arrival_states), UT_CASE(existing_routes),
     UT_CASE(reload_touches_affected_only), UT_CASE(aspa_states), UT_CASE(health_min_vrps),
-    UT_CASE(commands), UT_CASE(sliced_revalidation))
+    UT_CASE(commands), UT_CASE(sliced_revalidation), UT_CASE(reval_matches_per_route))
