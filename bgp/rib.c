@@ -894,22 +894,19 @@ rib_source_withdraw_all(struct rib *rib, uint16_t source)
 	return s.count;
 }
 
-/*
- * --- compaction: a copy of each trie, breadth first per first-stride root ---
- *
- * Every lookup below a first-stride root reads that subtree's top levels; copied
- * breadth first, they share cache lines in each slab (a depth-first copy spreads
- * them over the whole subtree's lines).
- */
+/* --- compaction: a copy of each trie in walk order ------------------------- */
 
-/* A copy of node ci alone, its child links zero. */
 static uint32_t
-copy_node(struct rib_trie *t, uint32_t ci)
+copy_sub(struct rib_trie *t, uint32_t ci)
 {
 	struct rib_node	*nd, *nn;
-	uint32_t	 ni;
+	uint32_t	 ni, c0, c1;
 
+	if (ci == 0)
+		return 0;
 	nd = node_at(t, ci);
+	c0 = kid(ci, nd, 0);
+	c1 = kid(ci, nd, 1);
 	if (IS_GLUE(ci)) {
 		ni = GLUE_LINK(slab_alloc_seq(&t->glue), GLUE_PLEN(ci));
 		nn = node_at(t, ni);
@@ -926,83 +923,10 @@ copy_node(struct rib_trie *t, uint32_t ci)
 		nn->flags = nd->flags;
 	}
 	if (!IS_LEAF(ci)) {
-		atomic_store_explicit(&KIDS(nn)[0], 0, memory_order_relaxed);
-		atomic_store_explicit(&KIDS(nn)[1], 0, memory_order_relaxed);
+		atomic_store_explicit(&KIDS(nn)[0], copy_sub(t, c0), memory_order_relaxed);
+		atomic_store_explicit(&KIDS(nn)[1], copy_sub(t, c1), memory_order_relaxed);
 	}
 	return ni;
-}
-
-/* Depth-first copy: the fallback when the breadth-first queue cannot grow. */
-static uint32_t
-copy_sub(struct rib_trie *t, uint32_t ci)
-{
-	struct rib_node	*nd, *nn;
-	uint32_t	 ni;
-
-	if (ci == 0)
-		return 0;
-	ni = copy_node(t, ci);
-	if (!IS_LEAF(ci)) {
-		nd = node_at(t, ci);
-		nn = node_at(t, ni);
-		atomic_store_explicit(&KIDS(nn)[0], copy_sub(t, kid(ci, nd, 0)),
-		    memory_order_relaxed);
-		atomic_store_explicit(&KIDS(nn)[1], copy_sub(t, kid(ci, nd, 1)),
-		    memory_order_relaxed);
-	}
-	return ni;
-}
-
-struct copyq {
-	uint32_t	 old;		/* node to copy */
-	_Atomic uint32_t *dst;		/* link to store the copy in (unpublished) */
-};
-
-/*
- * Copies the trie at ci breadth first into *dst (not yet published: relaxed
- * stores). q/cap is a work queue kept across calls; if it cannot grow, the
- * rest is copied depth first, so this cannot fail.
- */
-static void
-copy_bfs(struct rib_trie *t, uint32_t ci, _Atomic uint32_t *dst, struct copyq **q,
-    size_t *cap)
-{
-	struct copyq	*nq, e;
-	struct rib_node	*nd, *nn;
-	size_t		 head = 0, tail = 0, nc;
-	uint32_t	 ni, c;
-	unsigned	 b;
-
-	if (*cap == 0) {
-		atomic_store_explicit(dst, copy_sub(t, ci), memory_order_relaxed);
-		return;
-	}
-	(*q)[tail++] = (struct copyq){ ci, dst };
-	while (head < tail) {
-		e = (*q)[head++];
-		ni = copy_node(t, e.old);
-		atomic_store_explicit(e.dst, ni, memory_order_relaxed);
-		if (IS_LEAF(e.old))
-			continue;
-		nd = node_at(t, e.old);
-		nn = node_at(t, ni);
-		for (b = 0; b < 2; b++) {
-			if ((c = kid(e.old, nd, b)) == 0)
-				continue;
-			if (tail == *cap) {
-				nc = *cap * 2;
-				if ((nq = realloc(*q, nc * sizeof(*nq))) != NULL) {
-					*q = nq;
-					*cap = nc;
-				} else {
-					atomic_store_explicit(&KIDS(nn)[b], copy_sub(t, c),
-					    memory_order_relaxed);
-					continue;
-				}
-			}
-			(*q)[tail++] = (struct copyq){ c, &KIDS(nn)[b] };
-		}
-	}
 }
 
 /* The old copy's nodes; their route arrays moved to the new copy. */
@@ -1027,36 +951,28 @@ int
 rib_compact(struct rib *rib)
 {
 	struct rib_trie	*t;
-	_Atomic uint32_t *slot, tmp;
-	struct copyq	*q;
-	size_t		 qcap = 256;
+	_Atomic uint32_t *slot;
 	uint32_t	 old, k;
 	unsigned	 a;
 
-	if ((q = malloc(qcap * sizeof(*q))) == NULL)
-		qcap = 0;
 	for (a = 0; a < 2; a++) {
 		t = &rib->t[a];
 		if (t->nodes.live + t->leaves.live + t->glue.live == 0)
 			continue;
 		if (slab_reserve_seq(rib, &t->nodes, t->nodes.live) == -1 ||
 		    slab_reserve_seq(rib, &t->leaves, t->leaves.live) == -1 ||
-		    slab_reserve_seq(rib, &t->glue, t->glue.live) == -1) {
-			free(q);
+		    slab_reserve_seq(rib, &t->glue, t->glue.live) == -1)
 			return -1;
-		}
 		rib_hold(rib);
 		for (k = 0; k <= TOP_SLOTS; k++) {
 			slot = k == 0 ? &t->root : &t->top[k - 1];
 			if ((old = LOADW(slot)) == 0)
 				continue;
-			copy_bfs(t, old, &tmp, &q, &qcap);
-			PUBLISH(slot, LOADW(&tmp));
+			PUBLISH(slot, copy_sub(t, old));
 			retire_tree(rib, t, old);
 		}
 		rib_unhold(rib);
 	}
-	free(q);
 	return 0;
 }
 

@@ -851,10 +851,9 @@ lookups_dense(void)
 }
 
 /*
- * Compaction copies each first-stride subtree breadth first with a work queue
- * that grows (from 256 entries): one IPv4 /16 and one IPv6 /16 with thousands
- * of prefixes each, plus short prefixes in the root trie, must give the same
- * lookups and walks as the model before and after, and again after changes
+ * Compaction of large first-stride subtrees: one IPv4 /16 and one IPv6 /16 with
+ * thousands of prefixes each, plus short prefixes in the root trie, must give
+ * the same lookups and walks as the model after it, and again after changes
  * made on the compacted copy.
  */
 static void
