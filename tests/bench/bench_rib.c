@@ -555,6 +555,39 @@ miss_latency(void)
 	return k == nl ? 0 : t / (double)steps * 1e9;
 }
 
+/*
+ * The ideal a restructured trie could reach here: lookups that each make d
+ * dependent loads into tables as large as the RIB (d = 1: one direct index; 2:
+ * an index then the final node, as a poptrie-like top would), independent of
+ * each other so the CPU overlaps them as it does real lookups. M/s by CPU time.
+ */
+static double
+ideal_lookups(size_t np, unsigned d)
+{
+	size_t		 n = np * 8, i;	/* 8 words per route: ~32 B/route of tables */
+	uint32_t	*a, x = 4242, v = 0, k;
+	unsigned	 j;
+	double		 t;
+
+	if ((a = malloc(n * sizeof(*a))) == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		a[i] = (x >> 3) % (uint32_t)n;
+	}
+	t = tick();
+	for (i = 0, x = 777; i < np; i++) {
+		x = x * 1103515245u + 12345u;
+		k = (x >> 3) % (uint32_t)n;
+		for (j = 0; j < d; j++)
+			k = a[k];
+		v += k;
+	}
+	t = tock(t);
+	free(a);
+	return v == 0xffffffffu ? 0 : (double)np / t / 1e6;
+}
+
 static void
 lookup_cost(struct rib *rib, const struct feed *f, const uint32_t *order,
     double ns_random)
@@ -578,6 +611,10 @@ lookup_cost(struct rib *rib, const struct feed *f, const uint32_t *order,
 	    wall_s / 4e6 * 1e9, ns_random, lat > 0 ? ns_random / lat : 0);
 	printf("  10 M/s on one core = 100 ns per lookup: at most %.2f misses of this "
 	    "latency per lookup, not overlapped\n", lat > 0 ? 100 / lat : 0);
+	printf("  ideal structures, random independent lookups over %.0f MB: 1 dependent "
+	    "load %.2f M/s, 2 loads %.2f M/s, 3 loads %.2f M/s (goal >= 10)\n",
+	    f->np * 32.0 / (1 << 20), ideal_lookups(f->np, 1), ideal_lookups(f->np, 2),
+	    ideal_lookups(f->np, 3));
 }
 
 #define LPASSES	5
