@@ -852,7 +852,7 @@ lookups_dense(void)
 
 /*
  * Compaction of large first-stride subtrees: one IPv4 /16 and one IPv6 /16 with
- * thousands of prefixes each, plus short prefixes in the root trie, must give
+ * hundreds of prefixes each, plus short prefixes in the root trie, must give
  * the same lookups and walks as the model after it, and again after changes
  * made on the compacted copy.
  */
@@ -871,7 +871,7 @@ compact_big_subtree(void)
 	for (i = 0; i < 3; i++)
 		rib_source_add(rib, "src");
 	for (round = 0; round < 3; round++) {
-		for (i = 0; i < 3000; i++) {
+		for (i = 0; i < 1200; i++) {
 			memset(&k, 0, sizeof(k));
 			k.p = rand_prefix(i % 2);
 			/* Same first 16 bits for all but the short ones. */
@@ -894,13 +894,13 @@ compact_big_subtree(void)
 		rib_reclaim_sync(rib);
 		for (j = 0; j < m.n; j += 3)
 			check_lookups(rib, &m, &m.r[j].p);
-		for (i = 0; i < 500; i++) {
+		for (i = 0; i < 300; i++) {
 			q = m.r[(size_t)rand() % m.n].p;
 			q.len = (uint8_t)prefix_maxlen(q.af);
 			q.addr[prefix_addrlen(q.af) - 1] ^= (uint8_t)rand();
 			check_lookups(rib, &m, &q);
 		}
-		check_all(rib, &m, 1);
+		mw_run(rib, &m, 0, NULL, 0);
 		/* Withdraw a third, so the next round changes a compacted trie. */
 		for (j = m.n; j-- > 0; )
 			if (j % 3 == round % 3) {
