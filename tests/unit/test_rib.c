@@ -850,8 +850,75 @@ lookups_dense(void)
 	rib_free(rib);
 }
 
+/*
+ * Compaction of large first-stride subtrees: one IPv4 /16 and one IPv6 /16 with
+ * hundreds of prefixes each, plus short prefixes in the root trie, must give
+ * the same lookups and walks as the model after it, and again after changes
+ * made on the compacted copy.
+ */
+static void
+compact_big_subtree(void)
+{
+	struct rib	*rib = rib_new();
+	struct model	 m = { NULL, 0, 0 };
+	struct mroute	 k;
+	struct rib_attrs *a;
+	struct prefix	 q;
+	unsigned	 i, b, round;
+	size_t		 j;
+
+	srand(11);
+	for (i = 0; i < 3; i++)
+		rib_source_add(rib, "src");
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 1200; i++) {
+			memset(&k, 0, sizeof(k));
+			k.p = rand_prefix(i % 2);
+			/* Same first 16 bits for all but the short ones. */
+			k.p.addr[1] = 1;
+			if (k.p.len < 16 && i % 7 != 0)
+				k.p.len = (uint8_t)(16 + (unsigned)rand() %
+				    (prefix_maxlen(k.p.af) - 15));
+			for (b = 16; b < 32; b++)
+				if (rand() % 2)
+					k.p.addr[b / 8] ^= (uint8_t)(0x80 >> (b % 8));
+			prefix_mask(&k.p);
+			k.src = (uint16_t)(1 + rand() % 3);
+			k.an = (unsigned)(rand() % 25);
+			a = A(rib, k.an);
+			UT_ASSERT(rib_route_update(rib, k.src, 0, &k.p, a, 0) != RIB_ERR);
+			rib_attrs_unref(rib, a);
+			model_set(&m, &k);
+		}
+		UT_EQ_INT(rib_compact(rib), 0);
+		rib_reclaim_sync(rib);
+		for (j = 0; j < m.n; j += 3)
+			check_lookups(rib, &m, &m.r[j].p);
+		for (i = 0; i < 300; i++) {
+			q = m.r[(size_t)rand() % m.n].p;
+			q.len = (uint8_t)prefix_maxlen(q.af);
+			q.addr[prefix_addrlen(q.af) - 1] ^= (uint8_t)rand();
+			check_lookups(rib, &m, &q);
+		}
+		mw_run(rib, &m, 0, NULL, 0);
+		/* Withdraw a third, so the next round changes a compacted trie. */
+		for (j = m.n; j-- > 0; )
+			if (j % 3 == round % 3) {
+				UT_ASSERT(rib_route_withdraw(rib, m.r[j].src, 0,
+				    &m.r[j].p) != RIB_ERR);
+				model_del(&m, j);
+			}
+		check_all(rib, &m, 1);
+	}
+	for (i = 1; i <= 3; i++)
+		rib_source_withdraw_all(rib, (uint16_t)i);
+	assert_empty(rib);
+	free(m.r);
+	rib_free(rib);
+}
+
 UT_MAIN(UT_CASE(basic_ops), UT_CASE(bad_args), UT_CASE(default_and_host),
     UT_CASE(addpath_and_big_sets), UT_CASE(walks), UT_CASE(interning),
     UT_CASE(set_state), UT_CASE(model_v4), UT_CASE(model_v6), UT_CASE(model_seeds),
     UT_CASE(memory_all_gone), UT_CASE(compact_and_trim), UT_CASE(reader_same_thread),
-    UT_CASE(lookups_dense))
+    UT_CASE(lookups_dense), UT_CASE(compact_big_subtree))
