@@ -242,6 +242,15 @@ as_hash(uint32_t asn)
 	return (asn * 2654435761u) >> 16;
 }
 
+/* 0: asn is in none of the AS lists (monitored, path, relationship, bogon). */
+int
+dmon_as_maybe(const struct detect *d, uint32_t asn)
+{
+	unsigned h = as_hash(asn);
+
+	return (d->asbloom[h >> 3] >> (h & 7)) & 1;
+}
+
 int
 dmon_as(const struct detect *d, uint32_t asn)
 {

@@ -81,6 +81,14 @@ dpath_load(const struct rib_attrs *a, struct dpath *dp)
 	return 0;
 }
 
+/* Could asn be a built-in bogon (agent/bogon.c's ranges, widened)? */
+static int
+bogon_as_maybe(uint32_t asn)
+{
+	return asn == 0 || asn == 23456 || (asn >= 64496 && asn <= 131071) ||
+	    asn >= 4200000000u;
+}
+
 static int
 bogon_as(const struct detect *d, uint32_t asn)
 {
@@ -91,33 +99,70 @@ bogon_as(const struct detect *d, uint32_t asn)
 /* Path facts of an attribute set, cached by its content hash (the facts depend
  * on the content only) plus a few address bits against the rare equal hash of
  * different content. */
+/* The facts of one AS path in wire form (4-octet ASes, as in the canonical blob). */
+static uint8_t
+aspath_facts(const struct detect *d, const uint8_t *p, size_t len)
+{
+	struct bgp_aspath_iter	 it;
+	uint32_t		 asn;
+	uint8_t			 f = 0, st;
+
+	bgp_aspath_iter_raw(&it, p, len, 1);
+	while (bgp_aspath_next(&it, &st, &asn) == 1) {
+		if (st == BGP_SEG_CONFED_SEQUENCE || st == BGP_SEG_CONFED_SET)
+			continue;
+		/* the AS filter (every listed AS) and the bogon ranges: most ASes
+		 * of a path are in no list, and need no search */
+		if (!dmon_as_maybe(d, asn) && !bogon_as_maybe(asn))
+			continue;
+		if (bogon_as(d, asn))
+			f |= PF_BOGON_AS;
+		if (d->nrelas && dasn_in(d->relas, d->nrelas, asn))
+			f |= PF_REL;
+		if (d->npathas && dasn_in(d->pathas, d->npathas, asn))
+			f |= PF_MON;
+		if (dmon_as(d, asn))
+			f |= PF_MONAS;
+	}
+	return f;
+}
+
+/*
+ * Path facts of an attribute set, cached by its content hash (the facts depend
+ * on the content only) plus a few address bits against the rare equal hash of
+ * different content. In a full feed most sets are seen once: the cache is small
+ * (it stays in the L1/L2 cache and serves the sets seen again soon), and a miss
+ * reads only AS_PATH and OTC from the canonical blob (see bgp.h), in place.
+ */
 uint8_t
 dpath_facts(const struct detect *d, const struct rib_attrs *a)
 {
-	struct dpath	 dp;
-	struct dpf	*e;
-	uint32_t	 h = rib_attrs_hash(a);
-	uint16_t	 pchk = (uint16_t)((uintptr_t)a >> 4);
-	uint8_t		 f = PF_VALID;
-	unsigned	 i;
+	struct bgp_attr_iter	 it;
+	struct bgp_attr_raw	 ra;
+	struct dpf		*e;
+	const uint8_t		*blob;
+	size_t			 len;
+	uint32_t		 h = rib_attrs_hash(a);
+	uint16_t		 pchk = (uint16_t)((uintptr_t)a >> 4);
+	uint8_t			 f = PF_VALID;
+	int			 r;
 
 	e = &d->pf[(h ^ (h >> DPF_BITS)) & ((1u << DPF_BITS) - 1)];
 	if (e->hash == h && e->pchk == pchk && e->flags)
 		return e->flags;
-	if (dpath_load(a, &dp) == -1)
+	blob = rib_attrs_blob(a, &len);
+	if (blob == NULL || len < 2 || blob[0] != BGP_CANON_VERSION ||
+	    (size_t)blob[1] + 2 > len)
 		return PF_VALID;
-	for (i = 0; i < dp.n; i++) {
-		if (bogon_as(d, dp.as[i]))
-			f |= PF_BOGON_AS;
-		if (d->nrelas && dasn_in(d->relas, d->nrelas, dp.as[i]))
-			f |= PF_REL;
-		if (d->npathas && dasn_in(d->pathas, d->npathas, dp.as[i]))
-			f |= PF_MON;
-		if (dmon_as(d, dp.as[i]))
-			f |= PF_MONAS;
+	bgp_attr_iter_init(&it, blob + 2 + blob[1], len - 2 - blob[1]);
+	while ((r = bgp_attr_next(&it, &ra)) == 1) {
+		if (ra.type == BGP_ATTR_AS_PATH)
+			f |= aspath_facts(d, ra.value, ra.len);
+		else if (ra.type == BGP_ATTR_OTC)
+			f |= PF_OTC;
 	}
-	if (dp.has_otc)
-		f |= PF_OTC;
+	if (r == -1)
+		return PF_VALID;
 	e->pchk = pchk;
 	e->hash = h;
 	e->flags = f;
