@@ -34,6 +34,7 @@ struct dpfx {
 struct dindex {
 	struct dpfx		*v;
 	size_t			 n;
+	char			(*txt)[PREFIX_STRLEN];	/* v[i]'s text, NULL: none */
 };
 
 /* A decoded AS path: as[] neighbor first, prepends kept. */

@@ -187,22 +187,53 @@ dkeys_add(struct dkeys *ks, enum alert_rule rule, const char *victim, uint32_t o
 	return &ks->v[ks->n++];
 }
 
-/* Rendering "1,2,{3,4}" (see detect.h); returns the BGPalerter path length. */
+/* Appends the decimal of v at buf[o] (NUL-terminated) if it fits in len. */
+static size_t
+put_u32(char *buf, size_t o, size_t len, uint32_t v)
+{
+	char	 t[10];
+	size_t	 n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0 && o + 1 < len)	/* as snprintf: what fits */
+		buf[o++] = t[--n];
+	buf[o] = '\0';
+	return n > 0 ? len : o;
+}
+
+static size_t
+put_c(char *buf, size_t o, size_t len, char ch)
+{
+	if (o + 1 >= len)
+		return len;	/* buf[o] is the NUL already */
+	buf[o++] = ch;
+	buf[o] = '\0';
+	return o;
+}
+
+/* Rendering "1,2,{3,4}" (see detect.h); returns the BGPalerter path length.
+ * Written by hand: a key per monitored route renders it (snprintf showed). */
 static unsigned
 path_text(const struct dpath *dp, char *buf, size_t len)
 {
 	size_t		 o = 0;
 	unsigned	 i, plen = 0;
-	int		 w;
 
 	buf[0] = '\0';
 	for (i = 0; i < dp->n && o < len; i++) {
 		int open = dp->set_pos[i] && (i == 0 || !dp->set_pos[i - 1]);
 		int close = dp->set_pos[i] && (i + 1 == dp->n || !dp->set_pos[i + 1]);
-		w = snprintf(buf + o, len - o, "%s%s%u%s", i ? "," : "", open ? "{" : "", dp->as[i], close ? "}" : "");
-		if (w < 0)
-			break;
-		o += (size_t)w;
+		if (i)
+			o = put_c(buf, o, len, ',');
+		if (open && o < len)
+			o = put_c(buf, o, len, '{');
+		if (o < len)
+			o = put_u32(buf, o, len, dp->as[i]);
+		if (close && o < len)
+			o = put_c(buf, o, len, '}');
 		if (!dp->set_pos[i] || open)
 			plen++;
 	}
@@ -221,7 +252,8 @@ struct rctx {
 	char			 ptxt[ALERT_PATH_MAX];	/* rendered on first use: path() */
 	unsigned		 plen;
 	int			 has_ptxt;
-	char			 mtxt[PREFIX_STRLEN];
+	const char		*mtxt;		/* m's prefix as text */
+	char			 mbuf[PREFIX_STRLEN];
 };
 
 /* The path as text (and plen), rendered only when a rule needs it: most routes never do. */
@@ -763,8 +795,13 @@ drules_route(struct detect *d, uint16_t src, const struct prefix *p,
 		return;
 	e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
 	if (e != NULL && !(e->cp->flags & CONFIG_PFX_IGNORE)) {
+		const struct dindex *ix = &d->mon[p->af == PREFIX_AF_IPV6];
+
 		c.m = e->cp;
-		prefix_fmt(&c.m->prefix, c.mtxt, sizeof(c.mtxt));
+		if (ix->txt != NULL)
+			c.mtxt = ix->txt[e - ix->v];
+		else
+			c.mtxt = prefix_fmt(&c.m->prefix, c.mbuf, sizeof(c.mbuf));
 		rules_prefix(&c);
 	} else if (e == NULL && dmon_as(d, c.dp.origin))
 		rules_monas(&c);
