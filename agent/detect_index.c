@@ -208,6 +208,16 @@ build_prefixes(struct detect *d)
 			qsort(ix->v, ix->n, sizeof(*ix->v), dpfx_cmp);
 		link_parents(ix);
 	}
+	/* the monitored prefixes' texts, once: the rules name them per route */
+	for (i = 0; i < 2; i++) {
+		struct dindex	*ix = &d->mon[i];
+		size_t		 j;
+
+		if (ix->n == 0 || (ix->txt = calloc(ix->n, sizeof(*ix->txt))) == NULL)
+			continue;	/* without: formatted when used */
+		for (j = 0; j < ix->n; j++)
+			prefix_fmt(&ix->v[j].cp->prefix, ix->txt[j], sizeof(ix->txt[j]));
+	}
 	return 0;
 }
 
@@ -240,6 +250,15 @@ static unsigned
 as_hash(uint32_t asn)
 {
 	return (asn * 2654435761u) >> 16;
+}
+
+/* 0: asn is in none of the AS lists (monitored, path, relationship, bogon). */
+int
+dmon_as_maybe(const struct detect *d, uint32_t asn)
+{
+	unsigned h = as_hash(asn);
+
+	return (d->asbloom[h >> 3] >> (h & 7)) & 1;
 }
 
 int
@@ -342,6 +361,8 @@ dindex_free(struct detect *d)
 
 	for (i = 0; i < 2; i++) {
 		free(d->mon[i].v);
+		free(d->mon[i].txt);
+		d->mon[i].txt = NULL;
 		free(d->bog[i].v);
 		d->mon[i].v = d->bog[i].v = NULL;
 		d->mon[i].n = d->bog[i].n = 0;

@@ -34,6 +34,7 @@ struct dpfx {
 struct dindex {
 	struct dpfx		*v;
 	size_t			 n;
+	char			(*txt)[PREFIX_STRLEN];	/* v[i]'s text, NULL: none */
 };
 
 /* A decoded AS path: as[] neighbor first, prepends kept. */
@@ -66,7 +67,7 @@ struct dpf {			/* 8 bytes: the table stays in the cache */
 	uint16_t		 pchk;		/* bits of its address */
 	uint8_t			 flags;
 };
-#define DPF_BITS	16
+#define DPF_BITS	12
 
 /* What one evaluation asserts. */
 struct dkey {
@@ -170,6 +171,7 @@ const struct bogon_block *dindex_bogon(const struct detect *, const struct prefi
 	    const struct prefix **extra);
 int	 dasn_in(const uint32_t *, size_t, uint32_t);
 int	 dmon_as(const struct detect *, uint32_t);
+int	 dmon_as_maybe(const struct detect *, uint32_t);
 
 /* detect_rules.c */
 int	 dpath_load(const struct rib_attrs *, struct dpath *);

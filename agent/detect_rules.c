@@ -81,6 +81,14 @@ dpath_load(const struct rib_attrs *a, struct dpath *dp)
 	return 0;
 }
 
+/* Could asn be a built-in bogon (agent/bogon.c's ranges, widened)? */
+static int
+bogon_as_maybe(uint32_t asn)
+{
+	return asn == 0 || asn == 23456 || (asn >= 64496 && asn <= 131071) ||
+	    asn >= 4200000000u;
+}
+
 static int
 bogon_as(const struct detect *d, uint32_t asn)
 {
@@ -91,33 +99,70 @@ bogon_as(const struct detect *d, uint32_t asn)
 /* Path facts of an attribute set, cached by its content hash (the facts depend
  * on the content only) plus a few address bits against the rare equal hash of
  * different content. */
+/* The facts of one AS path in wire form (4-octet ASes, as in the canonical blob). */
+static uint8_t
+aspath_facts(const struct detect *d, const uint8_t *p, size_t len)
+{
+	struct bgp_aspath_iter	 it;
+	uint32_t		 asn;
+	uint8_t			 f = 0, st;
+
+	bgp_aspath_iter_raw(&it, p, len, 1);
+	while (bgp_aspath_next(&it, &st, &asn) == 1) {
+		if (st == BGP_SEG_CONFED_SEQUENCE || st == BGP_SEG_CONFED_SET)
+			continue;
+		/* the AS filter (every listed AS) and the bogon ranges: most ASes
+		 * of a path are in no list, and need no search */
+		if (!dmon_as_maybe(d, asn) && !bogon_as_maybe(asn))
+			continue;
+		if (bogon_as(d, asn))
+			f |= PF_BOGON_AS;
+		if (d->nrelas && dasn_in(d->relas, d->nrelas, asn))
+			f |= PF_REL;
+		if (d->npathas && dasn_in(d->pathas, d->npathas, asn))
+			f |= PF_MON;
+		if (dmon_as(d, asn))
+			f |= PF_MONAS;
+	}
+	return f;
+}
+
+/*
+ * Path facts of an attribute set, cached by its content hash (the facts depend
+ * on the content only) plus a few address bits against the rare equal hash of
+ * different content. In a full feed most sets are seen once: the cache is small
+ * (it stays in the L1/L2 cache and serves the sets seen again soon), and a miss
+ * reads only AS_PATH and OTC from the canonical blob (see bgp.h), in place.
+ */
 uint8_t
 dpath_facts(const struct detect *d, const struct rib_attrs *a)
 {
-	struct dpath	 dp;
-	struct dpf	*e;
-	uint32_t	 h = rib_attrs_hash(a);
-	uint16_t	 pchk = (uint16_t)((uintptr_t)a >> 4);
-	uint8_t		 f = PF_VALID;
-	unsigned	 i;
+	struct bgp_attr_iter	 it;
+	struct bgp_attr_raw	 ra;
+	struct dpf		*e;
+	const uint8_t		*blob;
+	size_t			 len;
+	uint32_t		 h = rib_attrs_hash(a);
+	uint16_t		 pchk = (uint16_t)((uintptr_t)a >> 4);
+	uint8_t			 f = PF_VALID;
+	int			 r;
 
 	e = &d->pf[(h ^ (h >> DPF_BITS)) & ((1u << DPF_BITS) - 1)];
 	if (e->hash == h && e->pchk == pchk && e->flags)
 		return e->flags;
-	if (dpath_load(a, &dp) == -1)
+	blob = rib_attrs_blob(a, &len);
+	if (blob == NULL || len < 2 || blob[0] != BGP_CANON_VERSION ||
+	    (size_t)blob[1] + 2 > len)
 		return PF_VALID;
-	for (i = 0; i < dp.n; i++) {
-		if (bogon_as(d, dp.as[i]))
-			f |= PF_BOGON_AS;
-		if (d->nrelas && dasn_in(d->relas, d->nrelas, dp.as[i]))
-			f |= PF_REL;
-		if (d->npathas && dasn_in(d->pathas, d->npathas, dp.as[i]))
-			f |= PF_MON;
-		if (dmon_as(d, dp.as[i]))
-			f |= PF_MONAS;
+	bgp_attr_iter_init(&it, blob + 2 + blob[1], len - 2 - blob[1]);
+	while ((r = bgp_attr_next(&it, &ra)) == 1) {
+		if (ra.type == BGP_ATTR_AS_PATH)
+			f |= aspath_facts(d, ra.value, ra.len);
+		else if (ra.type == BGP_ATTR_OTC)
+			f |= PF_OTC;
 	}
-	if (dp.has_otc)
-		f |= PF_OTC;
+	if (r == -1)
+		return PF_VALID;
 	e->pchk = pchk;
 	e->hash = h;
 	e->flags = f;
@@ -142,22 +187,53 @@ dkeys_add(struct dkeys *ks, enum alert_rule rule, const char *victim, uint32_t o
 	return &ks->v[ks->n++];
 }
 
-/* Rendering "1,2,{3,4}" (see detect.h); returns the BGPalerter path length. */
+/* Appends the decimal of v at buf[o] (NUL-terminated) if it fits in len. */
+static size_t
+put_u32(char *buf, size_t o, size_t len, uint32_t v)
+{
+	char	 t[10];
+	size_t	 n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0 && o + 1 < len)	/* as snprintf: what fits */
+		buf[o++] = t[--n];
+	buf[o] = '\0';
+	return n > 0 ? len : o;
+}
+
+static size_t
+put_c(char *buf, size_t o, size_t len, char ch)
+{
+	if (o + 1 >= len)
+		return len;	/* buf[o] is the NUL already */
+	buf[o++] = ch;
+	buf[o] = '\0';
+	return o;
+}
+
+/* Rendering "1,2,{3,4}" (see detect.h); returns the BGPalerter path length.
+ * Written by hand: a key per monitored route renders it (snprintf showed). */
 static unsigned
 path_text(const struct dpath *dp, char *buf, size_t len)
 {
 	size_t		 o = 0;
 	unsigned	 i, plen = 0;
-	int		 w;
 
 	buf[0] = '\0';
 	for (i = 0; i < dp->n && o < len; i++) {
 		int open = dp->set_pos[i] && (i == 0 || !dp->set_pos[i - 1]);
 		int close = dp->set_pos[i] && (i + 1 == dp->n || !dp->set_pos[i + 1]);
-		w = snprintf(buf + o, len - o, "%s%s%u%s", i ? "," : "", open ? "{" : "", dp->as[i], close ? "}" : "");
-		if (w < 0)
-			break;
-		o += (size_t)w;
+		if (i)
+			o = put_c(buf, o, len, ',');
+		if (open && o < len)
+			o = put_c(buf, o, len, '{');
+		if (o < len)
+			o = put_u32(buf, o, len, dp->as[i]);
+		if (close && o < len)
+			o = put_c(buf, o, len, '}');
 		if (!dp->set_pos[i] || open)
 			plen++;
 	}
@@ -176,7 +252,8 @@ struct rctx {
 	char			 ptxt[ALERT_PATH_MAX];	/* rendered on first use: path() */
 	unsigned		 plen;
 	int			 has_ptxt;
-	char			 mtxt[PREFIX_STRLEN];
+	const char		*mtxt;		/* m's prefix as text */
+	char			 mbuf[PREFIX_STRLEN];
 };
 
 /* The path as text (and plen), rendered only when a rule needs it: most routes never do. */
@@ -718,8 +795,13 @@ drules_route(struct detect *d, uint16_t src, const struct prefix *p,
 		return;
 	e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
 	if (e != NULL && !(e->cp->flags & CONFIG_PFX_IGNORE)) {
+		const struct dindex *ix = &d->mon[p->af == PREFIX_AF_IPV6];
+
 		c.m = e->cp;
-		prefix_fmt(&c.m->prefix, c.mtxt, sizeof(c.mtxt));
+		if (ix->txt != NULL)
+			c.mtxt = ix->txt[e - ix->v];
+		else
+			c.mtxt = prefix_fmt(&c.m->prefix, c.mbuf, sizeof(c.mbuf));
 		rules_prefix(&c);
 	} else if (e == NULL && dmon_as(d, c.dp.origin))
 		rules_monas(&c);

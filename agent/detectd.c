@@ -30,6 +30,7 @@ static struct {
 	struct loop_event	*rescan;	/* the sliced rescan after a reload */
 	int			 kick_pending;
 	int			 hooked;
+	uint64_t		 route_now;	/* the clock at this iteration's first route */
 } dd;
 
 static uint64_t
@@ -121,7 +122,11 @@ on_route(const struct source *s, const struct prefix *p, uint32_t path_id,
 	(void)arg;
 	if (dd.d == NULL || s->rib_id == 0)
 		return;
-	detect_route(dd.d, s->rib_id, p, a, now_ms());
+	/* one clock read per loop iteration (the routes of one read arrived
+	 * together): a kick pending means this iteration read it already */
+	if (!dd.kick_pending)
+		dd.route_now = now_ms();
+	detect_route(dd.d, s->rib_id, p, a, dd.route_now);
 	kick();
 }
 
