@@ -458,8 +458,9 @@ unveil_dir(const char *path, const char *perm)
 #endif
 
 /*
- * OpenBSD, after the privilege drop (contrib/openbsd/README): the files the daemon
- * still opens, then the system calls it still makes.
+ * OpenBSD, once the modules started as the unprivileged user (they opened their MRT,
+ * VRP, TLS and state files; contrib/openbsd/README): the files the daemon still
+ * opens, then the system calls it still makes.
  */
 static void
 sandbox(void)
@@ -524,11 +525,11 @@ run(int foreground, int verbose)
 	daemon_priv_drop(&d.ids);
 	if (pidfile_write(pfh) == -1)
 		log_warn("pidfile %s", cd->pidfile);
+	if (loop_modules_start(d.conf) == -1)
+		fatalx("start-up failed");
 #if defined(HAVE_UNVEIL) || defined(HAVE_PLEDGE)
 	sandbox();
 #endif
-	if (loop_modules_start(d.conf) == -1)
-		fatalx("start-up failed");
 	log_info("ixwatchd %s started, pid %ld, config %s", PACKAGE_VERSION,
 	    (long)getpid(), d.conffile);
 	daemon_ready();
