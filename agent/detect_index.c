@@ -373,12 +373,15 @@ dindex_free(struct detect *d)
 	free(d->bogas);
 	d->monas = d->pathas = d->relas = d->bogas = NULL;
 	d->nmonas = d->npathas = d->nrelas = d->nbogas = 0;
-	memset(d->bogmap, 0, sizeof(d->bogmap));
-	memset(d->monmap, 0, sizeof(d->monmap));
-	memset(d->mon4map, 0, sizeof(d->mon4map));
-	memset(d->asbloom, 0, sizeof(d->asbloom));
-	if (d->pf != NULL)
-		memset(d->pf, 0, sizeof(*d->pf) << DPF_BITS);
+	/* still zero from calloc before the first build: do not fault ~750 KB in */
+	if (d->indexed) {
+		memset(d->bogmap, 0, sizeof(d->bogmap));
+		memset(d->monmap, 0, sizeof(d->monmap));
+		memset(d->mon4map, 0, sizeof(d->mon4map));
+		memset(d->asbloom, 0, sizeof(d->asbloom));
+		if (d->pf != NULL)
+			memset(d->pf, 0, sizeof(*d->pf) << DPF_BITS);
+	}
 	d->last_a = NULL;
 }
 
@@ -386,6 +389,7 @@ int
 dindex_build(struct detect *d)
 {
 	dindex_free(d);
+	d->indexed = 1;
 	if (build_prefixes(d) == -1 || build_asns(d) == -1) {
 		dindex_free(d);
 		return -1;

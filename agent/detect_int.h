@@ -159,6 +159,7 @@ struct detect {
 	struct prefix		*work;		/* roots of the rescan left to do */
 	size_t			 nwork, capwork;
 	int			 reloading;	/* a rescan is in progress */
+	int			 indexed;	/* the maps below were built once (not zero) */
 	struct rib_route	 routes[DROUTES_MAX];
 };
 

@@ -14,6 +14,9 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HAVE_MALLOPT
+#include <malloc.h>
+#endif
 
 #include "agent/bmp_collector.h"
 #include "agent/alertd.h"
@@ -33,6 +36,9 @@
 #include "agent/rpkid.h"
 #include "bgp/rib.h"
 #include "snmp/snmp.h"	/* types only; the module needs HAVE_SNMP */
+#if defined(HAVE_UNVEIL) || defined(HAVE_PLEDGE)
+#include "agent/config_types.h"	/* the paths sandbox() unveils */
+#endif
 #ifdef HAVE_TLS
 #include "agent/tls_mbedtls.h"
 #endif
@@ -430,6 +436,56 @@ open_pidfile(const char *path)
 	fatal("pidfile %s", path);
 }
 
+#if defined(HAVE_UNVEIL) || defined(HAVE_PLEDGE)
+#ifdef HAVE_UNVEIL
+/* unveil(2) the directory holding path (a file the daemon creates or re-opens). */
+static void
+unveil_dir(const char *path, const char *perm)
+{
+	char	 dir[PATH_MAX];
+	char	*slash;
+
+	if (path == NULL || path[0] != '/' ||
+	    (size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir))
+		return;
+	if ((slash = strrchr(dir, '/')) == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (unveil(dir, perm) == -1)
+		fatal("unveil %s", dir);
+}
+#endif
+
+/*
+ * OpenBSD, once the modules started as the unprivileged user (they opened their MRT,
+ * VRP, TLS and state files; contrib/openbsd/README): the files the daemon still
+ * opens, then the system calls it still makes.
+ */
+static void
+sandbox(void)
+{
+	const struct config_daemon	*cd = config_daemon(d.conf);
+
+#ifdef HAVE_UNVEIL
+	unveil_dir(d.conffile, "r");		/* SIGHUP re-reads the configuration */
+	unveil_dir(cd->control_socket, "rwc");
+	unveil_dir(cd->pidfile, "rwc");		/* removed on exit */
+	if (cd->state_dir != NULL && unveil(cd->state_dir, "rwc") == -1)
+		fatal("unveil %s", cd->state_dir);
+#ifdef HAVE_SNMP
+	unveil_dir(d.conf->outputs.snmp.agentx_socket, "rw");	/* AgentX reconnects */
+#endif
+	if (unveil("/dev/null", "rw") == -1 || unveil(NULL, NULL) == -1)
+		fatal("unveil");
+#endif
+#ifdef HAVE_PLEDGE
+	if (pledge("stdio rpath wpath cpath inet unix dns", NULL) == -1)
+		fatal("pledge");
+#endif
+}
+#endif /* HAVE_UNVEIL || HAVE_PLEDGE */
+
 static void
 run(int foreground, int verbose)
 {
@@ -471,6 +527,9 @@ run(int foreground, int verbose)
 		log_warn("pidfile %s", cd->pidfile);
 	if (loop_modules_start(d.conf) == -1)
 		fatalx("start-up failed");
+#if defined(HAVE_UNVEIL) || defined(HAVE_PLEDGE)
+	sandbox();
+#endif
 	log_info("ixwatchd %s started, pid %ld, config %s", PACKAGE_VERSION,
 	    (long)getpid(), d.conffile);
 	daemon_ready();
@@ -492,6 +551,14 @@ main(int argc, char **argv)
 	int		 ch, foreground = 0, check = 0, verbose = 0;
 
 	log_init(1, 0, LOG_DAEMON);
+#if defined(HAVE_MALLOPT) && defined(M_ARENA_MAX)
+	/*
+	 * glibc gives each thread that allocates (rtrlib, RCU) its own arena: 64 MB of
+	 * address space and pages that stay with it. Allocation is not hot in any of
+	 * them (the RIB has its own slabs): one arena for all (issue 9, idle RSS).
+	 */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	config_set_features(0
 #ifdef HAVE_SNMP
 	    | CONFIG_FEAT_SNMP

@@ -59,6 +59,20 @@ ctl() { "$C" -s "$dir/run/ixwatchd.sock" "$@"; }
 alerts() { echo "\$ ixwatchctl show alerts"; ctl show alerts; }
 step() { say "$1"; shift; for c in "$@"; do echo "   $c"; done; }
 pause() { sleep "${DEMO_STEP:-5}"; }
+# Under load a fixed pause is not enough: mark RULE STATE before an action, await
+# after it waits (up to DEMO_WAIT s) for that transition in the JSON-lines file.
+seen() {
+	grep "\"rule\":\"$1\"" "$dir/logs/alerts.json" 2>/dev/null | grep -c "\"state\":\"$2\""
+}
+mark() { marked=$(seen "$1" "$2"); }
+await() {
+	local t=$((${DEMO_WAIT:-30} * 10))
+	while [ "$(seen "$1" "$2")" -le "$marked" ]; do
+		[ "$t" -gt 0 ] || { echo "   (no $1 alert $2 after ${DEMO_WAIT:-30} s)"; return 1; }
+		sleep 0.1
+		t=$((t - 1))
+	done
+}
 
 say "starting the lab in network namespace ixwdemo$$ ($dir)"
 lab_up "$dir" "$top" || die "the lab did not come up (logs in $dir/logs)"
@@ -71,6 +85,11 @@ lab_member a "announce route 10.14.0.0/23 next-hop 192.0.2.14 as-path [ 65014 64
 lab_member a "announce route 2001:db8:114::/48 next-hop 2001:db8::14 as-path [ 65014 64514 ] origin igp"
 lab_wait 20 sh -c "\"$C\" -s \"$dir/run/ixwatchd.sock\" show sources | grep -q ' up '" ||
 	echo "   (sources not all up yet)"
+# the scenario needs the baseline route in the RIB and the VRPs from StayRTR
+lab_wait 30 sh -c "\"$C\" -s \"$dir/run/ixwatchd.sock\" show routes 10.14.0.0/23 | grep -q 64514" ||
+	echo "   (10.14.0.0/23 not in the RIB yet)"
+lab_wait 30 sh -c "\"$C\" -s \"$dir/run/ixwatchd.sock\" show rpki validate 10.14.0.0/23 64514 | grep -q '^state: *valid'" ||
+	echo "   (no VRPs yet)"
 pause
 echo "\$ ixwatchctl show sources"
 ctl show sources
@@ -80,42 +99,58 @@ alerts
 
 step "1. sub-prefix hijack: member B (AS65015) announces 10.14.0.0/24 from AS64666" \
     "expect: sub-prefix hijack naming AS64666, and RPKI invalid (the ROA says AS64514)"
+mark subprefix-hijack raised
 lab_member b "announce route 10.14.0.0/24 next-hop 192.0.2.15 as-path [ 65015 64666 ] origin igp"
+await subprefix-hijack raised
 pause
 alerts
 echo "\$ ixwatchctl show rpki validate 10.14.0.0/24 64666"
 ctl show rpki validate 10.14.0.0/24 64666
 
 step "   ... member B withdraws it: the alerts clear"
+mark subprefix-hijack cleared
 lab_member b "withdraw route 10.14.0.0/24 next-hop 192.0.2.15"
+await subprefix-hijack cleared
 pause
 alerts
 
 step "2. route leak: member B re-announces AS64514's /23 learned from its provider AS3356" \
     "path 65015 3356 65014 64514 (a valley: provider route sent to IX peers)" \
     "expect: route leak by AS65015, RFC 7908 type 3, segment AS3356>AS65015>AS65005 (the RS)"
+mark route-leak raised
 lab_member b "announce route 10.14.0.0/23 next-hop 192.0.2.15 as-path [ 65015 3356 65014 64514 ] origin igp"
+await route-leak raised
 pause
 alerts
+mark route-leak cleared
 lab_member b "withdraw route 10.14.0.0/23 next-hop 192.0.2.15"
+await route-leak cleared
 pause
 
 step "3. fake first hop: member B announces 10.14.0.0/23 with the right origin AS64514" \
     "but as its neighbor (path 65015 64514): AS64514's only upstream is AS65014" \
     "expect: new neighbor AS65015 upstream of AS64514; it clears after the withdrawal"
+mark new-neighbor raised
 lab_member b "announce route 10.14.0.0/23 next-hop 192.0.2.15 as-path [ 65015 64514 ] origin igp"
+await new-neighbor raised
 pause
 alerts
+mark new-neighbor cleared
 lab_member b "withdraw route 10.14.0.0/23 next-hop 192.0.2.15"
+await new-neighbor cleared
 pause
 
 step "4. visibility loss: member A withdraws 10.14.0.0/23 everywhere"
+mark visibility-loss raised
 lab_member a "withdraw route 10.14.0.0/23 next-hop 192.0.2.14"
+await visibility-loss raised
 pause
 alerts
 
 step "   ... and announces it again: visibility restored, the alert clears"
+mark visibility-loss cleared
 lab_member a "announce route 10.14.0.0/23 next-hop 192.0.2.14 as-path [ 65014 64514 ] origin igp"
+await visibility-loss cleared
 pause
 echo "\$ ixwatchctl show alerts --all"
 ctl show alerts --all
@@ -123,8 +158,11 @@ ctl show alerts --all
 say "what reached the syslog receiver (rsyslog, RFC 5424 over UDP)"
 cat "$dir/logs/syslog.log" 2>/dev/null || echo "(nothing)"
 say "what reached the trap receiver (snmptrapd, SNMPv2c)"
-grep -c . "$dir/logs/traps.log" 2>/dev/null | sed 's/$/ lines/'
-tail -n 20 "$dir/logs/traps.log" 2>/dev/null
+# one line per alert trap: notification, rule, state, prefix length, offending AS
+sed -n -E 's/.*IXWATCH-MIB::(ixwatchAlert(Raised|Cleared)).*ixwatchAlertRule\.([0-9]+) = INTEGER: ([^\t]*).*ixwatchAlertState\.[0-9]+ = INTEGER: ([^\t]*).*ixwatchAlertPrefixLength\.[0-9]+ = Gauge32: ([0-9]+).*ixwatchAlertOffendingAs\.[0-9]+ = Gauge32: ([0-9]+).*/   \1 row \3: \4 \5, prefix length \6, offending AS\7/p' \
+    "$dir/logs/traps.log" 2>/dev/null
+echo "   ($(grep -c 'ixwatchSource' "$dir/logs/traps.log" 2>/dev/null || echo 0) source traps;" \
+    "the full log: $dir/logs/traps.log)"
 say "alert transitions as JSON lines ($dir/logs/alerts.json)"
 cat "$dir/logs/alerts.json" 2>/dev/null || echo "(nothing)"
 

@@ -74,6 +74,18 @@ else
 	if kill -0 "$pid" 2>/dev/null; then
 		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
 		row "idle RSS, x86-64, 3 s after start" "$rss KB" "$RSS_GOAL KB" "$(verdict "$rss" $RSS_GOAL)"
+		# Where it goes: the daemon's own memory (anonymous: heap, stacks, tables)
+		# and the pages of its program and libraries it touched (file-backed,
+		# shared with any other process using them), the biggest of those by file.
+		if [ -r "/proc/$pid/smaps" ]; then
+			awk '/^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} END {
+			    printf "    anonymous (heap, stacks, tables) %d KB, file-backed %d KB\n", a, f }' \
+			    "/proc/$pid/status"
+			awk '/^[0-9a-f]+-[0-9a-f]+ / { n = $6 }
+			    /^Rss:/ { if (n ~ /^\//) r[n] += $2 }
+			    END { for (n in r) printf "%d %s\n", r[n], n }' "/proc/$pid/smaps" |
+			    sort -rn | head -6 | awk '{ sub(".*/", "", $2); printf "    %-30s %6d KB\n", $2, $1 }'
+		fi
 		kill "$pid"; wait "$pid" 2>/dev/null; pid=""
 	else
 		wait "$pid"; rc=$?; pid=""

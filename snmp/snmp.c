@@ -1191,7 +1191,17 @@ agentx_setup(const struct config_snmp *cs)
 	    1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE,
 	    1);
+	/*
+	 * A subagent parses no MIB and reads no snmp.conf/snmpd.conf or host files (its
+	 * settings come from the YAML): init_snmp() then opens none of them (issue 9).
+	 * SNMPv1 is never sent; SNMPv3 stays (the v3 inform sinks).
+	 */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_LOAD_HOST_FILES,
+	    1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_V1, 1);
 	setenv("MIBS", "", 1);
+	setenv("MIBDIRS", "", 1);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
 	    on_index_start, NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
