@@ -941,10 +941,26 @@ sample_pfx_del(struct alert *a, const struct prefix *p)
 		if (alert_pfx_eq(&a->sample_pfx[i], p)) {
 			memmove(&a->sample_pfx[i], &a->sample_pfx[i + 1],
 			    (a->nsample_pfx - i - 1) * sizeof(a->sample_pfx[0]));
-			a->nsample_pfx--;
+			if (--a->nsample_pfx == 0)
+				a->last_pfx = *p;
 			return;
 		}
 	}
+}
+
+/*
+ * The prefix an output names for an alert: the victim when the key names a
+ * prefix, else the first prefix now asserting it, else (a clearing or cleared
+ * alert keyed by AS) the last prefix that did; af 0 when it never had one.
+ */
+const struct prefix *
+alert_shown_prefix(const struct alert *a)
+{
+	if (a->victim_pfx.af != PREFIX_AF_NONE)
+		return &a->victim_pfx;
+	if (a->nsample_pfx > 0)
+		return &a->sample_pfx[0];
+	return &a->last_pfx;
 }
 
 /* Links a new observation and counts new sources / prefixes. */

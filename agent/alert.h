@@ -198,6 +198,7 @@ struct alert {
 	uint8_t		 nsample_src;
 	uint8_t		 nsample_pfx;
 	struct prefix	 sample_pfx[ALERT_SAMPLE_PREFIXES];
+	struct prefix	 last_pfx;	/* the last sample to leave, af 0 if none */
 	char		 as_path[ALERT_PATH_MAX];
 	char		 matched[ALERT_TEXT_MAX];
 	char		 description[ALERT_TEXT_MAX];
@@ -268,6 +269,7 @@ const struct alert_policy *alert_policy_get(const struct alert_engine *, enum al
 void	 alert_key_init(struct alert_key *, enum alert_rule, const char *victim,
 	    uint32_t offender, uint32_t offender2, const char *disc);
 char	*alert_key_fmt(const struct alert_key *, char *buf, size_t len);
+const struct prefix *alert_shown_prefix(const struct alert *);
 const char *alert_rule_name(enum alert_rule);		/* "exact-prefix-hijack" */
 const char *alert_severity_name(enum alert_severity);	/* "critical" */
 const char *alert_transition_name(enum alert_transition);	/* "raised" */

@@ -67,10 +67,10 @@ output_time(uint64_t ms, char *buf, size_t len)
 const char *
 output_prefix(const struct alert *a, char *buf, size_t len)
 {
-	if (a->victim_pfx.af != 0)
-		return prefix_fmt(&a->victim_pfx, buf, len);
-	if (a->nsample_pfx > 0)
-		return prefix_fmt(&a->sample_pfx[0], buf, len);
+	const struct prefix	*p = alert_shown_prefix(a);
+
+	if (p->af != PREFIX_AF_NONE)
+		return prefix_fmt(p, buf, len);
 	if (len > 0)
 		buf[0] = '\0';
 	return buf;

@@ -410,26 +410,11 @@ get_rtr(const struct row *r, unsigned col, struct val *v)
 	return -1;
 }
 
-/*
- * The alert's prefix: the victim when the key names a prefix, else (alerts keyed
- * by AS, e.g. a sub-prefix hijack of a monitored AS's space) the first prefix
- * seen with the condition; the same choice as the syslog and JSON outputs.
- */
-static const struct prefix *
-alert_prefix(const struct alert *a)
-{
-	static const struct prefix	 none;
-
-	if (a->victim_pfx.af != 0)
-		return &a->victim_pfx;
-	return a->nsample_pfx > 0 ? &a->sample_pfx[0] : &none;
-}
-
 static int
 get_alert(const struct row *r, unsigned col, struct val *v)
 {
 	const struct alert	*a = r->p;
-	const struct prefix	*p = alert_prefix(a);
+	const struct prefix	*p = alert_shown_prefix(a);
 	char			 key[ALERT_KEY_STRLEN];
 	long			 sev = a->severity >= 1 && a->severity <= 5 ? a->severity : 3;
 

@@ -17,6 +17,7 @@ struct ev {
 	uint32_t	 nsources, nprefixes, routes, suppressed;
 	uint8_t		 rule, severity;
 	char		 key[ALERT_KEY_STRLEN];
+	char		 pfx[PREFIX_STRLEN];	/* alert_shown_prefix() */
 };
 
 static struct ev	 evs[256];
@@ -41,6 +42,10 @@ on_emit(const struct alert *a, enum alert_transition tr, void *arg)
 	v->rule = a->key.rule;
 	v->severity = a->severity;
 	alert_key_fmt(&a->key, v->key, sizeof(v->key));
+	if (alert_shown_prefix(a)->af == PREFIX_AF_NONE)
+		v->pfx[0] = '\0';
+	else
+		prefix_fmt(alert_shown_prefix(a), v->pfx, sizeof(v->pfx));
 }
 
 static struct alert_engine *
@@ -1018,6 +1023,32 @@ key_format(void)
 	    "rule=subprefix-hijack victim=\"AS16509 \\\"R53\\\"\" offender=AS10297");
 }
 
+/* An alert keyed by AS names its prefix in the clear too (SNMP, syslog, JSON). */
+static void
+cleared_names_last_prefix(void)
+{
+	struct alert_engine	*e = mk(NULL);
+	struct alert_key	 k = K(ALERT_RULE_SUBPREFIX_HIJACK, "AS64500", 64666);
+
+	policy(e, ALERT_RULE_SUBPREFIX_HIJACK, 0, 0, 60000, 0, 1);
+	as(e, &k, 1, "192.0.2.0/25", T0);
+	as(e, &k, 1, "192.0.2.128/25", T0 + 1);
+	UT_EQ_INT(nev, 1);
+	UT_EQ_STR(evs[0].pfx, "192.0.2.0/25");
+	rt(e, &k, 1, "192.0.2.0/25", T0 + 2);
+	UT_EQ_INT(nev, 1);
+	rt(e, &k, 1, "192.0.2.128/25", T0 + 3);
+	UT_EQ_INT(nev, 2);
+	UT_EQ_INT(evs[1].tr, ALERT_TR_CLEARED);
+	UT_EQ_STR(evs[1].pfx, "192.0.2.128/25");
+	/* a new episode names its own prefix, not the old one */
+	as(e, &k, 2, "198.51.100.0/25", T0 + 4);
+	UT_EQ_INT(nev, 3);
+	UT_EQ_INT(evs[2].tr, ALERT_TR_RAISED);
+	UT_EQ_STR(evs[2].pfx, "198.51.100.0/25");
+	alert_engine_free(e);
+}
+
 UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
     UT_CASE(min_sources_threshold), UT_CASE(clear_holddown_and_reassert),
     UT_CASE(update_coalescing), UT_CASE(severity_up_updates), UT_CASE(repeat_interval),
@@ -1029,4 +1060,4 @@ UT_MAIN(UT_CASE(raise_after_holddown), UT_CASE(flap_within_holddown_is_silent),
     UT_CASE(state_roundtrip_restart), UT_CASE(restored_not_reasserted_clears),
     UT_CASE(state_corrupt_refused), UT_CASE(state_firstseen_section),
     UT_CASE(bounded_tracking), UT_CASE(names),
-    UT_CASE(key_format))
+    UT_CASE(key_format), UT_CASE(cleared_names_last_prefix))
