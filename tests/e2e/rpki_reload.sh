@@ -6,14 +6,15 @@
 # route ever shows not-found (polled through "show rpki routes notfound"); only the
 # VRPs that differ count as changes. Adding a second cache and removing it keep the
 # states; a reload to an unreachable cache keeps B's VRPs, reports the failure in
-# "show rpki" and raises an rtr-health alert.
+# "show rpki" and raises an rtr-health alert. Also "show routes PREFIX [MODE]
+# valid|invalid|notfound" (the RPKI state filter of agent/source_ctl.c).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 12
+plan 13
 if ! command -v stayrtr > /dev/null || ! command -v jq > /dev/null ||
     ! command -v python3 > /dev/null || ! command -v ss > /dev/null; then
-	for i in $(seq 12); do skip "rpki reload e2e" "stayrtr, jq, ss or python3 absent"; done
+	for i in $(seq 13); do skip "rpki reload e2e" "stayrtr, jq, ss or python3 absent"; done
 	exit 0
 fi
 PA=$(( 40000 + ($$ % 2000) * 10 )) PB=$(( 40000 + ($$ % 2000) * 10 + 3 ))
@@ -145,6 +146,16 @@ check "one switch; only the 3 differing VRPs changed" bash -c "ctl show rpki | j
     .vrps_ipv4 == 3' > /dev/null"
 check "the old manager is stopped: no connection to A left" \
     wait_for 5 bash -c "[ -z \"\$(conn $PA)\" ]"
+
+pfxs() { ctl show routes "$@" | jq -r '[.routes[].prefix] | sort | join(",")'; }
+export -f pfxs
+check "show routes PREFIX longer valid|invalid|notfound filters by RPKI state" bash -c "
+    [ \"\$(pfxs 0.0.0.0/0 longer invalid)\" = 203.0.113.0/24 ] &&
+    [ \"\$(pfxs 0.0.0.0/0 longer valid)\" = 192.0.2.0/24,198.51.100.0/24 ] &&
+    [ -z \"\$(pfxs 0.0.0.0/0 longer notfound)\" ] &&
+    [ \"\$(pfxs 198.51.100.0/24 valid)\" = 198.51.100.0/24 ] &&
+    [ -z \"\$(pfxs 198.51.100.0/24 exact invalid)\" ] &&
+    [ \"\$(ctl show routes 0.0.0.0/0 longer invalid | jq -r .rpki)\" = invalid ]"
 
 config "1:$PB 2:$PA"
 ctl reload > /dev/null
