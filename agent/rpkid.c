@@ -798,6 +798,7 @@ struct cacheset {
 	size_t			 ncc;
 	unsigned		 refresh, expire, retry;
 	struct rtr_vrp_store	*mine;
+	uint8_t			*up;		/* per cache: up and synced, as drained */
 	int			 live;
 	int			 ready;		/* pending set now in sync */
 	time_t			 started;
@@ -829,6 +830,7 @@ cacheset_free(struct cacheset *cs)
 	}
 	free(cs->cc);
 	free(cs->own);
+	free(cs->up);
 	rtr_vrp_free(cs->mine);
 	free(cs);
 }
@@ -849,7 +851,8 @@ cacheset_new(const struct config_rpki *c)
 	}
 	if ((cs = calloc(1, sizeof(*cs))) == NULL ||
 	    (n > 0 && ((cs->cc = calloc(n, sizeof(*cs->cc))) == NULL ||
-	    (cs->own = calloc(n, sizeof(*cs->own))) == NULL)))
+	    (cs->own = calloc(n, sizeof(*cs->own))) == NULL ||
+	    (cs->up = calloc(n, sizeof(*cs->up))) == NULL)))
 		goto nomem;
 	cs->refresh = c->refresh;
 	cs->expire = c->expire;
@@ -945,21 +948,19 @@ cacheset_start(struct cacheset *cs)
 	return 0;
 }
 
-/* Some preference group whose caches all completed a sync and are up? */
+/*
+ * Some preference group whose caches all completed a sync and are up, as far as
+ * the drained events tell (so every VRP of that sync is already in cs->mine)?
+ */
 static int
 cacheset_in_sync(const struct cacheset *cs)
 {
-	struct rtr_cache_status	st[MAX_CACHES];
-	size_t			n, i, j;
-	int			all;
+	size_t	i, j;
+	int	all;
 
-	if (cs->glue == NULL)
-		return 0;
-	n = rtr_glue_status(cs->glue, st, MAX_CACHES);
-	for (i = 0; i < n && i < MAX_CACHES; i++) {
-		for (j = 0, all = 1; j < n && j < MAX_CACHES; j++)
-			if (st[j].preference == st[i].preference &&
-			    (st[j].state != RTR_CACHE_UP || !st[j].synced))
+	for (i = 0; i < cs->ncc; i++) {
+		for (j = 0, all = 1; j < cs->ncc; j++)
+			if (cs->cc[j].preference == cs->cc[i].preference && !cs->up[j])
 				all = 0;
 		if (all)
 			return 1;
@@ -974,6 +975,8 @@ cset_event(const struct rtr_glue_event *ev, void *arg)
 	int		 r;
 
 	if (ev->type == RTR_GLUE_STATE) {
+		if (ev->cache < cs->ncc)
+			cs->up[ev->cache] = ev->state == RTR_CACHE_UP && ev->synced;
 		if (cs == rk.next && cacheset_in_sync(cs))
 			cs->ready = 1;
 		return;
@@ -1021,6 +1024,7 @@ switch_commit(void)
 {
 	struct cacheset	*old = rk.cur, *nw = rk.next;
 	size_t		 before = rk.st.vrp_changes;
+	double		 t0 = mono_ms(), t1;
 
 	rtr_vrp_walk(nw->mine, walk_add, NULL);
 	nw->live = 1;
@@ -1029,13 +1033,15 @@ switch_commit(void)
 	rk.next = NULL;
 	if (old != NULL)
 		rtr_vrp_walk(old->mine, walk_del, NULL);
+	t1 = mono_ms();
 	cacheset_free(old);	/* stops its manager: the removals are ignored */
 	rk.sw.switches++;
 	rk.sw.last_changes = rk.st.vrp_changes - before;
 	rk.sw.error[0] = '\0';
 	log_info("rpki: switched to the new RTR cache list (%zu caches, %zu VRPs from them, "
-	    "%zu VRP changes)", nw->ncc, rtr_vrp_count(nw->mine, PREFIX_AF_NONE),
-	    (size_t)rk.sw.last_changes);
+	    "%zu VRP changes; swap %.1f ms, old caches stopped in %.1f ms)", nw->ncc,
+	    rtr_vrp_count(nw->mine, PREFIX_AF_NONE), (size_t)rk.sw.last_changes, t1 - t0,
+	    mono_ms() - t1);
 	if (rk.sw.failed) {
 		rk.sw.failed = 0;
 		switch_event(0, "the new RTR cache list is in use");
