@@ -1417,6 +1417,9 @@ rpkid_stats(struct rpkid_stats *out)
 	out->vrps4 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV4) : 0;
 	out->vrps6 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV6) : 0;
 	out->vrp_mem = rk.vrps ? rtr_vrp_mem(rk.vrps) : 0;
+	out->cache_vrp_mem = (rk.cur != NULL && rk.cur->mine != NULL ?
+	    rtr_vrp_mem(rk.cur->mine) : 0) + (rk.next != NULL && rk.next->mine != NULL ?
+	    rtr_vrp_mem(rk.next->mine) : 0);
 	out->aspas = rk.aspa ? rtr_aspa_count(rk.aspa) : 0;
 	out->health = rk.hflags;
 	out->busy = rk.st.busy || rk.nwork > 0 || rk.ndirty > 0 || rk.dirty_full;
@@ -1514,6 +1517,7 @@ cmd_show(int argc, char *const *argv, struct control_reply *rep, void *arg)
 	json_uint(j, "vrps_ipv4", s.vrps4);
 	json_uint(j, "vrps_ipv6", s.vrps6);
 	json_uint(j, "vrp_memory", s.vrp_mem);
+	json_uint(j, "cache_vrp_memory", s.cache_vrp_mem);
 	json_uint(j, "aspas", s.aspas);
 	health_json(j);
 	json_array_open(j, "caches");

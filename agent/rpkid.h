@@ -52,6 +52,7 @@ struct rpkid_stats {
 	size_t		vrps4, vrps6;
 	size_t		aspas;
 	size_t		vrp_mem;	/* bytes held by the VRP table */
+	size_t		cache_vrp_mem;	/* bytes of the RTR caches' own VRP copies */
 	uint64_t	vrp_changes;	/* first adds / last removes applied */
 	uint64_t	reval_batches;	/* revalidation passes completed */
 	uint64_t	reval_slices;	/* loop callbacks they took */
