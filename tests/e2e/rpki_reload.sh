@@ -11,10 +11,10 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 13
+plan 14
 if ! command -v stayrtr > /dev/null || ! command -v jq > /dev/null ||
     ! command -v python3 > /dev/null || ! command -v ss > /dev/null; then
-	for i in $(seq 13); do skip "rpki reload e2e" "stayrtr, jq, ss or python3 absent"; done
+	for i in $(seq 14); do skip "rpki reload e2e" "stayrtr, jq, ss or python3 absent"; done
 	exit 0
 fi
 PA=$(( 40000 + ($$ % 2000) * 10 )) PB=$(( 40000 + ($$ % 2000) * 10 + 3 ))
@@ -118,10 +118,19 @@ diag "connection to A: $ca"
 
 ctl reload > /dev/null
 sleep 2
-check "unchanged list: same RTR connection, no switch, states kept" bash -c "
-    [ -n '$ca' ] && [ \"\$(conn $PA)\" = '$ca' ] &&
-    ctl show rpki | jq -e '.cache_switch.switches == 0 and .cache_switch.pending == false and
-    .caches[0].state == \"up\"' > /dev/null && [ \"\$(states)\" = 'valid not-found valid ' ]"
+same_list() {
+	local c s
+	c=$(conn $PA) s=$(states)
+	if [ -n "$ca" ] && [ "$c" = "$ca" ] && [ "$s" = "valid not-found valid " ] &&
+	    ctl show rpki | jq -e '.cache_switch.switches == 0 and
+	    .cache_switch.pending == false and .caches[0].state == "up"' > /dev/null; then
+		return 0
+	fi
+	diag "connection now: $c; states: $s"
+	ctl show rpki | jq -c '.caches, .cache_switch' | sed 's/^/# /'
+	return 1
+}
+check "unchanged list: same RTR connection, no switch, states kept" same_list
 
 # poll the not-found routes while switching from A to B
 ( while [ ! -e "$T/stop-poll" ]; do
@@ -130,7 +139,7 @@ check "unchanged list: same RTR connection, no switch, states kept" bash -c "
 	sleep 0.05
   done > "$T/poll.log" ) &
 poller=$!; track_pid $poller
-sleep 0.5
+wait_for 10 grep -qx valid "$T/poll.log" || diag "the poller saw nothing"
 config "1:$PB"
 ctl reload > /dev/null
 check "reload A -> B: states as B says" \
@@ -184,5 +193,8 @@ check "the failed switch raises an rtr-health alert" \
     wait_for 5 bash -c "ctl show alerts --all | jq -e '[.alerts[] | select(.rule == \"rtr-health\")] | length >= 1' > /dev/null"
 ctl show rpki | jq -c '.cache_switch' | sed 's/^/# /'
 ctl show alerts --all | jq -c '.alerts[]' | sed 's/^/# /'
-grep -E "warn|rpki" "$T/daemon.log" | tail -15 | sed 's/^/# /'
+kill -TERM $dpid; wait $dpid; drc=$?
+check "clean shutdown (sanitizers included: no finding in the log)" bash -c "
+    [ $drc -eq 0 ] && ! grep -q 'Sanitizer\|runtime error' '$T/daemon.log'"
+grep -E "warn|rpki|Sanitizer" "$T/daemon.log" | tail -15 | sed 's/^/# /'
 done_testing
