@@ -6,7 +6,10 @@
  * revalidates only the routes a VRP change can affect (the RIB subtrees under the
  * changed VRP prefixes, RFC 6811 section 2) in slices of a few milliseconds on the
  * loop. Tracks RTR health (RFC 8210 section 6 expire; VRP count drops; minimum
- * count) and tells subscribers when it changes. Control: "show rpki",
+ * count) and tells subscribers when it changes. A reload that changes the RTR
+ * cache list starts the new caches beside the running ones and swaps the VRP sets
+ * in one step once they are in sync (or drops them after rpki.reload-timeout,
+ * raising an rtr-health "cache-switch" event). Control: "show rpki",
  * "show rpki validate PREFIX ASN",
  * "show rpki routes valid|invalid|notfound [PREFIX] [LIMIT]".
  *
