@@ -244,6 +244,8 @@ static const struct cfg_field rpki_fields[] = {
 	{ "retry", CT_DUR, 0, 0, OFF(config_rpki, retry), 0, 1, 7200, "10m", NULL, NULL },
 	{ "expire", CT_DUR, 0, 0, OFF(config_rpki, expire), 0, 600, 2 * DAY, "2h", NULL,
 	    NULL },
+	{ "reload-timeout", CT_DUR, 0, 0, OFF(config_rpki, reload_timeout), 0, 1, 3600,
+	    "2m", NULL, NULL },
 	{ "groups", CT_STRUCTS, 0, 0, OFF(config_rpki, groups), OFF(config_rpki, ngroups),
 	    0, 0, NULL, &group_schema, NULL },
 	{ "vrp-files", CT_STRUCTS, 0, 0, OFF(config_rpki, vrp_files),

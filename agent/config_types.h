@@ -142,6 +142,7 @@ struct config_rpki {
 	uint32_t		 vrp_drop_percent;	/* health: alert on a sudden drop */
 	uint32_t		 min_vrps;	/* health: fewer VRPs than this is trouble */
 	uint32_t		 stale_after;	/* s without a successful refresh */
+	uint32_t		 reload_timeout;	/* s a new cache list has to sync */
 };
 
 /* --- detection ------------------------------------------------------------- */

@@ -63,6 +63,8 @@ struct change {
 	uint8_t		state;
 };
 
+struct cacheset;
+
 struct health_sub {
 	rpkid_health_fn	 fn;
 	void		*arg;
@@ -74,12 +76,15 @@ static struct {
 	struct rtr_aspa_store	*aspa;
 	int			 aspa_on;	/* an ASPA source is configured */
 	const struct config_sources *sources;
-	/* caches */
-	struct rtr_glue		*glue;
-	struct loop_event	*glue_ev;
-	struct rtr_glue_cache_conf *cc;
-	char			(*ports)[8];
-	size_t			 ncc;
+	/* caches: the running set and the one a reload is bringing in sync */
+	struct cacheset		*cur, *next;
+	unsigned		 reload_timeout;	/* s */
+	struct {
+		uint64_t	 switches, failures;
+		uint64_t	 last_changes;	/* VRP changes of the last switch */
+		int		 failed;	/* reported to the event subscribers */
+		char		 error[256];
+	} sw;
 	/* files */
 	struct vfile		*files;
 	size_t			 nfiles;
@@ -117,6 +122,7 @@ static int			hooked;
 
 static void	reval_schedule(void);
 static void	events_eval(void);
+static void	switch_check(void);
 
 static double
 mono_ms(void)
@@ -599,27 +605,6 @@ vrp_change(const struct rtr_vrp *v, int add)
 		log_warnx("rpki: cannot %s a VRP", add ? "add" : "remove");
 }
 
-static void
-glue_event(const struct rtr_glue_event *ev, void *arg)
-{
-	(void)arg;
-	if (ev->type == RTR_GLUE_VRP_ADD)
-		vrp_change(&ev->vrp, 1);
-	else if (ev->type == RTR_GLUE_VRP_DEL)
-		vrp_change(&ev->vrp, 0);
-}
-
-static void
-glue_readable(int fd, short what, void *arg)
-{
-	(void)fd; (void)what; (void)arg;
-	if (rk.glue == NULL)
-		return;
-	rtr_glue_drain(rk.glue, glue_event, NULL, DRAIN_MAX);
-	if (rk.ndirty > 0 || rk.dirty_full)
-		reval_schedule();
-}
-
 /* --- files ----------------------------------------------------------------------- */
 
 static int
@@ -796,97 +781,398 @@ files_reconfigure(const struct config_rpki *c)
 
 /* --- caches ----------------------------------------------------------------------- */
 
-static void
-caches_free(void)
+/*
+ * A set of RTR caches (one rtrlib manager through the glue) and the VRPs it holds,
+ * with one reference per distinct VRP ("mine"). Only the live set feeds rk.vrps.
+ * A reload that changes the cache list starts a second set beside the running
+ * one; its VRPs are collected but not used until it is in sync, then swapped in
+ * at once (switch_commit).
+ */
+struct cacheset {
+	struct rtr_glue		*glue;
+	struct loop_event	*ev;
+	struct rtr_glue_cache_conf *cc;	/* its strings point into own[] ... */
+	struct cache_strs {
+		char	*host, *port, *user, *hostkey, *privkey;
+	}			*own;		/* ... (a reload frees the config) */
+	size_t			 ncc;
+	unsigned		 refresh, expire, retry;
+	struct rtr_vrp_store	*mine;
+	uint8_t			*up;		/* per cache: up and synced, as drained */
+	int			 live;
+	int			 ready;		/* pending set now in sync */
+	time_t			 started;
+};
+
+static char *
+sdup(const char *s)
 {
-	loop_event_free(rk.glue_ev);
-	rk.glue_ev = NULL;
-	rtr_glue_free(rk.glue);
-	rk.glue = NULL;
-	free(rk.cc);
-	free(rk.ports);
-	rk.cc = NULL;
-	rk.ports = NULL;
-	rk.ncc = 0;
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static void
+cacheset_free(struct cacheset *cs)
+{
+	size_t i;
+
+	if (cs == NULL)
+		return;
+	loop_event_free(cs->ev);
+	if (cs->glue != NULL)
+		rtr_glue_stop(cs->glue);	/* its removal flood is ignored */
+	rtr_glue_free(cs->glue);
+	for (i = 0; cs->own != NULL && i < cs->ncc; i++) {
+		free(cs->own[i].host);
+		free(cs->own[i].port);
+		free(cs->own[i].user);
+		free(cs->own[i].hostkey);
+		free(cs->own[i].privkey);
+	}
+	free(cs->cc);
+	free(cs->own);
+	free(cs->up);
+	rtr_vrp_free(cs->mine);
+	free(cs);
+}
+
+/* The cache list of a config, with own copies of its strings; NULL on error. */
+static struct cacheset *
+cacheset_new(const struct config_rpki *c)
+{
+	struct cacheset	*cs;
+	size_t		 g, i, n = 0;
+	char		 port[8];
+
+	for (g = 0; g < c->ngroups; g++)
+		n += c->groups[g].ncaches;
+	if (n > MAX_CACHES) {
+		log_warnx("rpki: at most %d caches", MAX_CACHES);
+		return NULL;
+	}
+	if ((cs = calloc(1, sizeof(*cs))) == NULL ||
+	    (n > 0 && ((cs->cc = calloc(n, sizeof(*cs->cc))) == NULL ||
+	    (cs->own = calloc(n, sizeof(*cs->own))) == NULL ||
+	    (cs->up = calloc(n, sizeof(*cs->up))) == NULL)))
+		goto nomem;
+	cs->refresh = c->refresh;
+	cs->expire = c->expire;
+	cs->retry = c->retry;
+	for (g = 0; g < c->ngroups; g++) {
+		for (i = 0; i < c->groups[g].ncaches; i++) {
+			const struct config_rtr_cache *cf = &c->groups[g].caches[i];
+			struct rtr_glue_cache_conf *cc = &cs->cc[cs->ncc];
+			struct cache_strs *o = &cs->own[cs->ncc++];
+
+			snprintf(port, sizeof(port), "%u", cf->port);
+			cc->host = o->host = sdup(cf->host);
+			cc->port = o->port = sdup(port);
+			cc->preference = (uint8_t)(c->groups[g].preference > 255 ? 255 :
+			    c->groups[g].preference);
+			cc->ssh = cf->transport == CONFIG_RTR_SSH;
+			cc->ssh_user = o->user = sdup(cf->ssh_user);
+			cc->ssh_hostkey = o->hostkey = sdup(cf->ssh_host_key);
+			cc->ssh_privkey = o->privkey = sdup(cf->ssh_private_key);
+			if (cc->host == NULL || cc->port == NULL ||
+			    (cf->ssh_user != NULL && cc->ssh_user == NULL) ||
+			    (cf->ssh_host_key != NULL && cc->ssh_hostkey == NULL) ||
+			    (cf->ssh_private_key != NULL && cc->ssh_privkey == NULL))
+				goto nomem;
+		}
+	}
+	return cs;
+nomem:
+	log_warnx("rpki: out of memory");
+	cacheset_free(cs);
+	return NULL;
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Same caches (host, port, preference, transport and its keys) and intervals? */
+static int
+cacheset_same(const struct cacheset *a, const struct cacheset *b)
+{
+	size_t i;
+
+	if (a->ncc != b->ncc || a->refresh != b->refresh || a->expire != b->expire ||
+	    a->retry != b->retry)
+		return 0;
+	for (i = 0; i < a->ncc; i++) {
+		const struct rtr_glue_cache_conf *x = &a->cc[i], *y = &b->cc[i];
+
+		if (!str_eq(x->host, y->host) || !str_eq(x->port, y->port) ||
+		    x->preference != y->preference || x->ssh != y->ssh ||
+		    !str_eq(x->ssh_user, y->ssh_user) ||
+		    !str_eq(x->ssh_hostkey, y->ssh_hostkey) ||
+		    !str_eq(x->ssh_privkey, y->ssh_privkey))
+			return 0;
+	}
+	return 1;
+}
+
+static void	glue_readable(int, short, void *);
+
+/* Starts the rtrlib manager of a set with caches; -1 (logged) on error. */
+static int
+cacheset_start(struct cacheset *cs)
+{
+	struct rtr_glue_conf	 gc;
+	char			 err[256];
+
+	if ((cs->mine = rtr_vrp_new()) == NULL)
+		return -1;
+	cs->started = loop_now();
+	if (cs->ncc == 0)
+		return 0;
+	memset(&gc, 0, sizeof(gc));
+	gc.caches = cs->cc;
+	gc.ncaches = cs->ncc;
+	gc.refresh = cs->refresh;
+	gc.expire = cs->expire;
+	gc.retry = cs->retry;
+	if ((cs->glue = rtr_glue_new(&gc, err, sizeof(err))) == NULL) {
+		log_warnx("rpki: %s", err);
+		return -1;
+	}
+	if ((cs->ev = loop_event_new(rtr_glue_fd(cs->glue), LOOP_READ | LOOP_PERSIST,
+	    glue_readable, cs)) == NULL || loop_event_add(cs->ev, NULL) == -1)
+		return -1;
+	if (rtr_glue_start(cs->glue) == -1) {
+		log_warnx("rpki: cannot start the RTR caches");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Some preference group whose caches all completed a sync and are up, as far as
+ * the drained events tell (so every VRP of that sync is already in cs->mine)?
+ */
+static int
+cacheset_in_sync(const struct cacheset *cs)
+{
+	size_t	i, j;
+	int	all;
+
+	for (i = 0; i < cs->ncc; i++) {
+		for (j = 0, all = 1; j < cs->ncc; j++)
+			if (cs->cc[j].preference == cs->cc[i].preference && !cs->up[j])
+				all = 0;
+		if (all)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+cset_event(const struct rtr_glue_event *ev, void *arg)
+{
+	struct cacheset	*cs = arg;
+	int		 r;
+
+	if (ev->type == RTR_GLUE_STATE) {
+		if (ev->cache < cs->ncc)
+			cs->up[ev->cache] = ev->state == RTR_CACHE_UP && ev->synced;
+		if (cs == rk.next && cacheset_in_sync(cs))
+			cs->ready = 1;
+		return;
+	}
+	r = ev->type == RTR_GLUE_VRP_ADD ? rtr_vrp_add(cs->mine, &ev->vrp) :
+	    rtr_vrp_del(cs->mine, &ev->vrp);
+	if (r == RTR_VRP_NEW && cs->live)
+		vrp_change(&ev->vrp, ev->type == RTR_GLUE_VRP_ADD);
+	else if (r == RTR_VRP_ERR)
+		log_warnx("rpki: cannot keep a VRP of the RTR caches");
+}
+
+static int
+walk_add(const struct rtr_vrp *v, void *arg)
+{
+	(void)arg;
+	vrp_change(v, 1);
+	return 0;
+}
+
+static int
+walk_del(const struct rtr_vrp *v, void *arg)
+{
+	(void)arg;
+	vrp_change(v, 0);
+	return 0;
+}
+
+static void
+switch_event(int bad, const char *detail)
+{
+	size_t i;
+
+	for (i = 0; i < nev_subs; i++)
+		ev_subs[i]("rpki", "cache-switch", bad, detail);
+}
+
+/*
+ * The pending set replaces the running one in one step on the loop: its VRPs are
+ * added first, then the old set's removed, so a VRP both hold never disappears and
+ * only the VRPs that differ mark RIB subtrees for revalidation.
+ */
+static void
+switch_commit(void)
+{
+	struct cacheset	*old = rk.cur, *nw = rk.next;
+	size_t		 before = rk.st.vrp_changes;
+	double		 t0 = mono_ms(), t1;
+
+	rtr_vrp_walk(nw->mine, walk_add, NULL);
+	nw->live = 1;
+	nw->ready = 0;
+	rk.cur = nw;
+	rk.next = NULL;
+	if (old != NULL)
+		rtr_vrp_walk(old->mine, walk_del, NULL);
+	t1 = mono_ms();
+	cacheset_free(old);	/* stops its manager: the removals are ignored */
+	rk.sw.switches++;
+	rk.sw.last_changes = rk.st.vrp_changes - before;
+	rk.sw.error[0] = '\0';
+	log_info("rpki: switched to the new RTR cache list (%zu caches, %zu VRPs from them, "
+	    "%zu VRP changes; swap %.1f ms, old caches stopped in %.1f ms)", nw->ncc,
+	    rtr_vrp_count(nw->mine, PREFIX_AF_NONE), (size_t)rk.sw.last_changes, t1 - t0,
+	    mono_ms() - t1);
+	if (rk.sw.failed) {
+		rk.sw.failed = 0;
+		switch_event(0, "the new RTR cache list is in use");
+	}
+	if (rk.ndirty > 0 || rk.dirty_full)
+		reval_schedule();
+}
+
+/* The pending set did not sync in time (or is superseded): drop it. */
+static void
+switch_abort(const char *why)
+{
+	char	detail[256];
+
+	if (rk.next == NULL)
+		return;
+	if (why != NULL) {
+		snprintf(detail, sizeof(detail), "the new RTR cache list did not sync "
+		    "within %us (%s); keeping the running caches and their VRPs",
+		    rk.reload_timeout, why);
+		snprintf(rk.sw.error, sizeof(rk.sw.error), "%s", detail);
+		log_warnx("rpki: %s", detail);
+		rk.sw.failures++;
+		if (!rk.sw.failed) {
+			rk.sw.failed = 1;
+			switch_event(1, detail);
+		}
+	}
+	cacheset_free(rk.next);
+	rk.next = NULL;
+}
+
+static void
+switch_check(void)
+{
+	struct rtr_cache_status	 st[MAX_CACHES];
+	size_t			 n, i, off = 0;
+	char			 why[160];
+
+	if (rk.next == NULL)
+		return;
+	if (rk.next->ready) {
+		switch_commit();
+		return;
+	}
+	if (loop_now() - rk.next->started < (time_t)rk.reload_timeout)
+		return;
+	why[0] = '\0';
+	n = rtr_glue_status(rk.next->glue, st, MAX_CACHES);
+	for (i = 0; i < n && i < MAX_CACHES && off < sizeof(why); i++)
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s:%s %s",
+		    i ? ", " : "", st[i].host, st[i].port, st[i].detail);
+	switch_abort(why);
+}
+
+static void
+glue_readable(int fd, short what, void *arg)
+{
+	struct cacheset *cs = arg;
+
+	(void)fd; (void)what;
+	if (cs->glue == NULL)
+		return;
+	rtr_glue_drain(cs->glue, cset_event, cs, DRAIN_MAX);
+	if (cs == rk.next && cs->ready)
+		switch_commit();
+	if (rk.ndirty > 0 || rk.dirty_full)
+		reval_schedule();
 }
 
 static int
 caches_start(const struct config_rpki *c)
 {
-	struct rtr_glue_conf	 gc;
-	size_t			 g, i, n = 0;
-	char			 err[256];
-
-	for (g = 0; g < c->ngroups; g++)
-		n += c->groups[g].ncaches;
-	if (n == 0)
-		return 0;
-	if (n > MAX_CACHES) {
-		log_warnx("rpki: at most %d caches", MAX_CACHES);
+	if ((rk.cur = cacheset_new(c)) == NULL || cacheset_start(rk.cur) == -1) {
+		cacheset_free(rk.cur);
+		rk.cur = NULL;
 		return -1;
 	}
-	rk.cc = calloc(n, sizeof(*rk.cc));
-	rk.ports = calloc(n, sizeof(*rk.ports));
-	if (rk.cc == NULL || rk.ports == NULL)
-		goto fail;
-	for (g = 0; g < c->ngroups; g++) {
-		for (i = 0; i < c->groups[g].ncaches; i++) {
-			const struct config_rtr_cache *cf = &c->groups[g].caches[i];
-			struct rtr_glue_cache_conf *cc = &rk.cc[rk.ncc];
-
-			snprintf(rk.ports[rk.ncc], sizeof(rk.ports[0]), "%u", cf->port);
-			cc->host = cf->host;
-			cc->port = rk.ports[rk.ncc];
-			cc->preference = (uint8_t)(c->groups[g].preference > 255 ? 255 :
-			    c->groups[g].preference);
-			cc->ssh = cf->transport == CONFIG_RTR_SSH;
-			cc->ssh_user = cf->ssh_user;
-			cc->ssh_hostkey = cf->ssh_host_key;
-			cc->ssh_privkey = cf->ssh_private_key;
-			rk.ncc++;
-		}
-	}
-	memset(&gc, 0, sizeof(gc));
-	gc.caches = rk.cc;
-	gc.ncaches = rk.ncc;
-	gc.refresh = c->refresh;
-	gc.expire = c->expire;
-	gc.retry = c->retry;
-	if ((rk.glue = rtr_glue_new(&gc, err, sizeof(err))) == NULL) {
-		log_warnx("rpki: %s", err);
-		goto fail;
-	}
-	if ((rk.glue_ev = loop_event_new(rtr_glue_fd(rk.glue), LOOP_READ | LOOP_PERSIST,
-	    glue_readable, NULL)) == NULL || loop_event_add(rk.glue_ev, NULL) == -1)
-		goto fail;
-	if (rtr_glue_start(rk.glue) == -1) {
-		log_warnx("rpki: cannot start the RTR caches");
-		goto fail;
-	}
+	rk.cur->live = 1;
 	return 0;
-fail:
-	caches_free();
-	return -1;
 }
 
-/* The host/port/preference list of the config equals what runs? */
+/*
+ * A reload: an unchanged list keeps the running manager (no reconnect); a changed
+ * one starts beside it and is swapped in once in sync (switch_check), or dropped
+ * after rpki.reload-timeout. With no caches running the new ones are used at
+ * once (as at start-up); with none configured the running ones go at once.
+ */
 static int
-caches_same(const struct config_rpki *c)
+caches_reconfigure(const struct config_rpki *c)
 {
-	size_t g, i, k = 0;
-	char port[8];
+	struct cacheset *nw;
 
-	for (g = 0; g < c->ngroups; g++)
-		for (i = 0; i < c->groups[g].ncaches; i++, k++) {
-			if (k >= rk.ncc)
-				return 0;
-			snprintf(port, sizeof(port), "%u", c->groups[g].caches[i].port);
-			if (strcmp(port, rk.cc[k].port) != 0 ||
-			    rk.cc[k].preference != (c->groups[g].preference > 255 ? 255 :
-			    c->groups[g].preference))
-				return 0;
+	if ((nw = cacheset_new(c)) == NULL)
+		return -1;
+	if (rk.cur != NULL && cacheset_same(nw, rk.cur)) {
+		cacheset_free(nw);
+		if (rk.next != NULL) {
+			log_info("rpki: back to the running RTR cache list; the pending "
+			    "one is dropped");
+			switch_abort(NULL);
 		}
-	return k == rk.ncc;
+		return 0;
+	}
+	if (rk.next != NULL && cacheset_same(nw, rk.next)) {
+		cacheset_free(nw);
+		return 0;
+	}
+	switch_abort(NULL);
+	if (cacheset_start(nw) == -1) {
+		log_warnx("rpki: the new RTR cache list cannot be started; keeping the "
+		    "running one");
+		cacheset_free(nw);
+		return -1;
+	}
+	rk.next = nw;
+	if (rk.cur == NULL || rk.cur->ncc == 0 || nw->ncc == 0) {
+		switch_commit();
+		return 0;
+	}
+	log_info("rpki: the RTR cache list changed: %zu caches starting; the running "
+	    "ones keep serving until they are in sync (at most %us)", nw->ncc,
+	    rk.reload_timeout);
+	return 0;
+}
+
+/* The running manager, if any. */
+static struct rtr_glue *
+cur_glue(void)
+{
+	return rk.cur != NULL ? rk.cur->glue : NULL;
 }
 
 /* --- health ------------------------------------------------------------------------ */
@@ -899,8 +1185,8 @@ health_eval(void)
 	unsigned		flags, old = rk.hflags;
 	size_t			i;
 
-	if (rk.glue != NULL)
-		n = rtr_glue_status(rk.glue, st, MAX_CACHES);
+	if (cur_glue() != NULL)
+		n = rtr_glue_status(cur_glue(), st, MAX_CACHES);
 	if (n > MAX_CACHES)
 		n = MAX_CACHES;
 	rtr_health_eval(st, n, vrps, loop_now(), &rk.hconf, &rk.hstate, &rk.health);
@@ -943,8 +1229,7 @@ ev_detail(unsigned flag, char *buf, size_t len)
 	case RTR_HEALTH_NO_SYNC:
 		off = (size_t)snprintf(buf, len, "no RTR cache in sync (%zu of %zu connected, "
 		    "%zu VRPs kept):", rk.health.connected, rk.health.caches, vrps);
-		/* the glue's copies: rk.cc points into a config a reload may free */
-		n = rk.glue != NULL ? rtr_glue_status(rk.glue, st, MAX_CACHES) : 0;
+		n = cur_glue() != NULL ? rtr_glue_status(cur_glue(), st, MAX_CACHES) : 0;
 		for (i = 0; i < n && i < MAX_CACHES && off < len; i++)
 			off += (size_t)snprintf(buf + off, len - off, " %s:%s", st[i].host,
 			    st[i].port);
@@ -1025,6 +1310,7 @@ rpkid_tick(void)
 
 	for (i = 0; i < rk.nfiles; i++)
 		file_poll(&rk.files[i], now, 0);
+	switch_check();
 	health_eval();
 }
 
@@ -1046,6 +1332,7 @@ conf_apply(const struct config_rpki *c, const struct config_sources *s)
 	rk.min_vrps = c->min_vrps;
 	rk.sources = s;
 	rk.aspa_on = c->aspa_file != NULL;
+	rk.reload_timeout = c->reload_timeout ? c->reload_timeout : 120;
 }
 
 int
@@ -1098,11 +1385,8 @@ rpkid_reconfigure(const struct config_rpki *c, const struct config_sources *s)
 		rc = -1;
 	for (i = 0; i < rk.nfiles; i++)
 		file_poll(&rk.files[i], loop_now(), 0);
-	if (!caches_same(c)) {
-		/* a new cache set: its VRPs replace the old caches' after a full resync */
-		log_warnx("rpki: the RTR cache list changed; restart ixwatchd to apply it");
+	if (caches_reconfigure(c) == -1)
 		rc = -1;
-	}
 	if (aspa_was != rk.aspa_on)
 		rpkid_reval_all();
 	return rc;
@@ -1111,9 +1395,8 @@ rpkid_reconfigure(const struct config_rpki *c, const struct config_sources *s)
 void
 rpkid_close(void)
 {
-	if (rk.glue != NULL)
-		rtr_glue_stop(rk.glue);	/* its removal flood is ignored */
-	caches_free();
+	cacheset_free(rk.next);	/* stops the managers; their removals are ignored */
+	cacheset_free(rk.cur);
 	if (rk.open)
 		source_set_validator(NULL, NULL);
 	loop_event_free(rk.reval_ev);
@@ -1134,6 +1417,9 @@ rpkid_stats(struct rpkid_stats *out)
 	out->vrps4 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV4) : 0;
 	out->vrps6 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV6) : 0;
 	out->vrp_mem = rk.vrps ? rtr_vrp_mem(rk.vrps) : 0;
+	out->cache_vrp_mem = (rk.cur != NULL && rk.cur->mine != NULL ?
+	    rtr_vrp_mem(rk.cur->mine) : 0) + (rk.next != NULL && rk.next->mine != NULL ?
+	    rtr_vrp_mem(rk.next->mine) : 0);
 	out->aspas = rk.aspa ? rtr_aspa_count(rk.aspa) : 0;
 	out->health = rk.hflags;
 	out->busy = rk.st.busy || rk.nwork > 0 || rk.ndirty > 0 || rk.dirty_full;
@@ -1142,7 +1428,7 @@ rpkid_stats(struct rpkid_stats *out)
 size_t
 rpkid_cache_status(struct rtr_cache_status *st, size_t n)
 {
-	return rk.glue != NULL ? rtr_glue_status(rk.glue, st, n) : 0;
+	return cur_glue() != NULL ? rtr_glue_status(cur_glue(), st, n) : 0;
 }
 
 /* --- control ----------------------------------------------------------------------- */
@@ -1177,6 +1463,41 @@ health_json(struct json *j)
 	json_close(j);
 }
 
+/* A changed cache list being brought in sync, and the switches so far. */
+static void
+reload_json(struct json *j)
+{
+	struct rtr_cache_status	st[MAX_CACHES];
+	size_t			i, n = 0;
+
+	json_object_open(j, "cache_switch");
+	json_bool(j, "pending", rk.next != NULL);
+	json_uint(j, "timeout", rk.reload_timeout);
+	json_uint(j, "switches", rk.sw.switches);
+	json_uint(j, "failures", rk.sw.failures);
+	json_uint(j, "last_vrp_changes", rk.sw.last_changes);
+	if (rk.sw.error[0] != '\0')
+		json_string(j, "error", rk.sw.error);
+	if (rk.next != NULL) {
+		json_uint(j, "pending_since_s", (uint64_t)(loop_now() - rk.next->started));
+		json_uint(j, "pending_vrps", rtr_vrp_count(rk.next->mine, PREFIX_AF_NONE));
+		if (rk.next->glue != NULL)
+			n = rtr_glue_status(rk.next->glue, st, MAX_CACHES);
+		json_array_open(j, "pending_caches");
+		for (i = 0; i < n && i < MAX_CACHES; i++) {
+			json_object_open(j, NULL);
+			json_stringf(j, "cache", "%s:%s", st[i].host, st[i].port);
+			json_uint(j, "preference", st[i].preference);
+			json_string(j, "state", rtr_cache_state_str(st[i].state));
+			json_string(j, "detail", st[i].detail);
+			json_uint(j, "vrps", st[i].vrps);
+			json_close(j);
+		}
+		json_close(j);
+	}
+	json_close(j);
+}
+
 static int
 cmd_show(int argc, char *const *argv, struct control_reply *rep, void *arg)
 {
@@ -1191,11 +1512,12 @@ cmd_show(int argc, char *const *argv, struct control_reply *rep, void *arg)
 	if (!rk.open)
 		return control_reply_error(rep, "rpki is not running");
 	rpkid_stats(&s);
-	if (rk.glue != NULL)
-		n = rtr_glue_status(rk.glue, st, MAX_CACHES);
+	if (cur_glue() != NULL)
+		n = rtr_glue_status(cur_glue(), st, MAX_CACHES);
 	json_uint(j, "vrps_ipv4", s.vrps4);
 	json_uint(j, "vrps_ipv6", s.vrps6);
 	json_uint(j, "vrp_memory", s.vrp_mem);
+	json_uint(j, "cache_vrp_memory", s.cache_vrp_mem);
 	json_uint(j, "aspas", s.aspas);
 	health_json(j);
 	json_array_open(j, "caches");
@@ -1218,6 +1540,7 @@ cmd_show(int argc, char *const *argv, struct control_reply *rep, void *arg)
 		json_close(j);
 	}
 	json_close(j);
+	reload_json(j);
 	json_array_open(j, "files");
 	for (i = 0; i < rk.nfiles; i++) {
 		const struct vfile *f = &rk.files[i];

@@ -6,7 +6,10 @@
  * revalidates only the routes a VRP change can affect (the RIB subtrees under the
  * changed VRP prefixes, RFC 6811 section 2) in slices of a few milliseconds on the
  * loop. Tracks RTR health (RFC 8210 section 6 expire; VRP count drops; minimum
- * count) and tells subscribers when it changes. Control: "show rpki",
+ * count) and tells subscribers when it changes. A reload that changes the RTR
+ * cache list starts the new caches beside the running ones and swaps the VRP sets
+ * in one step once they are in sync (or drops them after rpki.reload-timeout,
+ * raising an rtr-health "cache-switch" event). Control: "show rpki",
  * "show rpki validate PREFIX ASN",
  * "show rpki routes valid|invalid|notfound [PREFIX] [LIMIT]".
  *
@@ -52,6 +55,7 @@ struct rpkid_stats {
 	size_t		vrps4, vrps6;
 	size_t		aspas;
 	size_t		vrp_mem;	/* bytes held by the VRP table */
+	size_t		cache_vrp_mem;	/* bytes of the RTR caches' own VRP copies */
 	uint64_t	vrp_changes;	/* first adds / last removes applied */
 	uint64_t	reval_batches;	/* revalidation passes completed */
 	uint64_t	reval_slices;	/* loop callbacks they took */

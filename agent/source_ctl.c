@@ -2,7 +2,7 @@
  * Control commands over the sources and the RIB (agent/control.h): "show sources"
  * (routers, peers, sessions and replays with their state, RIB type, uptime, routes,
  * End-of-RIB progress, last error and counters), "show routes PREFIX [exact|longer|
- * shorter]" (per-source routes with the attributes decoded from the canonical blob:
+ * shorter] [valid|invalid|notfound]" (per-source routes with the attributes decoded from the canonical blob:
  * RFC 4271 path attributes, RFC 1997/8092 communities, RFC 9234 OTC, RPKI/ASPA
  * state) and "show summary" (counts per family and source type, RIB memory).
  */
@@ -105,6 +105,7 @@ struct routes_ctx {
 	struct json	*j;
 	unsigned	 n;
 	int		 truncated;
+	int		 rpki;		/* only routes in this RPKI state; -1: all */
 };
 
 static const char *
@@ -223,6 +224,8 @@ route_cb(const struct prefix *p, const struct rib_route *rt, unsigned n, void *a
 	unsigned		 i;
 
 	for (i = 0; i < n; i++) {
+		if (c->rpki >= 0 && (int)RIB_STATE_RPKI(rt[i].state) != c->rpki)
+			continue;
 		if (c->n == ROUTES_MAX) {
 			c->truncated = 1;
 			return 1;
@@ -252,21 +255,34 @@ cmd_routes(int argc, char *const *argv, struct control_reply *r, void *arg)
 	struct json		*j = control_reply_json(r);
 	struct rib		*rib = source_rib();
 	struct rib_route	 rt[LOOKUP_MAX];
-	struct routes_ctx	 c = { .j = j };
+	struct routes_ctx	 c = { .j = j, .rpki = -1 };
 	struct prefix		 p, m;
-	const char		*mode = argc > 1 ? argv[1] : "";
+	const char		*mode, *last = argc > 1 ? argv[argc - 1] : "";
 	char			 buf[PREFIX_STRLEN];
 	int			 n;
 
 	(void)arg;
+	/* a trailing RPKI state filters the routes */
+	if (strcmp(last, "valid") == 0)
+		c.rpki = RIB_RPKI_VALID;
+	else if (strcmp(last, "invalid") == 0)
+		c.rpki = RIB_RPKI_INVALID;
+	else if (strcmp(last, "notfound") == 0)
+		c.rpki = RIB_RPKI_NOT_FOUND;
+	if (c.rpki >= 0)
+		argc--;
+	mode = argc > 1 ? argv[1] : "";
 	if (argc < 1 || argc > 2 || (argc == 2 && strcmp(mode, "exact") != 0 &&
 	    strcmp(mode, "longer") != 0 && strcmp(mode, "shorter") != 0))
-		return control_reply_error(r, "usage: show routes PREFIX [exact|longer|shorter]");
+		return control_reply_error(r, "usage: show routes PREFIX "
+		    "[exact|longer|shorter] [valid|invalid|notfound]");
 	if (prefix_parse(argv[0], &p) == -1)
 		return control_reply_error(r, "not a prefix or address: %s", argv[0]);
 	prefix_mask(&p);
 	json_string(j, "query", prefix_fmt(&p, buf, sizeof(buf)));
 	json_string(j, "match", argc == 2 ? mode : "best");
+	if (c.rpki >= 0)
+		json_string(j, "rpki", rpki_str((enum rib_rpki)c.rpki));
 	json_array_open(j, "routes");
 	if (rib == NULL)
 		;
@@ -341,7 +357,8 @@ ctl_bind(const struct config *conf)
 	(void)conf;
 	if (control_register("show sources", "", "BMP routers and peers, BGP sessions, "
 	    "MRT replays: state, routes, End-of-RIB", cmd_sources, NULL) == -1 ||
-	    control_register("show routes", "PREFIX [exact|longer|shorter]",
+	    control_register("show routes", "PREFIX [exact|longer|shorter] "
+	    "[valid|invalid|notfound]",
 	    "routes per source with their attributes", cmd_routes, NULL) == -1 ||
 	    control_register("show summary", "", "RIB counts per family and source type, "
 	    "memory", cmd_summary, NULL) == -1) {

@@ -47,6 +47,10 @@ struct rtr_glue_event {
 	enum rtr_glue_ev	type;
 	uint16_t		cache;	/* index into conf.caches */
 	struct rtr_vrp		vrp;
+	/* RTR_GLUE_STATE: the cache's state then (the status snapshot may be newer;
+	   this one is in order with the VRP changes) */
+	enum rtr_cache_state	state;
+	int			synced;
 };
 
 typedef void (*rtr_glue_cb)(const struct rtr_glue_event *, void *);

@@ -247,6 +247,8 @@ state_cb(const struct rtr_socket *sock, const enum rtr_socket_state state, void 
 		memset(&ev, 0, sizeof(ev));
 		ev.type = RTR_GLUE_STATE;
 		ev.cache = (uint16_t)idx;
+		ev.state = st->state;
+		ev.synced = st->synced;
 		enqueue(g, &ev);
 	}
 	pthread_mutex_unlock(&g->mtx);

@@ -10,9 +10,11 @@
  *   fallback=  preference 1 killed: preference 2 takes over, states kept
  *   down=      both killed: health reports no cache in sync, states kept
  * usage: rpkid_tool PORT1 PORT2 PID1 PID2 FILE NEWFILE SERVED TIMEOUT
- *        rpkid_tool load PORT FILE MRT TIMEOUT (see load())
+ *        rpkid_tool load PORT FILE MRT TIMEOUT [PORT2 FILE2] (see load())
  * (SERVED is the file StayRTR 1 and 2 serve; NEWFILE is copied over it.)
  */
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,10 +216,89 @@ copy_file(const char *from, const char *to)
 /*
  * Load: the full feed (MRT BGP4MP UPDATEs) in the RIB, then the full VRP set synced
  * from one cache; every route must end with the state a fresh table gives it.
- * usage: rpkid_tool load PORT FILE MRT TIMEOUT
+ * With PORT2 and FILE2: then a reload switches to the cache on PORT2 (serving
+ * FILE2): while it syncs the routes keep FILE's states; after the swap they have
+ * FILE2's, and only the differing VRPs were changed.
+ * usage: rpkid_tool load PORT FILE MRT TIMEOUT [PORT2 FILE2]
  */
 static int
-load(char **argv)
+cur_port(void)
+{
+	struct rtr_cache_status st[2];
+
+	return rpkid_cache_status(st, 2) >= 1 ? atoi(st[0].port) : 0;
+}
+
+static int
+diff_cb(const struct rtr_vrp *v, int add, void *arg)
+{
+	(void)v; (void)add;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static int
+load_switch(struct config_rpki *rc, struct config_rtr_cache *c1, const char *port2,
+    const char *file2, const struct rtr_vrpset *a, double timeout, size_t nroutes)
+{
+	struct rtr_vrpset	 b;
+	struct rtr_vrpset_delta	 d = { diff_cb, NULL, NULL };
+	struct rpkid_stats	 st0, st;
+	struct cmp_arg		 cmp;
+	struct rusage		 ru0, ru1;
+	double			 t0, deadline, tsw = 0;
+	char			 err[256];
+	size_t			 ndiff = 0, pending_wrong = 0, pending_checks = 0;
+	int			 ok, p2 = atoi(port2);
+
+	rtr_vrpset_init(&b);
+	if (rtr_file_load(file2, 0, &b, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	d.arg = &ndiff;
+	rtr_vrpset_diff(a, &b, &d);
+	rpkid_stats(&st0);
+	c1->port = (uint16_t)p2;
+	rc->reload_timeout = (uint32_t)timeout;
+	getrusage(RUSAGE_SELF, &ru0);
+	t0 = now();
+	if (rpkid_reconfigure(rc, NULL) == -1)
+		return 2;
+	deadline = t0 + timeout;
+	do {
+		run_loop(100);
+		rpkid_stats(&st);
+		if (cur_port() != p2 && pending_checks == 0) {
+			/* still syncing beside the old cache: the old states hold */
+			compare(a, &cmp);
+			pending_wrong += cmp.wrong;
+			pending_checks++;
+		}
+		if (tsw == 0 && cur_port() == p2)
+			tsw = now() - t0;
+	} while (now() < deadline && (cur_port() != p2 || st.busy));
+	getrusage(RUSAGE_SELF, &ru1);
+	compare(&b, &cmp);
+	ok = cur_port() == p2 && st.vrps4 + st.vrps6 == b.nvrp && cmp.wrong == 0 &&
+	    cmp.routes == nroutes && pending_wrong == 0 && pending_checks > 0 &&
+	    st.vrp_changes - st0.vrp_changes == ndiff;
+	printf("switch=%s vrps=%zu file=%zu vrp_changes=%llu expected=%zu wrong=%zu "
+	    "pending_checks=%zu pending_wrong=%zu seconds_to_swap=%.1f routes_touched=%llu "
+	    "cpu_s=%.2f cache_vrp_mem=%zu vrp_mem=%zu\n", ok ? "ok" : "FAIL",
+	    st.vrps4 + st.vrps6, b.nvrp,
+	    (unsigned long long)(st.vrp_changes - st0.vrp_changes), ndiff, cmp.wrong,
+	    pending_checks, pending_wrong, tsw,
+	    (unsigned long long)(st.touched - st0.touched),
+	    (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
+	    (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6,
+	    st.cache_vrp_mem, st.vrp_mem);
+	rtr_vrpset_clear(&b);
+	return ok ? 0 : 1;
+}
+
+static int
+load(int argc, char **argv)
 {
 	struct config_rtr_cache	 c1;
 	struct config_rtr_group	 g;
@@ -279,6 +360,9 @@ load(char **argv)
 	    "wrong=%zu seconds=%.1f slices=%llu longest_slice_ms=%.1f\n", ok ? "ok" : "FAIL",
 	    st.vrps4 + st.vrps6, a.nvrp, cmp.routes, cmp.valid, cmp.invalid, cmp.notfound,
 	    cmp.wrong, now() - t0, (unsigned long long)st.reval_slices, st.max_slice_ms);
+	if (ok && argc == 8 && load_switch(&rc, &c1, argv[6], argv[7], &a,
+	    strtod(argv[5], NULL), nroutes) != 0)
+		ok = 0;
 	rpkid_close();
 	source_shutdown();
 	loop_free();
@@ -303,8 +387,8 @@ main(int argc, char **argv)
 	size_t			 i, nroutes = 0, expect_touched = 0, n;
 	int			 fail = 0, ok;
 
-	if (argc == 6 && strcmp(argv[1], "load") == 0)
-		return load(argv);
+	if ((argc == 6 || argc == 8) && strcmp(argv[1], "load") == 0)
+		return load(argc, argv);
 	if (argc != 9) {
 		fprintf(stderr, "usage: rpkid_tool PORT1 PORT2 PID1 PID2 FILE NEWFILE SERVED "
 		    "TIMEOUT\n");

@@ -697,6 +697,122 @@ reval_matches_per_route(void)
 	loop_free();
 }
 
+static char	sw_last[64];
+static int	sw_bad = -1;
+
+static void
+on_switch_event(const char *cache, const char *what, int bad, const char *detail)
+{
+	(void)detail;
+	if (strcmp(cache, "rpki") != 0 || strcmp(what, "cache-switch") != 0)
+		return;
+	snprintf(sw_last, sizeof(sw_last), "%s", what);
+	sw_bad = bad;
+}
+
+/* One cache group of one cache at host:port, the strings in fresh memory. */
+static void
+one_cache(struct config_rtr_group *g, struct config_rtr_cache *c, const char *host,
+    unsigned port)
+{
+	memset(g, 0, sizeof(*g));
+	memset(c, 0, sizeof(*c));
+	UT_ASSERT((c->host = strdup(host)) != NULL);
+	c->port = (uint16_t)port;
+	g->preference = 1;
+	g->caches = c;
+	g->ncaches = 1;
+}
+
+/*
+ * Reloading the cache list (no cache answers here: the port is closed): the
+ * running list keeps its own copies of the config strings; an unchanged list
+ * keeps its manager; a changed host is a change (it was ignored); a list that
+ * never syncs is dropped after reload-timeout, the VRPs are kept and a
+ * "cache-switch" event is raised; an empty list applies at once and clears it.
+ */
+static void
+cache_list_reload(void)
+{
+	struct config_rtr_group	 g;
+	struct config_rtr_cache	 c;
+	struct rtr_cache_status	 st[2];
+	struct rpkid_stats	 rs;
+	unsigned		 port = 20000 + (unsigned)getpid() % 20000;
+	char			*b;
+	int			 ok, i;
+
+	setup(vrps1, NULL);
+	UT_EQ_INT(rpkid_register_commands(), 0);
+	UT_EQ_INT(rpkid_subscribe_rtr_events(on_switch_event), 0);
+	one_cache(&g, &c, "127.0.0.1", port);
+	rc.groups = &g;
+	rc.ngroups = 1;
+	rc.reload_timeout = 1;
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	/* the same list in new memory; the old strings are freed as a reload would */
+	free(c.host);
+	one_cache(&g, &c, "127.0.0.1", port);
+	UT_EQ_INT(rpkid_reconfigure(&rc, NULL), 0);
+	memset(c.host, 'x', strlen(c.host));
+	free(c.host);
+	UT_EQ_INT(rpkid_cache_status(st, 2), 1);
+	UT_EQ_STR(st[0].host, "127.0.0.1");
+	b = ctl("--json show rpki\n", &ok);
+	UT_ASSERT(strstr(b, "\"cache_switch\":{\"pending\":false") != NULL);
+	UT_ASSERT(strstr(b, "\"switches\":0") != NULL);
+	UT_ASSERT(strstr(b, "\"cache\":\"127.0.0.1:") != NULL);
+	free(b);
+	/* compared with the running list's own copy, not the freed string */
+	one_cache(&g, &c, "127.0.0.1", port);
+	UT_EQ_INT(rpkid_reconfigure(&rc, NULL), 0);
+	free(c.host);
+	b = ctl("--json show rpki\n", &ok);
+	UT_ASSERT(strstr(b, "\"cache_switch\":{\"pending\":false") != NULL);
+	free(b);
+	/* another host, same port: a new list, pending beside the running one */
+	one_cache(&g, &c, "127.0.0.2", port);
+	UT_EQ_INT(rpkid_reconfigure(&rc, NULL), 0);
+	b = ctl("--json show rpki\n", &ok);
+	UT_ASSERT(strstr(b, "\"cache_switch\":{\"pending\":true") != NULL);
+	UT_ASSERT(strstr(b, "\"pending_caches\":[{\"cache\":\"127.0.0.2:") != NULL);
+	free(b);
+	UT_EQ_INT(rpkid_cache_status(st, 2), 1);
+	UT_EQ_STR(st[0].host, "127.0.0.1");
+	/* the same again while pending: nothing restarts */
+	UT_EQ_INT(rpkid_reconfigure(&rc, NULL), 0);
+	for (i = 0; i < 40 && sw_bad != 1; i++)
+		run_loop(100);
+	UT_EQ_INT(sw_bad, 1);
+	UT_EQ_STR(sw_last, "cache-switch");
+	b = ctl("--json show rpki\n", &ok);
+	UT_ASSERT(strstr(b, "\"cache_switch\":{\"pending\":false") != NULL);
+	UT_ASSERT(strstr(b, "\"failures\":1") != NULL);
+	UT_ASSERT(strstr(b, "did not sync within 1s") != NULL);
+	free(b);
+	UT_EQ_INT(rpkid_cache_status(st, 2), 1);
+	UT_EQ_STR(st[0].host, "127.0.0.1");
+	rpkid_stats(&rs);
+	UT_EQ_INT(rs.vrps4 + rs.vrps6, 3);	/* the file's, untouched */
+	/* no caches: applied at once, the failure is over */
+	free(c.host);
+	rc.groups = NULL;
+	rc.ngroups = 0;
+	UT_EQ_INT(rpkid_reconfigure(&rc, NULL), 0);
+	UT_EQ_INT(rpkid_cache_status(st, 2), 0);
+	UT_EQ_INT(sw_bad, 0);
+	b = ctl("--json show rpki\n", &ok);
+	UT_ASSERT(strstr(b, "\"switches\":1") != NULL);
+	free(b);
+	rpkid_stats(&rs);
+	UT_EQ_INT(rs.vrps4 + rs.vrps6, 3);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+	memset(&rc, 0, sizeof(rc));
+}
+
 UT_MAIN(UT_CASE(arrival_states), UT_CASE(existing_routes),
     UT_CASE(reload_touches_affected_only), UT_CASE(aspa_states), UT_CASE(health_min_vrps),
-    UT_CASE(commands), UT_CASE(sliced_revalidation), UT_CASE(reval_matches_per_route))
+    UT_CASE(commands), UT_CASE(sliced_revalidation), UT_CASE(reval_matches_per_route),
+    UT_CASE(cache_list_reload))
