@@ -119,17 +119,17 @@ PY
 }
 check "trap: sub-prefix hijack raised for 10.14.0.0/24 by AS64666" \
     trap_has trap=Raised rule=2 state=1 prefix=10.14.0.0 len=24 offender=64666
-check "trap: sub-prefix hijack cleared (same alert row)" \
-    trap_has trap=Cleared rule=2 state=3 offender=64666 paired=1
+check "trap: sub-prefix hijack cleared (same alert row, its prefix named)" \
+    trap_has trap=Cleared rule=2 state=3 prefix=10.14.0.0 len=24 offender=64666 paired=1
 check "trap: RPKI invalid raised for 10.14.0.0/23, origin AS64666" \
     trap_has trap=Raised rule=8 state=1 prefix=10.14.0.0 len=23 offender=64666
-check "trap: RPKI invalid cleared" trap_has trap=Cleared rule=8 state=3 offender=64666 paired=1
+check "trap: RPKI invalid cleared" trap_has trap=Cleared rule=8 state=3 prefix=10.14.0.0 len=23 offender=64666 paired=1
 check "trap: route leak raised for 10.14.0.0/23 by AS65015" \
     trap_has trap=Raised rule=12 state=1 prefix=10.14.0.0 len=23 offender=65015
-check "trap: route leak cleared" trap_has trap=Cleared rule=12 state=3 offender=65015 paired=1
+check "trap: route leak cleared" trap_has trap=Cleared rule=12 state=3 prefix=10.14.0.0 len=23 offender=65015 paired=1
 check "trap: new neighbor AS65015 raised" \
     trap_has trap=Raised rule=4 state=1 prefix=10.14.0.0 len=23 offender=65015
-check "trap: new neighbor cleared" trap_has trap=Cleared rule=4 state=3 offender=65015 paired=1
+check "trap: new neighbor cleared" trap_has trap=Cleared rule=4 state=3 prefix=10.14.0.0 len=23 offender=65015 paired=1
 check "trap: visibility loss of 10.14.0.0/23 via AS65014 raised" \
     trap_has trap=Raised rule=6 state=1 prefix=10.14.0.0 len=23 offender=65014
 check "trap: visibility restored, cleared" \

@@ -499,7 +499,9 @@ main(int argc, char **argv)
 			run_loop(200);
 			rpkid_stats(&st);
 			used2 = cache_up(1) && !cache_up(0);
-		} while (now() < deadline && !used2);
+			/* under load the health lags the status: wait for both */
+		} while (now() < deadline && !(used2 && st.vrps4 + st.vrps6 == b.nvrp &&
+		    !(health_flags & RTR_HEALTH_NO_SYNC)));
 		run_loop(1500);		/* settle: the old group's records go */
 		rpkid_stats(&st);
 		compare(&b, &cmp);
