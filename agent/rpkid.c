@@ -84,6 +84,15 @@ static struct {
 		uint64_t	 last_changes;	/* VRP changes of the last switch */
 		int		 failed;	/* reported to the event subscribers */
 		char		 error[256];
+		/* the swap in progress: 1 adding the new set, 2 removing the old */
+		int		 phase;
+		int		 resume;	/* at: where the walk goes on */
+		struct prefix	 at;
+		struct cacheset	*old;
+		uint64_t	 before;	/* rk.st.vrp_changes at the start */
+		double		 t0, busy_ms, max_step_ms, last_ms, last_max_step_ms;
+		unsigned	 steps;
+		struct loop_event *ev;
 	} sw;
 	/* files */
 	struct vfile		*files;
@@ -1015,39 +1024,125 @@ switch_event(int bad, const char *detail)
 }
 
 /*
- * The pending set replaces the running one in one step on the loop: its VRPs are
- * added first, then the old set's removed, so a VRP both hold never disappears and
- * only the VRPs that differ mark RIB subtrees for revalidation.
+ * The pending set replaces the running one in slices on the loop (SLICE_MS each,
+ * like revalidation): its VRPs are added first, then the old set's removed, so a
+ * VRP both hold never disappears, validation meanwhile sees the old set plus what
+ * was added of the new one (never less than either), and only the VRPs that
+ * differ mark RIB subtrees for revalidation. Neither set takes RTR changes while
+ * it is walked: their events wait in the glue's queue until the swap is done.
  */
-static void
-switch_commit(void)
-{
-	struct cacheset	*old = rk.cur, *nw = rk.next;
-	size_t		 before = rk.st.vrp_changes;
-	double		 t0 = mono_ms(), t1;
+#define SWAP_PIECE	512	/* VRPs per walk piece; the clock is read between */
 
-	rtr_vrp_walk(nw->mine, walk_add, NULL);
+static void	switch_step(double budget_ms);
+
+static void
+switch_timer(int fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	switch_step(SLICE_MS);
+}
+
+static void
+switch_done(void)
+{
+	struct cacheset	*old = rk.sw.old, *nw = rk.next;
+	double		 t1 = mono_ms();
+
 	nw->live = 1;
 	nw->ready = 0;
 	rk.cur = nw;
 	rk.next = NULL;
-	if (old != NULL)
-		rtr_vrp_walk(old->mine, walk_del, NULL);
-	t1 = mono_ms();
-	cacheset_free(old);	/* stops its manager: the removals are ignored */
+	rk.sw.phase = 0;
+	rk.sw.old = NULL;
+	if (nw->ev != NULL && loop_event_add(nw->ev, NULL) == -1)
+		log_warnx("rpki: cannot watch the RTR caches again");
+	if (old != NULL) {	/* its manager stops on a thread: the removals are ignored */
+		loop_event_free(old->ev);
+		old->ev = NULL;
+		rtr_glue_free_async(old->glue);
+		old->glue = NULL;
+		cacheset_free(old);
+	}
 	rk.sw.switches++;
-	rk.sw.last_changes = rk.st.vrp_changes - before;
+	rk.sw.last_changes = rk.st.vrp_changes - rk.sw.before;
+	rk.sw.last_ms = t1 - rk.sw.t0;
+	rk.sw.last_max_step_ms = rk.sw.max_step_ms;
 	rk.sw.error[0] = '\0';
 	log_info("rpki: switched to the new RTR cache list (%zu caches, %zu VRPs from them, "
-	    "%zu VRP changes; swap %.1f ms, old caches stopped in %.1f ms)", nw->ncc,
-	    rtr_vrp_count(nw->mine, PREFIX_AF_NONE), (size_t)rk.sw.last_changes, t1 - t0,
-	    mono_ms() - t1);
+	    "%zu VRP changes; swap %.1f ms of work in %u slices of at most %.1f ms over "
+	    "%.1f ms, old caches stopping on a thread after %.1f ms)", nw->ncc,
+	    rtr_vrp_count(nw->mine, PREFIX_AF_NONE), (size_t)rk.sw.last_changes,
+	    rk.sw.busy_ms, rk.sw.steps, rk.sw.max_step_ms, rk.sw.last_ms, mono_ms() - t1);
 	if (rk.sw.failed) {
 		rk.sw.failed = 0;
 		switch_event(0, "the new RTR cache list is in use");
 	}
+}
+
+/* One slice of the swap (budget 0: to the end). */
+static void
+switch_step(double budget_ms)
+{
+	double	t0 = mono_ms(), dt;
+	int	more;
+
+	while (rk.sw.phase != 0) {
+		more = rtr_vrp_walk_from(rk.sw.phase == 1 ? rk.next->mine : rk.sw.old->mine,
+		    rk.sw.resume ? &rk.sw.at : NULL, SWAP_PIECE,
+		    rk.sw.phase == 1 ? walk_add : walk_del, NULL, &rk.sw.at);
+		rk.sw.resume = more == 1;
+		if (more != 1) {
+			rk.sw.phase = rk.sw.phase == 1 && rk.sw.old != NULL ? 2 : 0;
+			if (rk.sw.phase == 0)
+				break;
+		}
+		if (budget_ms > 0 && mono_ms() - t0 >= budget_ms)
+			break;
+	}
+	dt = mono_ms() - t0;
+	rk.sw.busy_ms += dt;
+	rk.sw.steps++;
+	if (dt > rk.sw.max_step_ms)
+		rk.sw.max_step_ms = dt;
+	if (rk.sw.phase == 0)
+		switch_done();
+	else if (rk.sw.ev == NULL || loop_timer_add(rk.sw.ev, 0) == -1) {
+		log_warnx("rpki: cannot schedule the cache switch; finishing it now");
+		switch_step(0);
+		return;
+	}
 	if (rk.ndirty > 0 || rk.dirty_full)
 		reval_schedule();
+}
+
+/* Starts swapping rk.next in for rk.cur (nothing if a swap is under way). */
+static void
+switch_commit(void)
+{
+	if (rk.sw.phase != 0 || rk.next == NULL)
+		return;
+	rk.sw.old = rk.cur;	/* still rk.cur (status, health) until done */
+	if (rk.next->ev != NULL)
+		loop_event_del(rk.next->ev);
+	if (rk.sw.old != NULL && rk.sw.old->ev != NULL)
+		loop_event_del(rk.sw.old->ev);
+	if (rk.sw.ev == NULL)
+		rk.sw.ev = loop_timer_new(switch_timer, NULL);
+	rk.sw.phase = 1;
+	rk.sw.resume = 0;
+	rk.sw.before = rk.st.vrp_changes;
+	rk.sw.t0 = mono_ms();
+	rk.sw.busy_ms = rk.sw.max_step_ms = 0;
+	rk.sw.steps = 0;
+	switch_step(SLICE_MS);
+}
+
+/* Ends a swap under way at once (a reload or shutdown needs the sets settled). */
+static void
+switch_finish(void)
+{
+	if (rk.sw.phase != 0)
+		switch_step(0);
 }
 
 /* The pending set did not sync in time (or is superseded): drop it. */
@@ -1056,7 +1151,7 @@ switch_abort(const char *why)
 {
 	char	detail[256];
 
-	if (rk.next == NULL)
+	if (rk.next == NULL || rk.sw.phase != 0)
 		return;
 	if (why != NULL) {
 		snprintf(detail, sizeof(detail), "the new RTR cache list did not sync "
@@ -1081,7 +1176,7 @@ switch_check(void)
 	size_t			 n, i, off = 0;
 	char			 why[160];
 
-	if (rk.next == NULL)
+	if (rk.next == NULL || rk.sw.phase != 0)
 		return;
 	if (rk.next->ready) {
 		switch_commit();
@@ -1135,6 +1230,7 @@ caches_reconfigure(const struct config_rpki *c)
 {
 	struct cacheset *nw;
 
+	switch_finish();
 	if ((nw = cacheset_new(c)) == NULL)
 		return -1;
 	if (rk.cur != NULL && cacheset_same(nw, rk.cur)) {
@@ -1395,8 +1491,12 @@ rpkid_reconfigure(const struct config_rpki *c, const struct config_sources *s)
 void
 rpkid_close(void)
 {
+	switch_finish();
+	loop_event_free(rk.sw.ev);
+	rk.sw.ev = NULL;
 	cacheset_free(rk.next);	/* stops the managers; their removals are ignored */
 	cacheset_free(rk.cur);
+	rtr_glue_reap();	/* and those of earlier switches */
 	if (rk.open)
 		source_set_validator(NULL, NULL);
 	loop_event_free(rk.reval_ev);
@@ -1472,10 +1572,13 @@ reload_json(struct json *j)
 
 	json_object_open(j, "cache_switch");
 	json_bool(j, "pending", rk.next != NULL);
+	json_bool(j, "swapping", rk.sw.phase != 0);
 	json_uint(j, "timeout", rk.reload_timeout);
 	json_uint(j, "switches", rk.sw.switches);
 	json_uint(j, "failures", rk.sw.failures);
 	json_uint(j, "last_vrp_changes", rk.sw.last_changes);
+	json_stringf(j, "last_swap_ms", "%.1f", rk.sw.last_ms);
+	json_stringf(j, "last_swap_longest_slice_ms", "%.2f", rk.sw.last_max_step_ms);
 	if (rk.sw.error[0] != '\0')
 		json_string(j, "error", rk.sw.error);
 	if (rk.next != NULL) {

@@ -74,6 +74,13 @@ int	 rtr_glue_has_ssh(void);
 void	 rtr_glue_stop(struct rtr_glue *);
 /* Stop if needed and free. NULL-safe. */
 void	 rtr_glue_free(struct rtr_glue *);
+/*
+ * rtr_glue_free() on a thread of its own: stopping a manager frees rtrlib's table
+ * (a removal callback per VRP, ~0.5 s for a full set), which must not stall the
+ * caller's loop. rtr_glue_reap() waits for every such thread (call it before exit).
+ */
+void	 rtr_glue_free_async(struct rtr_glue *);
+void	 rtr_glue_reap(void);
 
 /*
  * rtrlib's own prefix table, only to cross-check and benchmark rtr_vrp.c against it.

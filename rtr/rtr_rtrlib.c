@@ -608,3 +608,35 @@ rtr_rtrlib_table_free(struct rtr_rtrlib_table *t)
 	pfx_table_free(&t->t);
 	free(t);
 }
+
+/* Threads freeing managers (rtr_glue_free_async); only the caller's thread uses these. */
+static pthread_t	reaper[MAXGLUE];
+static int		nreaper;
+
+static void *
+reaper_main(void *arg)
+{
+	rtr_glue_free(arg);
+	return NULL;
+}
+
+void
+rtr_glue_reap(void)
+{
+	while (nreaper > 0)
+		pthread_join(reaper[--nreaper], NULL);
+}
+
+void
+rtr_glue_free_async(struct rtr_glue *g)
+{
+	if (g == NULL)
+		return;
+	if (nreaper == MAXGLUE)
+		rtr_glue_reap();
+	if (pthread_create(&reaper[nreaper], NULL, reaper_main, g) != 0) {
+		rtr_glue_free(g);	/* no thread: here, then */
+		return;
+	}
+	nreaper++;
+}

@@ -693,6 +693,81 @@ rtr_vrp_walk(const struct rtr_vrp_store *s, rtr_vrp_cb cb, void *arg)
 	return walk(s, &s->t[1], s->t[1].root, PREFIX_AF_IPV6, cb, arg);
 }
 
+/* State of a resumable walk (rtr_vrp_walk_from). */
+struct walk_from {
+	const struct prefix	*after;
+	size_t			 left;		/* entries still to emit in this call */
+	rtr_vrp_cb		 cb;
+	void			*arg;
+	struct prefix		*last;		/* the last node emitted */
+	int			 stopped;
+};
+
+static int
+walk_after(const struct rtr_vrp_store *s, const struct vtrie *t, uint32_t i, uint8_t af,
+    struct walk_from *w)
+{
+	const struct vnode	*nd;
+	struct prefix		 p;
+	int			 self = 1, r;
+
+	if (i == 0 || w->stopped)
+		return 0;
+	nd = &t->node[i];
+	memset(&p, 0, sizeof(p));
+	p.af = af;
+	p.len = nd->len;
+	memcpy(p.addr, nkey(t, i), t->klen);
+	if (w->after != NULL && w->after->af == af) {
+		/*
+		 * Preorder is (address, length) order and a subtree holds only what its
+		 * node's prefix contains: a node before the resume point that does not
+		 * contain it has its whole subtree before it too.
+		 */
+		if (prefix_contains(&p, w->after))
+			self = 0;
+		else if (prefix_cmp(&p, w->after) <= 0)
+			return 0;
+	}
+	if (self && nd->n > 0) {
+		if (w->left == 0) {
+			w->stopped = 1;
+			return 0;
+		}
+		if ((r = node_emit(s, t, i, af, w->cb, w->arg)) != 0)
+			return r;
+		*w->last = p;
+		w->left = w->left > nd->n ? w->left - nd->n : 0;
+	}
+	if ((r = walk_after(s, t, nd->child[0], af, w)) != 0)
+		return r;
+	return walk_after(s, t, nd->child[1], af, w);
+}
+
+int
+rtr_vrp_walk_from(const struct rtr_vrp_store *s, const struct prefix *after, size_t max,
+    rtr_vrp_cb cb, void *arg, struct prefix *last)
+{
+	struct walk_from	 w = { NULL, max, cb, arg, last, 0 };
+	struct prefix		 a;
+	int			 r;
+
+	if (after != NULL) {	/* after may be last */
+		a = *after;
+		w.after = &a;
+	}
+
+	if (after == NULL || after->af != PREFIX_AF_IPV6) {
+		r = walk_after(s, &s->t[0], s->t[0].root, PREFIX_AF_IPV4, &w);
+		if (r != 0)
+			return r;
+	}
+	if (!w.stopped &&
+	    (r = walk_after(s, &s->t[1], s->t[1].root, PREFIX_AF_IPV6, &w)) != 0)
+		return r;
+	return w.stopped;
+}
+
 static int
 pfx_qcmp(const void *a, const void *b)
 {

@@ -87,6 +87,15 @@ int	 rtr_vrp_covering(const struct rtr_vrp_store *, const struct prefix *,
 	    rtr_vrp_cb, void *);
 /* Every VRP in the table, in prefix order (IPv4 first). */
 int	 rtr_vrp_walk(const struct rtr_vrp_store *, rtr_vrp_cb, void *);
+/*
+ * The same walk in pieces: the VRPs after prefix *after (NULL: from the start),
+ * whole prefixes at a time until at least max VRPs were passed to cb; *last is
+ * set to the last prefix emitted, the place to go on from. Returns 0 when the
+ * walk is complete, 1 when more remains, or cb's result (cb returns 0 or < 0).
+ * The store must not change between the pieces.
+ */
+int	 rtr_vrp_walk_from(const struct rtr_vrp_store *, const struct prefix *after,
+	    size_t max, rtr_vrp_cb, void *, struct prefix *last);
 
 /*
  * Which routes can a set of VRP changes affect? Every route covered by a changed VRP's

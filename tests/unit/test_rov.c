@@ -423,7 +423,74 @@ free_null(void)
 	UT_ASSERT(1);
 }
 
+struct vlist {
+	struct rtr_vrp	*v;
+	size_t		 n, cap;
+};
+
+static int
+list_add(const struct rtr_vrp *v, void *arg)
+{
+	struct vlist *l = arg;
+
+	if (l->n == l->cap)
+		return -1;
+	l->v[l->n++] = *v;
+	return 0;
+}
+
+/* The walk in pieces of any size visits what the whole walk does, in order. */
+static void
+walk_from_pieces(void)
+{
+	static struct rtr_vrp	 all[NV], got[NV];
+	static const size_t	 sizes[] = { 1, 2, 7, 64, NV };
+	struct rtr_vrp_store	*s = rtr_vrp_new();
+	struct vlist		 a = { all, 0, NV }, g;
+	struct rtr_vrp		 v;
+	struct prefix		 at;
+	uint32_t		 x = 777, r;
+	size_t			 i, k, calls;
+	int			 more;
+
+	for (i = 0; i < NV; i++) {
+		memset(&v, 0, sizeof(v));
+		v.prefix.af = (i % 3 == 0) ? PREFIX_AF_IPV6 : PREFIX_AF_IPV4;
+		r = rnd(&x);
+		v.prefix.addr[0] = (uint8_t)(10 + (r & 1));
+		v.prefix.addr[1] = (uint8_t)((r >> 1) & 0x0f);
+		v.prefix.addr[2] = (uint8_t)(r >> 8);
+		v.prefix.len = (uint8_t)(8 + (rnd(&x) % 17));
+		prefix_mask(&v.prefix);
+		v.maxlen = (uint8_t)(v.prefix.len + rnd(&x) % 4);
+		v.asn = rnd(&x) % 4;
+		UT_ASSERT(rtr_vrp_add(s, &v) != RTR_VRP_ERR);
+	}
+	UT_EQ_INT(rtr_vrp_walk(s, list_add, &a), 0);
+	UT_EQ_INT(a.n, rtr_vrp_count(s, PREFIX_AF_NONE));
+	UT_ASSERT(a.n > 100);
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		g = (struct vlist){ got, 0, NV };
+		calls = 0;
+		more = rtr_vrp_walk_from(s, NULL, sizes[k], list_add, &g, &at);
+		for (calls = 1; more == 1 && calls <= NV; calls++)
+			more = rtr_vrp_walk_from(s, &at, sizes[k], list_add, &g, &at);
+		UT_EQ_INT(more, 0);
+		UT_EQ_INT(g.n, a.n);
+		for (i = 0; i < a.n; i++)
+			UT_ASSERT(prefix_cmp(&got[i].prefix, &all[i].prefix) == 0 &&
+			    got[i].maxlen == all[i].maxlen && got[i].asn == all[i].asn);
+		if (sizes[k] == 1)	/* one prefix per call at most (a few VRPs each) */
+			UT_ASSERT(calls > a.n / 4);
+	}
+	/* an empty store is complete at once */
+	rtr_vrp_free(s);
+	s = rtr_vrp_new();
+	UT_EQ_INT(rtr_vrp_walk_from(s, NULL, 1, list_add, &a, &at), 0);
+	rtr_vrp_free(s);
+}
+
 UT_MAIN(UT_CASE(outcomes_v4), UT_CASE(bad_input), UT_CASE(as0), UT_CASE(as_set_origin),
     UT_CASE(ipv6), UT_CASE(multiple_covering), UT_CASE(refcounts), UT_CASE(walk_order),
-    UT_CASE(roots), UT_CASE(random_vs_brute), UT_CASE(cursor_vs_validate),
+    UT_CASE(roots), UT_CASE(random_vs_brute), UT_CASE(cursor_vs_validate), UT_CASE(walk_from_pieces),
     UT_CASE(free_null))
