@@ -28,14 +28,7 @@ PA=$((20000 + $$ % 10000))	# the agent's listener
 PR=$((PA + 1))			# BIRD's listener for its clients
 GRT=8			# BIRD's graceful restart time (s)
 
-{ ixw_yml_daemon; cat <<EOF; } > "$T/ixwatch.yml"
-sources:
-  bgp:
-    local-as: 65012
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $PA
+{ ixw_yml_daemon; bgp_yml_listen 65012 $AG $PA; cat <<EOF; } > "$T/ixwatch.yml"
     neighbors:
       - name: rs
         address: $RS

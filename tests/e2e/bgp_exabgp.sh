@@ -25,13 +25,7 @@ PORT=$((20000 + $$ % 10000))
 write_conf() { # write_conf FILE [with-neighbor]
 	{
 		ixw_yml_daemon
-		echo "sources:"
-		echo "  bgp:"
-		echo "    local-as: 65011"
-		echo "    router-id: $AG"
-		echo "    listen:"
-		echo "      - address: $AG"
-		echo "        port: $PORT"
+		bgp_yml_listen 65011 $AG $PORT
 		if [ "${2:-1}" = 1 ]; then
 			echo "    neighbors:"
 			echo "      - name: exa"

@@ -39,14 +39,7 @@ EOF
 )
 diag "TCP_MD5SIG probe: $probe"
 
-{ ixw_yml_daemon; cat <<EOF; } > "$T/ixwatch.yml"
-sources:
-  bgp:
-    local-as: 65012
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $PA
+{ ixw_yml_daemon; bgp_yml_listen 65012 $AG $PA; cat <<EOF; } > "$T/ixwatch.yml"
     neighbors:
       - name: good
         address: 127.0.46.5

@@ -22,15 +22,7 @@ EX=127.0.61.4		# exabgp
 PORT=$((20000 + ($$ + 5000) % 10000))
 J=$T/alerts.json
 
-{ ixw_yml_daemon; cat <<EOF; } > "$T/ixwatch.yml"
-  state-dir: $T
-sources:
-  bgp:
-    local-as: 65011
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $PORT
+{ ixw_yml_daemon; echo "  state-dir: $T"; bgp_yml_listen 65011 $AG $PORT; cat <<EOF; } > "$T/ixwatch.yml"
     neighbors:
       - name: exa
         address: $EX

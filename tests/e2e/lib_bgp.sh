@@ -1,6 +1,14 @@
 # Helpers for the BGP session tests (sourced after lib.sh): exabgp speakers driven
 # through a FIFO, BIRD, and ixwatchd's view of a neighbor and of its RIB.
 
+# bgp_yml_listen LOCAL_AS ADDRESS PORT: the start of the sources: section of an
+# ixwatch.yml, a BGP source of LOCAL_AS listening on ADDRESS:PORT (its router id
+# too); the neighbors follow
+bgp_yml_listen() {
+	printf 'sources:\n  bgp:\n    local-as: %s\n    router-id: %s\n' "$1" "$2"
+	printf '    listen:\n      - address: %s\n        port: %s\n' "$2" "$3"
+}
+
 # exa_setup DIR PEER LOCAL PORT LOCAL_AS PEER_AS FAMILIES [DELAY] [EXTRA]: an exabgp
 # speaker in DIR (made here) at LOCAL (its router id too) dialing PEER:PORT with the
 # families FAMILIES ("ipv4 unicast; ipv6 unicast;") and the config line EXTRA (e.g. a

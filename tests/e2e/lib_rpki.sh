@@ -53,6 +53,14 @@ rpki_yml() {
 	done
 }
 
+# rpki_yml_mrt "PREF:PORT ..." [LINE]: an ixwatch.yml up to its rpki: section
+# (rpki_yml's arguments) with one MRT source, "feed", replaying $T/feed.mrt
+rpki_yml_mrt() {
+	ixw_yml_daemon
+	printf 'sources:\n  mrt:\n    - name: feed\n      file: %s\n' "$T/feed.mrt"
+	rpki_yml "$@"
+}
+
 # route_state PREFIX: the RPKI state of the route for exactly PREFIX
 # (ctl must print JSON: the rpki tests define it with --json)
 route_state() {

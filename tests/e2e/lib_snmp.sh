@@ -34,16 +34,18 @@ trapd_conf() {
 		fi
 	} > "$T/snmptrapd.conf"
 }
+# snmp_yml_agentx: the start of the outputs: section of an ixwatch.yml, the
+# subagent on $T/agentx.sock; its traps: entries follow
+snmp_yml_agentx() {
+	printf 'outputs:\n  snmp:\n    enabled: true\n    agentx-socket: %s\n    traps:\n' \
+	    "$T/agentx.sock"
+}
 # snmp_yml_outputs [V3_TIMEOUT]: the outputs: section of an ixwatch.yml, the
 # subagent on $T/agentx.sock, SNMPv2c traps to $TP and, with V3_TIMEOUT, SNMPv3
 # authPriv informs (trapUser) to $TP with that timeout
 snmp_yml_outputs() {
+	snmp_yml_agentx
 	cat <<YML
-outputs:
-  snmp:
-    enabled: true
-    agentx-socket: $T/agentx.sock
-    traps:
       - address: 127.0.0.1
         port: $TP
         version: 2c

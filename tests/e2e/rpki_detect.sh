@@ -43,14 +43,7 @@ stayrtr_start "$T/served.json" "$PORT" "$T/stayrtr.log" ||
 cache=$STAYRTR_PID
 
 {
-	ixw_yml_daemon
-	cat <<EOF
-sources:
-  mrt:
-    - name: feed
-      file: $T/feed.mrt
-EOF
-	rpki_yml "1:$PORT"
+	rpki_yml_mrt "1:$PORT"
 	cat <<EOF
 detection:
   rules:

@@ -43,14 +43,7 @@ start_cache "$T/b.json" $PB || diag "stayrtr B did not start"
 
 config() { # config "PREF:PORT ..."
 	{
-		ixw_yml_daemon
-		cat <<EOF
-sources:
-  mrt:
-    - name: feed
-      file: $T/feed.mrt
-EOF
-		rpki_yml "$1" "reload-timeout: 4s"
+		rpki_yml_mrt "$1" "reload-timeout: 4s"
 		cat <<EOF
 detection:
   rules:

@@ -29,12 +29,7 @@ QMAX=256				# SNMP_INFORM_QUEUE in snmp/snmp.c
 snmp_state
 snmpd_conf 5
 write_conf() { # write_conf TIMEOUT RETRIES
-	{ ixw_yml_daemon; cat <<-EOF; } > "$T/ixwatch.yml"
-	outputs:
-	  snmp:
-	    enabled: true
-	    agentx-socket: $T/agentx.sock
-	    traps:
+	{ ixw_yml_daemon; snmp_yml_agentx; cat <<-EOF; } > "$T/ixwatch.yml"
 	      - address: 127.0.0.1
 	        port: $DP
 	        version: 2c

@@ -12,6 +12,7 @@
 # ixwatchctl --json show sources|rpki|alerts --all|status reports.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/lib_bgp.sh"
+. "$top_srcdir/tests/e2e/lib_rpki.sh"
 . "$top_srcdir/tests/e2e/lib_snmp.sh"
 
 D=$top_builddir/agent/ixwatchd
@@ -55,28 +56,19 @@ cat > "$T/prefixes.yml" <<EOF
   ignoreMorespecifics: false
   group: test
 EOF
-{ ixw_yml_daemon; cat <<EOF; snmp_yml_outputs 2s; echo "prefixes-file: $T/prefixes.yml"; } > "$T/ixwatch.yml"
-sources:
-  bgp:
-    local-as: 65011
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $BP
+{
+	ixw_yml_daemon
+	bgp_yml_listen 65011 $AG $BP
+	cat <<EOF
     neighbors:
       - name: exa
         address: $EX
         remote-as: 65004
         passive: true
         hold-time: 30s
-rpki:
-  refresh: 1s
-  retry: 1s
-  groups:
-    - preference: 1
-      caches:
-        - address: 127.0.0.1
-          port: $RP
+EOF
+	rpki_yml "1:$RP"
+	cat <<EOF
 detection:
   rules:
     bogon: { enabled: false }
@@ -84,6 +76,9 @@ detection:
     sub-prefix-hijack: { raise-after: 0s, clear-after: 1s }
     rpki-invalid: { raise-after: 0s, clear-after: 1s }
 EOF
+	snmp_yml_outputs 2s
+	echo "prefixes-file: $T/prefixes.yml"
+} > "$T/ixwatch.yml"
 exa_setup "$T/exa" $AG $EX $BP 65004 65011 "ipv4 unicast;" 0.5
 echo "announce route 10.14.0.0/23 next-hop 192.0.2.44 as-path [ 65004 64514 ] origin igp" > "$T/exa/initial.cmds"
 
