@@ -6,48 +6,20 @@
 # TCP receiver is absent (drops counted, the newest kept and delivered in order once
 # it appears); the alert id counter persisted in the state file across a restart.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_syslog.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 plan 14
 
-for tool in rsyslogd openssl python3; do
-	command -v $tool >/dev/null || { echo "1..0 # SKIP $tool not installed"; exit 0; }
-done
-[ -n "$(find /usr/lib -name lmnsd_gtls.so 2>/dev/null | head -1)" ] || {
-	echo "1..0 # SKIP rsyslog-gnutls not installed"; exit 0; }
+syslog_need
 
-read -r P_MTLS P_LATE <<< "$(python3 -c 'import socket
-ss=[socket.socket() for i in range(2)]
-for s in ss: s.bind(("127.0.0.1",0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))')"
+read -r P_MTLS P_LATE <<< "$(free_ports 2)"
 
-mk_cert() { # name cn
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$T/$1.key" -subj "/CN=$2" \
-	    -out "$T/$1.csr" 2>/dev/null &&
-	printf 'subjectAltName=DNS:%s\n' "$2" > "$T/$1.ext" &&
-	openssl x509 -req -in "$T/$1.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
-	    -CAcreateserial -days 2 -extfile "$T/$1.ext" -out "$T/$1.pem" 2>/dev/null
-}
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -subj "/CN=ixwatch test CA" \
-    -days 2 -out "$T/ca.pem" 2>/dev/null && mk_cert server syslog.ixwatch.test &&
+test_ca && mk_cert server syslog.ixwatch.test &&
 	mk_cert client ixwatchd.ixwatch.test
 check "test CA, server and client certificates" test -s "$T/client.pem"
 
-rs_conf() { # NAME TEMPLATE INPUTS...
-	local n=$1 tpl=$2; shift 2
-	mkdir -p "$T/rs-$n"
-	{
-		echo "global(workDirectory=\"$T/rs-$n\")"
-		printf '%s\n' "$@"
-		echo "template(name=\"t\" type=\"string\" string=\"$tpl\\n\")"
-		echo "*.* action(type=\"omfile\" file=\"$T/$n.log\" template=\"t\")"
-	} > "$T/rs-$n.conf"
-}
-rs_start() {
-	rsyslogd -n -f "$T/rs-$1.conf" -i "$T/rs-$1.pid" 2> "$T/rs-$1.err" &
-	track_pid $!
-}
 rs_conf local '%syslogfacility-text%.%syslogseverity-text% %programname% %msg%' \
 	'module(load="imuxsock" SysSock.Use="off")' "input(type=\"imuxsock\" Socket=\"$T/log.sock\")"
 rs_conf mtls '%rawmsg%' \
@@ -56,17 +28,11 @@ rs_conf mtls '%rawmsg%' \
 	"input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$P_MTLS\")"
 rs_conf late '%rawmsg%' 'module(load="imtcp")' "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$P_LATE\")"
 rs_start local; rs_start mtls
-listening() { python3 -c 'import socket,sys
-socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1"; }
 check "rsyslog receivers up (log socket, mutual TLS on $P_MTLS)" \
 	wait_for 10 sh -c "$(declare -f listening); test -S '$T/log.sock' && listening $P_MTLS"
 
-cat > "$T/ixwatch.yml" <<EOC
-daemon:
-  pidfile: $T/ixwatchd.pid
+{ ixw_yml_daemon; cat <<EOC; } > "$T/ixwatch.yml"
   state-dir: $T
-  control-socket:
-    path: $T/ixwatchd.sock
 outputs:
   syslog:
     enabled: true
@@ -93,11 +59,6 @@ start_daemon() {
 	track_pid $DPID
 	wait_for 10 test -S "$T/ixwatchd.sock"
 }
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
-remote() { ctl --json show status | python3 -c 'import json,sys
-r=json.load(sys.stdin)["alerts"]["outputs"]["syslog"]["remote"][int(sys.argv[1])]
-print(r[sys.argv[2]])' "$1" "$2"; }
-test_alert() { ctl --json test-alert | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 start_daemon
 check "ixwatchd starts" test -S "$T/ixwatchd.sock"
 check "TLS with a client certificate connects" wait_for 10 sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 0 state)\" = up"

@@ -10,10 +10,10 @@
 # while BIRD is away, refreshed ones kept, one not announced again swept at
 # End-of-RIB; BIRD killed (-9): stale routes swept when its restart time runs out.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_bgp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-CMP=$top_srcdir/tests/e2e/bgp_rib_compare.py
 N=33
 plan $N
 
@@ -28,18 +28,7 @@ PA=$((20000 + $$ % 10000))	# the agent's listener
 PR=$((PA + 1))			# BIRD's listener for its clients
 GRT=8			# BIRD's graceful restart time (s)
 
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
-sources:
-  bgp:
-    local-as: 65012
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $PA
+{ ixw_yml_daemon; bgp_yml_listen 65012 $AG $PA; cat <<EOF; } > "$T/ixwatch.yml"
     neighbors:
       - name: rs
         address: $RS
@@ -87,39 +76,8 @@ protocol bgp agent from rsclient {
 EOF
 
 for c in 14 15; do
-	mkdir -p "$T/exa$c"
-	mkfifo "$T/exa$c/cmd.fifo"
-	cat > "$T/exa$c/driver.py" <<'EOF'
-import os, sys, time
-d = os.path.dirname(os.path.abspath(__file__))
-time.sleep(0.3)
-for line in open(os.path.join(d, "initial.cmds")):
-    line = line.strip()
-    if line and not line.startswith("#"):
-        sys.stdout.write(line + "\n"); sys.stdout.flush()
-while True:
-    with open(os.path.join(d, "cmd.fifo")) as f:
-        for line in f:
-            if line.strip():
-                sys.stdout.write(line.strip() + "\n"); sys.stdout.flush()
-EOF
-	cat > "$T/exa$c/exabgp.conf" <<EOF
-process driver {
-    run /usr/bin/python3 $T/exa$c/driver.py;
-    encoder text;
-}
-neighbor $RS {
-    router-id 127.0.43.$c;
-    local-address 127.0.43.$c;
-    local-as 650$c;
-    peer-as 65005;
-    hold-time 30;
-    connect $PR;
-    family { ipv4 unicast; ipv6 unicast; }
-    api { processes [ driver ]; }
-    $([ $c = 15 ] && echo "capability { graceful-restart 60; }")
-}
-EOF
+	exa_setup "$T/exa$c" $RS 127.0.43.$c $PR 650$c 65005 "ipv4 unicast; ipv6 unicast;" 0.3 \
+	    "$([ $c = 15 ] && echo "capability { graceful-restart 60; }")"
 done
 cat > "$T/exa14/initial.cmds" <<EOF
 announce route 10.14.0.0/24 next-hop 192.0.2.14 as-path [ 65014 64514 ] origin igp community [ 65014:1 ]
@@ -133,59 +91,27 @@ announce route 10.77.0.0/24 next-hop 192.0.2.15 as-path [ 65015 64998 64999 ] co
 announce route 2001:db8:114::/48 next-hop 2001:db8::15 as-path [ 65015 64516 ] community [ 65015:6 ]
 EOF
 
-# wait_t SECONDS command...: like wait_for, but counts wall-clock seconds (the
-# commands polled here take a while on a loaded machine)
-wait_t() {
-	local end=$((SECONDS + $1)); shift
-	while :; do
-		"$@" 2>/dev/null && return 0
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.2
-	done
-}
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
-birdc_() { birdc -s "$T/bird.ctl" "$@"; }
-nb() { ctl --json show neighbors rs 2>/dev/null | jq -r ".neighbors[0].$1"; }
+nb() { bgp_nb rs "$1"; }
 nb_is() { [ "$(nb "$1")" = "$2" ]; }
-start_bird() {
-	bird -f "$@" -c "$T/bird.conf" -s "$T/bird.ctl" -P "$T/bird.pid" >> "$T/bird.out" 2>&1 &
-	BIRD=$!
-	track_pid $BIRD
-}
-start_exa() {
-	( cd "$T/exa$1" && exec env exabgp.daemon.user=root exabgp.api.cli=false \
-	    exabgp.api.ack=false exabgp.log.destination="$T/exa$1/log" \
-	    exabgp "$T/exa$1/exabgp.conf" ) > "$T/exa$1/out" 2>&1 &
-	track_pid $!
-	eval "EXA$1=$!"
-}
-send() { local c=$1; shift; echo "$*" > "$T/exa$c/cmd.fifo"; }
+start_exa() { exa_start "$T/exa$1"; eval "EXA$1=$EXA_PID"; }
+send() { local c=$1; shift; exa_send "$T/exa$c" "$@"; }
 # agree: ixwatchd's RIB for source rs equals BIRD's export to the agent
 agree() {
 	birdc_ show route all export agent > "$T/bird.routes" 2>&1 || return 1
-	ctl --json show routes 0.0.0.0/0 longer > "$T/r4.json" 2>/dev/null || return 1
-	ctl --json show routes ::/0 longer > "$T/r6.json" 2>/dev/null || return 1
-	python3 "$CMP" bird "$T/bird.routes" rs "$T/r4.json" "$T/r6.json" "$@" > "$T/cmp.out"
+	rib_agree bird "$T/bird.routes" rs "$@"
 }
 agree_n() { # agree_n ROUTES: agreement with ROUTES routes on both sides
-	agree && grep -q "^bird: $1 routes, ixwatchd: $1 routes" "$T/cmp.out"
+	agree && rib_count_is bird "$1"
 }
-show_cmp() { sed 's/^/# /' "$T/cmp.out"; }
-has_route() { ctl --json show routes "$1" exact 2>/dev/null | jq -e ".count == ${2:-1}" >/dev/null; }
 path_of() { # path_of PREFIX FIRST_AS: the path id of the route whose path starts with it
 	ctl --json show routes "$1" exact | jq -r ".routes[] | select(.as_path |
 	    startswith(\"$2\")) | .path_id"
 }
-cease_count() { # cease_count SUBCODE: Cease NOTIFICATIONs received with that subcode
-	ctl --json show neighbors rs | jq -r "[.neighbors[0].notifications[] |
-	    select(.direction == \"received\" and .code == 6 and .subcode == $1) |
-	    .count] | add // 0"
-}
+cease_count() { bgp_cease_count rs "$1"; } # Cease NOTIFICATIONs received with SUBCODE
 
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+start_ixwatchd
 check "ixwatchd starts with a BGP listener" wait_t 10 test -S "$T/ixwatchd.sock"
-start_bird
+bird_start
 start_exa 14
 start_exa 15
 check "BIRD route server dials ixwatchd: Established" wait_t 20 nb_is state Established
@@ -249,7 +175,7 @@ kill $EXA15
 cat > "$T/exa15/initial.cmds" <<EOF
 announce route 2001:db8:114::/48 next-hop 2001:db8::15 as-path [ 65015 64516 ] community [ 65015:6 ]
 EOF
-start_bird -R
+bird_start -R
 check "BIRD back (recovery): Established again" wait_t 15 nb_is state Established
 sleep $((GRT + 2 - (SECONDS - t_drop)))
 check "past BIRD's restart time, the session back, no End-of-RIB yet: routes still held" \

@@ -7,6 +7,7 @@
 # an unconfigured peer gets Cease/Connection Rejected; the agent's routes go when the
 # peer goes; a reload removing the neighbor drops it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_bgp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
@@ -23,17 +24,8 @@ PORT=$((20000 + $$ % 10000))
 
 write_conf() { # write_conf FILE [with-neighbor]
 	{
-		echo "daemon:"
-		echo "  pidfile: $T/ixwatchd.pid"
-		echo "  control-socket:"
-		echo "    path: $T/ixwatchd.sock"
-		echo "sources:"
-		echo "  bgp:"
-		echo "    local-as: 65011"
-		echo "    router-id: $AG"
-		echo "    listen:"
-		echo "      - address: $AG"
-		echo "        port: $PORT"
+		ixw_yml_daemon
+		bgp_yml_listen 65011 $AG $PORT
 		if [ "${2:-1}" = 1 ]; then
 			echo "    neighbors:"
 			echo "      - name: exa"
@@ -47,37 +39,22 @@ write_conf() { # write_conf FILE [with-neighbor]
 }
 
 nb() { # nb KEY: a field of the first neighbor in show neighbors --json ("none": none)
-	"$C" -s "$T/ixwatchd.sock" --json show neighbors 2>/dev/null |
+	ctl --json show neighbors 2>/dev/null |
 	    jq -r "if .neighbors[0] == null then \"none\" else .neighbors[0].$1 end"
 }
 nb_is() { [ "$(nb "$1")" = "$2" ]; }
-send() { echo "$*" > "$T/exa/cmd.fifo"; }
+send() { exa_send "$T/exa" "$@"; }
 hold_ok() { [ "$(nb hold_time)" = 30 ] && [ "$(nb keepalive)" = 10 ]; }
 counts_are() { [ "$(nb routes)" = "$1" ] && [ "$(nb "$2")" -gt 0 ]; }
 not_established() { ! nb_is state Established; }
 has_error() { [ -n "$(nb last_error)" ]; }
 
 write_conf "$T/ixwatch.yml"
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+start_ixwatchd
 check "ixwatchd starts with a BGP listener" wait_for 10 test -S "$T/ixwatchd.sock"
 
-mkdir -p "$T/exa"
-mkfifo "$T/exa/cmd.fifo"
-cat > "$T/exa/driver.py" <<'EOF'
-import os, sys, time
-d = os.path.dirname(os.path.abspath(__file__))
-time.sleep(float(os.environ.get("DRIVER_DELAY", "0.5")))
-for line in open(os.path.join(d, "initial.cmds")):
-    line = line.strip()
-    if line and not line.startswith("#"):
-        sys.stdout.write(line + "\n"); sys.stdout.flush()
-while True:
-    with open(os.path.join(d, "cmd.fifo")) as f:
-        for line in f:
-            if line.strip():
-                sys.stdout.write(line.strip() + "\n"); sys.stdout.flush()
-EOF
+exa_setup "$T/exa" $AG $EX $PORT 65004 65011 "ipv4 unicast; ipv6 unicast;" 0.5 \
+    "capability { route-refresh; add-path send/receive; }"
 cat > "$T/exa/initial.cmds" <<EOF
 announce route 10.4.0.0/24 next-hop 192.0.2.44 as-path [ 65004 64501 ] origin igp community [ 65004:100 ]
 announce route 10.4.1.0/24 next-hop 192.0.2.44 as-path [ 65004 64502 64503 ] origin egp med 50
@@ -87,28 +64,8 @@ announce route 10.4.2.0/24 path-information 2 next-hop 192.0.2.46 as-path [ 6500
 announce route 10.4.5.0/24 next-hop 192.0.2.45 as-path [ 65004 4200000001 ]
 announce route 10.4.6.0/24 next-hop 192.0.2.45 as-path [ 65004 ( 64512 64513 ) ]
 EOF
-cat > "$T/exa/exabgp.conf" <<EOF
-process driver {
-    run /usr/bin/python3 $T/exa/driver.py;
-    encoder text;
-}
-neighbor $AG {
-    router-id $EX;
-    local-address $EX;
-    local-as 65004;
-    peer-as 65011;
-    hold-time 30;
-    connect $PORT;
-    family { ipv4 unicast; ipv6 unicast; }
-    capability { route-refresh; add-path send/receive; }
-    api { processes [ driver ]; }
-}
-EOF
-env exabgp.daemon.user=root exabgp.api.cli=false exabgp.api.ack=false \
-    exabgp.log.destination="$T/exa/exabgp.log" exabgp "$T/exa/exabgp.conf" \
-    > "$T/exa/exabgp.out" 2>&1 &
-EXA=$!
-track_pid $EXA
+exa_start "$T/exa"
+EXA=$EXA_PID
 
 check "the session with exabgp is Established" wait_for 20 nb_is state Established
 check "all 7 announced routes are in the RIB (ADD-PATH, IPv6, AS_SET, AS4)" \
@@ -163,6 +120,6 @@ check "... and its routes are withdrawn" wait_for 10 nb_is routes 0
 check "... with the reason recorded" has_error
 
 write_conf "$T/ixwatch.yml" 0
-"$C" -s "$T/ixwatchd.sock" reload > /dev/null 2>&1
+ctl reload > /dev/null 2>&1
 check "a reload without the neighbor removes it" wait_for 5 nb_is name none
 done_testing

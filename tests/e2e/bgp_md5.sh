@@ -7,6 +7,7 @@
 # probe says so (setsockopt error) and the test checks that ixwatchd refuses the
 # neighbor with that error instead of running an unsigned session.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_bgp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
@@ -38,18 +39,7 @@ EOF
 )
 diag "TCP_MD5SIG probe: $probe"
 
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
-sources:
-  bgp:
-    local-as: 65012
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $PA
+{ ixw_yml_daemon; bgp_yml_listen 65012 $AG $PA; cat <<EOF; } > "$T/ixwatch.yml"
     neighbors:
       - name: good
         address: 127.0.46.5
@@ -104,27 +94,16 @@ protocol bgp dialer from agent {
 }
 EOF
 
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
-nb() { ctl --json show neighbors "$1" 2>/dev/null | jq -r ".neighbors[0].$2"; }
+nb() { bgp_nb "$@"; }
 netstat_ctr() { awk -v k="$1" '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 }
 	else for (i = 1; i <= NF; i++) if (n[i] == k) print $i }' /proc/net/netstat; }
-wait_t() {
-	local end=$((SECONDS + $1)); shift
-	while :; do
-		"$@" 2>/dev/null && return 0
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.2
-	done
-}
 grew() { [ "$(netstat_ctr "$1")" -gt "$2" ]; }
 
 fail0=$(netstat_ctr TCPMD5Failure)
 nf0=$(netstat_ctr TCPMD5NotFound)
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+start_ixwatchd
 check "ixwatchd starts with passwords on its neighbors" wait_t 10 test -S "$T/ixwatchd.sock"
-bird -f -c "$T/bird.conf" -s "$T/bird.ctl" -P "$T/bird.pid" > "$T/bird.out" 2>&1 &
-track_pid $!
+bird_start
 
 if [ "$probe" != ok ]; then
 	# the kernel refuses TCP-MD5: ixwatchd must say so and never go unsigned
@@ -160,7 +139,7 @@ check "no password on the peer's side: no answer, dropped as unsigned (TCPMD5Not
 sleep 3
 check "... neither session comes up in ixwatchd" \
 	test "$(nb wrong state)" != Established -a "$(nb unsigned state)" != Established
-check "... nor in BIRD" eval '! birdc -s "$T/bird.ctl" show protocols wrong |
+check "... nor in BIRD" eval '! birdc_ show protocols wrong |
 	grep -q Established'
 check "ixwatchd dialing with a wrong password gets no answer and records why" \
 	wait_t 20 eval '[[ "$(nb dialer last_error)" == *"TCP-MD5 password mismatch"* ]]'

@@ -13,10 +13,10 @@
 # stale routes behind (RFC 4724 §4.2): they are withdrawn at once. The restarting
 # speaker side is tested with BIRD (bgp_bird.sh).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_bgp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-CMP=$top_srcdir/tests/e2e/bgp_rib_compare.py
 N=23
 plan $N
 
@@ -36,11 +36,7 @@ OB=127.0.44.6		# OpenBGPD
 UP=127.0.44.16		# upstream (exabgp)
 PO=$((20000 + $$ % 10000))	# OpenBGPD's listener
 
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
+{ ixw_yml_daemon; cat <<EOF; } > "$T/ixwatch.yml"
 sources:
   bgp:
     local-as: 65012
@@ -87,57 +83,15 @@ allow to any
 match to any set nexthop no-modify
 EOF
 
-mkdir -p "$T/exa"
-mkfifo "$T/exa/cmd.fifo"
-cat > "$T/exa/driver.py" <<'EOF'
-import os, sys, time
-d = os.path.dirname(os.path.abspath(__file__))
-time.sleep(0.3)
-for line in open(os.path.join(d, "initial.cmds")):
-    line = line.strip()
-    if line and not line.startswith("#"):
-        sys.stdout.write(line + "\n"); sys.stdout.flush()
-while True:
-    with open(os.path.join(d, "cmd.fifo")) as f:
-        for line in f:
-            if line.strip():
-                sys.stdout.write(line.strip() + "\n"); sys.stdout.flush()
-EOF
-cat > "$T/exa/exabgp.conf" <<EOF
-process driver {
-    run /usr/bin/python3 $T/exa/driver.py;
-    encoder text;
-}
-neighbor $OB {
-    router-id $UP;
-    local-address $UP;
-    local-as 65016;
-    peer-as 65006;
-    hold-time 30;
-    connect $PO;
-    family { ipv4 unicast; ipv6 unicast; }
-    api { processes [ driver ]; }
-}
-EOF
+exa_setup "$T/exa" $OB $UP $PO 65016 65006 "ipv4 unicast; ipv6 unicast;" 0.3
 cat > "$T/exa/initial.cmds" <<EOF
 announce route 10.66.0.0/24 next-hop 192.0.2.16 as-path [ 65016 64600 ] origin egp community [ 65016:1 ]
 announce route 10.16.0.0/24 next-hop 192.0.2.16 as-path [ 65016 4200000016 ] med 7 large-community [ 65016:1:1 ]
 announce route 2001:db8:116::/48 next-hop 2001:db8::16 as-path [ 65016 ( 64601 64602 ) ]
 EOF
 
-# wait_t SECONDS command...: like wait_for, but counts wall-clock seconds (the
-# commands polled here take a while on a loaded machine)
-wait_t() {
-	local end=$((SECONDS + $1)); shift
-	while :; do
-		"$@" 2>/dev/null && return 0
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.2
-	done
-}
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 bctl() { bgpctl -s "$T/bgpd.sock" "$@"; }
-nb() { ctl --json show neighbors border 2>/dev/null | jq -r ".neighbors[0].$1"; }
+nb() { bgp_nb border "$1"; }
 nb_is() { [ "$(nb "$1")" = "$2" ]; }
 start_bgpd() {
 	mkdir -p /run/openbgpd	# privsep chroot (systemd's RuntimeDirectory elsewhere)
@@ -147,26 +101,15 @@ start_bgpd() {
 }
 agree() {
 	bctl -j show rib out neighbor agent detail > "$T/obgpd.json" 2>/dev/null || return 1
-	ctl --json show routes 0.0.0.0/0 longer > "$T/r4.json" 2>/dev/null || return 1
-	ctl --json show routes ::/0 longer > "$T/r6.json" 2>/dev/null || return 1
-	python3 "$CMP" openbgpd "$T/obgpd.json" border "$T/r4.json" "$T/r6.json" > "$T/cmp.out"
+	rib_agree openbgpd "$T/obgpd.json" border
 }
-agree_n() { agree && grep -q "^openbgpd: $1 routes, ixwatchd: $1 routes" "$T/cmp.out"; }
-show_cmp() { sed 's/^/# /' "$T/cmp.out"; }
-has_route() { ctl --json show routes "$1" exact 2>/dev/null | jq -e ".count == ${2:-1}" >/dev/null; }
-cease_count() {
-	ctl --json show neighbors border | jq -r "[.neighbors[0].notifications[] |
-	    select(.direction == \"received\" and .code == 6 and .subcode == $1) |
-	    .count] | add // 0"
-}
+agree_n() { agree && rib_count_is openbgpd "$1"; }
+cease_count() { bgp_cease_count border "$1"; }
 
 start_bgpd
 check "OpenBGPD's control socket answers" wait_t 10 eval "bctl show summary > /dev/null"
-( cd "$T/exa" && exec env exabgp.daemon.user=root exabgp.api.cli=false exabgp.api.ack=false \
-    exabgp.log.destination="$T/exa/log" exabgp "$T/exa/exabgp.conf" ) > "$T/exa/out" 2>&1 &
-track_pid $!
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+exa_start "$T/exa"
+start_ixwatchd
 check "ixwatchd dials OpenBGPD on port $PO: Established" wait_t 20 nb_is state Established
 check "ADD-PATH receive negotiated for IPv4 and IPv6" \
 	test "$(nb capabilities.add_path_rx_ipv4)/$(nb capabilities.add_path_rx_ipv6)" = true/true
@@ -177,8 +120,8 @@ show_cmp
 
 bctl network add 10.67.0.0/24 community 65006:7 large-community 65006:1:2 nexthop 192.0.2.67 med 30 > /dev/null
 bctl network add 2001:db8:66::/48 nexthop 2001:db8::66 > /dev/null
-echo "withdraw route 10.16.0.0/24" > "$T/exa/cmd.fifo"
-echo "announce route 10.66.0.0/24 next-hop 192.0.2.17 as-path [ 65016 64600 64601 ] origin igp community [ 65016:2 ]" > "$T/exa/cmd.fifo"
+exa_send "$T/exa" "withdraw route 10.16.0.0/24"
+exa_send "$T/exa" "announce route 10.66.0.0/24 next-hop 192.0.2.17 as-path [ 65016 64600 64601 ] origin igp community [ 65016:2 ]"
 check "after network add, upstream withdraw and attribute change: RIB agrees" \
 	wait_t 10 eval 'agree_n 5 && has_route 10.16.0.0/24 0 && has_route 10.67.0.0/24'
 show_cmp

@@ -11,13 +11,11 @@ PY=python3
 
 # start_ixwatchd "sources-yaml" [wrapper...]: config with the given sources section
 # (indented two spaces under "sources:"), started in the foreground; sets $IXW_PID.
+# (replaces lib.sh's start_ixwatchd for these tests)
 start_ixwatchd() {
 	local src=$1; shift
 	{
-		echo "daemon:"
-		echo "  pidfile: $T/ixwatchd.pid"
-		echo "  control-socket:"
-		echo "    path: $T/ixwatchd.sock"
+		ixw_yml_daemon
 		echo "sources:"
 		printf '%s\n' "$src"
 	} > "$T/ixwatch.yml"
@@ -26,7 +24,6 @@ start_ixwatchd() {
 	track_pid "$IXW_PID"
 	wait_for 20 test -S "$T/ixwatchd.sock"
 }
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 # q 'python expression over j' command...: runs "ixwatchctl --json command", prints the
 # expression's value (j is the parsed reply).
 q() {
@@ -37,15 +34,8 @@ print(eval(sys.argv[1]))' "$expr"
 }
 # Routes in the RIB (show summary).
 rib_routes() { q 'j["rib"]["routes"]' show summary; }
-# wait_until SECONDS command...: poll until the command succeeds or SECONDS of wall
-# time have passed (wait_for counts polls, which drift when each poll is slow).
-wait_until() {
-	local end=$((SECONDS + $1)); shift
-	while :; do
-		"$@" 2>/dev/null && return 0
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.2
-	done
-}
+# wait_until SECONDS command...: lib.sh's wait_t (wall-clock seconds; wait_for
+# counts polls, which drift when each poll is slow).
+wait_until() { wait_t "$@"; }
 # eq VALUE 'expr' command...: q prints VALUE (use with wait_for).
 eq() { local v=$1; shift; [ "$(q "$@" 2>/dev/null)" = "$v" ]; }

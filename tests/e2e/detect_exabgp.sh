@@ -6,6 +6,7 @@
 # back. Then a reload: a hijack alert raised under the old prefixes.yml clears
 # with reason "config" once the new file allows the origin (the sliced rescan).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_bgp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
@@ -21,19 +22,7 @@ EX=127.0.61.4		# exabgp
 PORT=$((20000 + ($$ + 5000) % 10000))
 J=$T/alerts.json
 
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
-  state-dir: $T
-sources:
-  bgp:
-    local-as: 65011
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $PORT
+{ ixw_yml_daemon; echo "  state-dir: $T"; bgp_yml_listen 65011 $AG $PORT; cat <<EOF; } > "$T/ixwatch.yml"
     neighbors:
       - name: exa
         address: $EX
@@ -64,40 +53,13 @@ options:
       upstreams: [65061, 65062]
 EOF
 
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+start_ixwatchd
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
 
-mkdir -p "$T/exa"
-mkfifo "$T/exa/cmd.fifo"
-cat > "$T/exa/driver.py" <<'EOF'
-import os, sys
-d = os.path.dirname(os.path.abspath(__file__))
-while True:
-    with open(os.path.join(d, "cmd.fifo")) as f:
-        for line in f:
-            if line.strip():
-                sys.stdout.write(line.strip() + "\n"); sys.stdout.flush()
-EOF
-cat > "$T/exa/exabgp.conf" <<EOF
-process driver { run /usr/bin/python3 $T/exa/driver.py; encoder text; }
-neighbor $AG {
-    router-id $EX;
-    local-address $EX;
-    local-as 65061;
-    peer-as 65011;
-    hold-time 30;
-    connect $PORT;
-    family { ipv4 unicast; }
-    capability { add-path send/receive; }
-    api { processes [ driver ]; }
-}
-EOF
-env exabgp.daemon.user=root exabgp.api.cli=false exabgp.api.ack=false \
-    exabgp.log.destination="$T/exa/exabgp.log" exabgp "$T/exa/exabgp.conf" \
-    > "$T/exa/exabgp.out" 2>&1 &
-track_pid $!
-send() { echo "$*" > "$T/exa/cmd.fifo"; }
+exa_setup "$T/exa" $AG $EX $PORT 65061 65011 "ipv4 unicast;" 0 \
+    "capability { add-path send/receive; }"
+exa_start "$T/exa"
+send() { exa_send "$T/exa" "$@"; }
 has() { # field=value...: a JSON line of alerts.json with all of them
 	[ -f "$J" ] && python3 - "$J" "$@" <<'PY'
 import json, sys
@@ -109,7 +71,7 @@ for line in open(sys.argv[1]):
 sys.exit(1)
 PY
 }
-routes() { "$C" -s "$T/ixwatchd.sock" show routes 10.61.0.0/23 2>/dev/null | grep -c "65061\|65062"; }
+routes() { ctl show routes 10.61.0.0/23 2>/dev/null | grep -c "65061\|65062"; }
 
 check "the session with exabgp comes up" wait_for 30 sh -c \
     "'$C' -s '$T/ixwatchd.sock' show sources | grep -q ' up '"

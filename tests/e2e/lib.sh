@@ -24,6 +24,30 @@ wait_for() {
 	while [ "$t" -gt 0 ]; do "$@" 2>/dev/null && return 0; sleep 0.1; t=$((t - 1)); done
 	return 1
 }
+# wait_t SECONDS command...: like wait_for, but counts wall-clock seconds (for
+# commands that take a while themselves on a loaded machine); polls every 0.2 s
+wait_t() {
+	local end=$((SECONDS + $1)); shift
+	while :; do
+		"$@" 2>/dev/null && return 0
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+# ixw_yml_daemon: the daemon: section of an ixwatch.yml (pidfile, control socket in $T)
+ixw_yml_daemon() {
+	printf 'daemon:\n  pidfile: %s/ixwatchd.pid\n  control-socket:\n    path: %s/ixwatchd.sock\n' \
+	    "$T" "$T"
+}
+# start_ixwatchd [CONF]: ixwatchd ($D) in the foreground on CONF ($T/ixwatch.yml),
+# stderr to $T/daemon.log; tracked, its PID in $IXWD
+start_ixwatchd() {
+	"$D" -d -f "${1:-$T/ixwatch.yml}" 2> "$T/daemon.log" &
+	IXWD=$!
+	track_pid $IXWD
+}
+# ctl ARGS...: ixwatchctl ($C) on the daemon's control socket
+ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 _cleanup() {
 	for p in $_pids; do kill "$p" 2>/dev/null; done
 	sleep 0.2

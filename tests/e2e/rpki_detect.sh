@@ -11,6 +11,7 @@
 # rpki validate PREFIX ASN" with the matching VRPs, "show rpki routes
 # invalid|notfound|valid [PREFIX] [LIMIT]", and "show rpki" naming the cache.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_rpki.sh"
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 plan 14
@@ -24,25 +25,7 @@ ctl() { "$C" -s "$T/ixwatchd.sock" --json "$@" 2>/dev/null; }
 
 # the MRT file: peer AS64511 announces 203.0.113.0/24 from AS65010 (monitored) and
 # 198.51.100.0/24 from AS65020 (not monitored, and no VRP covers it)
-python3 - "$T/feed.mrt" <<'EOF'
-import struct, sys
-def attr(f, t, v): return struct.pack('>BBB', f, t, len(v)) + v
-def seg(asns): return struct.pack('>BB', 2, len(asns)) + b''.join(struct.pack('>I', a) for a in asns)
-def pfx(s):
-    a, l = s.split('/'); l = int(l)
-    return bytes([l]) + bytes(int(x) for x in a.split('.'))[:(l + 7) // 8]
-def update(path, nlri):
-    at = attr(0x40, 1, b'\x00') + attr(0x40, 2, seg(path)) + attr(0x40, 3, bytes([192, 0, 2, 1]))
-    body = struct.pack('>H', 0) + struct.pack('>H', len(at)) + at + nlri
-    return b'\xff' * 16 + struct.pack('>HB', 19 + len(body), 2) + body
-def rec(ts, msg):
-    hdr = struct.pack('>IIHH', 64511, 65000, 0, 1) + bytes([192, 0, 2, 1, 192, 0, 2, 254])
-    body = hdr + msg
-    return struct.pack('>IHHI', ts, 16, 4, len(body)) + body
-with open(sys.argv[1], 'wb') as f:
-    f.write(rec(1700000000, update([64511, 65010], pfx('203.0.113.0/24'))))
-    f.write(rec(1700000001, update([64511, 65020], pfx('198.51.100.0/24'))))
-EOF
+rpki_mrt "$T/feed.mrt" 65010:203.0.113.0/24 65020:198.51.100.0/24
 
 vrps() { # vrps ASN: the served file, 203.0.113.0/24 authorised for ASN
 	cat > "$T/served.tmp" <<EOF
@@ -54,33 +37,14 @@ vrps() { # vrps ASN: the served file, 203.0.113.0/24 authorised for ASN
 EOF
 	mv "$T/served.tmp" "$T/served.json"
 }
-start_cache() {
-	stayrtr -bind "127.0.0.1:$PORT" -cache "$T/served.json" -checktime=false \
-	    -refresh 1 -rtr.refresh 1 -rtr.retry 1 -rtr.expire 600 \
-	    -metrics.addr "127.0.0.1:$(( PORT + 1 ))" >> "$T/stayrtr.log" 2>&1 &
-	cache=$!; track_pid $cache
-	wait_for 30 bash -c "echo > /dev/tcp/127.0.0.1/$PORT"
-}
 vrps 65010
-start_cache || diag "stayrtr did not start: $(tail -3 "$T/stayrtr.log")"
+stayrtr_start "$T/served.json" "$PORT" "$T/stayrtr.log" ||
+	diag "stayrtr did not start: $(tail -3 "$T/stayrtr.log")"
+cache=$STAYRTR_PID
 
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
-sources:
-  mrt:
-    - name: feed
-      file: $T/feed.mrt
-rpki:
-  refresh: 1s
-  retry: 1s
-  groups:
-    - preference: 1
-      caches:
-        - address: 127.0.0.1
-          port: $PORT
+{
+	rpki_yml_mrt "1:$PORT"
+	cat <<EOF
 detection:
   rules:
     bogon: { enabled: false }
@@ -90,6 +54,7 @@ alerts:
   group-window: 0s
 prefixes-file: prefixes.yml
 EOF
+} > "$T/ixwatch.yml"
 cat > "$T/prefixes.yml" <<EOF
 203.0.113.0/24:
   description: monitored
@@ -97,14 +62,9 @@ cat > "$T/prefixes.yml" <<EOF
   ignoreMorespecifics: false
 EOF
 
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+start_ixwatchd
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
 
-# rpki state of a route: route_state PREFIX
-route_state() {
-	ctl show routes "$1" exact | jq -r '[.. | objects | select(has("rpki")) | .rpki][0]'
-}
 alerts() { ctl show alerts --all | jq -c '.alerts[]'; }
 # alert_is RULE STATE [DISC]: the newest alert of RULE is in STATE
 alert_is() {

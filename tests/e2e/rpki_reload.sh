@@ -9,6 +9,7 @@
 # "show rpki" and raises an rtr-health alert. Also "show routes PREFIX [MODE]
 # valid|invalid|notfound" (the RPKI state filter of agent/source_ctl.c).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_rpki.sh"
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 plan 14
@@ -23,26 +24,7 @@ ctl() { "$C" -s "$T/ixwatchd.sock" --json "$@" 2>/dev/null; }
 
 # peer AS64511: 203.0.113.0/24 from AS65010, 198.51.100.0/24 from AS65020,
 # 192.0.2.0/24 from AS65030
-python3 - "$T/feed.mrt" <<'EOF'
-import struct, sys
-def attr(f, t, v): return struct.pack('>BBB', f, t, len(v)) + v
-def seg(asns): return struct.pack('>BB', 2, len(asns)) + b''.join(struct.pack('>I', a) for a in asns)
-def pfx(s):
-    a, l = s.split('/'); l = int(l)
-    return bytes([l]) + bytes(int(x) for x in a.split('.'))[:(l + 7) // 8]
-def update(path, nlri):
-    at = attr(0x40, 1, b'\x00') + attr(0x40, 2, seg(path)) + attr(0x40, 3, bytes([192, 0, 2, 1]))
-    body = struct.pack('>H', 0) + struct.pack('>H', len(at)) + at + nlri
-    return b'\xff' * 16 + struct.pack('>HB', 19 + len(body), 2) + body
-def rec(ts, msg):
-    hdr = struct.pack('>IIHH', 64511, 65000, 0, 1) + bytes([192, 0, 2, 1, 192, 0, 2, 254])
-    body = hdr + msg
-    return struct.pack('>IHHI', ts, 16, 4, len(body)) + body
-with open(sys.argv[1], 'wb') as f:
-    f.write(rec(1700000000, update([64511, 65010], pfx('203.0.113.0/24'))))
-    f.write(rec(1700000001, update([64511, 65020], pfx('198.51.100.0/24'))))
-    f.write(rec(1700000002, update([64511, 65030], pfx('192.0.2.0/24'))))
-EOF
+rpki_mrt "$T/feed.mrt" 65010:203.0.113.0/24 65020:198.51.100.0/24 65030:192.0.2.0/24
 
 roa() { echo "{ \"asn\": $1, \"prefix\": \"$2\", \"maxLength\": ${2#*/}, \"ta\": \"test\" }"; }
 # A: 203.0.113.0/24 valid, 192.0.2.0/24 valid, 198.51.100.0/24 not covered
@@ -55,38 +37,14 @@ cat > "$T/b.json" <<EOF
 { "metadata": { "buildtime": "2026-11-23T00:00:00Z" }, "roas": [
   $(roa 65099 203.0.113.0/24), $(roa 65030 192.0.2.0/24), $(roa 65020 198.51.100.0/24) ] }
 EOF
-start_cache() { # FILE PORT
-	stayrtr -bind "127.0.0.1:$2" -cache "$1" -checktime=false \
-	    -refresh 1 -rtr.refresh 1 -rtr.retry 1 -rtr.expire 600 \
-	    -metrics.addr "127.0.0.1:$(( $2 + 1 ))" >> "$T/stayrtr-$2.log" 2>&1 &
-	track_pid $!
-	wait_for 30 bash -c "echo > /dev/tcp/127.0.0.1/$2"
-}
+start_cache() { stayrtr_start "$1" "$2" "$T/stayrtr-$2.log"; } # FILE PORT
 start_cache "$T/a.json" $PA || diag "stayrtr A did not start"
 start_cache "$T/b.json" $PB || diag "stayrtr B did not start"
 
 config() { # config "PREF:PORT ..."
-	local g
-	cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
-sources:
-  mrt:
-    - name: feed
-      file: $T/feed.mrt
-rpki:
-  refresh: 1s
-  retry: 1s
-  reload-timeout: 4s
-  groups:
-EOF
-	for g in $1; do
-		printf '    - preference: %s\n      caches:\n        - address: 127.0.0.1\n          port: %s\n' \
-		    "${g%%:*}" "${g#*:}" >> "$T/ixwatch.yml"
-	done
-	cat >> "$T/ixwatch.yml" <<EOF
+	{
+		rpki_yml_mrt "$1" "reload-timeout: 4s"
+		cat <<EOF
 detection:
   rules:
     bogon: { enabled: false }
@@ -94,23 +52,24 @@ detection:
 alerts:
   group-window: 0s
 EOF
+	} > "$T/ixwatch.yml"
 }
 config "1:$PA"
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-dpid=$!; track_pid $dpid
+start_ixwatchd
+dpid=$IXWD
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
 
 # "S1 S2 S3": the RPKI states of 203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24
 states() {
 	local p
 	for p in 203.0.113.0/24 198.51.100.0/24 192.0.2.0/24; do
-		ctl show routes "$p" exact | jq -r '[.. | objects | select(has("rpki")) | .rpki][0]'
+		route_state "$p"
 	done | tr '\n' ' '
 }
 # the client side of ixwatchd's RTR connection to PORT
 conn() { ss -Htn state established "( dport = :$1 )" | awk '{ print $3 }' | sort | tr '\n' ' '; }
 export C T
-export -f ctl states conn
+export -f ctl states conn route_state
 check "cache A in sync: states as A says" \
     wait_for 20 bash -c '[ "$(states)" = "valid not-found valid " ]'
 ca=$(conn $PA)

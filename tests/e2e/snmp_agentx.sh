@@ -8,11 +8,10 @@
 # checked); snmpd restarted: the subagent registers again and the walk comes back.
 # snmp_scenario.sh does the same with real sources and detection.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_snmp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-SNMPD=/usr/sbin/snmpd
-TRAPD=/usr/sbin/snmptrapd
 plan 29
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
@@ -23,60 +22,17 @@ fi
 # ports from the PID so parallel tests do not collide
 SP=$((20000 + ($$ * 7) % 20000))
 TP=$((SP + 1))
-M=.1.3.6.1.4.1.32473.1		# ixwatchMIB
-O=$M.1				# ixwatchObjects
-export SNMP_PERSISTENT_DIR=$T/state MIBS=""
-mkdir -p "$T/state"
-
-cat > "$T/snmpd.conf" <<EOF
-master agentx
-agentXSocket unix:$T/agentx.sock
-agentXTimeout 1
-agentXRetries 1
-rocommunity public 127.0.0.1
-EOF
-cat > "$T/snmptrapd.conf" <<EOF
-snmpTrapdAddr udp:127.0.0.1:$TP
-authCommunity log public
-createUser trapUser SHA "trapUserAuthPass" AES "trapUserPrivPass"
-authUser log trapUser priv
-EOF
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
-outputs:
-  snmp:
-    enabled: true
-    agentx-socket: $T/agentx.sock
-    traps:
-      - address: 127.0.0.1
-        port: $TP
-        version: 2c
-        community: public
-      - address: 127.0.0.1
-        port: $TP
-        version: 3
-        user: trapUser
-        auth: sha
-        auth-passphrase: trapUserAuthPass
-        priv: aes
-        priv-passphrase: trapUserPrivPass
-        inform: true
-        retries: 3
-        timeout: 1s
-EOF
+snmp_state
+snmpd_conf 1
+trapd_conf v3
+{ ixw_yml_daemon; snmp_yml_outputs 1s; } > "$T/ixwatch.yml"
 
 start_snmpd() {
 	rm -f "$T/agentx.sock"
-	"$SNMPD" -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" \
-		"udp:127.0.0.1:$SP" &
-	snmpd_pid=$!
-	track_pid "$snmpd_pid"
+	snmpd_start
+	snmpd_pid=$SNMPD_PID
 	wait_for 10 test -S "$T/agentx.sock"
 }
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 jget() { # jget KEY.SUB < json
 	python3 -c 'import json,sys
 v=json.load(sys.stdin)
@@ -91,14 +47,11 @@ cell() { # cell WALKFILE OID: the value of one line of a walk
 }
 
 check "snmpd runs as AgentX master on $T/agentx.sock" start_snmpd
-"$TRAPD" -f -Lf "$T/traps.log" -On -C -c "$T/snmptrapd.conf" -p "$T/state/trapd.pid" \
-	-F 'TRAP %P|%v\n' "udp:127.0.0.1:$TP" &
-track_pid $!
+trapd_start
 check "snmptrapd listens on 127.0.0.1:$TP" wait_for 10 test -s "$T/state/trapd.pid"
 
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-dpid=$!
-track_pid "$dpid"
+start_ixwatchd
+dpid=$IXWD
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
 snmp_status() { test "$(ctl --json show status | jget "snmp.$1")" = "$2"; }
 check "the subagent connects to the master" wait_for 10 snmp_status agentx_connected true

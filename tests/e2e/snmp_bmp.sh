@@ -7,13 +7,12 @@
 # for the router, each with the reason ixwatchctl shows; the source table walked
 # through a real snmpd (AgentX master) equals show sources value by value.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_snmp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 FEED=$top_builddir/tests/tools/bmp_feed
 CMP=$top_srcdir/tests/e2e/snmp_compare.py
-SNMPD=/usr/sbin/snmpd
-TRAPD=/usr/sbin/snmptrapd
 plan 9
 
 for tool in "$SNMPD" "$TRAPD" snmpwalk jq python3 "$FEED"; do
@@ -27,45 +26,18 @@ SP=$((20000 + ($$ * 17) % 20000))	# snmpd UDP
 TP=$((SP + 1))				# snmptrapd
 BP=$((SP + 2))				# BMP listener
 RA=127.0.$(( ($$ % 200) + 20 )).7	# the router's address
-M=.1.3.6.1.4.1.32473.1
-O=$M.1
-export SNMP_PERSISTENT_DIR=$T/state MIBS=""
-mkdir -p "$T/state"
-
-cat > "$T/snmpd.conf" <<EOF
-master agentx
-agentXSocket unix:$T/agentx.sock
-agentXTimeout 5
-agentXRetries 1
-rocommunity public 127.0.0.1
-EOF
-cat > "$T/snmptrapd.conf" <<EOF
-snmpTrapdAddr udp:127.0.0.1:$TP
-authCommunity log public
-EOF
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
+snmp_state
+snmpd_conf 5
+trapd_conf
+{ ixw_yml_daemon; cat <<EOF; snmp_yml_outputs; } > "$T/ixwatch.yml"
 sources:
   bmp:
     listen:
       - address: 127.0.0.1
         port: $BP
     allow: [127.0.0.0/8]
-outputs:
-  snmp:
-    enabled: true
-    agentx-socket: $T/agentx.sock
-    traps:
-      - address: 127.0.0.1
-        port: $TP
-        version: 2c
-        community: public
 EOF
 
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 srcs() { ctl --json show sources | jq -r "$1"; }
 # traps NOTIFICATION TYPE: the source ids in the traps of that kind for that type
 traps() {
@@ -74,16 +46,11 @@ traps() {
 }
 traps_are() { [ "$(traps "$1" "$2")" = "$3" ]; }
 
-"$SNMPD" -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/state/snmpd.pid" \
-	"udp:127.0.0.1:$SP" &
-track_pid $!
-"$TRAPD" -f -Lf "$T/traps.log" -On -C -c "$T/snmptrapd.conf" -p "$T/state/trapd.pid" \
-	-F 'TRAP %P|%v\n' "udp:127.0.0.1:$TP" &
-track_pid $!
+snmpd_start
+trapd_start
 check "snmpd and snmptrapd run" \
 	wait_for 10 test -S "$T/agentx.sock" -a -s "$T/state/trapd.pid"
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+start_ixwatchd
 check "ixwatchd starts with a BMP listener and its subagent connects" \
 	wait_for 10 eval '[ "$(ctl --json show status 2>/dev/null | jq -r .snmp.agentx_connected)" = true ]'
 

@@ -8,10 +8,10 @@
 # ixwatchNotificationsDropped (snmpget through a real snmpd AgentX master), in show
 # status' counters and in the snmp module's status, which agree.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_snmp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-SNMPD=/usr/sbin/snmpd
 plan 11
 
 for tool in "$SNMPD" snmpget jq python3; do
@@ -26,29 +26,10 @@ DP=$((SP + 1))				# the silent sink
 FEW=5					# test-alert: 2 notifications each
 CALLS=150
 QMAX=256				# SNMP_INFORM_QUEUE in snmp/snmp.c
-M=.1.3.6.1.4.1.32473.1
-O=$M.1
-export SNMP_PERSISTENT_DIR=$T/state MIBS=""
-mkdir -p "$T/state"
-
-cat > "$T/snmpd.conf" <<EOF
-master agentx
-agentXSocket unix:$T/agentx.sock
-agentXTimeout 5
-agentXRetries 1
-rocommunity public 127.0.0.1
-EOF
+snmp_state
+snmpd_conf 5
 write_conf() { # write_conf TIMEOUT RETRIES
-	cat > "$T/ixwatch.yml" <<-EOF
-	daemon:
-	  pidfile: $T/ixwatchd.pid
-	  control-socket:
-	    path: $T/ixwatchd.sock
-	outputs:
-	  snmp:
-	    enabled: true
-	    agentx-socket: $T/agentx.sock
-	    traps:
+	{ ixw_yml_daemon; snmp_yml_agentx; cat <<-EOF; } > "$T/ixwatch.yml"
 	      - address: 127.0.0.1
 	        port: $DP
 	        version: 2c
@@ -73,7 +54,6 @@ while True:
     count()
 EOF
 
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 st() { ctl --json show status | jq -r "$1"; }
 st_is() { [ "$(st "$1")" = "$2" ]; }
 get() { snmpget -v2c -c public -On -Oqv -t 2 -r 1 "127.0.0.1:$SP" "$1" 2>&1; }
@@ -95,16 +75,13 @@ show_counts() {
 	diag "now: module $(st '"\(.snmp.informs_pending)/\(.snmp.notifications_dropped)/\(.snmp.notifications_sent)"'), show status $(st '"\(.counters.notifications_dropped)/\(.counters.notifications_sent)"'), MIB $(get $O.2.11.0)/$(get $O.2.10.0)"
 }
 
-"$SNMPD" -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/state/snmpd.pid" \
-	"udp:127.0.0.1:$SP" &
-track_pid $!
+snmpd_start
 python3 "$T/silent.py" "$DP" "$T/received" &
 track_pid $!
 check "snmpd (AgentX master) and the silent sink run" \
 	wait_for 10 test -S "$T/agentx.sock" -a -s "$T/received"
 write_conf 1s 1
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-track_pid $!
+start_ixwatchd
 check "ixwatchd starts and its subagent connects" \
 	wait_for 20 st_is .snmp.agentx_connected true
 

@@ -11,12 +11,13 @@
 # every table (sources, RTR caches, alerts, counters) equals, value by value, what
 # ixwatchctl --json show sources|rpki|alerts --all|status reports.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_bgp.sh"
+. "$top_srcdir/tests/e2e/lib_rpki.sh"
+. "$top_srcdir/tests/e2e/lib_snmp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 CMP=$top_srcdir/tests/e2e/snmp_compare.py
-SNMPD=/usr/sbin/snmpd
-TRAPD=/usr/sbin/snmptrapd
 plan 21
 
 for tool in "$SNMPD" "$TRAPD" snmpwalk exabgp stayrtr jq python3; do
@@ -34,10 +35,7 @@ BP=$((SP + 4))				# ixwatchd's BGP listener
 n=$(( ($$ % 200) + 20 ))
 AG=127.0.$n.1				# the agent
 EX=127.0.$n.4				# exabgp
-M=.1.3.6.1.4.1.32473.1			# ixwatchMIB
-O=$M.1					# ixwatchObjects
-export SNMP_PERSISTENT_DIR=$T/state MIBS=""
-mkdir -p "$T/state" "$T/exa"
+snmp_state
 
 cat > "$T/vrps.json" <<EOF
 {
@@ -49,19 +47,8 @@ cat > "$T/vrps.json" <<EOF
   ]
 }
 EOF
-cat > "$T/snmpd.conf" <<EOF
-master agentx
-agentXSocket unix:$T/agentx.sock
-agentXTimeout 5
-agentXRetries 1
-rocommunity public 127.0.0.1
-EOF
-cat > "$T/snmptrapd.conf" <<EOF
-snmpTrapdAddr udp:127.0.0.1:$TP
-authCommunity log public
-createUser trapUser SHA "trapUserAuthPass" AES "trapUserPrivPass"
-authUser log trapUser priv
-EOF
+snmpd_conf 5
+trapd_conf v3
 cat > "$T/prefixes.yml" <<EOF
 10.14.0.0/23:
   description: AS64514 customer space
@@ -69,110 +56,46 @@ cat > "$T/prefixes.yml" <<EOF
   ignoreMorespecifics: false
   group: test
 EOF
-cat > "$T/ixwatch.yml" <<EOF
-daemon:
-  pidfile: $T/ixwatchd.pid
-  control-socket:
-    path: $T/ixwatchd.sock
-sources:
-  bgp:
-    local-as: 65011
-    router-id: $AG
-    listen:
-      - address: $AG
-        port: $BP
+{
+	ixw_yml_daemon
+	bgp_yml_listen 65011 $AG $BP
+	cat <<EOF
     neighbors:
       - name: exa
         address: $EX
         remote-as: 65004
         passive: true
         hold-time: 30s
-rpki:
-  refresh: 1s
-  retry: 1s
-  groups:
-    - preference: 1
-      caches:
-        - address: 127.0.0.1
-          port: $RP
+EOF
+	rpki_yml "1:$RP"
+	cat <<EOF
 detection:
   rules:
     bogon: { enabled: false }
     hijack: { raise-after: 0s, clear-after: 1s }
     sub-prefix-hijack: { raise-after: 0s, clear-after: 1s }
     rpki-invalid: { raise-after: 0s, clear-after: 1s }
-outputs:
-  snmp:
-    enabled: true
-    agentx-socket: $T/agentx.sock
-    traps:
-      - address: 127.0.0.1
-        port: $TP
-        version: 2c
-        community: public
-      - address: 127.0.0.1
-        port: $TP
-        version: 3
-        user: trapUser
-        auth: sha
-        auth-passphrase: trapUserAuthPass
-        priv: aes
-        priv-passphrase: trapUserPrivPass
-        inform: true
-        retries: 3
-        timeout: 2s
-prefixes-file: $T/prefixes.yml
 EOF
-cat > "$T/exa/driver.py" <<'EOF'
-import os, sys, time
-d = os.path.dirname(os.path.abspath(__file__))
-time.sleep(0.5)
-sys.stdout.write("announce route 10.14.0.0/23 next-hop 192.0.2.44 as-path [ 65004 64514 ] origin igp\n")
-sys.stdout.flush()
-while True:
-    with open(os.path.join(d, "cmd.fifo")) as f:
-        for line in f:
-            if line.strip():
-                sys.stdout.write(line.strip() + "\n"); sys.stdout.flush()
-EOF
-mkfifo "$T/exa/cmd.fifo"
-cat > "$T/exa/exabgp.conf" <<EOF
-process driver {
-    run /usr/bin/python3 $T/exa/driver.py;
-    encoder text;
-}
-neighbor $AG {
-    router-id $EX;
-    local-address $EX;
-    local-as 65004;
-    peer-as 65011;
-    hold-time 30;
-    connect $BP;
-    family { ipv4 unicast; }
-    api { processes [ driver ]; }
-}
-EOF
+	snmp_yml_outputs 2s
+	echo "prefixes-file: $T/prefixes.yml"
+} > "$T/ixwatch.yml"
+exa_setup "$T/exa" $AG $EX $BP 65004 65011 "ipv4 unicast;" 0.5
+echo "announce route 10.14.0.0/23 next-hop 192.0.2.44 as-path [ 65004 64514 ] origin igp" > "$T/exa/initial.cmds"
 
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
 jq_is() { [ "$(ctl --json $1 2> /dev/null | jq -r "$2")" = "$3" ]; }
 walk() { snmpwalk -v2c -c public -On -Oq -Oe -Ot -Ox -t 2 -r 1 "127.0.0.1:$SP" "$1" 2>&1; }
-send() { echo "$*" > "$T/exa/cmd.fifo"; }
+send() { exa_send "$T/exa" "$@"; }
 trap_has() { # trap_has WHO NOTIFICATION REGEX: one line from WHO (community or user)
 	grep "$1|" "$T/traps.log" | grep "= OID: $M.0.$2	" | grep -q -- "$3"
 }
 
-"$SNMPD" -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/state/snmpd.pid" \
-	"udp:127.0.0.1:$SP" &
-track_pid $!
+snmpd_start
 check "snmpd runs as AgentX master on $T/agentx.sock" wait_for 10 test -S "$T/agentx.sock"
-"$TRAPD" -f -Lf "$T/traps.log" -On -C -c "$T/snmptrapd.conf" -p "$T/state/trapd.pid" \
-	-F 'TRAP %P|%v\n' "udp:127.0.0.1:$TP" &
-track_pid $!
+trapd_start
 check "snmptrapd listens" wait_for 10 test -s "$T/state/trapd.pid"
 
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-dpid=$!
-track_pid $dpid
+start_ixwatchd
+dpid=$IXWD
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
 check "the subagent connects to the master" \
 	wait_for 10 jq_is "show status" .snmp.agentx_connected true
@@ -186,10 +109,7 @@ check "the RTR cache is in sync with 3 VRPs" \
 check "ixwatchRtrCacheStateChange (v2c): cache 1 inSync(3), 3 VRPs" \
 	wait_for 10 trap_has "TRAP2, SNMP v2c, community public" 5 "$O.4.1.8.1 = INTEGER: 3.*$O.4.1.17.1 = Gauge32: 3"
 
-env exabgp.daemon.user=root exabgp.api.cli=false exabgp.api.ack=false \
-	exabgp.log.destination="$T/exa/exabgp.log" exabgp "$T/exa/exabgp.conf" \
-	> "$T/exa/exabgp.out" 2>&1 &
-track_pid $!
+exa_start "$T/exa"
 check "the BGP session with exabgp is up with its route" \
 	wait_for 30 jq_is "show sources" '.sources[] | select(.name == "exa") | .state + "/" + (.prefixes | tostring)' up/1
 sid=$(ctl --json show sources | jq -r '.sources[] | select(.name == "exa") | .id')

@@ -7,77 +7,38 @@
 # restarted mid-scenario and nothing sent meanwhile is lost; the JSON-lines file
 # gets one object per transition and is reopened on SIGHUP (logrotate).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/lib_syslog.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 plan 22
 
-for tool in rsyslogd openssl python3; do
-	command -v $tool >/dev/null || { echo "1..0 # SKIP $tool not installed"; exit 0; }
-done
-[ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] || [ -n "$(find /usr/lib -name lmnsd_gtls.so 2>/dev/null | head -1)" ] || {
-	echo "1..0 # SKIP rsyslog-gnutls not installed"; exit 0; }
+syslog_need
 
-free_ports() { python3 -c 'import socket
-ss=[]
-for i in range(int(__import__("sys").argv[1])):
-	s=socket.socket(); s.bind(("127.0.0.1",0)); ss.append(s)
-	u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
-print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"; }
 read -r P_UDP P_TCP P_TLS P_BAD <<< "$(free_ports 4)"
 
 # --- a test CA, the receiver's certificate and one for the wrong name ---------
-mk_cert() { # name cn
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$T/$1.key" -subj "/CN=$2" \
-	    -out "$T/$1.csr" 2>/dev/null &&
-	printf 'subjectAltName=DNS:%s\n' "$2" > "$T/$1.ext" &&
-	openssl x509 -req -in "$T/$1.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
-	    -CAcreateserial -days 2 -extfile "$T/$1.ext" -out "$T/$1.pem" 2>/dev/null
-}
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -subj "/CN=ixwatch test CA" \
-    -days 2 -out "$T/ca.pem" 2>/dev/null &&
-mk_cert good syslog.ixwatch.test && mk_cert wrong other.example.net
+test_ca && mk_cert good syslog.ixwatch.test && mk_cert wrong other.example.net
 check "test CA and receiver certificates made with openssl" test -s "$T/wrong.pem"
 
 # --- rsyslog receivers ---------------------------------------------------------
-# rs_conf NAME INPUTS...: one rsyslogd writing "inputname rawmsg" lines to NAME.log
-rs_conf() {
-	local n=$1; shift
-	mkdir -p "$T/rs-$n"
-	{
-		echo "global(workDirectory=\"$T/rs-$n\")"
-		printf '%s\n' "$@"
-		echo "template(name=\"raw\" type=\"string\" string=\"%inputname% %rawmsg%\\n\")"
-		echo "*.* action(type=\"omfile\" file=\"$T/$n.log\" template=\"raw\")"
-	} > "$T/rs-$n.conf"
-}
-rs_start() { # NAME
-	rsyslogd -n -f "$T/rs-$1.conf" -i "$T/rs-$1.pid" 2> "$T/rs-$1.err" &
-	eval "RS_$1=$!"
-	track_pid $!
-}
-rs_conf plain 'module(load="imudp")' 'module(load="imtcp")' \
+RAW='%inputname% %rawmsg%'	# the receivers' lines
+rs_conf plain "$RAW" 'module(load="imudp")' 'module(load="imtcp")' \
 	"input(type=\"imudp\" address=\"127.0.0.1\" port=\"$P_UDP\")" \
 	"input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$P_TCP\")"
 for n in good wrong; do
 	p=$P_TLS; [ $n = wrong ] && p=$P_BAD
-	rs_conf $n "global(defaultNetstreamDriverCAFile=\"$T/ca.pem\" defaultNetstreamDriverCertFile=\"$T/$n.pem\" defaultNetstreamDriverKeyFile=\"$T/$n.key\")" \
+	rs_conf $n "$RAW" "global(defaultNetstreamDriverCAFile=\"$T/ca.pem\" defaultNetstreamDriverCertFile=\"$T/$n.pem\" defaultNetstreamDriverKeyFile=\"$T/$n.key\")" \
 		'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")' \
 		"input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$p\")"
 done
 rs_start plain; rs_start good; rs_start wrong
-listening() { python3 -c 'import socket,sys
-s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1"; }
 check "three rsyslogd receivers listen (udp $P_UDP, tcp $P_TCP, tls $P_TLS, wrong-name tls $P_BAD)" \
 	wait_for 10 sh -c "$(declare -f listening); listening $P_TCP && listening $P_TLS && listening $P_BAD"
 
 # --- ixwatchd -------------------------------------------------------------------
-cat > "$T/ixwatch.yml" <<EOC
-daemon:
-  pidfile: $T/ixwatchd.pid
+{ ixw_yml_daemon; cat <<EOC; } > "$T/ixwatch.yml"
   state-dir: $T
-  control-socket:
-    path: $T/ixwatchd.sock
 alerts:
   json-file: $T/alerts.json
 outputs:
@@ -101,14 +62,8 @@ outputs:
         ca-file: $T/ca.pem
         server-name: syslog.ixwatch.test
 EOC
-"$D" -d -f "$T/ixwatch.yml" 2> "$T/daemon.log" &
-DPID=$!
-track_pid $DPID
-ctl() { "$C" -s "$T/ixwatchd.sock" "$@"; }
-# remote N FIELD: a field of the N-th remote syslog output from "show status"
-remote() { ctl --json show status | python3 -c 'import json,sys
-r=json.load(sys.stdin)["alerts"]["outputs"]["syslog"]["remote"][int(sys.argv[1])]
-print(r[sys.argv[2]])' "$1" "$2"; }
+start_ixwatchd
+DPID=$IXWD
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
 check "TCP and TLS outputs connect" wait_for 10 sh -c "$(declare -f ctl remote); C='$C' T='$T';
 	test \"\$(remote 1 state)\" = up && test \"\$(remote 2 state)\" = up"
@@ -116,7 +71,7 @@ check "TCP and TLS outputs connect" wait_for 10 sh -c "$(declare -f ctl remote);
 # --- three test alerts: 6 transitions ------------------------------------------
 ids=""
 for i in 1 2 3; do
-	id=$(ctl --json test-alert | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+	id=$(test_alert)
 	ids="$ids $id"
 done
 check "test-alert returns increasing ids ($ids)" sh -c "set -- $ids; test \$1 -lt \$2 -a \$2 -lt \$3"
