@@ -22,7 +22,9 @@ start_ixwatchd() {
 	"$@" "$D" -d -f "$T/ixwatch.yml" 2> "$T/ixwatchd.log" &
 	IXW_PID=$!
 	track_pid "$IXW_PID"
-	wait_for 20 test -S "$T/ixwatchd.sock"
+	# the control socket answers once every listener is bound and the loop runs
+	# (under valgrind on a loaded machine that can take a while)
+	wait_t 60 ctl show status > /dev/null
 }
 # q 'python expression over j' command...: runs "ixwatchctl --json command", prints the
 # expression's value (j is the parsed reply).
