@@ -1591,6 +1591,7 @@ reload_json(struct json *j)
 			json_object_open(j, NULL);
 			json_stringf(j, "cache", "%s:%s", st[i].host, st[i].port);
 			json_uint(j, "preference", st[i].preference);
+			json_string(j, "transport", st[i].ssh ? "ssh" : "tcp");
 			json_string(j, "state", rtr_cache_state_str(st[i].state));
 			json_string(j, "detail", st[i].detail);
 			json_uint(j, "vrps", st[i].vrps);
@@ -1628,6 +1629,7 @@ cmd_show(int argc, char *const *argv, struct control_reply *rep, void *arg)
 		json_object_open(j, NULL);
 		json_stringf(j, "cache", "%s:%s", st[i].host, st[i].port);
 		json_uint(j, "preference", st[i].preference);
+		json_string(j, "transport", st[i].ssh ? "ssh" : "tcp");
 		json_string(j, "state", rtr_cache_state_str(st[i].state));
 		json_string(j, "detail", st[i].detail);
 		json_bool(j, "synced", st[i].synced);

@@ -8,11 +8,8 @@ BUILD="build-essential autoconf automake libtool pkgconf ca-certificates
  libevent-dev libyaml-dev libbsd-dev librtr-dev libsnmp-dev libmbedtls-dev liburcu-dev
  zlib1g-dev libbz2-dev mandoc"
 TEST="clang llvm libclang-rt-14-dev valgrind python3 iproute2 procps psmisc netcat-openbsd systemd
- frr gobgpd exabgp bird2 openbgpd stayrtr tshark bgpdump rtr-tools
+ frr gobgpd exabgp bird2 openbgpd stayrtr tshark bgpdump rtr-tools jq openssh-client
  snmpd snmptrapd snmp smitools rsyslog rsyslog-gnutls gnutls-bin openssl pmacct
- frr gobgpd exabgp bird2 openbgpd stayrtr tshark bgpdump rtr-tools jq
- snmpd snmptrapd snmp smitools rsyslog rsyslog-gnutls gnutls-bin pmacct
-
  qemu-user-static gcc-arm-linux-gnueabihf gcc-mips-linux-gnu libc6-dev-mips-cross musl-tools"
 
 case "$what" in
