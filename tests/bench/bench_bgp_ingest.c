@@ -19,8 +19,9 @@
  * fails is shown as such. Run from the build directory (make bench).
  *
  * -r ixwatchd,BIRD,... (or $BENCH_RECEIVERS) runs only those receivers (GoBGP takes
- * over 15 minutes here); -n N (or $BENCH_REPEAT) runs each N times and reports the
- * run with the median routes per CPU second. CPU time is read from the scheduler's
+ * over 15 minutes here); -n N (or $BENCH_REPEAT) runs N rounds of all of them in
+ * turn and reports each one's run with the median routes per CPU second, and the
+ * median of the per-round ixwatchd/BIRD ratios. CPU time is read from the scheduler's
  * per-thread ns accounting (/proc/PID/task/TID/schedstat), ticks where missing.
  * $BENCH_IXWATCHD_WRAP puts a command in front of ixwatchd (a profiler).
  */
@@ -896,6 +897,7 @@ run(struct rcv *r, struct ctx *c, int rep)
 
 static int measured(const struct rcv *);
 static double rate_cpu(const struct rcv *);
+static int selected(const char *, const char *);
 
 static int
 by_rate(const void *a, const void *b)
@@ -905,32 +907,74 @@ by_rate(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int
+by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define MAXREP	15
+
 /*
- * n runs of one receiver (-n, $BENCH_REPEAT): the one with the median routes per
- * CPU second is reported, every run's rate on stderr. A failed run fails it all.
+ * n rounds (-n, $BENCH_REPEAT), each running every selected receiver once in
+ * turn, so that a receiver and BIRD are measured minutes, not a quarter of an
+ * hour, apart on a machine whose load drifts. Per receiver the run with the median
+ * routes per CPU second is reported; each round's rates (and ixwatchd's ratio to
+ * BIRD in that round) on stderr, and the median of those ratios in *ratio (0 if
+ * not measured). A failed run fails that receiver.
  */
 static void
-run_n(struct rcv *r, struct ctx *c, int n)
+run_rounds(struct rcv *rs, size_t nrs, struct ctx *c, int n, const char *only,
+    double *ratio)
 {
-	struct rcv	 runs[16];
-	int		 k;
+	static struct rcv runs[4][MAXREP];
+	double		 ratios[MAXREP];
+	int		 k, nr = 0;
+	size_t		 i;
 
+	*ratio = 0;
 	for (k = 0; k < n; k++) {
-		runs[k] = *r;
-		run(&runs[k], c, k);
-		fprintf(stderr, "bench_bgp_ingest: %s run %d: %s", r->name, k + 1,
-		    measured(&runs[k]) ? "measured" : runs[k].why);
-		if (measured(&runs[k]))
-			fprintf(stderr, ", %.0f routes per CPU s (%.3f CPU s)", rate_cpu(&runs[k]),
-			    runs[k].cpu);
-		fprintf(stderr, "\n");
-		if (!measured(&runs[k])) {
-			*r = runs[k];
-			return;
+		for (i = 0; i < nrs && i < 4; i++) {
+			if (only != NULL && !selected(only, rs[i].name))
+				continue;
+			if (k > 0 && !measured(&runs[i][0]))
+				continue;
+			runs[i][k] = rs[i];
+			run(&runs[i][k], c, k);
+			fprintf(stderr, "bench_bgp_ingest: round %d: %s: %s", k + 1, rs[i].name,
+			    measured(&runs[i][k]) ? "measured" : runs[i][k].why);
+			if (measured(&runs[i][k]))
+				fprintf(stderr, ", %.0f routes per CPU s (%.3f CPU s)",
+				    rate_cpu(&runs[i][k]), runs[i][k].cpu);
+			fprintf(stderr, "\n");
+			if (!measured(&runs[i][k]))
+				runs[i][0] = runs[i][k];	/* reported as failed */
+		}
+		if (measured(&runs[0][k]) && measured(&runs[1][k]) && rate_cpu(&runs[1][k]) > 0) {
+			ratios[nr] = rate_cpu(&runs[0][k]) / rate_cpu(&runs[1][k]);
+			fprintf(stderr, "bench_bgp_ingest: round %d: ixwatchd/BIRD %.2fx\n", k + 1,
+			    ratios[nr]);
+			nr++;
 		}
 	}
-	qsort(runs, (size_t)n, sizeof(runs[0]), by_rate);
-	*r = runs[n / 2];
+	for (i = 0; i < nrs && i < 4; i++) {
+		if (only != NULL && !selected(only, rs[i].name)) {
+			snprintf(rs[i].why, sizeof(rs[i].why), "not run (not in -r %s)", only);
+			continue;
+		}
+		if (!measured(&runs[i][0])) {
+			rs[i] = runs[i][0];
+			continue;
+		}
+		qsort(runs[i], (size_t)n, sizeof(runs[i][0]), by_rate);
+		rs[i] = runs[i][n / 2];
+	}
+	if (nr > 0) {
+		qsort(ratios, (size_t)nr, sizeof(ratios[0]), by_double);
+		*ratio = ratios[nr / 2];
+	}
 }
 
 /* ---- report ------------------------------------------------------------- */
@@ -1039,6 +1083,7 @@ main(int argc, char **argv)
 	size_t		 i;
 	pid_t		 me = getpid();
 	int		 ch, keep = 0, reps = 1;
+	double		 ratio;
 
 	if ((only = getenv("BENCH_RECEIVERS")) != NULL && *only == '\0')
 		only = NULL;
@@ -1055,7 +1100,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (reps < 1 || reps > 15)
+	if (reps < 1 || reps > MAXREP)
 		reps = 1;
 	if (optind < argc)
 		snprintf(path, sizeof(path), "%s", argv[optind]);
@@ -1090,13 +1135,7 @@ main(int argc, char **argv)
 		printf("  %s\n", rs[i].how);
 	}
 	fflush(stdout);
-	for (i = 0; i < nrs; i++) {
-		if (only != NULL && !selected(only, rs[i].name)) {
-			snprintf(rs[i].why, sizeof(rs[i].why), "not run (not in -r %s)", only);
-			continue;
-		}
-		run_n(&rs[i], &c, reps);
-	}
+	run_rounds(rs, nrs, &c, reps, only, &ratio);
 	printf("%-9s %7s %9s %7s %7s %10s %7s %7s  %6s %6s %7s  %s\n", "receiver", "wall s",
 	    "routes/s", "CPU s", "CPU+ s", "routes/CPUs", "RSS MB", "B/route", "vsBIRD",
 	    "(wall)", "pgfault", "routes");
@@ -1108,6 +1147,9 @@ main(int argc, char **argv)
 	    "minor page faults over the wall interval (each costs the receiver CPU time, "
 	    "~20 us apiece in some VMs)\n");
 	goals(&rs[0], &rs[1]);
+	if (reps > 1 && ratio > 0)
+		printf("rounds:      ixwatchd/BIRD routes per CPU second, median of %d rounds "
+		    "(each round runs the receivers in turn): %.1fx\n", reps, ratio);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", c.dir);
 	if (keep)
 		printf("scratch directory kept: %s\n", c.dir);
