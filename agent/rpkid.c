@@ -327,7 +327,9 @@ aspa_state(const struct path *pa, uint16_t rib_id)
 
 /*
  * The validator hook: the source is not known here, so ASPA is checked upstream
- * without the first-hop check; route_hook() corrects it for other sources.
+ * without the first-hop check; route_hook() corrects it for other sources. It
+ * runs for every route that arrives: without ASPA, ROV needs the origin alone
+ * (origin_of, not a decode of the set), and no VRP of the family means not-found.
  */
 static uint8_t
 validate_arrival(const struct prefix *p, const struct rib_attrs *ra, void *arg)
@@ -335,6 +337,9 @@ validate_arrival(const struct prefix *p, const struct rib_attrs *ra, void *arg)
 	struct path pa;
 
 	(void)arg;
+	if (!rk.aspa_on)
+		return RIB_STATE(rtr_vrp_count(rk.vrps, p->af) == 0 ? RIB_RPKI_NOT_FOUND :
+		    rov_state(p, origin_of(ra)), RIB_ASPA_NOT_CHECKED);
 	path_of(ra, &pa);
 	return RIB_STATE(rov_state(p, pa.origin), aspa_state(&pa, 0));
 }

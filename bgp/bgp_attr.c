@@ -217,6 +217,32 @@ bgp_aspath_put(struct wbuf *wb, uint8_t seg_type, const uint32_t *asns, size_t n
 	}
 }
 
+/*
+ * aspath_summary without an AS4_PATH to merge: one step per segment, not per AS
+ * (the path was checked by aspath_check: no empty segment, no overrun). Once per
+ * UPDATE and once per canonical decode, so it shows.
+ */
+static void
+aspath_summary_raw(struct bgp_attrs *a)
+{
+	const uint8_t	*p = a->aspath;
+	size_t		 len = a->aspath_len, w = a->aspath_as4 ? 4 : 2, sz;
+	uint32_t	 count = 0;
+	uint8_t		 last = 0, n;
+
+	while (len >= 2 && (n = p[1]) != 0 && len - 2 >= (sz = n * w)) {
+		if (p[0] == BGP_SEG_SEQUENCE || p[0] == BGP_SEG_SET) {
+			count += p[0] == BGP_SEG_SEQUENCE ? n : 1;
+			a->origin_as = w == 4 ? be32_load(p + 2 + sz - 4) : be16_load(p + sz);
+			last = p[0];
+		}
+		p += 2 + sz;
+		len -= 2 + sz;
+	}
+	a->origin_is_set = last == BGP_SEG_SET;
+	a->path_count = (uint16_t)(count > 0xffff ? 0xffff : count);
+}
+
 /* Origin AS and path length of the (merged) path. */
 static void
 aspath_summary(struct bgp_attrs *a)
@@ -227,6 +253,10 @@ aspath_summary(struct bgp_attrs *a)
 
 	a->origin_as = 0;
 	a->origin_is_set = 0;
+	if (!a->use_as4path || a->aspath_as4) {
+		aspath_summary_raw(a);
+		return;
+	}
 	bgp_aspath_iter_init(&it, a);
 	while (bgp_aspath_next(&it, &st, &asn) == 1) {
 		if (st == BGP_SEG_SEQUENCE)

@@ -242,11 +242,43 @@ aspath_emit(struct wbuf *wb, const struct bgp_attrs *a, int as4, int no_confed, 
 	return bytes;
 }
 
+/*
+ * A 4-octet AS_PATH that aspath_emit would write back unchanged: no two
+ * sequences (or confederation sequences) in a row to join. Its bytes are then
+ * copied, not walked AS by AS twice (measure, write): once per UPDATE interned.
+ */
+static int
+aspath_as_is(const struct bgp_attrs *a, uint8_t type, int as4, int no_confed)
+{
+	const uint8_t	*p = a->aspath;
+	size_t		 len = a->aspath_len, sz;
+	uint8_t		 prev = 0;
+
+	if (type != BGP_ATTR_AS_PATH || !as4 || no_confed || !a->aspath_as4)
+		return 0;
+	for (; len > 0; p += 2 + sz, len -= 2 + sz) {
+		if (len < 2 || p[1] == 0 || len - 2 < (sz = (size_t)p[1] * 4))
+			return 0;
+		if (p[0] == prev && (p[0] == BGP_SEG_SEQUENCE ||
+		    p[0] == BGP_SEG_CONFED_SEQUENCE))
+			return 0;
+		prev = p[0];
+	}
+	return 1;
+}
+
 static void
 put_aspath(struct wbuf *wb, const struct bgp_attrs *a, uint8_t type, int as4, int no_confed)
 {
 	int	big;
-	size_t	len = aspath_emit(NULL, a, as4, no_confed, &big);
+	size_t	len;
+
+	if (aspath_as_is(a, type, as4, no_confed)) {
+		attr_hdr(wb, BGP_ATTR_F_TRANSITIVE, type, a->aspath_len);
+		bw_bytes(wb, a->aspath, a->aspath_len);
+		return;
+	}
+	len = aspath_emit(NULL, a, as4, no_confed, &big);
 
 	attr_hdr(wb, BGP_ATTR_F_TRANSITIVE | (type == BGP_ATTR_AS4_PATH ?
 	    BGP_ATTR_F_OPTIONAL : 0), type, len);

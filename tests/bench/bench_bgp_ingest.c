@@ -17,6 +17,13 @@
  * growth over the idle baseline per route. Goals: ixwatchd >= 4x BIRD's rate,
  * <= 40 bytes per route (BIRD measured ~144 B here). A receiver that is missing or
  * fails is shown as such. Run from the build directory (make bench).
+ *
+ * -r ixwatchd,BIRD,... (or $BENCH_RECEIVERS) runs only those receivers (GoBGP takes
+ * over 15 minutes here); -n N (or $BENCH_REPEAT) runs N rounds of all of them in
+ * turn and reports each one's run with the median routes per CPU second, and the
+ * median of the per-round ixwatchd/BIRD ratios. CPU time is read from the scheduler's
+ * per-thread ns accounting (/proc/PID/task/TID/schedstat), ticks where missing.
+ * $BENCH_IXWATCHD_WRAP puts a command in front of ixwatchd (a profiler).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -75,6 +82,7 @@ struct rcv {
 	char		 why[200];
 	double		 wall, cpu, cpu_idle;
 	long		 rss0, rss1, routes;
+	long		 flt0, flt;	/* minor page faults over the interval */
 };
 
 /* ---- time, processes ---------------------------------------------------- */
@@ -233,8 +241,83 @@ ticks_s(long t)
 	return (double)t / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* Waits until the tree used no CPU for 1 s (at most limit s); its tick count then. */
+/* Minor page faults of the tree (/proc/PID/stat field 10). */
 static long
+tree_minflt(pid_t root)
+{
+	pid_t	 p[MAXPROCS];
+	char	 path[64], buf[1024], *q;
+	long	 sum = 0, v;
+	int	 n = proc_tree(root, p, MAXPROCS), i, k;
+	FILE	*f;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)p[i]);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		q = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		if (q == NULL || (q = strrchr(buf, ')')) == NULL)
+			continue;
+		for (k = 2; k < 10 && q != NULL; k++)
+			q = strchr(q + 1, ' ');
+		if (q != NULL && sscanf(q, " %ld", &v) == 1)
+			sum += v;
+	}
+	return sum;
+}
+
+/* On-CPU ns of every thread of pid (/proc/PID/task/TID/schedstat); -1 if unreadable. */
+static double
+proc_cpu_ns(pid_t pid)
+{
+	char		 path[96];
+	unsigned long long ns;
+	double		 sum = 0;
+	DIR		*d;
+	struct dirent	*e;
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%.16s/schedstat", (long)pid,
+		    e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fscanf(f, "%llu", &ns) == 1)
+			sum += (double)ns;
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+/*
+ * CPU seconds of the tree: the scheduler's ns accounting where the kernel has it
+ * (a full feed takes a few tenths of a second: 10 ms ticks are too coarse), the
+ * stat ticks otherwise.
+ */
+static double
+tree_cpu(pid_t root)
+{
+	pid_t	 p[MAXPROCS];
+	double	 sum = 0, ns;
+	int	 n = proc_tree(root, p, MAXPROCS), i;
+
+	for (i = 0; i < n; i++) {
+		if ((ns = proc_cpu_ns(p[i])) < 0)
+			return ticks_s(tree_ticks(root));
+		sum += ns;
+	}
+	return sum / 1e9;
+}
+
+/* Waits until the tree used no CPU for 1 s (at most limit s). */
+static void
 wait_idle(pid_t pid, double limit)
 {
 	long	 last = tree_ticks(pid), t;
@@ -247,7 +330,6 @@ wait_idle(pid_t pid, double limit)
 		idle = t == last ? idle + 1 : 0;
 		last = t;
 	}
-	return last;
 }
 
 static int
@@ -337,8 +419,9 @@ hold_time(void)
 static int
 start_ixwatchd(struct rcv *r, struct ctx *c)
 {
-	char	 conf[256], log[256], text[2048];
+	char	 conf[256], log[256], text[2048], wrap[512], *wv[16];
 	char	*argv[] = { r->bin, "-d", "-f", conf, NULL };
+	int	 n = 0;
 
 	snprintf(r->bin, sizeof(r->bin), "./agent/ixwatchd");
 	if (access(r->bin, X_OK) == -1)
@@ -356,6 +439,14 @@ start_ixwatchd(struct rcv *r, struct ctx *c)
 	    (unsigned long)c->fb->peer.as);
 	if (write_file(conf, text) == -1)
 		return -1;
+	/* $BENCH_IXWATCHD_WRAP: a profiler in front, e.g. "valgrind --tool=callgrind" */
+	if (getenv("BENCH_IXWATCHD_WRAP") != NULL) {
+		snprintf(wrap, sizeof(wrap), "%s", getenv("BENCH_IXWATCHD_WRAP"));
+		for (char *t = strtok(wrap, " "); t != NULL && n < 11; t = strtok(NULL, " "))
+			wv[n++] = t;
+		memcpy(wv + n, argv, sizeof(argv));
+		return (running = r->pid = spawn(wv, log)) == -1 ? -1 : 0;
+	}
 	return (running = r->pid = spawn(argv, log)) == -1 ? -1 : 0;
 }
 
@@ -688,7 +779,7 @@ send_feed(int fd, const struct wbuf *msgs, double *last_ka)
  */
 static void
 wait_routes(struct rcv *r, struct ctx *c, int fd, struct inbox *in, double t0,
-    long cpu0, double *last_ka)
+    double cpu0, double *last_ka)
 {
 	long	 n, ticks, win_ticks = tree_ticks(r->pid);
 	long	 busy = sysconf(_SC_CLK_TCK) / 5;
@@ -705,7 +796,8 @@ wait_routes(struct rcv *r, struct ctx *c, int fd, struct inbox *in, double t0,
 		if (n > r->routes) {
 			r->routes = n;
 			r->wall = t - t0;
-			r->cpu = ticks_s(tree_ticks(r->pid) - cpu0);
+			r->cpu = tree_cpu(r->pid) - cpu0;
+			r->flt = tree_minflt(r->pid) - r->flt0;
 			last_change = t;
 		}
 		if (n >= (long)c->fb->routes) {
@@ -743,14 +835,14 @@ wait_routes(struct rcv *r, struct ctx *c, int fd, struct inbox *in, double t0,
 }
 
 static void
-run(struct rcv *r, struct ctx *c)
+run(struct rcv *r, struct ctx *c, int rep)
 {
 	struct inbox	*in;
 	double		 t0, last_ka;
-	long		 cpu0;
+	double		 cpu0;
 	int		 fd, i;
 
-	snprintf(r->dir, sizeof(r->dir), "%s/%s", c->dir, r->name);
+	snprintf(r->dir, sizeof(r->dir), "%s/%s.%d", c->dir, r->name, rep);
 	if (mkdir(r->dir, 0755) == -1 || (in = malloc(sizeof(*in))) == NULL) {
 		fail(r, "cannot make %s", r->dir);
 		return;
@@ -779,13 +871,15 @@ run(struct rcv *r, struct ctx *c)
 		return;
 	}
 	t0 = last_ka = now();
-	cpu0 = tree_ticks(r->pid);
+	cpu0 = tree_cpu(r->pid);
+	r->flt0 = tree_minflt(r->pid);
 	if (send_feed(fd, &c->fb->msgs, &last_ka) == -1) {
 		fail(r, "sending failed: %s", strerror(errno));
 	} else {
 		wait_routes(r, c, fd, in, t0, cpu0, &last_ka);
 		if (r->state != R_FAILED) {
-			r->cpu_idle = ticks_s(wait_idle(r->pid, 120) - cpu0);
+			wait_idle(r->pid, 120);
+			r->cpu_idle = tree_cpu(r->pid) - cpu0;
 			r->rss1 = tree_rss_kb(r->pid);
 		}
 	}
@@ -799,6 +893,88 @@ run(struct rcv *r, struct ctx *c)
 	close(fd);
 	stop(r->pid);
 	free(in);
+}
+
+static int measured(const struct rcv *);
+static double rate_cpu(const struct rcv *);
+static int selected(const char *, const char *);
+
+static int
+by_rate(const void *a, const void *b)
+{
+	double x = rate_cpu(a), y = rate_cpu(b);
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define MAXREP	15
+
+/*
+ * n rounds (-n, $BENCH_REPEAT), each running every selected receiver once in
+ * turn, so that a receiver and BIRD are measured minutes, not a quarter of an
+ * hour, apart on a machine whose load drifts. Per receiver the run with the median
+ * routes per CPU second is reported; each round's rates (and ixwatchd's ratio to
+ * BIRD in that round) on stderr, and the median of those ratios in *ratio (0 if
+ * not measured). A failed run fails that receiver.
+ */
+static void
+run_rounds(struct rcv *rs, size_t nrs, struct ctx *c, int n, const char *only,
+    double *ratio)
+{
+	static struct rcv runs[4][MAXREP];
+	double		 ratios[MAXREP];
+	int		 k, nr = 0;
+	size_t		 i;
+
+	*ratio = 0;
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < nrs && i < 4; i++) {
+			if (only != NULL && !selected(only, rs[i].name))
+				continue;
+			if (k > 0 && !measured(&runs[i][0]))
+				continue;
+			runs[i][k] = rs[i];
+			run(&runs[i][k], c, k);
+			fprintf(stderr, "bench_bgp_ingest: round %d: %s: %s", k + 1, rs[i].name,
+			    measured(&runs[i][k]) ? "measured" : runs[i][k].why);
+			if (measured(&runs[i][k]))
+				fprintf(stderr, ", %.0f routes per CPU s (%.3f CPU s)",
+				    rate_cpu(&runs[i][k]), runs[i][k].cpu);
+			fprintf(stderr, "\n");
+			if (!measured(&runs[i][k]))
+				runs[i][0] = runs[i][k];	/* reported as failed */
+		}
+		if (measured(&runs[0][k]) && measured(&runs[1][k]) && rate_cpu(&runs[1][k]) > 0) {
+			ratios[nr] = rate_cpu(&runs[0][k]) / rate_cpu(&runs[1][k]);
+			fprintf(stderr, "bench_bgp_ingest: round %d: ixwatchd/BIRD %.2fx\n", k + 1,
+			    ratios[nr]);
+			nr++;
+		}
+	}
+	for (i = 0; i < nrs && i < 4; i++) {
+		if (only != NULL && !selected(only, rs[i].name)) {
+			snprintf(rs[i].why, sizeof(rs[i].why), "not run (not in -r %s)", only);
+			continue;
+		}
+		if (!measured(&runs[i][0])) {
+			rs[i] = runs[i][0];
+			continue;
+		}
+		qsort(runs[i], (size_t)n, sizeof(runs[i][0]), by_rate);
+		rs[i] = runs[i][n / 2];
+	}
+	if (nr > 0) {
+		qsort(ratios, (size_t)nr, sizeof(ratios[0]), by_double);
+		*ratio = ratios[nr / 2];
+	}
 }
 
 /* ---- report ------------------------------------------------------------- */
@@ -839,7 +1015,7 @@ row(const struct rcv *r, const struct rcv *bird)
 		    ((double)r->routes / r->wall) / ((double)bird->routes / bird->wall));
 	else
 		printf("%6s %6s", "-", "-");
-	printf("  %ld%s%s%s\n", r->routes, r->state == R_PARTIAL ? " (" : "",
+	printf(" %7ld  %ld%s%s%s\n", r->flt, r->routes, r->state == R_PARTIAL ? " (" : "",
 	    r->state == R_PARTIAL ? r->why : "", r->state == R_PARTIAL ? ")" : "");
 }
 
@@ -906,17 +1082,26 @@ main(int argc, char **argv)
 	const char	*only = NULL;
 	size_t		 i;
 	pid_t		 me = getpid();
-	int		 ch, keep = 0;
+	int		 ch, keep = 0, reps = 1;
+	double		 ratio;
 
-	while ((ch = getopt(argc, argv, "kr:")) != -1) {
+	if ((only = getenv("BENCH_RECEIVERS")) != NULL && *only == '\0')
+		only = NULL;
+	if (getenv("BENCH_REPEAT") != NULL)
+		reps = atoi(getenv("BENCH_REPEAT"));
+	while ((ch = getopt(argc, argv, "kn:r:")) != -1) {
 		switch (ch) {
 		case 'k': keep = 1; break;
+		case 'n': reps = atoi(optarg); break;
 		case 'r': only = optarg; break;
 		default:
-			fprintf(stderr, "usage: bench_bgp_ingest [-k] [-r receiver,...] [MRTFILE]\n");
+			fprintf(stderr, "usage: bench_bgp_ingest [-k] [-n runs] [-r receiver,...] "
+			    "[MRTFILE]\n");
 			return 2;
 		}
 	}
+	if (reps < 1 || reps > MAXREP)
+		reps = 1;
 	if (optind < argc)
 		snprintf(path, sizeof(path), "%s", argv[optind]);
 	else
@@ -950,24 +1135,21 @@ main(int argc, char **argv)
 		printf("  %s\n", rs[i].how);
 	}
 	fflush(stdout);
-	for (i = 0; i < nrs; i++) {
-		if (only != NULL && !selected(only, rs[i].name)) {
-			snprintf(rs[i].why, sizeof(rs[i].why), "not run (not in -r %s)", only);
-			continue;
-		}
-		run(&rs[i], &c);
-		fprintf(stderr, "bench_bgp_ingest: %s: %s\n", rs[i].name,
-		    measured(&rs[i]) ? "measured" : rs[i].why);
-	}
-	printf("%-9s %7s %9s %7s %7s %10s %7s %7s  %6s %6s  %s\n", "receiver", "wall s",
+	run_rounds(rs, nrs, &c, reps, only, &ratio);
+	printf("%-9s %7s %9s %7s %7s %10s %7s %7s  %6s %6s %7s  %s\n", "receiver", "wall s",
 	    "routes/s", "CPU s", "CPU+ s", "routes/CPUs", "RSS MB", "B/route", "vsBIRD",
-	    "(wall)", "routes");
+	    "(wall)", "pgfault", "routes");
 	for (i = 0; i < nrs; i++)
 		row(&rs[i], &rs[1]);
 	printf("  CPU s: receiver's process tree over the wall interval; CPU+ s: until idle "
 	    "1 s after; routes/CPUs from CPU s; vsBIRD: routes per CPU s (and per wall s) "
-	    "against BIRD's; B/route: RSS growth over the idle baseline per route\n");
+	    "against BIRD's; B/route: RSS growth over the idle baseline per route; pgfault: "
+	    "minor page faults over the wall interval (each costs the receiver CPU time, "
+	    "~20 us apiece in some VMs)\n");
 	goals(&rs[0], &rs[1]);
+	if (reps > 1 && ratio > 0)
+		printf("rounds:      ixwatchd/BIRD routes per CPU second, median of %d rounds "
+		    "(each round runs the receivers in turn): %.1fx\n", reps, ratio);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", c.dir);
 	if (keep)
 		printf("scratch directory kept: %s\n", c.dir);

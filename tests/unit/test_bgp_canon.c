@@ -223,5 +223,84 @@ canon_segments(void)
 	wbuf_free(&c2);
 }
 
+/* The AS_PATH value in the canonical blob of a 4-octet path given as wire segments. */
+static void
+canon_path(const uint8_t *path, size_t len, struct wbuf *blob, struct bgp_attrs *out)
+{
+	struct bgp_attrs	 a;
+
+	bgp_attrs_init(&a);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+	a.aspath_as4 = 1;
+	a.aspath = path;
+	a.aspath_len = (uint16_t)len;
+	wbuf_reset(blob);
+	UT_EQ_INT(bgp_canon_encode(blob, &a, 0), 0);
+	UT_EQ_INT(bgp_canon_decode(blob->buf, blob->len, out), 0);
+}
+
+/*
+ * Paths already in canonical segments are copied as they are; only sequences in a
+ * row (plain or confederation) are joined. Sets never are.
+ */
+static void
+canon_segments_as_is(void)
+{
+	static const uint8_t mixed[] = {	/* SEQ(1 2 3) SET(4 5) SEQ(6) */
+		2, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3,
+		1, 2, 0, 0, 0, 4, 0, 0, 0, 5,
+		2, 1, 0, 0, 0, 6,
+	};
+	static const uint8_t confed[] = {	/* CSEQ(7) SEQ(1) CSET(8 9) CSET(10) */
+		3, 1, 0, 0, 0, 7,
+		2, 1, 0, 0, 0, 1,
+		4, 2, 0, 0, 0, 8, 0, 0, 0, 9,
+		4, 1, 0, 0, 0, 10,
+	};
+	static const uint8_t sets[] = {		/* SET(1) SET(2) */
+		1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 2,
+	};
+	static const uint8_t seqs[] = {		/* SEQ(1 2) SEQ(3) -> SEQ(1 2 3) */
+		2, 2, 0, 0, 0, 1, 0, 0, 0, 2, 2, 1, 0, 0, 0, 3,
+	};
+	static const uint8_t joined[] = {
+		2, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3,
+	};
+	static const uint8_t cseqs[] = {	/* CSEQ(7) CSEQ(8) SEQ(1) -> CSEQ(7 8) SEQ(1) */
+		3, 1, 0, 0, 0, 7, 3, 1, 0, 0, 0, 8, 2, 1, 0, 0, 0, 1,
+	};
+	static const uint8_t cjoined[] = {
+		3, 2, 0, 0, 0, 7, 0, 0, 0, 8, 2, 1, 0, 0, 0, 1,
+	};
+	struct wbuf		 blob;
+	struct bgp_attrs	 a;
+
+	wbuf_init(&blob, 0);
+	canon_path(mixed, sizeof(mixed), &blob, &a);
+	UT_EQ_INT(a.aspath_len, sizeof(mixed));
+	UT_EQ_MEM(a.aspath, mixed, sizeof(mixed));
+	UT_EQ_INT(a.origin_as, 6);
+	UT_EQ_INT(a.path_count, 5);
+	canon_path(confed, sizeof(confed), &blob, &a);
+	UT_EQ_INT(a.aspath_len, sizeof(confed));
+	UT_EQ_MEM(a.aspath, confed, sizeof(confed));
+	UT_EQ_INT(a.origin_as, 1);
+	UT_EQ_INT(a.path_count, 1);
+	canon_path(sets, sizeof(sets), &blob, &a);
+	UT_EQ_INT(a.aspath_len, sizeof(sets));
+	UT_EQ_MEM(a.aspath, sets, sizeof(sets));
+	UT_EQ_INT(a.origin_as, 2);
+	UT_EQ_INT(a.origin_is_set, 1);
+	UT_EQ_INT(a.path_count, 2);
+	canon_path(seqs, sizeof(seqs), &blob, &a);
+	UT_EQ_INT(a.aspath_len, sizeof(joined));
+	UT_EQ_MEM(a.aspath, joined, sizeof(joined));
+	canon_path(cseqs, sizeof(cseqs), &blob, &a);
+	UT_EQ_INT(a.aspath_len, sizeof(cjoined));
+	UT_EQ_MEM(a.aspath, cjoined, sizeof(cjoined));
+	wbuf_free(&blob);
+}
+
 UT_MAIN(UT_CASE(canon_same_set), UT_CASE(canon_differs), UT_CASE(canon_decode_fields),
-    UT_CASE(canon_nexthop_choice), UT_CASE(canon_reject), UT_CASE(canon_segments))
+    UT_CASE(canon_nexthop_choice), UT_CASE(canon_reject), UT_CASE(canon_segments),
+    UT_CASE(canon_segments_as_is))
