@@ -4,10 +4,11 @@
  * a grace period (rib_rcu.h). Every byte the RIB holds goes through
  * rib_malloc/rib_mfree so rib_stats() reports it exactly.
  *
- * The pool: 2 MB-aligned mappings advised for transparent huge pages, carved by a
- * bump pointer, with free lists per size class (8-byte steps up to 2 KB: attribute
- * sets, batches; whole 4 KB pages up to 512 KB: slab chunks, tables); larger
- * requests get a mapping of their own. A full table is ~20 MB written once: in 4 KB
+ * The pool: 2 MB-aligned mappings advised for transparent huge pages (all but the
+ * first, which keeps an idle daemon small), carved by a bump pointer, with free
+ * lists per size class (8-byte steps up to 2 KB: attribute sets, batches; whole
+ * 4 KB pages up to 512 KB: slab chunks, tables); larger requests get a mapping of
+ * their own. A full table is ~20 MB written once: in 4 KB
  * pages that is 5,000 page faults, 0.2 us each on bare metal but ~20 us in some
  * VMs, where they were a third of the ingest CPU; a huge page is one fault per
  * 2 MB and one TLB entry for the trie walks. Freed memory stays in the pool for
@@ -63,6 +64,7 @@ static struct {
 	struct pool_region blk, spare;
 	struct pool_free *small[POOL_SMALL / POOL_STEP + 1];
 	struct pool_free *pages[POOL_PAGES + 1];
+	unsigned	 nblocks;		/* blocks mapped so far */
 } pool = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* A fresh 2 MB-aligned block (trimmed from a double-size mapping). */
@@ -83,8 +85,12 @@ pool_block(struct pool_region *r)
 	if (b + POOL_BLOCK < m + 2 * POOL_BLOCK)
 		munmap(b + POOL_BLOCK, (size_t)(m + 2 * POOL_BLOCK - (b + POOL_BLOCK)));
 #ifdef MADV_HUGEPAGE
-	(void)madvise(b, POOL_BLOCK, MADV_HUGEPAGE);
+	/* not the first block: an idle daemon's few hundred KB stay in small pages
+	 * (a huge page would make all 2 MB of it resident at the first touch) */
+	if (pool.nblocks > 0)
+		(void)madvise(b, POOL_BLOCK, MADV_HUGEPAGE);
 #endif
+	pool.nblocks++;
 	r->cur = b;
 	r->end = b + POOL_BLOCK;
 	return 0;
