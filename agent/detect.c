@@ -102,7 +102,7 @@ ent_slot(struct detect *d, uint16_t src, const struct prefix *p, uint32_t h)
 	struct dent	**pp;
 	uint32_t	  b = h & 0x3ffff;
 
-	if (d->htsize == 0 || !(d->htbloom[b >> 3] & (1u << (b & 7))))
+	if (!dspace_has(d, p) || d->htsize == 0 || !(d->htbloom[b >> 3] & (1u << (b & 7))))
 		return NULL;
 	for (pp = &d->ht[h & (d->htsize - 1)]; *pp != NULL; pp = &(*pp)->next)
 		if ((*pp)->hash == h && (*pp)->src == src && prefix_eq(&(*pp)->pfx, p))
@@ -299,6 +299,7 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	for (j = 0; j < ks->n; j++)
 		ne->keys[j] = ks->v[j].k;
 	d->htbloom[(h & 0x3ffff) >> 3] |= (uint8_t)(1u << (h & 7));
+	dspace_mark_start(&d->space[p->af == PREFIX_AF_IPV6], p);
 	ne->next = d->ht[h & (d->htsize - 1)];
 	d->ht[h & (d->htsize - 1)] = ne;
 	d->htcount++;
@@ -504,18 +505,18 @@ moas_candidate(const struct rib_route *r, unsigned n)
 	return 0;
 }
 
-/* Could (src, p, a) assert anything? The common case answers no here. */
+/* Could (src, p, a) assert anything? The common case answers no here. inspace:
+ * dspace_has(d, p), me: dindex_mon(d, p). */
 static int
 relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a,
-    const struct dpfx *me)
+    int inspace, const struct dpfx *me)
 {
 	const struct prefix	*x;
-
 	uint32_t		 h;
 
 	if (me != NULL)
 		return 1;
-	if (dindex_bogon(d, p, &x) != NULL)
+	if (inspace && dindex_bogon(d, p, &x) != NULL)
 		return 1;
 	/* an UPDATE carries several prefixes with one attribute set: remember the
 	 * answer for the last one (pointer and hash: a freed set's address reused) */
@@ -534,21 +535,34 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 	return compared(d, src);
 }
 
+static int
+lookup(struct detect *d, const struct prefix *p)
+{
+	int n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
+
+	return n > DROUTES_MAX ? DROUTES_MAX : n;
+}
+
+/*
+ * The common route ends here after one test of the space filter (not inside a
+ * monitored prefix, a bogon block or a recorded prefix) and, once per
+ * attribute set, the set's facts.
+ */
 void
 detect_route(struct detect *d, uint16_t src, const struct prefix *p,
     const struct rib_attrs *a, uint64_t now)
 {
-	const struct dpfx	*me;
-	int			 n = -1, moas, moas_on, ups;
+	const struct dpfx	*me = NULL;
+	int			 n = -1, moas, ups, in = dspace_has(d, p);
 
 	d->cnt.routes++;
 	/* one monitored-prefix lookup per route serves every question below */
-	me = d->mon[p->af == PREFIX_AF_IPV6].n ? dindex_mon(d, p) : NULL;
-	if ((a != NULL && relevant(d, src, p, a, me)) || (a == NULL && compared(d, src)) ||
-	    ent_slot(d, src, p, ent_hash(src, p)) != NULL) {
-		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
-		if (n > DROUTES_MAX)
-			n = DROUTES_MAX;
+	if (in)
+		me = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
+	if ((a != NULL && relevant(d, src, p, a, in, me)) ||
+	    (a == NULL && compared(d, src)) ||
+	    (in && ent_slot(d, src, p, ent_hash(src, p)) != NULL)) {
+		n = lookup(d, p);
 		process_src(d, src, p, d->routes, (unsigned)n, now);
 		compare_partners(d, src, p, d->routes, (unsigned)n, now);
 	}
@@ -557,20 +571,17 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 		d->nsrcseen++;
 	}
 	/* MOAS needs two sources: a single feed never looks its prefixes up */
-	moas_on = d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled && d->nsrcseen >= 2;
 	ups = me != NULL && me->ups && me->len == p->len && ups_entry(d, p) != NULL;
-	if (!moas_on && !ups)
+	if (!ups && !(d->moas_enabled && d->nsrcseen >= 2))
 		return;
-	moas = ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
+	moas = in && ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
 	if (!moas && !ups && a == NULL)
 		return;
-	if (n < 0) {
-		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
-		if (n > DROUTES_MAX)
-			n = DROUTES_MAX;
-	}
+	if (n < 0)
+		n = lookup(d, p);
 	if (ups || moas || moas_candidate(d->routes, (unsigned)n))
-		process_prefix(d, p, d->routes, (unsigned)n, moas_on, now);
+		process_prefix(d, p, d->routes, (unsigned)n,
+		    d->moas_enabled && d->nsrcseen >= 2, now);
 }
 
 struct walkarg {
@@ -591,7 +602,8 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 			;
 		if (j < i)
 			continue;	/* source seen already */
-		if (relevant(w->d, r[i].source, p, r[i].attrs, dindex_mon(w->d, p)) ||
+		if (relevant(w->d, r[i].source, p, r[i].attrs, dspace_has(w->d, p),
+		    dindex_mon(w->d, p)) ||
 		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
 			process_src(w->d, r[i].source, p, r, n, w->now);
 	}
@@ -876,7 +888,9 @@ detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
 	d->cfg = cfg;
 	if (params != NULL)
 		d->params = *params;
-	if ((d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
+	if (dspace_init(&d->space[0], 8, 65536) == -1 ||	/* /24s, 32 B a /16 */
+	    dspace_init(&d->space[1], 16, 1024) == -1 ||	/* /32s, 8 KB a /16 */
+	    (d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
 	    ht_grow(d) == -1 || dindex_build(d) == -1 || cmp_build(d) == -1) {
 		detect_free(d);
 		return NULL;
@@ -892,6 +906,8 @@ detect_free(struct detect *d)
 	if (d == NULL)
 		return;
 	dindex_free(d);
+	dspace_free(&d->space[0]);
+	dspace_free(&d->space[1]);
 	ht_clear(d);
 	free(d->ht);
 	free(d->pf);

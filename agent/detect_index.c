@@ -83,22 +83,13 @@ link_parents(struct dindex *ix)
 	free(stack);
 }
 
-/* dindex_lpm on the monitored prefixes behind the first-16-bits filter. */
+/* dindex_lpm on the monitored prefixes behind the space filter. */
 const struct dpfx *
 dindex_mon(const struct detect *d, const struct prefix *p)
 {
-	int		v6 = p->af == PREFIX_AF_IPV6;
-	uint32_t	i = (uint32_t)p->addr[0] << 8 | p->addr[1];
+	const struct dindex *ix = &d->mon[p->af == PREFIX_AF_IPV6];
 
-	if (!v6) {		/* finer for IPv4: most of a table is outside */
-		i = i << 4 | p->addr[2] >> 4;
-		if (p->len < 20 || (d->mon4map[i >> 3] & (1u << (i & 7))))
-			return dindex_lpm(&d->mon[0], p);
-		return NULL;
-	}
-	if (p->len < 16 || (d->monmap[v6][i >> 3] & (1u << (i & 7))))
-		return dindex_lpm(&d->mon[v6], p);
-	return NULL;
+	return ix->n > 0 && dspace_has(d, p) ? dindex_lpm(ix, p) : NULL;
 }
 
 const struct dpfx *
@@ -156,17 +147,99 @@ map_mark(uint8_t *m, const struct prefix *p)
 		m[(start + i) >> 3] |= (uint8_t)(1u << ((start + i) & 7));
 }
 
-/* The /20s an IPv4 prefix touches. */
-static void
-map4_mark(uint8_t *m, const struct prefix *p)
-{
-	uint32_t	 start, n, i;
+/* --- the space filter (struct dspace) ------------------------------------- */
 
-	start = (uint32_t)p->addr[0] << 12 | (uint32_t)p->addr[1] << 4 | p->addr[2] >> 4;
-	n = p->len >= 20 ? 1 : 1u << (20 - p->len);
-	start &= ~(n - 1);
-	for (i = 0; i < n && start + i < (1u << 20); i++)
-		m[(start + i) >> 3] |= (uint8_t)(1u << ((start + i) & 7));
+int
+dspace_init(struct dspace *s, uint8_t bits, uint32_t maxblk)
+{
+	memset(s, 0, sizeof(*s));
+	s->bits = bits;
+	s->maxblk = maxblk < DSPACE_FULL ? maxblk : DSPACE_FULL - 1;
+	return (s->idx = calloc(65536, sizeof(*s->idx))) == NULL ? -1 : 0;
+}
+
+void
+dspace_clear(struct dspace *s)
+{
+	memset(s->l1, 0, sizeof(s->l1));
+	s->nblk = 0;			/* idx[] is read only where l1 says so */
+}
+
+void
+dspace_free(struct dspace *s)
+{
+	free(s->idx);
+	free(s->blk);
+	s->idx = NULL;
+	s->blk = NULL;
+	s->nblk = s->capblk = 0;
+}
+
+/* A zeroed block for /16 c; DSPACE_FULL when none can be had (then the whole
+ * /16 counts as marked: more lookups, never a miss). */
+static uint16_t
+block_new(struct dspace *s)
+{
+	size_t		 words = ((size_t)1 << s->bits) / 64;
+	uint64_t	*nb;
+	uint32_t	 nc;
+
+	if (s->nblk == s->maxblk)
+		return DSPACE_FULL;
+	if (s->nblk == s->capblk) {
+		nc = s->capblk ? s->capblk * 2 : 64;
+		if (nc > s->maxblk)
+			nc = s->maxblk;
+		if ((nb = realloc(s->blk, nc * words * sizeof(*nb))) == NULL)
+			return DSPACE_FULL;
+		s->blk = nb;
+		s->capblk = nc;
+	}
+	memset(s->blk + s->nblk * words, 0, words * sizeof(uint64_t));
+	return (uint16_t)s->nblk++;
+}
+
+static void
+mark(struct dspace *s, const struct prefix *p, int whole)
+{
+	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1], n, i, b;
+	uint64_t	*blk;
+
+	if (s->idx == NULL)
+		return;
+	if (p->len <= 16 && whole) {
+		n = 1u << (16 - p->len);
+		for (i = 0; i < n && c + i < 65536; i++) {
+			s->l1[(c + i) >> 6] |= (uint64_t)1 << ((c + i) & 63);
+			s->idx[c + i] = DSPACE_FULL;
+		}
+		return;
+	}
+	if (!((s->l1[c >> 6] >> (c & 63)) & 1)) {
+		s->idx[c] = block_new(s);
+		s->l1[c >> 6] |= (uint64_t)1 << (c & 63);
+	}
+	if (s->idx[c] == DSPACE_FULL)
+		return;
+	blk = s->blk + ((size_t)s->idx[c] << s->bits >> 6);
+	b = s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
+	n = p->len >= 16u + s->bits || !whole ? 1 : 1u << (16 + s->bits - p->len);
+	for (i = 0; i < n; i++)		/* b has the bits past the length zero */
+		blk[(b + i) >> 6] |= (uint64_t)1 << ((b + i) & 63);
+}
+
+/* Marks the cells prefix p touches: routes inside it pass. */
+void
+dspace_mark(struct dspace *s, const struct prefix *p)
+{
+	mark(s, p, 1);
+}
+
+/* Marks the cell of p's first address: p itself passes (a record's prefix). */
+void
+dspace_mark_start(struct dspace *s, const struct prefix *p)
+{
+	mark(s, p, 0);
 }
 
 static int
@@ -182,9 +255,7 @@ build_prefixes(struct detect *d)
 		if (ix_add(&d->mon[v6], &cap[v6], &cp->prefix, cp, NULL) == -1)
 			return -1;
 		d->mon[v6].v[d->mon[v6].n - 1].ups = dpfx_has_upstreams(c, cp);
-		map_mark(d->monmap[v6], &cp->prefix);
-		if (!v6)
-			map4_mark(d->mon4map, &cp->prefix);
+		dspace_mark(&d->space[v6], &cp->prefix);
 	}
 	bogon_table_init(&d->bogons);
 	for (i = 0; c->detection.bogons.prefixes && i < d->bogons.n; i++) {
@@ -192,8 +263,10 @@ build_prefixes(struct detect *d)
 		v6 = b->pfx.af == PREFIX_AF_IPV6;
 		if (ix_add(&d->bog[v6], &cap[2 + v6], &b->pfx, NULL, b) == -1)
 			return -1;
-		if (b->bogon)
+		if (b->bogon) {
 			map_mark(d->bogmap[v6], &b->pfx);
+			dspace_mark(&d->space[v6], &b->pfx);
+		}
 	}
 	for (i = 0; i < c->detection.bogons.nextra_prefixes; i++) {
 		const struct prefix *p = &c->detection.bogons.extra_prefixes[i];
@@ -201,6 +274,7 @@ build_prefixes(struct detect *d)
 		if (ix_add(&d->bog[v6], &cap[2 + v6], p, NULL, NULL) == -1)
 			return -1;
 		map_mark(d->bogmap[v6], p);
+		dspace_mark(&d->space[v6], p);
 	}
 	for (i = 0; i < 4; i++) {
 		struct dindex *ix = i < 2 ? &d->mon[i] : &d->bog[i - 2];
@@ -246,25 +320,10 @@ dasn_in(const uint32_t *v, size_t n, uint32_t asn)
 	return 0;
 }
 
-static unsigned
-as_hash(uint32_t asn)
-{
-	return (asn * 2654435761u) >> 16;
-}
-
-/* 0: asn is in none of the AS lists (monitored, path, relationship, bogon). */
-int
-dmon_as_maybe(const struct detect *d, uint32_t asn)
-{
-	unsigned h = as_hash(asn);
-
-	return (d->asbloom[h >> 3] >> (h & 7)) & 1;
-}
-
 int
 dmon_as(const struct detect *d, uint32_t asn)
 {
-	unsigned h = as_hash(asn);
+	unsigned h = das_hash(asn);
 
 	if (!(d->asbloom[h >> 3] & (1u << (h & 7))))
 		return 0;
@@ -299,7 +358,7 @@ as_finish(struct detect *d, uint32_t *v, size_t *n)
 		if (j > 0 && v[j - 1] == v[i])
 			continue;
 		v[j++] = v[i];
-		d->asbloom[as_hash(v[i]) >> 3] |= (uint8_t)(1u << (as_hash(v[i]) & 7));
+		d->asbloom[das_hash(v[i]) >> 3] |= (uint8_t)(1u << (das_hash(v[i]) & 7));
 	}
 	*n = j;
 }
@@ -376,12 +435,12 @@ dindex_free(struct detect *d)
 	/* still zero from calloc before the first build: do not fault ~750 KB in */
 	if (d->indexed) {
 		memset(d->bogmap, 0, sizeof(d->bogmap));
-		memset(d->monmap, 0, sizeof(d->monmap));
-		memset(d->mon4map, 0, sizeof(d->mon4map));
 		memset(d->asbloom, 0, sizeof(d->asbloom));
 		if (d->pf != NULL)
 			memset(d->pf, 0, sizeof(*d->pf) << DPF_BITS);
 	}
+	dspace_clear(&d->space[0]);
+	dspace_clear(&d->space[1]);
 	d->last_a = NULL;
 }
 
@@ -390,6 +449,7 @@ dindex_build(struct detect *d)
 {
 	dindex_free(d);
 	d->indexed = 1;
+	d->moas_enabled = d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled != 0;
 	if (build_prefixes(d) == -1 || build_asns(d) == -1) {
 		dindex_free(d);
 		return -1;

@@ -31,6 +31,26 @@ struct dpfx {
 	int			 ups;		/* has upstreams (own or its origins') */
 };
 
+/*
+ * The space filter: which parts of an address family can need the engine on
+ * the prefix alone (monitored prefixes, bogon blocks and extras, prefixes with
+ * a (source, prefix) record). Two levels: a bit per /16 (8 KB: it stays in the
+ * L1/L2 cache), then for a marked /16 a block of bits one per next-level cell
+ * (IPv4: /24, IPv6: /32) or DSPACE_FULL. A prefix P inside marked space M
+ * starts inside it, so the cell of P's first address is marked whatever P's
+ * length: one test answers "nothing here" for any route with no false
+ * negative. Bits are only set (a record that goes stays marked: a stale bit
+ * costs a lookup, never a miss) until the next dindex_build clears them.
+ */
+#define DSPACE_FULL	0xffffu		/* idx: the whole /16 is marked */
+struct dspace {
+	uint64_t		 l1[1024];	/* /16 marked */
+	uint16_t		*idx;		/* per /16: block number or FULL */
+	uint64_t		*blk;		/* nblk blocks of (1 << bits) bits */
+	uint32_t		 nblk, capblk, maxblk;
+	uint8_t			 bits;		/* cell: /(16 + bits) */
+};
+
 struct dindex {
 	struct dpfx		*v;
 	size_t			 n;
@@ -130,9 +150,8 @@ struct detect {
 	struct detect_params	 params;
 	struct dindex		 mon[2];	/* monitored prefixes v4, v6 */
 	struct dindex		 bog[2];	/* bogon blocks and extra prefixes */
+	struct dspace		 space[2];	/* where the prefix alone may matter */
 	uint8_t			 bogmap[2][8192];	/* first 16 bits touching a bogon */
-	uint8_t			 monmap[2][8192];	/* ... a monitored prefix */
-	uint8_t			 mon4map[1 << 17];	/* first 20 bits of IPv4 ... */
 	uint32_t		*monas;		/* monitored origins, sorted */
 	size_t			 nmonas;
 	uint32_t		*pathas;	/* monitored ASes with up/downstreams */
@@ -147,6 +166,7 @@ struct detect {
 	const struct rib_attrs	*last_a;	/* relevant(): the last set's answer */
 	uint32_t		 last_hash;
 	int			 last_rel;
+	int			 moas_enabled;	/* the config's moas rule */
 	struct dent		**ht;
 	size_t			 htsize, htcount;
 	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */
@@ -172,7 +192,41 @@ const struct bogon_block *dindex_bogon(const struct detect *, const struct prefi
 	    const struct prefix **extra);
 int	 dasn_in(const uint32_t *, size_t, uint32_t);
 int	 dmon_as(const struct detect *, uint32_t);
-int	 dmon_as_maybe(const struct detect *, uint32_t);
+int	 dspace_init(struct dspace *, uint8_t bits, uint32_t maxblk);
+void	 dspace_clear(struct dspace *);
+void	 dspace_free(struct dspace *);
+void	 dspace_mark(struct dspace *, const struct prefix *);
+void	 dspace_mark_start(struct dspace *, const struct prefix *);
+
+/* 0: no monitored prefix, bogon or record can concern p (see struct dspace). */
+static inline int
+dspace_has(const struct detect *d, const struct prefix *p)
+{
+	const struct dspace	*s = &d->space[p->af == PREFIX_AF_IPV6];
+	uint32_t		 c = (uint32_t)p->addr[0] << 8 | p->addr[1], k, b;
+
+	if (!((s->l1[c >> 6] >> (c & 63)) & 1))
+		return 0;
+	if ((k = s->idx[c]) == DSPACE_FULL)
+		return 1;
+	b = s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
+	return (s->blk[((size_t)k << s->bits >> 6) + (b >> 6)] >> (b & 63)) & 1;
+}
+
+static inline unsigned
+das_hash(uint32_t asn)
+{
+	return (asn * 2654435761u) >> 16;
+}
+
+/* 0: asn is in none of the AS lists (monitored, path, relationship, bogon). */
+static inline int
+dmon_as_maybe(const struct detect *d, uint32_t asn)
+{
+	unsigned h = das_hash(asn);
+
+	return (d->asbloom[h >> 3] >> (h & 7)) & 1;
+}
 
 /* detect_rules.c */
 int	 dpath_load(const struct rib_attrs *, struct dpath *);

@@ -96,33 +96,48 @@ bogon_as(const struct detect *d, uint32_t asn)
 	    dasn_in(d->bogas, d->nbogas, asn);
 }
 
-/* Path facts of an attribute set, cached by its content hash (the facts depend
- * on the content only) plus a few address bits against the rare equal hash of
- * different content. */
-/* The facts of one AS path in wire form (4-octet ASes, as in the canonical blob). */
+/* The facts one AS of a path contributes (most ASes: none, without a search). */
+static uint8_t
+as_facts(const struct detect *d, uint32_t asn)
+{
+	uint8_t f = 0;
+
+	if (!dmon_as_maybe(d, asn) && !bogon_as_maybe(asn))
+		return 0;
+	if (bogon_as(d, asn))
+		f |= PF_BOGON_AS;
+	if (d->nrelas && dasn_in(d->relas, d->nrelas, asn))
+		f |= PF_REL;
+	if (d->npathas && dasn_in(d->pathas, d->npathas, asn))
+		f |= PF_MON;
+	if (dmon_as(d, asn))
+		f |= PF_MONAS;
+	return f;
+}
+
+/*
+ * The facts of one AS path in wire form (4-octet ASes, as in the canonical blob),
+ * read in place: this runs once per new attribute set of a full feed, so it is
+ * a plain loop rather than the general iterator. Confederation segments are
+ * skipped; an empty or truncated segment ends the path (as bgp_aspath_next).
+ */
 static uint8_t
 aspath_facts(const struct detect *d, const uint8_t *p, size_t len)
 {
-	struct bgp_aspath_iter	 it;
-	uint32_t		 asn;
-	uint8_t			 f = 0, st;
+	size_t		 i = 0, end;
+	uint8_t		 f = 0;
+	int		 confed;
 
-	bgp_aspath_iter_raw(&it, p, len, 1);
-	while (bgp_aspath_next(&it, &st, &asn) == 1) {
-		if (st == BGP_SEG_CONFED_SEQUENCE || st == BGP_SEG_CONFED_SET)
-			continue;
-		/* the AS filter (every listed AS) and the bogon ranges: most ASes
-		 * of a path are in no list, and need no search */
-		if (!dmon_as_maybe(d, asn) && !bogon_as_maybe(asn))
-			continue;
-		if (bogon_as(d, asn))
-			f |= PF_BOGON_AS;
-		if (d->nrelas && dasn_in(d->relas, d->nrelas, asn))
-			f |= PF_REL;
-		if (d->npathas && dasn_in(d->pathas, d->npathas, asn))
-			f |= PF_MON;
-		if (dmon_as(d, asn))
-			f |= PF_MONAS;
+	while (len - i >= 2 && p[i + 1] != 0) {
+		confed = p[i] == BGP_SEG_CONFED_SEQUENCE || p[i] == BGP_SEG_CONFED_SET;
+		end = i + 2 + 4 * (size_t)p[i + 1];
+		for (i += 2; i + 4 <= end && i + 4 <= len; i += 4)
+			if (!confed)
+				f |= as_facts(d, (uint32_t)p[i] << 24 |
+				    (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 |
+				    p[i + 3]);
+		if (i != end)
+			break;		/* truncated */
 	}
 	return f;
 }
@@ -137,15 +152,12 @@ aspath_facts(const struct detect *d, const uint8_t *p, size_t len)
 uint8_t
 dpath_facts(const struct detect *d, const struct rib_attrs *a)
 {
-	struct bgp_attr_iter	 it;
-	struct bgp_attr_raw	 ra;
 	struct dpf		*e;
 	const uint8_t		*blob;
-	size_t			 len;
+	size_t			 len, i, hl, vl;
 	uint32_t		 h = rib_attrs_hash(a);
 	uint16_t		 pchk = (uint16_t)((uintptr_t)a >> 4);
 	uint8_t			 f = PF_VALID;
-	int			 r;
 
 	e = &d->pf[(h ^ (h >> DPF_BITS)) & ((1u << DPF_BITS) - 1)];
 	if (e->hash == h && e->pchk == pchk && e->flags)
@@ -154,15 +166,19 @@ dpath_facts(const struct detect *d, const struct rib_attrs *a)
 	if (blob == NULL || len < 2 || blob[0] != BGP_CANON_VERSION ||
 	    (size_t)blob[1] + 2 > len)
 		return PF_VALID;
-	bgp_attr_iter_init(&it, blob + 2 + blob[1], len - 2 - blob[1]);
-	while ((r = bgp_attr_next(&it, &ra)) == 1) {
-		if (ra.type == BGP_ATTR_AS_PATH)
-			f |= aspath_facts(d, ra.value, ra.len);
-		else if (ra.type == BGP_ATTR_OTC)
+	/* attributes: flags, type, length (2 octets with extended length), value */
+	for (i = 2 + (size_t)blob[1]; i < len; i += hl + vl) {
+		hl = (blob[i] & BGP_ATTR_F_EXTLEN) ? 4 : 3;
+		if (len - i < hl)
+			return PF_VALID;
+		vl = hl == 4 ? (size_t)blob[i + 2] << 8 | blob[i + 3] : blob[i + 2];
+		if (len - i - hl < vl)
+			return PF_VALID;
+		if (blob[i + 1] == BGP_ATTR_AS_PATH)
+			f |= aspath_facts(d, blob + i + hl, vl);
+		else if (blob[i + 1] == BGP_ATTR_OTC)
 			f |= PF_OTC;
 	}
-	if (r == -1)
-		return PF_VALID;
 	e->pchk = pchk;
 	e->hash = h;
 	e->flags = f;
