@@ -264,6 +264,20 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 		alert_assert(d->ae, &ks->v[j].k, sid, p, &ev, now);
 	}
 	adj_diff(d, src, e, ks, now);
+	if (e != NULL && e->nkeys == ks->n && e->nadj == ks->nadj && e->nups == ks->nups &&
+	    (ks->n > 0 || ks->carried || ks->valid || ks->was_valid || ks->nadj > 0 ||
+	    ks->nups > 0)) {
+		/* the same shape as before (the common re-announcement): in place */
+		e->flags = (ks->carried ? DENT_CARRIED : 0) |
+		    (ks->valid || ks->was_valid ? DENT_VALID : 0);
+		if (ks->nadj > 0)
+			memcpy(e->adj, ks->adj, 2 * ks->nadj * sizeof(*e->adj));
+		if (ks->nups > 0)
+			memcpy(e->ups, ks->ups, ks->nups * sizeof(*e->ups));
+		for (j = 0; j < ks->n; j++)
+			e->keys[j] = ks->v[j].k;
+		return;
+	}
 	if (e != NULL) {
 		*pp = e->next;
 		free(e->adj);
@@ -307,10 +321,9 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 
 /* Rule 6: source src carries (or lost) the monitored prefix p exactly. */
 static void
-visibility(struct detect *d, uint16_t src, const struct prefix *p, int has,
-    struct dkeys *ks)
+visibility(struct detect *d, uint16_t src, const struct prefix *p, const struct dpfx *e,
+    int has, struct dkeys *ks)
 {
-	const struct dpfx	*e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
 	struct dent		**pp;
 	struct dkey		*k;
 	char			 v[PREFIX_STRLEN];
@@ -393,18 +406,18 @@ compare(struct detect *d, uint16_t src, const struct prefix *p,
 
 /* Re-evaluate the pair partners (first sources) of src for p. */
 static void process_src(struct detect *, uint16_t, const struct prefix *,
-    const struct rib_route *, unsigned, uint64_t);
+    const struct dpfx *, const struct rib_route *, unsigned, uint64_t);
 
 static void
 compare_partners(struct detect *d, uint16_t src, const struct prefix *p,
-    const struct rib_route *r, unsigned n, uint64_t now)
+    const struct dpfx *me, const struct rib_route *r, unsigned n, uint64_t now)
 {
 	size_t i;
 
 	for (i = 0; d->cmp != NULL && i < d->cfg->detection.ncompare; i++)
 		if (d->cmp[2 * i + 1] == src && d->cmp[2 * i] != 0 &&
 		    d->cmp[2 * i] != src)
-			process_src(d, d->cmp[2 * i], p, r, n, now);
+			process_src(d, d->cmp[2 * i], p, me, r, n, now);
 }
 
 static int
@@ -418,9 +431,9 @@ compared(const struct detect *d, uint16_t src)
 	return 0;
 }
 
-/* Evaluate source src's routes among r[0..n) for p and apply. */
+/* Evaluate source src's routes among r[0..n) for p (me: dindex_mon(d, p)) and apply. */
 static void
-process_src(struct detect *d, uint16_t src, const struct prefix *p,
+process_src(struct detect *d, uint16_t src, const struct prefix *p, const struct dpfx *me,
     const struct rib_route *r, unsigned n, uint64_t now)
 {
 	struct dent	**pp = ent_slot(d, src, p, ent_hash(src, p));
@@ -438,11 +451,11 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 	for (i = 0; i < n; i++)
 		if (r[i].source == src) {
 			has = 1;
-			drules_route(d, src, p, &r[i], &ks);
+			drules_route(d, src, p, me, &r[i], &ks);
 		}
 	if (!has)
 		ks.was_valid = 0;	/* withdrawn: a later not-found is no change */
-	visibility(d, src, p, has, &ks);
+	visibility(d, src, p, me, has, &ks);
 	if (d->cmp != NULL)
 		compare(d, src, p, r, n, &ks);
 	apply(d, src, p, &ks, now);
@@ -563,8 +576,8 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 	    (a == NULL && compared(d, src)) ||
 	    (in && ent_slot(d, src, p, ent_hash(src, p)) != NULL)) {
 		n = lookup(d, p);
-		process_src(d, src, p, d->routes, (unsigned)n, now);
-		compare_partners(d, src, p, d->routes, (unsigned)n, now);
+		process_src(d, src, p, me, d->routes, (unsigned)n, now);
+		compare_partners(d, src, p, me, d->routes, (unsigned)n, now);
 	}
 	if (!(d->srcseen[src >> 3] & (1u << (src & 7)))) {
 		d->srcseen[src >> 3] |= (uint8_t)(1u << (src & 7));
@@ -593,24 +606,24 @@ struct walkarg {
 static int
 walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
 {
-	struct walkarg	*w = arg;
-	unsigned	 i, j;
-	int		 moas;
+	struct walkarg		*w = arg;
+	const struct dpfx	*me = dindex_mon(w->d, p);
+	unsigned		 i, j;
+	int			 moas;
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && r[j].source != r[i].source; j++)
 			;
 		if (j < i)
 			continue;	/* source seen already */
-		if (relevant(w->d, r[i].source, p, r[i].attrs, dspace_has(w->d, p),
-		    dindex_mon(w->d, p)) ||
+		if (relevant(w->d, r[i].source, p, r[i].attrs, dspace_has(w->d, p), me) ||
 		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
-			process_src(w->d, r[i].source, p, r, n, w->now);
+			process_src(w->d, r[i].source, p, me, r, n, w->now);
 	}
 	for (i = 0; w->d->cmp != NULL && i < w->d->cfg->detection.ncompare; i++)
 		if (w->d->cmp[2 * i] != 0 && first_of(r, n, w->d->cmp[2 * i]) == NULL &&
 		    first_of(r, n, w->d->cmp[2 * i + 1]) != NULL)
-			process_src(w->d, w->d->cmp[2 * i], p, r, n, w->now);
+			process_src(w->d, w->d->cmp[2 * i], p, me, r, n, w->now);
 	moas = w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled;
 	if ((moas && (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) !=
 	    NULL)) || ups_entry(w->d, p) != NULL)

@@ -231,8 +231,9 @@ dmon_as_maybe(const struct detect *d, uint32_t asn)
 /* detect_rules.c */
 int	 dpath_load(const struct rib_attrs *, struct dpath *);
 uint8_t	 dpath_facts(const struct detect *, const struct rib_attrs *);
+/* e: dindex_mon() of the prefix */
 void	 drules_route(struct detect *, uint16_t src, const struct prefix *,
-	    const struct rib_route *, struct dkeys *);
+	    const struct dpfx *e, const struct rib_route *, struct dkeys *);
 void	 drules_moas(struct detect *, const struct prefix *, const struct rib_route *,
 	    unsigned n, struct dkeys *);
 void	 drules_upstreams(struct detect *, const struct prefix *,

@@ -792,24 +792,29 @@ rules_bogon(struct rctx *c)
 /* Every key route r of source src supports for prefix p, into ks. */
 void
 drules_route(struct detect *d, uint16_t src, const struct prefix *p,
-    const struct rib_route *r, struct dkeys *ks)
+    const struct dpfx *e, const struct rib_route *r, struct dkeys *ks)
 {
 	static const struct dsrc	 nosrc;
 	const struct dsrc		*s = d->src != NULL && d->src[src] != NULL ?
 					    d->src[src] : &nosrc;
-	const struct dpfx		*e;
 	struct rctx			 c;
 	uint8_t				 pf = dpath_facts(d, r->attrs);
 	struct dkey			*k;
 
-	memset(&c, 0, sizeof(c));
+	/* no memset: the context is ~4 KB, its buffers are read up to their
+	 * lengths only (dpath_load sets the path's scalars) */
 	c.d = d;
 	c.p = p;
+	c.m = NULL;
 	c.r = r;
 	c.ks = ks;
+	c.ptxt[0] = '\0';
+	c.plen = 0;
+	c.has_ptxt = 0;
+	c.mtxt = NULL;
+	c.mbuf[0] = '\0';
 	if (dpath_load(r->attrs, &c.dp) == -1)
 		return;
-	e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
 	if (e != NULL && !(e->cp->flags & CONFIG_PFX_IGNORE)) {
 		const struct dindex *ix = &d->mon[p->af == PREFIX_AF_IPV6];
 
