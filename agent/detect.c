@@ -901,9 +901,9 @@ detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
 	d->cfg = cfg;
 	if (params != NULL)
 		d->params = *params;
-	if (dspace_init(&d->space[0], 8, 65536) == -1 ||	/* /24s, 32 B a /16 */
-	    dspace_init(&d->space[1], 16, 1024) == -1 ||	/* /32s, 8 KB a /16 */
-	    (d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
+	dspace_init(&d->space[0], 8, 65536);	/* /24s: 32 B a /16 */
+	dspace_init(&d->space[1], 16, 1024);	/* /32s: 8 KB a /16, 8 MB at most */
+	if ((d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
 	    ht_grow(d) == -1 || dindex_build(d) == -1 || cmp_build(d) == -1) {
 		detect_free(d);
 		return NULL;

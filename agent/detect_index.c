@@ -149,38 +149,55 @@ map_mark(uint8_t *m, const struct prefix *p)
 
 /* --- the space filter (struct dspace) ------------------------------------- */
 
-int
+void
 dspace_init(struct dspace *s, uint8_t bits, uint32_t maxblk)
 {
 	memset(s, 0, sizeof(*s));
 	s->bits = bits;
 	s->maxblk = maxblk < DSPACE_FULL ? maxblk : DSPACE_FULL - 1;
-	return (s->idx = calloc(65536, sizeof(*s->idx))) == NULL ? -1 : 0;
-}
-
-void
-dspace_clear(struct dspace *s)
-{
-	memset(s->l1, 0, sizeof(s->l1));
-	s->nblk = 0;			/* idx[] is read only where l1 says so */
 }
 
 void
 dspace_free(struct dspace *s)
 {
 	free(s->idx);
+	free(s->bblk);
 	free(s->blk);
 	s->idx = NULL;
-	s->blk = NULL;
+	s->bblk = s->blk = NULL;
 	s->nblk = s->capblk = 0;
 }
 
-/* A zeroed block for /16 c; DSPACE_FULL when none can be had (then the whole
- * /16 counts as marked: more lookups, never a miss). */
+/* Empty, ready for dspace_mark (the build) again. */
+void
+dspace_clear(struct dspace *s)
+{
+	dspace_free(s);
+	memset(s->l1, 0, sizeof(s->l1));
+	memset(s->full, 0, sizeof(s->full));
+	memset(s->rank, 0, sizeof(s->rank));
+}
+
+static size_t
+block_words(const struct dspace *s)
+{
+	return ((size_t)1 << s->bits) / 64;
+}
+
+/* The whole /16 c passes: needs no block (kept out of the rank). */
+static void
+set_full(struct dspace *s, uint32_t c)
+{
+	s->l1[c >> 6] |= (uint64_t)1 << (c & 63);
+	s->full[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+/* Build: a zeroed block for a /16, numbered in order of first use;
+ * DSPACE_FULL when none can be had (more lookups, never a miss). */
 static uint16_t
 block_new(struct dspace *s)
 {
-	size_t		 words = ((size_t)1 << s->bits) / 64;
+	size_t		 words = block_words(s);
 	uint64_t	*nb;
 	uint32_t	 nc;
 
@@ -190,56 +207,119 @@ block_new(struct dspace *s)
 		nc = s->capblk ? s->capblk * 2 : 64;
 		if (nc > s->maxblk)
 			nc = s->maxblk;
-		if ((nb = realloc(s->blk, nc * words * sizeof(*nb))) == NULL)
+		if ((nb = realloc(s->bblk, nc * words * sizeof(*nb))) == NULL)
 			return DSPACE_FULL;
-		s->blk = nb;
+		s->bblk = nb;
 		s->capblk = nc;
 	}
-	memset(s->blk + s->nblk * words, 0, words * sizeof(uint64_t));
+	memset(s->bblk + s->nblk * words, 0, words * sizeof(uint64_t));
 	return (uint16_t)s->nblk++;
 }
 
+/* Sets the cell bits [b, b + n) of block blk. */
 static void
-mark(struct dspace *s, const struct prefix *p, int whole)
+cells_set(uint64_t *blk, uint32_t b, uint32_t n)
 {
-	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1], n, i, b;
-	uint64_t	*blk;
+	uint32_t i;
 
-	if (s->idx == NULL)
-		return;
-	if (p->len <= 16 && whole) {
-		n = 1u << (16 - p->len);
-		for (i = 0; i < n && c + i < 65536; i++) {
-			s->l1[(c + i) >> 6] |= (uint64_t)1 << ((c + i) & 63);
-			s->idx[c + i] = DSPACE_FULL;
-		}
-		return;
-	}
-	if (!((s->l1[c >> 6] >> (c & 63)) & 1)) {
-		s->idx[c] = block_new(s);
-		s->l1[c >> 6] |= (uint64_t)1 << (c & 63);
-	}
-	if (s->idx[c] == DSPACE_FULL)
-		return;
-	blk = s->blk + ((size_t)s->idx[c] << s->bits >> 6);
-	b = s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
-	n = p->len >= 16u + s->bits || !whole ? 1 : 1u << (16 + s->bits - p->len);
-	for (i = 0; i < n; i++)		/* b has the bits past the length zero */
+	for (i = 0; i < n; i++)
 		blk[(b + i) >> 6] |= (uint64_t)1 << ((b + i) & 63);
 }
 
-/* Marks the cells prefix p touches: routes inside it pass. */
+static uint32_t
+cell_of(const struct dspace *s, const struct prefix *p)
+{
+	return s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
+}
+
+/* Build: marks the cells prefix p touches, so every prefix inside it passes. */
 void
 dspace_mark(struct dspace *s, const struct prefix *p)
 {
-	mark(s, p, 1);
+	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1], n, i;
+	uint16_t	 k;
+
+	if (s->idx == NULL && (s->idx = calloc(65536, sizeof(*s->idx))) == NULL) {
+		n = p->len >= 16 ? 1 : 1u << (16 - p->len);
+		for (i = 0; i < n && c + i < 65536; i++)
+			set_full(s, c + i);	/* no memory: coarser, still whole */
+		return;
+	}
+	if (p->len <= 16) {
+		n = 1u << (16 - p->len);
+		for (i = 0; i < n && c + i < 65536; i++)
+			set_full(s, c + i);
+		return;
+	}
+	if ((s->full[c >> 6] >> (c & 63)) & 1)
+		return;
+	if (!((s->l1[c >> 6] >> (c & 63)) & 1)) {
+		s->l1[c >> 6] |= (uint64_t)1 << (c & 63);
+		if ((k = block_new(s)) == DSPACE_FULL) {
+			set_full(s, c);
+			return;
+		}
+		s->idx[c] = k;
+	}
+	n = p->len >= 16u + s->bits ? 1 : 1u << (16 + s->bits - p->len);
+	cells_set(s->bblk + (size_t)s->idx[c] * block_words(s), cell_of(s, p), n);
 }
 
-/* Marks the cell of p's first address: p itself passes (a record's prefix). */
+/*
+ * End of the build: the blocks in address order, so that the block of a /16
+ * is found by counting the marked, not full /16s before it (rank[] per 64 of
+ * them plus a popcount) rather than through a 128 KB index.
+ */
+int
+dspace_finish(struct dspace *s)
+{
+	size_t		 words = block_words(s);
+	uint32_t	 c, k = 0;
+	uint64_t	 part;
+
+	if (s->idx == NULL)
+		return 0;			/* nothing marked (or all full) */
+	if (s->nblk > 0 && (s->blk = calloc(s->nblk, words * sizeof(*s->blk))) == NULL) {
+		for (c = 0; c < 65536; c++)	/* no memory: whole /16s */
+			if ((s->l1[c >> 6] >> (c & 63)) & 1)
+				set_full(s, c);
+	}
+	for (c = 0; c < 65536; c++) {
+		if ((c & 63) == 0)
+			s->rank[c >> 6] = k;
+		part = s->l1[c >> 6] & ~s->full[c >> 6];
+		if (!((part >> (c & 63)) & 1))
+			continue;
+		memcpy(s->blk + (size_t)k * words, s->bblk + (size_t)s->idx[c] * words,
+		    words * sizeof(*s->blk));
+		k++;
+	}
+	free(s->idx);
+	free(s->bblk);
+	s->idx = NULL;
+	s->bblk = NULL;
+	s->nblk = k;
+	s->capblk = 0;
+	return 0;
+}
+
+/*
+ * After the build: marks the cell of p's first address, so p itself passes (the
+ * prefix of a record). A /16 with no block becomes full: the rank of the others
+ * does not change, so marking never moves a block.
+ */
 void
 dspace_mark_start(struct dspace *s, const struct prefix *p)
 {
-	mark(s, p, 0);
+	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1];
+
+	if (!((s->l1[c >> 6] >> (c & 63)) & 1) || s->blk == NULL) {
+		set_full(s, c);
+		return;
+	}
+	if ((s->full[c >> 6] >> (c & 63)) & 1)
+		return;
+	cells_set(dspace_block(s, c), cell_of(s, p), 1);
 }
 
 static int
@@ -276,6 +356,8 @@ build_prefixes(struct detect *d)
 		map_mark(d->bogmap[v6], p);
 		dspace_mark(&d->space[v6], p);
 	}
+	dspace_finish(&d->space[0]);
+	dspace_finish(&d->space[1]);
 	for (i = 0; i < 4; i++) {
 		struct dindex *ix = i < 2 ? &d->mon[i] : &d->bog[i - 2];
 		if (ix->n > 0)

@@ -35,20 +35,25 @@ struct dpfx {
  * The space filter: which parts of an address family can need the engine on
  * the prefix alone (monitored prefixes, bogon blocks and extras, prefixes with
  * a (source, prefix) record). Two levels: a bit per /16 (8 KB: it stays in the
- * L1/L2 cache), then for a marked /16 a block of bits one per next-level cell
- * (IPv4: /24, IPv6: /32) or DSPACE_FULL. A prefix P inside marked space M
- * starts inside it, so the cell of P's first address is marked whatever P's
- * length: one test answers "nothing here" for any route with no false
- * negative. Bits are only set (a record that goes stays marked: a stale bit
- * costs a lookup, never a miss) until the next dindex_build clears them.
+ * cache), then a marked /16 is either full or has a block of bits, one per
+ * next-level cell (IPv4: /24, IPv6: /32). Blocks are stored in address order
+ * of their /16s, found by rank (count of marked, not full /16s before it). A
+ * prefix P inside a marked prefix M starts inside M, so the cell of P's first
+ * address is marked whatever P's length: one test answers "nothing here" for
+ * any route, with no false negative. Bits are only set after the build (a
+ * record that goes stays marked: a stale bit costs a lookup, never a miss)
+ * until the next dindex_build clears them.
  */
-#define DSPACE_FULL	0xffffu		/* idx: the whole /16 is marked */
+#define DSPACE_FULL	0xffffu
 struct dspace {
 	uint64_t		 l1[1024];	/* /16 marked */
-	uint16_t		*idx;		/* per /16: block number or FULL */
+	uint64_t		 full[1024];	/* ... all of it */
+	uint32_t		 rank[1024];	/* blocks before l1[i] */
 	uint64_t		*blk;		/* nblk blocks of (1 << bits) bits */
 	uint32_t		 nblk, capblk, maxblk;
 	uint8_t			 bits;		/* cell: /(16 + bits) */
+	uint16_t		*idx;		/* build: per /16 its block in bblk */
+	uint64_t		*bblk;
 };
 
 struct dindex {
@@ -192,25 +197,46 @@ const struct bogon_block *dindex_bogon(const struct detect *, const struct prefi
 	    const struct prefix **extra);
 int	 dasn_in(const uint32_t *, size_t, uint32_t);
 int	 dmon_as(const struct detect *, uint32_t);
-int	 dspace_init(struct dspace *, uint8_t bits, uint32_t maxblk);
+void	 dspace_init(struct dspace *, uint8_t bits, uint32_t maxblk);
 void	 dspace_clear(struct dspace *);
 void	 dspace_free(struct dspace *);
 void	 dspace_mark(struct dspace *, const struct prefix *);
+int	 dspace_finish(struct dspace *);
 void	 dspace_mark_start(struct dspace *, const struct prefix *);
+
+static inline unsigned
+dpopcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555u);
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (unsigned)((x * 0x0101010101010101u) >> 56);
+}
+
+/* The block of marked, not full /16 c (after dspace_finish). */
+static inline uint64_t *
+dspace_block(const struct dspace *s, uint32_t c)
+{
+	uint64_t	part = s->l1[c >> 6] & ~s->full[c >> 6];
+	uint32_t	k = s->rank[c >> 6] +
+			    dpopcount64(part & (((uint64_t)1 << (c & 63)) - 1));
+
+	return s->blk + ((size_t)k << s->bits >> 6);
+}
 
 /* 0: no monitored prefix, bogon or record can concern p (see struct dspace). */
 static inline int
 dspace_has(const struct detect *d, const struct prefix *p)
 {
 	const struct dspace	*s = &d->space[p->af == PREFIX_AF_IPV6];
-	uint32_t		 c = (uint32_t)p->addr[0] << 8 | p->addr[1], k, b;
+	uint32_t		 c = (uint32_t)p->addr[0] << 8 | p->addr[1], b;
 
 	if (!((s->l1[c >> 6] >> (c & 63)) & 1))
 		return 0;
-	if ((k = s->idx[c]) == DSPACE_FULL)
+	if (((s->full[c >> 6] >> (c & 63)) & 1) || s->blk == NULL)
 		return 1;
 	b = s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
-	return (s->blk[((size_t)k << s->bits >> 6) + (b >> 6)] >> (b & 63)) & 1;
+	return (dspace_block(s, c)[b >> 6] >> (b & 63)) & 1;
 }
 
 static inline unsigned

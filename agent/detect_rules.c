@@ -15,13 +15,64 @@
 #define COMM_NO_EXPORT	0xFFFFFF01u
 #define SEV(c)		((uint8_t)((c) + 1))	/* enum config_severity -> alert */
 
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The attributes a path needs, read in place from the canonical blob (bgp.h:
+ * version, next hop, then wire-form attributes; AS_PATH always 4-octet): no
+ * full decode of every attribute for each evaluated route.
+ */
+static int
+blob_scan(const struct rib_attrs *a, struct dpath *dp, const uint8_t **aspath,
+    size_t *aslen)
+{
+	const uint8_t	*blob, *v;
+	size_t		 len, i, hl, vl, k;
+
+	blob = rib_attrs_blob(a, &len);
+	if (blob == NULL || len < 2 || blob[0] != BGP_CANON_VERSION ||
+	    (blob[1] != 0 && blob[1] != 4 && blob[1] != 16 && blob[1] != 32) ||
+	    (size_t)blob[1] + 2 > len)
+		return -1;
+	for (i = 2 + (size_t)blob[1]; i < len; i += hl + vl) {
+		hl = (blob[i] & BGP_ATTR_F_EXTLEN) ? 4 : 3;
+		if (len - i < hl)
+			return -1;
+		vl = hl == 4 ? (size_t)blob[i + 2] << 8 | blob[i + 3] : blob[i + 2];
+		if (len - i - hl < vl)
+			return -1;
+		v = blob + i + hl;
+		switch (blob[i + 1]) {
+		case BGP_ATTR_AS_PATH:
+			*aspath = v;
+			*aslen = vl;
+			break;
+		case BGP_ATTR_COMMUNITIES:
+			for (k = 0; k + 4 <= vl; k += 4)
+				if (get32(v + k) == COMM_NO_EXPORT)
+					dp->no_export = 1;
+			break;
+		case BGP_ATTR_OTC:
+			if (vl == 4) {
+				dp->has_otc = 1;
+				dp->otc = get32(v);
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
 int
 dpath_load(const struct rib_attrs *a, struct dpath *dp)
 {
-	struct bgp_attrs	 ba;
 	struct bgp_aspath_iter	 it;
-	const uint8_t		*blob;
-	size_t			 len, i;
+	const uint8_t		*aspath = NULL;
+	size_t			 aslen = 0;
 	uint8_t			 st;
 	uint32_t		 asn, run = 0;
 
@@ -31,10 +82,9 @@ dpath_load(const struct rib_attrs *a, struct dpath *dp)
 	dp->origin_set = dp->has_otc = dp->no_export = 0;
 	dp->origin = dp->otc = dp->max_repeat_as = 0;
 	dp->max_repeat = 0;
-	blob = rib_attrs_blob(a, &len);
-	if (blob == NULL || bgp_canon_decode(blob, len, &ba) == -1)
+	if (blob_scan(a, dp, &aspath, &aslen) == -1)
 		return -1;
-	bgp_aspath_iter_init(&it, &ba);
+	bgp_aspath_iter_raw(&it, aspath, aslen, 1);
 	while (bgp_aspath_next(&it, &st, &asn) == 1) {
 		if (st == BGP_SEG_CONFED_SEQUENCE || st == BGP_SEG_CONFED_SET)
 			continue;
@@ -68,16 +118,6 @@ dpath_load(const struct rib_attrs *a, struct dpath *dp)
 	}
 	if (!dp->origin_set)
 		dp->nset = 0;
-	for (i = 0; i < ba.ncommunities; i++) {
-		const uint8_t *c = ba.communities + 4 * i;
-		if (((uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 |
-		    c[3]) == COMM_NO_EXPORT)
-			dp->no_export = 1;
-	}
-	if (BGP_ATTR_HAS(&ba, BGP_ATTR_OTC)) {
-		dp->has_otc = 1;
-		dp->otc = ba.otc;
-	}
 	return 0;
 }
 
@@ -398,7 +438,8 @@ rules_path(struct rctx *c)
 
 	if (!enabled(c, CONFIG_RULE_PATH))
 		return;
-	path(c);
+	if (m->npaths > 0)
+		path(c);		/* rendered for the regexes only when there are some */
 	for (i = 0; i < m->npaths; i++) {
 		const struct config_path_rule *pr = &m->paths[i];
 		if (pr->match && regexec(&pr->match_re, c->ptxt, 0, NULL, 0) != 0)
