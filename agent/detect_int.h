@@ -224,12 +224,11 @@ dspace_block(const struct dspace *s, uint32_t c)
 	return s->blk + ((size_t)k << s->bits >> 6);
 }
 
-/* 0: no monitored prefix, bogon or record can concern p (see struct dspace). */
+/* 0: p starts in no marked cell of s (p of s's address family). */
 static inline int
-dspace_has(const struct detect *d, const struct prefix *p)
+dspace_in(const struct dspace *s, const struct prefix *p)
 {
-	const struct dspace	*s = &d->space[p->af == PREFIX_AF_IPV6];
-	uint32_t		 c = (uint32_t)p->addr[0] << 8 | p->addr[1], b;
+	uint32_t c = (uint32_t)p->addr[0] << 8 | p->addr[1], b;
 
 	if (!((s->l1[c >> 6] >> (c & 63)) & 1))
 		return 0;
@@ -237,6 +236,13 @@ dspace_has(const struct detect *d, const struct prefix *p)
 		return 1;
 	b = s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
 	return (dspace_block(s, c)[b >> 6] >> (b & 63)) & 1;
+}
+
+/* 0: no monitored prefix, bogon or record can concern p (see struct dspace). */
+static inline int
+dspace_has(const struct detect *d, const struct prefix *p)
+{
+	return dspace_in(&d->space[p->af == PREFIX_AF_IPV6], p);
 }
 
 static inline unsigned
