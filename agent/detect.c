@@ -130,6 +130,19 @@ ht_grow(struct detect *d)
 	return 0;
 }
 
+/* Room for the records a config will have at least: one per monitored prefix
+ * and source that carries it (grown once at load, not while ingesting). */
+static void
+ht_reserve(struct detect *d)
+{
+	size_t want = 2 * d->cfg->pfx.nprefixes;
+
+	if (want > ((size_t)1 << 20))
+		want = (size_t)1 << 20;
+	while (d->htsize < want && ht_grow(d) == 0)
+		;
+}
+
 static void
 ht_clear(struct detect *d)
 {
@@ -722,6 +735,7 @@ detect_reload_begin(struct detect *d, const struct config *cfg, uint64_t now)
 	if (rc == 0)
 		rc = cmp_build(d);
 	ht_clear(d);
+	ht_reserve(d);
 	alert_reconcile_begin(d->ae, mask & ~1u);	/* a rescan in progress restarts */
 	d->nwork = 0;
 	d->reloading = 1;
@@ -908,6 +922,7 @@ detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
 		detect_free(d);
 		return NULL;
 	}
+	ht_reserve(d);
 	return d;
 }
 

@@ -102,7 +102,17 @@ dindex_lpm(const struct dindex *ix, const struct prefix *p)
 	if (ix->n == 0)
 		return NULL;
 	pfx_key(p, &hi, &lo);
-	while (l < h) {			/* first entry > key */
+	if (ix->k4 != NULL && p->af == PREFIX_AF_IPV4) {
+		uint64_t k = hi | p->len;	/* the order of (hi, 0, len) */
+
+		while (l < h) {		/* first entry > key */
+			size_t m = (l + h) / 2;
+			if (ix->k4[m] <= k)
+				l = m + 1;
+			else
+				h = m;
+		}
+	} else while (l < h) {
 		size_t m = (l + h) / 2;
 		if (key_cmp(hi, lo, p->len, &ix->v[m]) >= 0)
 			l = m + 1;
@@ -163,8 +173,10 @@ dspace_free(struct dspace *s)
 	free(s->idx);
 	free(s->bblk);
 	free(s->blk);
+	free(s->sum);
 	s->idx = NULL;
 	s->bblk = s->blk = NULL;
+	s->sum = NULL;
 	s->nblk = s->capblk = 0;
 }
 
@@ -265,6 +277,24 @@ dspace_mark(struct dspace *s, const struct prefix *p)
 	cells_set(s->bblk + (size_t)s->idx[c] * block_words(s), cell_of(s, p), n);
 }
 
+/* Which eighths of a block have a bit set. */
+static uint8_t
+block_sum(const struct dspace *s, const uint64_t *blk)
+{
+	size_t	 words = block_words(s), per = words >= 8 ? words / 8 : 1, i;
+	uint8_t	 m = 0;
+
+	for (i = 0; i < words; i++)
+		if (blk[i] != 0) {
+			if (words >= 8)
+				m |= (uint8_t)(1u << (i / per));
+			else		/* IPv4: 4 words of 64 cells, eighths of 32 */
+				m |= (uint8_t)(((blk[i] & 0xffffffffu) ? 1u : 0) << (2 * i) |
+				    ((blk[i] >> 32) ? 1u : 0) << (2 * i + 1));
+		}
+	return m;
+}
+
 /*
  * End of the build: the blocks in address order, so that the block of a /16
  * is found by counting the marked, not full /16s before it (rank[] per 64 of
@@ -279,7 +309,10 @@ dspace_finish(struct dspace *s)
 
 	if (s->idx == NULL)
 		return 0;			/* nothing marked (or all full) */
-	if (s->nblk > 0 && (s->blk = calloc(s->nblk, words * sizeof(*s->blk))) == NULL) {
+	if (s->nblk > 0 && ((s->blk = calloc(s->nblk, words * sizeof(*s->blk))) == NULL ||
+	    (s->sum = calloc(s->nblk, 1)) == NULL)) {
+		free(s->blk);
+		s->blk = NULL;
 		for (c = 0; c < 65536; c++)	/* no memory: whole /16s */
 			if ((s->l1[c >> 6] >> (c & 63)) & 1)
 				set_full(s, c);
@@ -292,6 +325,7 @@ dspace_finish(struct dspace *s)
 			continue;
 		memcpy(s->blk + (size_t)k * words, s->bblk + (size_t)s->idx[c] * words,
 		    words * sizeof(*s->blk));
+		s->sum[k] = block_sum(s, s->blk + (size_t)k * words);
 		k++;
 	}
 	free(s->idx);
@@ -311,7 +345,7 @@ dspace_finish(struct dspace *s)
 void
 dspace_mark_start(struct dspace *s, const struct prefix *p)
 {
-	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1];
+	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1], k, b = cell_of(s, p);
 
 	if (!((s->l1[c >> 6] >> (c & 63)) & 1) || s->blk == NULL) {
 		set_full(s, c);
@@ -319,7 +353,9 @@ dspace_mark_start(struct dspace *s, const struct prefix *p)
 	}
 	if ((s->full[c >> 6] >> (c & 63)) & 1)
 		return;
-	cells_set(dspace_block(s, c), cell_of(s, p), 1);
+	k = dspace_block(s, c);
+	cells_set(s->blk + ((size_t)k << s->bits >> 6), b, 1);
+	s->sum[k] |= (uint8_t)(1u << (b >> (s->bits - 3)));
 }
 
 static int
@@ -364,6 +400,9 @@ build_prefixes(struct detect *d)
 			qsort(ix->v, ix->n, sizeof(*ix->v), dpfx_cmp);
 		link_parents(ix);
 	}
+	if (d->mon[0].n > 0 && (d->mon[0].k4 = calloc(d->mon[0].n, sizeof(uint64_t))))
+		for (i = 0; i < d->mon[0].n; i++)
+			d->mon[0].k4[i] = d->mon[0].v[i].hi | d->mon[0].v[i].len;
 	/* the monitored prefixes' texts, once: the rules name them per route */
 	for (i = 0; i < 2; i++) {
 		struct dindex	*ix = &d->mon[i];
@@ -503,7 +542,9 @@ dindex_free(struct detect *d)
 	for (i = 0; i < 2; i++) {
 		free(d->mon[i].v);
 		free(d->mon[i].txt);
+		free(d->mon[i].k4);
 		d->mon[i].txt = NULL;
+		d->mon[i].k4 = NULL;
 		free(d->bog[i].v);
 		d->mon[i].v = d->bog[i].v = NULL;
 		d->mon[i].n = d->bog[i].n = 0;
