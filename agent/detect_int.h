@@ -46,15 +46,15 @@ struct dpfx {
  */
 #define DSPACE_FULL	0xffffu
 struct dspace {
+	uint64_t		*blk;		/* nblk blocks of (1 << bits) bits */
+	uint8_t			*sum;		/* per block: its eighths with a bit set */
+	uint8_t			 bits;		/* cell: /(16 + bits) */
+	uint32_t		 nblk, capblk, maxblk;
+	uint16_t		*idx;		/* build: per /16 its block in bblk */
+	uint64_t		*bblk;
 	uint64_t		 l1[1024];	/* /16 marked */
 	uint64_t		 full[1024];	/* ... all of it */
 	uint32_t		 rank[1024];	/* blocks before l1[i] */
-	uint64_t		*blk;		/* nblk blocks of (1 << bits) bits */
-	uint8_t			*sum;		/* per block: its eighths with a bit set */
-	uint32_t		 nblk, capblk, maxblk;
-	uint8_t			 bits;		/* cell: /(16 + bits) */
-	uint16_t		*idx;		/* build: per /16 its block in bblk */
-	uint64_t		*bblk;
 };
 
 struct dindex {
@@ -152,6 +152,17 @@ struct dsrc {
 };
 
 struct detect {
+	/* what every route reads first, together (a line or two, not one per
+	 * field strewn over the struct's 170 KB) */
+	struct detect_counters	 cnt;
+	const struct rib_attrs	*last_a;	/* relevant(): the last set's answer */
+	uint32_t		 last_hash;
+	int			 last_rel;
+	int			 moas_enabled;	/* the config's moas rule */
+	uint32_t		 nsrcseen;
+	struct dpf		*pf;
+	struct dsrc		**src;		/* by RIB source id, lazily */
+	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
 	struct rib		*rib;
 	struct alert_engine	*ae;
 	const struct config	*cfg;
@@ -170,20 +181,11 @@ struct detect {
 	size_t			 nbogas;
 	uint8_t			 asbloom[8192];	/* any of the above, by hash */
 	struct bogon_table	 bogons;
-	struct dpf		*pf;
-	const struct rib_attrs	*last_a;	/* relevant(): the last set's answer */
-	uint32_t		 last_hash;
-	int			 last_rel;
-	int			 moas_enabled;	/* the config's moas rule */
 	struct dent		**ht;
 	size_t			 htsize, htcount;
 	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */
 	uint8_t			 srcseen[8192];	/* RIB sources that sent routes */
-	uint32_t		 nsrcseen;
-	struct dsrc		**src;		/* by RIB source id, lazily */
 	struct dadj		*adjtab[DADJ_BUCKETS];
-	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
-	struct detect_counters	 cnt;
 	struct prefix		*work;		/* roots of the rescan left to do */
 	size_t			 nwork, capwork;
 	int			 reloading;	/* a rescan is in progress */
