@@ -583,8 +583,12 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 
 	d->cnt.routes++;
 	/* one monitored-prefix lookup per route serves every question below */
-	if (in)
-		me = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
+	if (in && (me = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p)) != NULL) {
+		/* the rules read its config and the record: start both loads now,
+		 * the RIB lookup below runs meanwhile */
+		__builtin_prefetch(me->cp);
+		__builtin_prefetch(&d->ht[ent_hash(src, p) & (d->htsize - 1)]);
+	}
 	if ((a != NULL && relevant(d, src, p, a, in, me)) ||
 	    (a == NULL && compared(d, src)) ||
 	    (in && ent_slot(d, src, p, ent_hash(src, p)) != NULL)) {
