@@ -102,7 +102,7 @@ ent_slot(struct detect *d, uint16_t src, const struct prefix *p, uint32_t h)
 	struct dent	**pp;
 	uint32_t	  b = h & 0x3ffff;
 
-	if (d->htsize == 0 || !(d->htbloom[b >> 3] & (1u << (b & 7))))
+	if (!dspace_has(d, p) || d->htsize == 0 || !(d->htbloom[b >> 3] & (1u << (b & 7))))
 		return NULL;
 	for (pp = &d->ht[h & (d->htsize - 1)]; *pp != NULL; pp = &(*pp)->next)
 		if ((*pp)->hash == h && (*pp)->src == src && prefix_eq(&(*pp)->pfx, p))
@@ -128,6 +128,19 @@ ht_grow(struct detect *d)
 	d->ht = nt;
 	d->htsize = nsize;
 	return 0;
+}
+
+/* Room for the records a config will have at least: one per monitored prefix
+ * and source that carries it (grown once at load, not while ingesting). */
+static void
+ht_reserve(struct detect *d)
+{
+	size_t want = 2 * d->cfg->pfx.nprefixes;
+
+	if (want > ((size_t)1 << 20))
+		want = (size_t)1 << 20;
+	while (d->htsize < want && ht_grow(d) == 0)
+		;
 }
 
 static void
@@ -264,6 +277,20 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 		alert_assert(d->ae, &ks->v[j].k, sid, p, &ev, now);
 	}
 	adj_diff(d, src, e, ks, now);
+	if (e != NULL && e->nkeys == ks->n && e->nadj == ks->nadj && e->nups == ks->nups &&
+	    (ks->n > 0 || ks->carried || ks->valid || ks->was_valid || ks->nadj > 0 ||
+	    ks->nups > 0)) {
+		/* the same shape as before (the common re-announcement): in place */
+		e->flags = (ks->carried ? DENT_CARRIED : 0) |
+		    (ks->valid || ks->was_valid ? DENT_VALID : 0);
+		if (ks->nadj > 0)
+			memcpy(e->adj, ks->adj, 2 * ks->nadj * sizeof(*e->adj));
+		if (ks->nups > 0)
+			memcpy(e->ups, ks->ups, ks->nups * sizeof(*e->ups));
+		for (j = 0; j < ks->n; j++)
+			e->keys[j] = ks->v[j].k;
+		return;
+	}
 	if (e != NULL) {
 		*pp = e->next;
 		free(e->adj);
@@ -299,6 +326,7 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 	for (j = 0; j < ks->n; j++)
 		ne->keys[j] = ks->v[j].k;
 	d->htbloom[(h & 0x3ffff) >> 3] |= (uint8_t)(1u << (h & 7));
+	dspace_mark_start(&d->space[p->af == PREFIX_AF_IPV6], p);
 	ne->next = d->ht[h & (d->htsize - 1)];
 	d->ht[h & (d->htsize - 1)] = ne;
 	d->htcount++;
@@ -306,10 +334,9 @@ apply(struct detect *d, uint16_t src, const struct prefix *p, const struct dkeys
 
 /* Rule 6: source src carries (or lost) the monitored prefix p exactly. */
 static void
-visibility(struct detect *d, uint16_t src, const struct prefix *p, int has,
-    struct dkeys *ks)
+visibility(struct detect *d, uint16_t src, const struct prefix *p, const struct dpfx *e,
+    int has, struct dkeys *ks)
 {
-	const struct dpfx	*e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
 	struct dent		**pp;
 	struct dkey		*k;
 	char			 v[PREFIX_STRLEN];
@@ -392,18 +419,18 @@ compare(struct detect *d, uint16_t src, const struct prefix *p,
 
 /* Re-evaluate the pair partners (first sources) of src for p. */
 static void process_src(struct detect *, uint16_t, const struct prefix *,
-    const struct rib_route *, unsigned, uint64_t);
+    const struct dpfx *, const struct rib_route *, unsigned, uint64_t);
 
 static void
 compare_partners(struct detect *d, uint16_t src, const struct prefix *p,
-    const struct rib_route *r, unsigned n, uint64_t now)
+    const struct dpfx *me, const struct rib_route *r, unsigned n, uint64_t now)
 {
 	size_t i;
 
 	for (i = 0; d->cmp != NULL && i < d->cfg->detection.ncompare; i++)
 		if (d->cmp[2 * i + 1] == src && d->cmp[2 * i] != 0 &&
 		    d->cmp[2 * i] != src)
-			process_src(d, d->cmp[2 * i], p, r, n, now);
+			process_src(d, d->cmp[2 * i], p, me, r, n, now);
 }
 
 static int
@@ -417,9 +444,9 @@ compared(const struct detect *d, uint16_t src)
 	return 0;
 }
 
-/* Evaluate source src's routes among r[0..n) for p and apply. */
+/* Evaluate source src's routes among r[0..n) for p (me: dindex_mon(d, p)) and apply. */
 static void
-process_src(struct detect *d, uint16_t src, const struct prefix *p,
+process_src(struct detect *d, uint16_t src, const struct prefix *p, const struct dpfx *me,
     const struct rib_route *r, unsigned n, uint64_t now)
 {
 	struct dent	**pp = ent_slot(d, src, p, ent_hash(src, p));
@@ -437,11 +464,11 @@ process_src(struct detect *d, uint16_t src, const struct prefix *p,
 	for (i = 0; i < n; i++)
 		if (r[i].source == src) {
 			has = 1;
-			drules_route(d, src, p, &r[i], &ks);
+			drules_route(d, src, p, me, &r[i], &ks);
 		}
 	if (!has)
 		ks.was_valid = 0;	/* withdrawn: a later not-found is no change */
-	visibility(d, src, p, has, &ks);
+	visibility(d, src, p, me, has, &ks);
 	if (d->cmp != NULL)
 		compare(d, src, p, r, n, &ks);
 	apply(d, src, p, &ks, now);
@@ -504,18 +531,18 @@ moas_candidate(const struct rib_route *r, unsigned n)
 	return 0;
 }
 
-/* Could (src, p, a) assert anything? The common case answers no here. */
+/* Could (src, p, a) assert anything? The common case answers no here. inspace:
+ * dspace_has(d, p), me: dindex_mon(d, p). */
 static int
 relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a,
-    const struct dpfx *me)
+    int inspace, const struct dpfx *me)
 {
 	const struct prefix	*x;
-
 	uint32_t		 h;
 
 	if (me != NULL)
 		return 1;
-	if (dindex_bogon(d, p, &x) != NULL)
+	if (inspace && dindex_bogon(d, p, &x) != NULL)
 		return 1;
 	/* an UPDATE carries several prefixes with one attribute set: remember the
 	 * answer for the last one (pointer and hash: a freed set's address reused) */
@@ -534,43 +561,57 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 	return compared(d, src);
 }
 
+static int
+lookup(struct detect *d, const struct prefix *p)
+{
+	int n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
+
+	return n > DROUTES_MAX ? DROUTES_MAX : n;
+}
+
+/*
+ * The common route ends here after one test of the space filter (not inside a
+ * monitored prefix, a bogon block or a recorded prefix) and, once per
+ * attribute set, the set's facts.
+ */
 void
 detect_route(struct detect *d, uint16_t src, const struct prefix *p,
     const struct rib_attrs *a, uint64_t now)
 {
-	const struct dpfx	*me;
-	int			 n = -1, moas, moas_on, ups;
+	const struct dpfx	*me = NULL;
+	int			 n = -1, moas, ups, in = dspace_has(d, p);
 
 	d->cnt.routes++;
 	/* one monitored-prefix lookup per route serves every question below */
-	me = d->mon[p->af == PREFIX_AF_IPV6].n ? dindex_mon(d, p) : NULL;
-	if ((a != NULL && relevant(d, src, p, a, me)) || (a == NULL && compared(d, src)) ||
-	    ent_slot(d, src, p, ent_hash(src, p)) != NULL) {
-		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
-		if (n > DROUTES_MAX)
-			n = DROUTES_MAX;
-		process_src(d, src, p, d->routes, (unsigned)n, now);
-		compare_partners(d, src, p, d->routes, (unsigned)n, now);
+	if (in && (me = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p)) != NULL) {
+		/* the rules read its config and the record: start both loads now,
+		 * the RIB lookup below runs meanwhile */
+		__builtin_prefetch(me->cp);
+		__builtin_prefetch(&d->ht[ent_hash(src, p) & (d->htsize - 1)]);
+	}
+	if ((a != NULL && relevant(d, src, p, a, in, me)) ||
+	    (a == NULL && compared(d, src)) ||
+	    (in && ent_slot(d, src, p, ent_hash(src, p)) != NULL)) {
+		n = lookup(d, p);
+		process_src(d, src, p, me, d->routes, (unsigned)n, now);
+		compare_partners(d, src, p, me, d->routes, (unsigned)n, now);
 	}
 	if (!(d->srcseen[src >> 3] & (1u << (src & 7)))) {
 		d->srcseen[src >> 3] |= (uint8_t)(1u << (src & 7));
 		d->nsrcseen++;
 	}
 	/* MOAS needs two sources: a single feed never looks its prefixes up */
-	moas_on = d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled && d->nsrcseen >= 2;
 	ups = me != NULL && me->ups && me->len == p->len && ups_entry(d, p) != NULL;
-	if (!moas_on && !ups)
+	if (!ups && !(d->moas_enabled && d->nsrcseen >= 2))
 		return;
-	moas = ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
+	moas = in && ent_slot(d, 0, p, ent_hash(0, p)) != NULL;
 	if (!moas && !ups && a == NULL)
 		return;
-	if (n < 0) {
-		n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
-		if (n > DROUTES_MAX)
-			n = DROUTES_MAX;
-	}
+	if (n < 0)
+		n = lookup(d, p);
 	if (ups || moas || moas_candidate(d->routes, (unsigned)n))
-		process_prefix(d, p, d->routes, (unsigned)n, moas_on, now);
+		process_prefix(d, p, d->routes, (unsigned)n,
+		    d->moas_enabled && d->nsrcseen >= 2, now);
 }
 
 struct walkarg {
@@ -582,23 +623,24 @@ struct walkarg {
 static int
 walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg)
 {
-	struct walkarg	*w = arg;
-	unsigned	 i, j;
-	int		 moas;
+	struct walkarg		*w = arg;
+	const struct dpfx	*me = dindex_mon(w->d, p);
+	unsigned		 i, j;
+	int			 moas;
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && r[j].source != r[i].source; j++)
 			;
 		if (j < i)
 			continue;	/* source seen already */
-		if (relevant(w->d, r[i].source, p, r[i].attrs, dindex_mon(w->d, p)) ||
+		if (relevant(w->d, r[i].source, p, r[i].attrs, dspace_has(w->d, p), me) ||
 		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
-			process_src(w->d, r[i].source, p, r, n, w->now);
+			process_src(w->d, r[i].source, p, me, r, n, w->now);
 	}
 	for (i = 0; w->d->cmp != NULL && i < w->d->cfg->detection.ncompare; i++)
 		if (w->d->cmp[2 * i] != 0 && first_of(r, n, w->d->cmp[2 * i]) == NULL &&
 		    first_of(r, n, w->d->cmp[2 * i + 1]) != NULL)
-			process_src(w->d, w->d->cmp[2 * i], p, r, n, w->now);
+			process_src(w->d, w->d->cmp[2 * i], p, me, r, n, w->now);
 	moas = w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled;
 	if ((moas && (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) !=
 	    NULL)) || ups_entry(w->d, p) != NULL)
@@ -697,6 +739,7 @@ detect_reload_begin(struct detect *d, const struct config *cfg, uint64_t now)
 	if (rc == 0)
 		rc = cmp_build(d);
 	ht_clear(d);
+	ht_reserve(d);
 	alert_reconcile_begin(d->ae, mask & ~1u);	/* a rescan in progress restarts */
 	d->nwork = 0;
 	d->reloading = 1;
@@ -876,11 +919,14 @@ detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
 	d->cfg = cfg;
 	if (params != NULL)
 		d->params = *params;
+	dspace_init(&d->space[0], 8, 65536);	/* /24s: 32 B a /16 */
+	dspace_init(&d->space[1], 16, 1024);	/* /32s: 8 KB a /16, 8 MB at most */
 	if ((d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
 	    ht_grow(d) == -1 || dindex_build(d) == -1 || cmp_build(d) == -1) {
 		detect_free(d);
 		return NULL;
 	}
+	ht_reserve(d);
 	return d;
 }
 
@@ -892,6 +938,8 @@ detect_free(struct detect *d)
 	if (d == NULL)
 		return;
 	dindex_free(d);
+	dspace_free(&d->space[0]);
+	dspace_free(&d->space[1]);
 	ht_clear(d);
 	free(d->ht);
 	free(d->pf);

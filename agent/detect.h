@@ -7,9 +7,12 @@
  * 9234 (Only-To-Customer), 1997 (NO_EXPORT), 4271 (AS_PATH).
  *
  * How it follows the RIB: after every change of (source, prefix) the caller calls
- * detect_route(). A fast filter (monitored-prefix LPM over a sorted array, a
- * monitored-AS bitmap + sorted array, a bogon prefilter, a per-attribute-set
- * cache of path facts) drops the common case in a few hundred ns. Otherwise the
+ * detect_route(). A fast filter drops the common case in a few tens of ns: one
+ * test of a two-level bitmap of the address space (IPv4 to /24, IPv6 to /32)
+ * that marks monitored prefixes, bogon blocks and prefixes with a record, so
+ * the monitored-prefix LPM, the bogon lookup and the record lookup run only
+ * there; and, once per attribute set, its path facts (monitored, bogon or
+ * relationship ASes, OTC: a bitmap filter over the AS path, cached). Otherwise the
  * rules are evaluated over ALL routes that source holds for the prefix (ADD-PATH
  * included) and the resulting set of alert keys is diffed against what the
  * engine asserted before for that (source, prefix): new keys are asserted, gone

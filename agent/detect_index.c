@@ -83,22 +83,13 @@ link_parents(struct dindex *ix)
 	free(stack);
 }
 
-/* dindex_lpm on the monitored prefixes behind the first-16-bits filter. */
+/* dindex_lpm on the monitored prefixes behind the space filter. */
 const struct dpfx *
 dindex_mon(const struct detect *d, const struct prefix *p)
 {
-	int		v6 = p->af == PREFIX_AF_IPV6;
-	uint32_t	i = (uint32_t)p->addr[0] << 8 | p->addr[1];
+	const struct dindex *ix = &d->mon[p->af == PREFIX_AF_IPV6];
 
-	if (!v6) {		/* finer for IPv4: most of a table is outside */
-		i = i << 4 | p->addr[2] >> 4;
-		if (p->len < 20 || (d->mon4map[i >> 3] & (1u << (i & 7))))
-			return dindex_lpm(&d->mon[0], p);
-		return NULL;
-	}
-	if (p->len < 16 || (d->monmap[v6][i >> 3] & (1u << (i & 7))))
-		return dindex_lpm(&d->mon[v6], p);
-	return NULL;
+	return ix->n > 0 && dspace_has(d, p) ? dindex_lpm(ix, p) : NULL;
 }
 
 const struct dpfx *
@@ -111,7 +102,17 @@ dindex_lpm(const struct dindex *ix, const struct prefix *p)
 	if (ix->n == 0)
 		return NULL;
 	pfx_key(p, &hi, &lo);
-	while (l < h) {			/* first entry > key */
+	if (ix->k4 != NULL && p->af == PREFIX_AF_IPV4) {
+		uint64_t k = hi | p->len;	/* the order of (hi, 0, len) */
+
+		while (l < h) {		/* first entry > key */
+			size_t m = (l + h) / 2;
+			if (ix->k4[m] <= k)
+				l = m + 1;
+			else
+				h = m;
+		}
+	} else while (l < h) {
 		size_t m = (l + h) / 2;
 		if (key_cmp(hi, lo, p->len, &ix->v[m]) >= 0)
 			l = m + 1;
@@ -156,17 +157,205 @@ map_mark(uint8_t *m, const struct prefix *p)
 		m[(start + i) >> 3] |= (uint8_t)(1u << ((start + i) & 7));
 }
 
-/* The /20s an IPv4 prefix touches. */
-static void
-map4_mark(uint8_t *m, const struct prefix *p)
-{
-	uint32_t	 start, n, i;
+/* --- the space filter (struct dspace) ------------------------------------- */
 
-	start = (uint32_t)p->addr[0] << 12 | (uint32_t)p->addr[1] << 4 | p->addr[2] >> 4;
-	n = p->len >= 20 ? 1 : 1u << (20 - p->len);
-	start &= ~(n - 1);
-	for (i = 0; i < n && start + i < (1u << 20); i++)
-		m[(start + i) >> 3] |= (uint8_t)(1u << ((start + i) & 7));
+void
+dspace_init(struct dspace *s, uint8_t bits, uint32_t maxblk)
+{
+	memset(s, 0, sizeof(*s));
+	s->bits = bits;
+	s->maxblk = maxblk < DSPACE_FULL ? maxblk : DSPACE_FULL - 1;
+}
+
+void
+dspace_free(struct dspace *s)
+{
+	free(s->idx);
+	free(s->bblk);
+	free(s->blk);
+	free(s->sum);
+	s->idx = NULL;
+	s->bblk = s->blk = NULL;
+	s->sum = NULL;
+	s->nblk = s->capblk = 0;
+}
+
+/* Empty, ready for dspace_mark (the build) again. */
+void
+dspace_clear(struct dspace *s)
+{
+	dspace_free(s);
+	memset(s->l1, 0, sizeof(s->l1));
+	memset(s->full, 0, sizeof(s->full));
+	memset(s->rank, 0, sizeof(s->rank));
+}
+
+static size_t
+block_words(const struct dspace *s)
+{
+	return ((size_t)1 << s->bits) / 64;
+}
+
+/* The whole /16 c passes: needs no block (kept out of the rank). */
+static void
+set_full(struct dspace *s, uint32_t c)
+{
+	s->l1[c >> 6] |= (uint64_t)1 << (c & 63);
+	s->full[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+/* Build: a zeroed block for a /16, numbered in order of first use;
+ * DSPACE_FULL when none can be had (more lookups, never a miss). */
+static uint16_t
+block_new(struct dspace *s)
+{
+	size_t		 words = block_words(s);
+	uint64_t	*nb;
+	uint32_t	 nc;
+
+	if (s->nblk == s->maxblk)
+		return DSPACE_FULL;
+	if (s->nblk == s->capblk) {
+		nc = s->capblk ? s->capblk * 2 : 64;
+		if (nc > s->maxblk)
+			nc = s->maxblk;
+		if ((nb = realloc(s->bblk, nc * words * sizeof(*nb))) == NULL)
+			return DSPACE_FULL;
+		s->bblk = nb;
+		s->capblk = nc;
+	}
+	memset(s->bblk + s->nblk * words, 0, words * sizeof(uint64_t));
+	return (uint16_t)s->nblk++;
+}
+
+/* Sets the cell bits [b, b + n) of block blk. */
+static void
+cells_set(uint64_t *blk, uint32_t b, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		blk[(b + i) >> 6] |= (uint64_t)1 << ((b + i) & 63);
+}
+
+static uint32_t
+cell_of(const struct dspace *s, const struct prefix *p)
+{
+	return s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
+}
+
+/* Build: marks the cells prefix p touches, so every prefix inside it passes. */
+void
+dspace_mark(struct dspace *s, const struct prefix *p)
+{
+	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1], n, i;
+	uint16_t	 k;
+
+	if (s->idx == NULL && (s->idx = calloc(65536, sizeof(*s->idx))) == NULL) {
+		n = p->len >= 16 ? 1 : 1u << (16 - p->len);
+		for (i = 0; i < n && c + i < 65536; i++)
+			set_full(s, c + i);	/* no memory: coarser, still whole */
+		return;
+	}
+	if (p->len <= 16) {
+		n = 1u << (16 - p->len);
+		for (i = 0; i < n && c + i < 65536; i++)
+			set_full(s, c + i);
+		return;
+	}
+	if ((s->full[c >> 6] >> (c & 63)) & 1)
+		return;
+	if (!((s->l1[c >> 6] >> (c & 63)) & 1)) {
+		s->l1[c >> 6] |= (uint64_t)1 << (c & 63);
+		if ((k = block_new(s)) == DSPACE_FULL) {
+			set_full(s, c);
+			return;
+		}
+		s->idx[c] = k;
+	}
+	n = p->len >= 16u + s->bits ? 1 : 1u << (16 + s->bits - p->len);
+	cells_set(s->bblk + (size_t)s->idx[c] * block_words(s), cell_of(s, p), n);
+}
+
+/* Which eighths of a block have a bit set. */
+static uint8_t
+block_sum(const struct dspace *s, const uint64_t *blk)
+{
+	size_t	 words = block_words(s), per = words >= 8 ? words / 8 : 1, i;
+	uint8_t	 m = 0;
+
+	for (i = 0; i < words; i++)
+		if (blk[i] != 0) {
+			if (words >= 8)
+				m |= (uint8_t)(1u << (i / per));
+			else		/* IPv4: 4 words of 64 cells, eighths of 32 */
+				m |= (uint8_t)(((blk[i] & 0xffffffffu) ? 1u : 0) << (2 * i) |
+				    ((blk[i] >> 32) ? 1u : 0) << (2 * i + 1));
+		}
+	return m;
+}
+
+/*
+ * End of the build: the blocks in address order, so that the block of a /16
+ * is found by counting the marked, not full /16s before it (rank[] per 64 of
+ * them plus a popcount) rather than through a 128 KB index.
+ */
+int
+dspace_finish(struct dspace *s)
+{
+	size_t		 words = block_words(s);
+	uint32_t	 c, k = 0;
+	uint64_t	 part;
+
+	if (s->idx == NULL)
+		return 0;			/* nothing marked (or all full) */
+	if (s->nblk > 0 && ((s->blk = calloc(s->nblk, words * sizeof(*s->blk))) == NULL ||
+	    (s->sum = calloc(s->nblk, 1)) == NULL)) {
+		free(s->blk);
+		s->blk = NULL;
+		for (c = 0; c < 65536; c++)	/* no memory: whole /16s */
+			if ((s->l1[c >> 6] >> (c & 63)) & 1)
+				set_full(s, c);
+	}
+	for (c = 0; c < 65536; c++) {
+		if ((c & 63) == 0)
+			s->rank[c >> 6] = k;
+		part = s->l1[c >> 6] & ~s->full[c >> 6];
+		if (!((part >> (c & 63)) & 1))
+			continue;
+		memcpy(s->blk + (size_t)k * words, s->bblk + (size_t)s->idx[c] * words,
+		    words * sizeof(*s->blk));
+		s->sum[k] = block_sum(s, s->blk + (size_t)k * words);
+		k++;
+	}
+	free(s->idx);
+	free(s->bblk);
+	s->idx = NULL;
+	s->bblk = NULL;
+	s->nblk = k;
+	s->capblk = 0;
+	return 0;
+}
+
+/*
+ * After the build: marks the cell of p's first address, so p itself passes (the
+ * prefix of a record). A /16 with no block becomes full: the rank of the others
+ * does not change, so marking never moves a block.
+ */
+void
+dspace_mark_start(struct dspace *s, const struct prefix *p)
+{
+	uint32_t	 c = (uint32_t)p->addr[0] << 8 | p->addr[1], k, b = cell_of(s, p);
+
+	if (!((s->l1[c >> 6] >> (c & 63)) & 1) || s->blk == NULL) {
+		set_full(s, c);
+		return;
+	}
+	if ((s->full[c >> 6] >> (c & 63)) & 1)
+		return;
+	k = dspace_block(s, c);
+	cells_set(s->blk + ((size_t)k << s->bits >> 6), b, 1);
+	s->sum[k] |= (uint8_t)(1u << (b >> (s->bits - 3)));
 }
 
 static int
@@ -182,9 +371,7 @@ build_prefixes(struct detect *d)
 		if (ix_add(&d->mon[v6], &cap[v6], &cp->prefix, cp, NULL) == -1)
 			return -1;
 		d->mon[v6].v[d->mon[v6].n - 1].ups = dpfx_has_upstreams(c, cp);
-		map_mark(d->monmap[v6], &cp->prefix);
-		if (!v6)
-			map4_mark(d->mon4map, &cp->prefix);
+		dspace_mark(&d->space[v6], &cp->prefix);
 	}
 	bogon_table_init(&d->bogons);
 	for (i = 0; c->detection.bogons.prefixes && i < d->bogons.n; i++) {
@@ -192,8 +379,10 @@ build_prefixes(struct detect *d)
 		v6 = b->pfx.af == PREFIX_AF_IPV6;
 		if (ix_add(&d->bog[v6], &cap[2 + v6], &b->pfx, NULL, b) == -1)
 			return -1;
-		if (b->bogon)
+		if (b->bogon) {
 			map_mark(d->bogmap[v6], &b->pfx);
+			dspace_mark(&d->space[v6], &b->pfx);
+		}
 	}
 	for (i = 0; i < c->detection.bogons.nextra_prefixes; i++) {
 		const struct prefix *p = &c->detection.bogons.extra_prefixes[i];
@@ -201,13 +390,19 @@ build_prefixes(struct detect *d)
 		if (ix_add(&d->bog[v6], &cap[2 + v6], p, NULL, NULL) == -1)
 			return -1;
 		map_mark(d->bogmap[v6], p);
+		dspace_mark(&d->space[v6], p);
 	}
+	dspace_finish(&d->space[0]);
+	dspace_finish(&d->space[1]);
 	for (i = 0; i < 4; i++) {
 		struct dindex *ix = i < 2 ? &d->mon[i] : &d->bog[i - 2];
 		if (ix->n > 0)
 			qsort(ix->v, ix->n, sizeof(*ix->v), dpfx_cmp);
 		link_parents(ix);
 	}
+	if (d->mon[0].n > 0 && (d->mon[0].k4 = calloc(d->mon[0].n, sizeof(uint64_t))))
+		for (i = 0; i < d->mon[0].n; i++)
+			d->mon[0].k4[i] = d->mon[0].v[i].hi | d->mon[0].v[i].len;
 	/* the monitored prefixes' texts, once: the rules name them per route */
 	for (i = 0; i < 2; i++) {
 		struct dindex	*ix = &d->mon[i];
@@ -246,25 +441,10 @@ dasn_in(const uint32_t *v, size_t n, uint32_t asn)
 	return 0;
 }
 
-static unsigned
-as_hash(uint32_t asn)
-{
-	return (asn * 2654435761u) >> 16;
-}
-
-/* 0: asn is in none of the AS lists (monitored, path, relationship, bogon). */
-int
-dmon_as_maybe(const struct detect *d, uint32_t asn)
-{
-	unsigned h = as_hash(asn);
-
-	return (d->asbloom[h >> 3] >> (h & 7)) & 1;
-}
-
 int
 dmon_as(const struct detect *d, uint32_t asn)
 {
-	unsigned h = as_hash(asn);
+	unsigned h = das_hash(asn);
 
 	if (!(d->asbloom[h >> 3] & (1u << (h & 7))))
 		return 0;
@@ -299,7 +479,7 @@ as_finish(struct detect *d, uint32_t *v, size_t *n)
 		if (j > 0 && v[j - 1] == v[i])
 			continue;
 		v[j++] = v[i];
-		d->asbloom[as_hash(v[i]) >> 3] |= (uint8_t)(1u << (as_hash(v[i]) & 7));
+		d->asbloom[das_hash(v[i]) >> 3] |= (uint8_t)(1u << (das_hash(v[i]) & 7));
 	}
 	*n = j;
 }
@@ -362,7 +542,9 @@ dindex_free(struct detect *d)
 	for (i = 0; i < 2; i++) {
 		free(d->mon[i].v);
 		free(d->mon[i].txt);
+		free(d->mon[i].k4);
 		d->mon[i].txt = NULL;
+		d->mon[i].k4 = NULL;
 		free(d->bog[i].v);
 		d->mon[i].v = d->bog[i].v = NULL;
 		d->mon[i].n = d->bog[i].n = 0;
@@ -376,12 +558,12 @@ dindex_free(struct detect *d)
 	/* still zero from calloc before the first build: do not fault ~750 KB in */
 	if (d->indexed) {
 		memset(d->bogmap, 0, sizeof(d->bogmap));
-		memset(d->monmap, 0, sizeof(d->monmap));
-		memset(d->mon4map, 0, sizeof(d->mon4map));
 		memset(d->asbloom, 0, sizeof(d->asbloom));
 		if (d->pf != NULL)
 			memset(d->pf, 0, sizeof(*d->pf) << DPF_BITS);
 	}
+	dspace_clear(&d->space[0]);
+	dspace_clear(&d->space[1]);
 	d->last_a = NULL;
 }
 
@@ -390,6 +572,7 @@ dindex_build(struct detect *d)
 {
 	dindex_free(d);
 	d->indexed = 1;
+	d->moas_enabled = d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled != 0;
 	if (build_prefixes(d) == -1 || build_asns(d) == -1) {
 		dindex_free(d);
 		return -1;

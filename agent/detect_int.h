@@ -31,9 +31,37 @@ struct dpfx {
 	int			 ups;		/* has upstreams (own or its origins') */
 };
 
+/*
+ * The space filter: which parts of an address family can need the engine on
+ * the prefix alone (monitored prefixes, bogon blocks and extras, prefixes with
+ * a (source, prefix) record). Two levels: a bit per /16 (8 KB: it stays in the
+ * cache), then a marked /16 is either full or has a block of bits, one per
+ * next-level cell (IPv4: /24, IPv6: /32). Blocks are stored in address order
+ * of their /16s, found by rank (count of marked, not full /16s before it). A
+ * prefix P inside a marked prefix M starts inside M, so the cell of P's first
+ * address is marked whatever P's length: one test answers "nothing here" for
+ * any route, with no false negative. Bits are only set after the build (a
+ * record that goes stays marked: a stale bit costs a lookup, never a miss)
+ * until the next dindex_build clears them.
+ */
+#define DSPACE_FULL	0xffffu
+struct dspace {
+	uint64_t		*blk;		/* nblk blocks of (1 << bits) bits */
+	uint8_t			*sum;		/* per block: its eighths with a bit set */
+	uint8_t			 bits;		/* cell: /(16 + bits) */
+	uint32_t		 nblk, capblk, maxblk;
+	uint16_t		*idx;		/* build: per /16 its block in bblk */
+	uint64_t		*bblk;
+	uint64_t		 l1[1024];	/* /16 marked */
+	uint64_t		 full[1024];	/* ... all of it */
+	uint32_t		 rank[1024];	/* blocks before l1[i] */
+};
+
 struct dindex {
 	struct dpfx		*v;
 	size_t			 n;
+	uint64_t		*k4;		/* IPv4: v[i]'s address << 32 | len, the
+						 * search's keys in 8 bytes, not 48 */
 	char			(*txt)[PREFIX_STRLEN];	/* v[i]'s text, NULL: none */
 };
 
@@ -124,15 +152,25 @@ struct dsrc {
 };
 
 struct detect {
+	/* what every route reads first, together (a line or two, not one per
+	 * field strewn over the struct's 170 KB) */
+	struct detect_counters	 cnt;
+	const struct rib_attrs	*last_a;	/* relevant(): the last set's answer */
+	uint32_t		 last_hash;
+	int			 last_rel;
+	int			 moas_enabled;	/* the config's moas rule */
+	uint32_t		 nsrcseen;
+	struct dpf		*pf;
+	struct dsrc		**src;		/* by RIB source id, lazily */
+	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
 	struct rib		*rib;
 	struct alert_engine	*ae;
 	const struct config	*cfg;
 	struct detect_params	 params;
 	struct dindex		 mon[2];	/* monitored prefixes v4, v6 */
 	struct dindex		 bog[2];	/* bogon blocks and extra prefixes */
+	struct dspace		 space[2];	/* where the prefix alone may matter */
 	uint8_t			 bogmap[2][8192];	/* first 16 bits touching a bogon */
-	uint8_t			 monmap[2][8192];	/* ... a monitored prefix */
-	uint8_t			 mon4map[1 << 17];	/* first 20 bits of IPv4 ... */
 	uint32_t		*monas;		/* monitored origins, sorted */
 	size_t			 nmonas;
 	uint32_t		*pathas;	/* monitored ASes with up/downstreams */
@@ -143,19 +181,11 @@ struct detect {
 	size_t			 nbogas;
 	uint8_t			 asbloom[8192];	/* any of the above, by hash */
 	struct bogon_table	 bogons;
-	struct dpf		*pf;
-	const struct rib_attrs	*last_a;	/* relevant(): the last set's answer */
-	uint32_t		 last_hash;
-	int			 last_rel;
 	struct dent		**ht;
 	size_t			 htsize, htcount;
 	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */
 	uint8_t			 srcseen[8192];	/* RIB sources that sent routes */
-	uint32_t		 nsrcseen;
-	struct dsrc		**src;		/* by RIB source id, lazily */
 	struct dadj		*adjtab[DADJ_BUCKETS];
-	uint16_t		*cmp;		/* per compare pair: RIB ids of a, b (0: unknown) */
-	struct detect_counters	 cnt;
 	struct prefix		*work;		/* roots of the rescan left to do */
 	size_t			 nwork, capwork;
 	int			 reloading;	/* a rescan is in progress */
@@ -172,13 +202,78 @@ const struct bogon_block *dindex_bogon(const struct detect *, const struct prefi
 	    const struct prefix **extra);
 int	 dasn_in(const uint32_t *, size_t, uint32_t);
 int	 dmon_as(const struct detect *, uint32_t);
-int	 dmon_as_maybe(const struct detect *, uint32_t);
+void	 dspace_init(struct dspace *, uint8_t bits, uint32_t maxblk);
+void	 dspace_clear(struct dspace *);
+void	 dspace_free(struct dspace *);
+void	 dspace_mark(struct dspace *, const struct prefix *);
+int	 dspace_finish(struct dspace *);
+void	 dspace_mark_start(struct dspace *, const struct prefix *);
+
+static inline unsigned
+dpopcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555u);
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (unsigned)((x * 0x0101010101010101u) >> 56);
+}
+
+/* The block number of marked, not full /16 c (after dspace_finish). */
+static inline uint32_t
+dspace_block(const struct dspace *s, uint32_t c)
+{
+	uint64_t part = s->l1[c >> 6] & ~s->full[c >> 6];
+
+	return s->rank[c >> 6] + dpopcount64(part & (((uint64_t)1 << (c & 63)) - 1));
+}
+
+/* 0: p starts in no marked cell of s (p of s's address family). */
+static inline int
+dspace_in(const struct dspace *s, const struct prefix *p)
+{
+	uint32_t c = (uint32_t)p->addr[0] << 8 | p->addr[1], b, k;
+
+	if (!((s->l1[c >> 6] >> (c & 63)) & 1))
+		return 0;
+	if (((s->full[c >> 6] >> (c & 63)) & 1) || s->blk == NULL)
+		return 1;
+	b = s->bits == 8 ? p->addr[2] : (uint32_t)p->addr[2] << 8 | p->addr[3];
+	k = dspace_block(s, c);
+	/* the eighth first (a byte per block, cached): most routes of a /16 with
+	 * a monitored prefix are in another /19 (IPv4) of it */
+	if (!((s->sum[k] >> (b >> (s->bits - 3))) & 1))
+		return 0;
+	return (s->blk[((size_t)k << s->bits >> 6) + (b >> 6)] >> (b & 63)) & 1;
+}
+
+/* 0: no monitored prefix, bogon or record can concern p (see struct dspace). */
+static inline int
+dspace_has(const struct detect *d, const struct prefix *p)
+{
+	return dspace_in(&d->space[p->af == PREFIX_AF_IPV6], p);
+}
+
+static inline unsigned
+das_hash(uint32_t asn)
+{
+	return (asn * 2654435761u) >> 16;
+}
+
+/* 0: asn is in none of the AS lists (monitored, path, relationship, bogon). */
+static inline int
+dmon_as_maybe(const struct detect *d, uint32_t asn)
+{
+	unsigned h = das_hash(asn);
+
+	return (d->asbloom[h >> 3] >> (h & 7)) & 1;
+}
 
 /* detect_rules.c */
 int	 dpath_load(const struct rib_attrs *, struct dpath *);
 uint8_t	 dpath_facts(const struct detect *, const struct rib_attrs *);
+/* e: dindex_mon() of the prefix */
 void	 drules_route(struct detect *, uint16_t src, const struct prefix *,
-	    const struct rib_route *, struct dkeys *);
+	    const struct dpfx *e, const struct rib_route *, struct dkeys *);
 void	 drules_moas(struct detect *, const struct prefix *, const struct rib_route *,
 	    unsigned n, struct dkeys *);
 void	 drules_upstreams(struct detect *, const struct prefix *,

@@ -15,13 +15,64 @@
 #define COMM_NO_EXPORT	0xFFFFFF01u
 #define SEV(c)		((uint8_t)((c) + 1))	/* enum config_severity -> alert */
 
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The attributes a path needs, read in place from the canonical blob (bgp.h:
+ * version, next hop, then wire-form attributes; AS_PATH always 4-octet): no
+ * full decode of every attribute for each evaluated route.
+ */
+static int
+blob_scan(const struct rib_attrs *a, struct dpath *dp, const uint8_t **aspath,
+    size_t *aslen)
+{
+	const uint8_t	*blob, *v;
+	size_t		 len, i, hl, vl, k;
+
+	blob = rib_attrs_blob(a, &len);
+	if (blob == NULL || len < 2 || blob[0] != BGP_CANON_VERSION ||
+	    (blob[1] != 0 && blob[1] != 4 && blob[1] != 16 && blob[1] != 32) ||
+	    (size_t)blob[1] + 2 > len)
+		return -1;
+	for (i = 2 + (size_t)blob[1]; i < len; i += hl + vl) {
+		hl = (blob[i] & BGP_ATTR_F_EXTLEN) ? 4 : 3;
+		if (len - i < hl)
+			return -1;
+		vl = hl == 4 ? (size_t)blob[i + 2] << 8 | blob[i + 3] : blob[i + 2];
+		if (len - i - hl < vl)
+			return -1;
+		v = blob + i + hl;
+		switch (blob[i + 1]) {
+		case BGP_ATTR_AS_PATH:
+			*aspath = v;
+			*aslen = vl;
+			break;
+		case BGP_ATTR_COMMUNITIES:
+			for (k = 0; k + 4 <= vl; k += 4)
+				if (get32(v + k) == COMM_NO_EXPORT)
+					dp->no_export = 1;
+			break;
+		case BGP_ATTR_OTC:
+			if (vl == 4) {
+				dp->has_otc = 1;
+				dp->otc = get32(v);
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
 int
 dpath_load(const struct rib_attrs *a, struct dpath *dp)
 {
-	struct bgp_attrs	 ba;
 	struct bgp_aspath_iter	 it;
-	const uint8_t		*blob;
-	size_t			 len, i;
+	const uint8_t		*aspath = NULL;
+	size_t			 aslen = 0;
 	uint8_t			 st;
 	uint32_t		 asn, run = 0;
 
@@ -31,10 +82,9 @@ dpath_load(const struct rib_attrs *a, struct dpath *dp)
 	dp->origin_set = dp->has_otc = dp->no_export = 0;
 	dp->origin = dp->otc = dp->max_repeat_as = 0;
 	dp->max_repeat = 0;
-	blob = rib_attrs_blob(a, &len);
-	if (blob == NULL || bgp_canon_decode(blob, len, &ba) == -1)
+	if (blob_scan(a, dp, &aspath, &aslen) == -1)
 		return -1;
-	bgp_aspath_iter_init(&it, &ba);
+	bgp_aspath_iter_raw(&it, aspath, aslen, 1);
 	while (bgp_aspath_next(&it, &st, &asn) == 1) {
 		if (st == BGP_SEG_CONFED_SEQUENCE || st == BGP_SEG_CONFED_SET)
 			continue;
@@ -68,16 +118,6 @@ dpath_load(const struct rib_attrs *a, struct dpath *dp)
 	}
 	if (!dp->origin_set)
 		dp->nset = 0;
-	for (i = 0; i < ba.ncommunities; i++) {
-		const uint8_t *c = ba.communities + 4 * i;
-		if (((uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 |
-		    c[3]) == COMM_NO_EXPORT)
-			dp->no_export = 1;
-	}
-	if (BGP_ATTR_HAS(&ba, BGP_ATTR_OTC)) {
-		dp->has_otc = 1;
-		dp->otc = ba.otc;
-	}
 	return 0;
 }
 
@@ -96,33 +136,48 @@ bogon_as(const struct detect *d, uint32_t asn)
 	    dasn_in(d->bogas, d->nbogas, asn);
 }
 
-/* Path facts of an attribute set, cached by its content hash (the facts depend
- * on the content only) plus a few address bits against the rare equal hash of
- * different content. */
-/* The facts of one AS path in wire form (4-octet ASes, as in the canonical blob). */
+/* The facts one AS of a path contributes (most ASes: none, without a search). */
+static uint8_t
+as_facts(const struct detect *d, uint32_t asn)
+{
+	uint8_t f = 0;
+
+	if (!dmon_as_maybe(d, asn) && !bogon_as_maybe(asn))
+		return 0;
+	if (bogon_as(d, asn))
+		f |= PF_BOGON_AS;
+	if (d->nrelas && dasn_in(d->relas, d->nrelas, asn))
+		f |= PF_REL;
+	if (d->npathas && dasn_in(d->pathas, d->npathas, asn))
+		f |= PF_MON;
+	if (dmon_as(d, asn))
+		f |= PF_MONAS;
+	return f;
+}
+
+/*
+ * The facts of one AS path in wire form (4-octet ASes, as in the canonical blob),
+ * read in place: this runs once per new attribute set of a full feed, so it is
+ * a plain loop rather than the general iterator. Confederation segments are
+ * skipped; an empty or truncated segment ends the path (as bgp_aspath_next).
+ */
 static uint8_t
 aspath_facts(const struct detect *d, const uint8_t *p, size_t len)
 {
-	struct bgp_aspath_iter	 it;
-	uint32_t		 asn;
-	uint8_t			 f = 0, st;
+	size_t		 i = 0, end;
+	uint8_t		 f = 0;
+	int		 confed;
 
-	bgp_aspath_iter_raw(&it, p, len, 1);
-	while (bgp_aspath_next(&it, &st, &asn) == 1) {
-		if (st == BGP_SEG_CONFED_SEQUENCE || st == BGP_SEG_CONFED_SET)
-			continue;
-		/* the AS filter (every listed AS) and the bogon ranges: most ASes
-		 * of a path are in no list, and need no search */
-		if (!dmon_as_maybe(d, asn) && !bogon_as_maybe(asn))
-			continue;
-		if (bogon_as(d, asn))
-			f |= PF_BOGON_AS;
-		if (d->nrelas && dasn_in(d->relas, d->nrelas, asn))
-			f |= PF_REL;
-		if (d->npathas && dasn_in(d->pathas, d->npathas, asn))
-			f |= PF_MON;
-		if (dmon_as(d, asn))
-			f |= PF_MONAS;
+	while (len - i >= 2 && p[i + 1] != 0) {
+		confed = p[i] == BGP_SEG_CONFED_SEQUENCE || p[i] == BGP_SEG_CONFED_SET;
+		end = i + 2 + 4 * (size_t)p[i + 1];
+		for (i += 2; i + 4 <= end && i + 4 <= len; i += 4)
+			if (!confed)
+				f |= as_facts(d, (uint32_t)p[i] << 24 |
+				    (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 |
+				    p[i + 3]);
+		if (i != end)
+			break;		/* truncated */
 	}
 	return f;
 }
@@ -137,15 +192,12 @@ aspath_facts(const struct detect *d, const uint8_t *p, size_t len)
 uint8_t
 dpath_facts(const struct detect *d, const struct rib_attrs *a)
 {
-	struct bgp_attr_iter	 it;
-	struct bgp_attr_raw	 ra;
 	struct dpf		*e;
 	const uint8_t		*blob;
-	size_t			 len;
+	size_t			 len, i, hl, vl;
 	uint32_t		 h = rib_attrs_hash(a);
 	uint16_t		 pchk = (uint16_t)((uintptr_t)a >> 4);
 	uint8_t			 f = PF_VALID;
-	int			 r;
 
 	e = &d->pf[(h ^ (h >> DPF_BITS)) & ((1u << DPF_BITS) - 1)];
 	if (e->hash == h && e->pchk == pchk && e->flags)
@@ -154,15 +206,19 @@ dpath_facts(const struct detect *d, const struct rib_attrs *a)
 	if (blob == NULL || len < 2 || blob[0] != BGP_CANON_VERSION ||
 	    (size_t)blob[1] + 2 > len)
 		return PF_VALID;
-	bgp_attr_iter_init(&it, blob + 2 + blob[1], len - 2 - blob[1]);
-	while ((r = bgp_attr_next(&it, &ra)) == 1) {
-		if (ra.type == BGP_ATTR_AS_PATH)
-			f |= aspath_facts(d, ra.value, ra.len);
-		else if (ra.type == BGP_ATTR_OTC)
+	/* attributes: flags, type, length (2 octets with extended length), value */
+	for (i = 2 + (size_t)blob[1]; i < len; i += hl + vl) {
+		hl = (blob[i] & BGP_ATTR_F_EXTLEN) ? 4 : 3;
+		if (len - i < hl)
+			return PF_VALID;
+		vl = hl == 4 ? (size_t)blob[i + 2] << 8 | blob[i + 3] : blob[i + 2];
+		if (len - i - hl < vl)
+			return PF_VALID;
+		if (blob[i + 1] == BGP_ATTR_AS_PATH)
+			f |= aspath_facts(d, blob + i + hl, vl);
+		else if (blob[i + 1] == BGP_ATTR_OTC)
 			f |= PF_OTC;
 	}
-	if (r == -1)
-		return PF_VALID;
 	e->pchk = pchk;
 	e->hash = h;
 	e->flags = f;
@@ -382,7 +438,8 @@ rules_path(struct rctx *c)
 
 	if (!enabled(c, CONFIG_RULE_PATH))
 		return;
-	path(c);
+	if (m->npaths > 0)
+		path(c);		/* rendered for the regexes only when there are some */
 	for (i = 0; i < m->npaths; i++) {
 		const struct config_path_rule *pr = &m->paths[i];
 		if (pr->match && regexec(&pr->match_re, c->ptxt, 0, NULL, 0) != 0)
@@ -776,24 +833,29 @@ rules_bogon(struct rctx *c)
 /* Every key route r of source src supports for prefix p, into ks. */
 void
 drules_route(struct detect *d, uint16_t src, const struct prefix *p,
-    const struct rib_route *r, struct dkeys *ks)
+    const struct dpfx *e, const struct rib_route *r, struct dkeys *ks)
 {
 	static const struct dsrc	 nosrc;
 	const struct dsrc		*s = d->src != NULL && d->src[src] != NULL ?
 					    d->src[src] : &nosrc;
-	const struct dpfx		*e;
 	struct rctx			 c;
 	uint8_t				 pf = dpath_facts(d, r->attrs);
 	struct dkey			*k;
 
-	memset(&c, 0, sizeof(c));
+	/* no memset: the context is ~4 KB, its buffers are read up to their
+	 * lengths only (dpath_load sets the path's scalars) */
 	c.d = d;
 	c.p = p;
+	c.m = NULL;
 	c.r = r;
 	c.ks = ks;
+	c.ptxt[0] = '\0';
+	c.plen = 0;
+	c.has_ptxt = 0;
+	c.mtxt = NULL;
+	c.mbuf[0] = '\0';
 	if (dpath_load(r->attrs, &c.dp) == -1)
 		return;
-	e = dindex_lpm(&d->mon[p->af == PREFIX_AF_IPV6], p);
 	if (e != NULL && !(e->cp->flags & CONFIG_PFX_IGNORE)) {
 		const struct dindex *ix = &d->mon[p->af == PREFIX_AF_IPV6];
 
