@@ -59,7 +59,19 @@ static struct {
 	char			 last_reload_error[1024];
 	/* notification counters of the SNMP module, NULL without it */
 	void			(*notif_counters)(struct snmp_counters *);
+	struct loop_event	*trim;		/* returns the RIB's untouched memory */
 } d;
+
+/* every second while routes pour in, every 10 s when quiet */
+#define TRIM_BUSY_MS	1000
+#define TRIM_QUIET_MS	10000
+
+static void
+on_trim(int fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	loop_timer_add(d.trim, rib_memory_trim() ? TRIM_BUSY_MS : TRIM_QUIET_MS);
+}
 
 static void
 usage(void)
@@ -533,9 +545,13 @@ run(int foreground, int verbose)
 	log_info("ixwatchd %s started, pid %ld, config %s", PACKAGE_VERSION,
 	    (long)getpid(), d.conffile);
 	daemon_ready();
+	if ((d.trim = loop_timer_new(on_trim, NULL)) != NULL)
+		loop_timer_add(d.trim, TRIM_BUSY_MS);
 	if (loop_run() == -1)
 		log_warnx("event loop failed");
 	log_info("shutting down");
+	loop_event_free(d.trim);
+	d.trim = NULL;
 	loop_modules_stop();
 	/* pfh keeps the path it opened; a reload may have changed (and freed) cd */
 	if (pidfile_remove(pfh) == -1)

@@ -180,4 +180,9 @@ int		 rib_walk(struct rib *, rib_walk_cb, void *);
 /* Routes of one source: the callback sees only that source's routes. */
 int		 rib_source_walk(struct rib *, uint16_t source, rib_walk_cb, void *);
 
+/* The RIB allocator's reserved but untouched memory (a partly used huge page is
+ * resident whole): call periodically; returns 1 while the RIB grew since the
+ * previous call, and once it stopped (0) gives that memory back to the system. */
+int		 rib_memory_trim(void);
+
 #endif /* IXW_RIB_H */

@@ -13,7 +13,10 @@
  * VMs, where they were a third of the ingest CPU; a huge page is one fault per
  * 2 MB and one TLB entry for the trie walks. Freed memory stays in the pool for
  * the next RIB object (as malloc keeps its heap). One pool per process (RIBs of
- * several threads share it): a mutex, taken once per object or slab chunk.
+ * several threads share it): a mutex, taken once per object or slab chunk. A
+ * huge page is resident as a whole, so rib_memory_trim() (the daemon calls it
+ * every second while the RIB grows) returns the part of the current blocks not
+ * used yet once growth stops.
  * Sanitizer builds and systems without mmap use malloc, so ASan still sees every
  * RIB object.
  */
@@ -184,6 +187,42 @@ pool_put(void *p, size_t n)
 	pthread_mutex_unlock(&pool.mu);
 }
 
+/* Give back the untouched middle of a region (whole pages). */
+static void
+pool_trim_region(const struct pool_region *r)
+{
+	uintptr_t	 a, b;
+
+	a = ((uintptr_t)r->cur + POOL_PAGE - 1) & ~(uintptr_t)(POOL_PAGE - 1);
+	b = (uintptr_t)r->end & ~(uintptr_t)(POOL_PAGE - 1);
+	/* anonymous pages read back as zeros, as pool_bump() expects of them */
+	if (b > a)
+		(void)madvise((void *)a, (size_t)(b - a), MADV_DONTNEED);
+}
+
+int
+rib_memory_trim(void)
+{
+	static struct pool_region seen_blk, seen_spare;
+	static int	 trimmed = 1;
+	int		 grew;
+
+	pthread_mutex_lock(&pool.mu);
+	grew = memcmp(&seen_blk, &pool.blk, sizeof(seen_blk)) != 0 ||
+	    memcmp(&seen_spare, &pool.spare, sizeof(seen_spare)) != 0;
+	seen_blk = pool.blk;
+	seen_spare = pool.spare;
+	if (grew)
+		trimmed = 0;
+	else if (!trimmed) {
+		pool_trim_region(&pool.blk);
+		pool_trim_region(&pool.spare);
+		trimmed = 1;
+	}
+	pthread_mutex_unlock(&pool.mu);
+	return grew;
+}
+
 void *
 rib_malloc(struct rib *rib, size_t n)
 {
@@ -213,6 +252,12 @@ rib_mfree(struct rib *rib, void *p, size_t n)
 	pool_put(p, n);
 }
 #else	/* POOL_OFF */
+int
+rib_memory_trim(void)
+{
+	return 0;
+}
+
 void *
 rib_malloc(struct rib *rib, size_t n)
 {

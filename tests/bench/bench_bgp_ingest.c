@@ -13,8 +13,8 @@
  * Measured per receiver: wall time from Established (sender side: OPEN and KEEPALIVE
  * exchanged) to the last route installed (its own count, polled with its control
  * tool); its CPU time (utime + stime of the whole process tree from /proc) over that
- * interval, and until it is idle again; RSS (VmRSS, process tree) after, and its
- * growth over the idle baseline per route. Goals: ixwatchd >= 4x BIRD's rate,
+ * interval, and until it is idle again; RSS (VmRSS, process tree) 3 s after it went
+ * idle, and its growth over the idle baseline per route. Goals: ixwatchd >= 4x BIRD's rate,
  * <= 40 bytes per route (BIRD measured ~144 B here). A receiver that is missing or
  * fails is shown as such. Run from the build directory (make bench).
  *
@@ -880,6 +880,10 @@ run(struct rcv *r, struct ctx *c, int rep)
 		if (r->state != R_FAILED) {
 			wait_idle(r->pid, 120);
 			r->cpu_idle = tree_cpu(r->pid) - cpu0;
+			/* the settled size, as an operator sees it: every receiver gets
+			 * 3 s to hand back what the burst left (ixwatchd's RIB pool trims
+			 * its untouched reserve once growth stopped for a second) */
+			msleep(3000);
 			r->rss1 = tree_rss_kb(r->pid);
 		}
 	}
@@ -1143,8 +1147,8 @@ main(int argc, char **argv)
 		row(&rs[i], &rs[1]);
 	printf("  CPU s: receiver's process tree over the wall interval; CPU+ s: until idle "
 	    "1 s after; routes/CPUs from CPU s; vsBIRD: routes per CPU s (and per wall s) "
-	    "against BIRD's; B/route: RSS growth over the idle baseline per route; pgfault: "
-	    "minor page faults over the wall interval (each costs the receiver CPU time, "
+	    "against BIRD's; B/route: RSS growth (3 s after idle) over the idle baseline "
+	    "per route; pgfault: minor page faults over the wall interval (each costs the receiver CPU time, "
 	    "~20 us apiece in some VMs)\n");
 	goals(&rs[0], &rs[1]);
 	if (reps > 1 && ratio > 0)

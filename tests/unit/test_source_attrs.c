@@ -179,4 +179,52 @@ two_ribs(void)
 	free(ms);
 }
 
-UT_MAIN(UT_CASE(model_intern_release), UT_CASE(two_ribs))
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define POOL_GROWS	0	/* sanitizer builds: the RIB allocates with malloc */
+#else
+#define POOL_GROWS	1
+#endif
+
+/*
+ * rib_memory_trim(): 1 while the pool grew since the last call, then (0) the
+ * untouched reserve goes back to the system; what lives in the pool stays intact
+ * and memory handed out after a trim reads as zeros where calloc'd.
+ */
+static void
+trim_keeps_data(void)
+{
+	struct rib	*rib = rib_new();
+	struct mset	*ms = calloc(4000, sizeof(*ms));
+	const uint8_t	*b;
+	size_t		 i, len;
+
+	UT_ASSERT(rib != NULL && ms != NULL);
+	seed = 23;
+	(void)rib_memory_trim();
+	for (i = 0; i < 2000; i++) {
+		make(&ms[i], i);
+		UT_ASSERT((ms[i].a = intern(rib, &ms[i])) != NULL);
+	}
+	UT_EQ_INT(rib_memory_trim(), POOL_GROWS);
+	UT_EQ_INT(rib_memory_trim(), 0);	/* quiet: trims now */
+	UT_EQ_INT(rib_memory_trim(), 0);
+	for (i = 2000; i < 4000; i++) {		/* into the trimmed reserve */
+		make(&ms[i], i);
+		UT_ASSERT((ms[i].a = intern(rib, &ms[i])) != NULL);
+	}
+	UT_EQ_INT(rib_memory_trim(), POOL_GROWS);
+	UT_EQ_INT(rib_memory_trim(), 0);
+	for (i = 0; i < 4000; i++) {
+		b = rib_attrs_blob(ms[i].a, &len);
+		UT_EQ_INT(len, ms[i].len);
+		UT_EQ_MEM(b, ms[i].blob, len);
+		UT_EQ_INT(rib_attrs_origin_as(ms[i].a), ms[i].origin);
+		rib_attrs_unref(rib, ms[i].a);
+	}
+	rib_reclaim_sync(rib);
+	rib_free(rib);
+	free(ms);
+}
+
+/* trim first: a fresh pool, so the interning below really grows it */
+UT_MAIN(UT_CASE(trim_keeps_data), UT_CASE(model_intern_release), UT_CASE(two_ribs))
