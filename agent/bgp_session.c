@@ -1351,9 +1351,31 @@ gr_afs_json(struct json *j, const char *key, uint8_t afs)
 	json_close(j);
 }
 
+/* The port of a connected socket's local or remote end, 0 without one. */
+static unsigned
+conn_port(const struct conn *c, int remote)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	int			 rv;
+
+	if (c->fd == -1 || c->connecting)
+		return 0;
+	rv = remote ? getpeername(c->fd, (struct sockaddr *)&ss, &sl) :
+	    getsockname(c->fd, (struct sockaddr *)&ss, &sl);
+	if (rv == -1)
+		return 0;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
+	if (ss.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&ss)->sin_port);
+	return 0;
+}
+
 static void
 render_nbr(struct json *j, const struct nbr *n)
 {
+	unsigned	 lport = conn_port(&n->c, 0), rport = conn_port(&n->c, 1);
 	char		 buf[INET6_ADDRSTRLEN];
 	time_t		 now = time(NULL);
 
@@ -1362,7 +1384,18 @@ render_nbr(struct json *j, const struct nbr *n)
 	inet_ntop(n->conf.address.af == PREFIX_AF_IPV6 ? AF_INET6 : AF_INET,
 	    n->conf.address.addr, buf, sizeof(buf));
 	json_string(j, "address", buf);
+	/* the configured port is where an active neighbor is dialled; the ports of
+	 * the connection in use (either way round) follow when there is one */
 	json_uint(j, "port", n->conf.port);
+	if (rport != 0) {
+		json_uint(j, "remote_port", rport);
+		json_uint(j, "local_port", lport);
+		json_bool(j, "outgoing", n->c.outgoing);
+	} else {
+		json_null(j, "remote_port");
+		json_null(j, "local_port");
+		json_null(j, "outgoing");
+	}
 	json_uint(j, "remote_as", n->conf.remote_as);
 	json_uint(j, "local_as", n->conf.local_as);
 	json_bool(j, "passive", n->conf.passive);

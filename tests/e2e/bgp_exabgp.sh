@@ -74,6 +74,13 @@ check "ADD-PATH receive negotiated for IPv4" nb_is capabilities.add_path_rx_ipv4
 as4_ext() { nb_is capabilities.as4 true && nb_is capabilities.extended_message true; }
 check "4-octet AS and extended messages negotiated" as4_ext
 check "hold time negotiated to 30 s, keepalive 10 s" hold_ok
+# passive: exabgp dialled in, so the connection's local end is our listener's port
+# and the remote end exabgp's own (not the configured default 179)
+ports_ok() {
+	[ "$(nb local_port)" = "$PORT" ] && [ "$(nb outgoing)" = false ] &&
+	    [ "$(nb remote_port)" -gt 0 ] && [ "$(nb remote_port)" != 179 ]
+}
+check "show neighbors: the connection's ports, incoming on the listener" ports_ok
 check "the source reached UP (End-of-RIB seen for both families)" wait_for 5 nb_is source_state up
 
 send "withdraw route 10.4.1.0/24"
