@@ -801,6 +801,15 @@ concurrent(struct rib *rib, const struct feed *f)
 	    "<= 10", mw <= ma * 1.1);
 }
 
+/* BENCH_PARTS (default all): letters of the parts to run, w withdraw-all, l lookups, c concurrent reader. */
+static int
+part(char c)
+{
+	const char	*p = getenv("BENCH_PARTS");
+
+	return p == NULL || strchr(p, c) != NULL;
+}
+
 static void
 run(const struct feed *f)
 {
@@ -887,10 +896,15 @@ run(const struct feed *f)
 	    (st1.routes - st.routes);
 	line("  of which live objects (no free slab slots)", extra, "B", "<= 16",
 	    extra <= 16);
-	withdraw_median(rib, f, 3, 0, "withdraw-all of a full-feed source (as loaded)");
-	ingest(rib, f, 3);
-	rib_compact(rib);
-	withdraw_median(rib, f, 3, 1, "withdraw-all of a full-feed source (compacted)");
+	if (part('w')) {
+		withdraw_median(rib, f, 3, 0,
+		    "withdraw-all of a full-feed source (as loaded)");
+		ingest(rib, f, 3);
+		rib_compact(rib);
+		withdraw_median(rib, f, 3, 1,
+		    "withdraw-all of a full-feed source (compacted)");
+	}
+	rib_source_withdraw_all(rib, 3);
 	rib_source_withdraw_all(rib, 2);
 	rib_compact(rib);
 	rib_reclaim_sync(rib);
@@ -905,10 +919,12 @@ run(const struct feed *f)
 		order[i - 1] = order[j];
 		order[j] = (uint32_t)n;
 	}
-	lookups(rib, f, order);
+	if (part('l'))
+		lookups(rib, f, order);
 	free(order);
 
-	concurrent(rib, f);
+	if (part('c'))
+		concurrent(rib, f);
 	rib_compact(rib);
 	rib_reclaim_sync(rib);
 	withdraw_median(rib, f, 1, 1, "withdraw-all, last source (nodes removed)");
