@@ -935,7 +935,8 @@ rib_source_withdraw_all(struct rib *rib, uint16_t source)
 		s.t = &rib->t[a];
 		for (k = 0; k <= TOP_SLOTS; k++) {
 			prefetch_slot(s.t, k + 8);
-			if (k + SWEEP_AHEAD < TOP_SLOTS) {
+			/* Without route arrays (one source) there is nothing to warm. */
+			if (rib->arrays > 0 && k + SWEEP_AHEAD < TOP_SLOTS) {
 				budget = SWEEP_WARM;
 				sweep_warm(rib, s.t, LOADW(&s.t->top[k + SWEEP_AHEAD]),
 				    &budget);
