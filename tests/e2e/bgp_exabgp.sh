@@ -11,7 +11,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 19
+plan 20
 
 if ! command -v exabgp >/dev/null || ! command -v jq >/dev/null; then
 	for i in $(seq 19); do skip "bgp e2e" "exabgp or jq not installed"; done
