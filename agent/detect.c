@@ -532,10 +532,11 @@ moas_candidate(const struct rib_route *r, unsigned n)
 }
 
 /* Could (src, p, a) assert anything? The common case answers no here. inspace:
- * dspace_has(d, p), me: dindex_mon(d, p). */
+ * dspace_has(d, p), me: dindex_mon(d, p), state: the route's (RIB_STATE()) or
+ * DETECT_STATE_UNKNOWN. */
 static int
 relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct rib_attrs *a,
-    int inspace, const struct dpfx *me)
+    int inspace, const struct dpfx *me, unsigned state)
 {
 	const struct prefix	*x;
 	uint32_t		 h;
@@ -556,7 +557,11 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 	}
 	if (d->last_rel)
 		return 1;
-	if (d->src != NULL && d->src[src] != NULL && d->src[src]->monitored)
+	/* a monitored session asserts rule 8 only: for an RPKI-invalid route (a
+	 * record left by an earlier one is found by the caller) */
+	if (d->src != NULL && d->src[src] != NULL && d->src[src]->monitored &&
+	    (state == DETECT_STATE_UNKNOWN ||
+	    RIB_STATE_RPKI((uint8_t)state) == RIB_RPKI_INVALID))
 		return 1;
 	return compared(d, src);
 }
@@ -578,6 +583,13 @@ void
 detect_route(struct detect *d, uint16_t src, const struct prefix *p,
     const struct rib_attrs *a, uint64_t now)
 {
+	detect_route_state(d, src, p, a, DETECT_STATE_UNKNOWN, now);
+}
+
+void
+detect_route_state(struct detect *d, uint16_t src, const struct prefix *p,
+    const struct rib_attrs *a, unsigned state, uint64_t now)
+{
 	const struct dpfx	*me = NULL;
 	int			 n = -1, moas, ups, in = dspace_has(d, p);
 
@@ -589,7 +601,7 @@ detect_route(struct detect *d, uint16_t src, const struct prefix *p,
 		__builtin_prefetch(me->cp);
 		__builtin_prefetch(&d->ht[ent_hash(src, p) & (d->htsize - 1)]);
 	}
-	if ((a != NULL && relevant(d, src, p, a, in, me)) ||
+	if ((a != NULL && relevant(d, src, p, a, in, me, state)) ||
 	    (a == NULL && compared(d, src)) ||
 	    (in && ent_slot(d, src, p, ent_hash(src, p)) != NULL)) {
 		n = lookup(d, p);
@@ -633,7 +645,8 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 			;
 		if (j < i)
 			continue;	/* source seen already */
-		if (relevant(w->d, r[i].source, p, r[i].attrs, dspace_has(w->d, p), me) ||
+		if (relevant(w->d, r[i].source, p, r[i].attrs, dspace_has(w->d, p), me,
+		    r[i].state) ||
 		    ent_slot(w->d, r[i].source, p, ent_hash(r[i].source, p)) != NULL)
 			process_src(w->d, r[i].source, p, me, r, n, w->now);
 	}

@@ -143,6 +143,13 @@ int		 detect_source_set(struct detect *, uint16_t rib_source, int role,
 /* After the RIB changed (source, prefix): attrs is the new route's, NULL if withdrawn. */
 void		 detect_route(struct detect *, uint16_t rib_source, const struct prefix *,
 		    const struct rib_attrs *, uint64_t now);
+/* The same, knowing the state (RIB_STATE()) the route was installed with: a route
+ * of a monitored session then costs nothing unless it is RPKI-invalid (rule 8).
+ * DETECT_STATE_UNKNOWN: as detect_route(). */
+#define DETECT_STATE_UNKNOWN	0xffu
+void		 detect_route_state(struct detect *, uint16_t rib_source,
+		    const struct prefix *, const struct rib_attrs *, unsigned state,
+		    uint64_t now);
 /* Re-evaluate every route of every source for prefixes inside root (VRP change). */
 void		 detect_rescan(struct detect *, const struct prefix *root, uint64_t now);
 /* New configuration: rebuild the indexes, reconcile all alerts (reason "config").

@@ -126,7 +126,7 @@ on_route(const struct source *s, const struct prefix *p, uint32_t path_id,
 	 * together): a kick pending means this iteration read it already */
 	if (!dd.kick_pending)
 		dd.route_now = now_ms();
-	detect_route(dd.d, s->rib_id, p, a, dd.route_now);
+	detect_route_state(dd.d, s->rib_id, p, a, source_route_state(), dd.route_now);
 	kick();
 }
 

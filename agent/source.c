@@ -35,6 +35,7 @@ static uint32_t			 next_id = 1;
 static unsigned			 nsources;
 static struct wbuf		 scratch;
 static source_validate_fn	 validator;
+static uint8_t			 notify_state;	/* of the route the hooks see */
 static void			*validator_arg;
 static struct hook_route	 route_hooks[SOURCE_MAX_HOOKS];
 static struct hook_state	 state_hooks[SOURCE_MAX_HOOKS];
@@ -242,6 +243,13 @@ notify_route(const struct source *src, const struct prefix *p, uint32_t path_id,
 
 	for (i = 0; i < nroute_hooks; i++)
 		route_hooks[i].fn(src, p, path_id, a, route_hooks[i].arg);
+	notify_state = 0;
+}
+
+uint8_t
+source_route_state(void)
+{
+	return notify_state;
 }
 
 int
@@ -359,6 +367,7 @@ install(struct source *src, const struct prefix *p, uint32_t path_id, struct rib
 
 	if (rib_route_update(rib, src->rib_id, path_id, p, ra, state) == RIB_OK) {
 		src->count.announcements++;
+		notify_state = state;
 		notify_route(src, p, path_id, ra);
 	}
 }

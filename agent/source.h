@@ -149,6 +149,9 @@ typedef void	(*source_route_fn)(const struct source *, const struct prefix *,
 		    uint32_t path_id, const struct rib_attrs *, void *arg);
 typedef void	(*source_state_fn)(const struct source *, enum source_state old, void *arg);
 int		 source_subscribe_routes(source_route_fn, void *arg);
+/* Inside a route hook: the validation state (RIB_STATE()) the route was installed
+ * with, as the validator gave it (0 for a withdrawal). */
+uint8_t		 source_route_state(void);
 int		 source_subscribe_state(source_state_fn, void *arg);
 void		 source_unsubscribe_all(void);
 

@@ -162,7 +162,9 @@ dut_announce(struct dut *t, uint16_t src, const char *pfx, const struct dut_rout
 		int n = rib_lookup_exact(t->rib, &p, rr, 64), i;
 		for (i = 0; i < n; i++)
 			if (rr[i].source == src && rr[i].path_id == r->path_id)
-				detect_route(t->d, src, &p, rr[i].attrs, t->now);
+				/* as the daemon: the state the route came with */
+				detect_route_state(t->d, src, &p, rr[i].attrs,
+				    rr[i].state, t->now);
 	}
 }
 

@@ -450,6 +450,45 @@ t_rpki_invalid_session(void)
 	dut_fini(&t);
 }
 
+/*
+ * A monitored session's routes cost nothing unless RPKI-invalid (the state they
+ * arrived with): valid and not-found ones are not evaluated; an invalid one
+ * raises, and its valid replacement (found through the record) clears it.
+ */
+static void
+t_rpki_session_filter(void)
+{
+	static const uint32_t q[] = { 6939, 13335 };
+	struct detect_counters	c0, c1;
+	struct dut		t;
+	struct dut_route	r;
+	uint16_t		s2;
+
+	dut_init(&t, det_base, NULL);
+	s2 = dut_source(&t, "member");
+	UT_EQ_INT(detect_source_set(t.d, s2, 0, 6939, "member", 1), 0);
+	memset(&r, 0, sizeof(r));
+	r.path = q;
+	r.npath = 2;
+	detect_counters_get(t.d, &c0);
+	r.state = RIB_STATE(RIB_RPKI_VALID, 0);
+	dut_announce(&t, s2, "104.16.1.0/24", &r);
+	r.state = RIB_STATE(RIB_RPKI_NOT_FOUND, 0);
+	dut_announce(&t, s2, "104.16.2.0/24", &r);
+	detect_counters_get(t.d, &c1);
+	UT_EQ_INT(c1.routes - c0.routes, 2);
+	UT_EQ_INT(c1.evaluated - c0.evaluated, 0);
+	r.state = RIB_STATE(RIB_RPKI_INVALID, 0);
+	dut_announce(&t, s2, "104.16.3.0/24", &r);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_RPKI_INVALID, ALERT_TR_RAISED), 1);
+	r.state = RIB_STATE(RIB_RPKI_VALID, 0);
+	dut_announce(&t, s2, "104.16.3.0/24", &r);
+	dut_tick(&t, 700000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_RPKI_INVALID, ALERT_TR_CLEARED), 1);
+	dut_fini(&t);
+}
+
 /* Replay: MainOne, 12 Nov 2018: Google prefixes via 37282 to 4809. */
 static void
 t_replay_mainone_2018(void)
@@ -1049,7 +1088,7 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_replay_youtube_2008), UT_CASE(t_subprefix_negative),
     UT_CASE(t_replay_route53_2018), UT_CASE(t_squatting), UT_CASE(t_new_neighbor),
     UT_CASE(t_monitor_as_neighbors), UT_CASE(t_new_prefix_monitored_as),
-    UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session),
+    UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session), UT_CASE(t_rpki_session_filter),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
     UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload),
