@@ -134,7 +134,6 @@ attrs_new(struct rib *rib, const uint8_t *blob, size_t len, uint32_t h,
 		return NULL;
 	}
 	a->hash = h;
-	a->next = 0;
 	a->id = id;
 	a->refcnt = 1;
 	a->origin_as = origin_as;

@@ -152,7 +152,6 @@ struct rib_rarr8 {
 
 struct rib_attrs {
 	uint32_t	 hash;
-	uint32_t	 next;		/* hash chain, attrs id */
 	uint32_t	 id;
 	uint32_t	 refcnt;	/* writer only */
 	uint32_t	 origin_as;
