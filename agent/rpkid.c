@@ -1568,6 +1568,18 @@ health_json(struct json *j)
 	json_close(j);
 }
 
+/* What names a cache and says how it is doing: the first fields of each cache in
+ * show rpki, for the caches in use and those of a pending switch alike. */
+static void
+cache_json(struct json *j, const struct rtr_cache_status *c)
+{
+	json_stringf(j, "cache", "%s:%s", c->host, c->port);
+	json_uint(j, "preference", c->preference);
+	json_string(j, "transport", c->ssh ? "ssh" : "tcp");
+	json_string(j, "state", rtr_cache_state_str(c->state));
+	json_string(j, "detail", c->detail);
+}
+
 /* A changed cache list being brought in sync, and the switches so far. */
 static void
 reload_json(struct json *j)
@@ -1594,11 +1606,7 @@ reload_json(struct json *j)
 		json_array_open(j, "pending_caches");
 		for (i = 0; i < n && i < MAX_CACHES; i++) {
 			json_object_open(j, NULL);
-			json_stringf(j, "cache", "%s:%s", st[i].host, st[i].port);
-			json_uint(j, "preference", st[i].preference);
-			json_string(j, "transport", st[i].ssh ? "ssh" : "tcp");
-			json_string(j, "state", rtr_cache_state_str(st[i].state));
-			json_string(j, "detail", st[i].detail);
+			cache_json(j, &st[i]);
 			json_uint(j, "vrps", st[i].vrps);
 			json_close(j);
 		}
@@ -1632,11 +1640,7 @@ cmd_show(int argc, char *const *argv, struct control_reply *rep, void *arg)
 	json_array_open(j, "caches");
 	for (i = 0; i < n && i < MAX_CACHES; i++) {
 		json_object_open(j, NULL);
-		json_stringf(j, "cache", "%s:%s", st[i].host, st[i].port);
-		json_uint(j, "preference", st[i].preference);
-		json_string(j, "transport", st[i].ssh ? "ssh" : "tcp");
-		json_string(j, "state", rtr_cache_state_str(st[i].state));
-		json_string(j, "detail", st[i].detail);
+		cache_json(j, &st[i]);
 		json_bool(j, "synced", st[i].synced);
 		json_uint(j, "serial", st[i].serial);
 		json_uint(j, "session_id", st[i].session_id);

@@ -223,6 +223,28 @@ rib_memory_trim(void)
 	return grew;
 }
 
+#else	/* POOL_OFF */
+int
+rib_memory_trim(void)
+{
+	return 0;
+}
+
+static void *
+pool_get(size_t n, int zero)
+{
+	return zero ? calloc(1, n) : malloc(n);
+}
+
+static void
+pool_put(void *p, size_t n)
+{
+	(void)n;
+	free(p);
+}
+#endif	/* POOL_OFF */
+
+/* Every RIB byte is counted here, whichever backend (pool or malloc) holds it. */
 void *
 rib_malloc(struct rib *rib, size_t n)
 {
@@ -251,42 +273,6 @@ rib_mfree(struct rib *rib, void *p, size_t n)
 	rib->bytes -= n;
 	pool_put(p, n);
 }
-#else	/* POOL_OFF */
-int
-rib_memory_trim(void)
-{
-	return 0;
-}
-
-void *
-rib_malloc(struct rib *rib, size_t n)
-{
-	void	*p = malloc(n);
-
-	if (p != NULL)
-		rib->bytes += n;
-	return p;
-}
-
-void *
-rib_calloc(struct rib *rib, size_t n)
-{
-	void	*p = calloc(1, n);
-
-	if (p != NULL)
-		rib->bytes += n;
-	return p;
-}
-
-void
-rib_mfree(struct rib *rib, void *p, size_t n)
-{
-	if (p == NULL)
-		return;
-	rib->bytes -= n;
-	free(p);
-}
-#endif	/* POOL_OFF */
 
 void
 slab_init_max(struct slab *s, uint32_t size, uint32_t maxidx)
