@@ -773,6 +773,28 @@ send_feed(int fd, const struct wbuf *msgs, double *last_ka)
 }
 
 /*
+ * The pause before the next poll of a receiver that holds n routes at elapsed
+ * seconds after Established, a poll taking poll_s. Polling costs the receiver
+ * too, so polls are about a tenth of the time, 10 ms..1 s apart; but a pause
+ * that long would put up to its whole length on a fast receiver's wall time,
+ * so the pause ends when the receiver should be done at the rate it has shown
+ * so far (less the time a poll takes to see it), and near the end polls follow
+ * each other closely (at most half the time spent polling).
+ */
+static long
+poll_pause(const struct ctx *c, long n, double elapsed, double poll_s)
+{
+	double	 pause = poll_s < 0.001 ? 0.01 : poll_s > 0.1 ? 1.0 : poll_s * 10, left;
+
+	if (n > 0 && elapsed > 0) {
+		left = (double)((long)c->fb->routes - n) / ((double)n / elapsed) - poll_s;
+		if (left < pause)
+			pause = left > poll_s ? left : poll_s;
+	}
+	return pause < 0.001 ? 1 : (long)(pause * 1000);
+}
+
+/*
  * Polls the receiver's count until it has every route, or until it stops making
  * progress: no new route and under 0.2 s of CPU per second for STALL_S (a receiver
  * may refuse some routes under its own rules; its count is then what it holds).
@@ -829,8 +851,7 @@ wait_routes(struct rcv *r, struct ctx *c, int fd, struct inbox *in, double t0,
 			    (unsigned long)r->routes);
 			return;
 		}
-		/* polling costs the receiver too: about a tenth of the time, 10 ms..1 s apart */
-		msleep(poll_s < 0.001 ? 10 : poll_s > 0.1 ? 1000 : (long)(poll_s * 10000));
+		msleep(poll_pause(c, r->routes, t - t0, poll_s));
 	}
 }
 
