@@ -457,6 +457,7 @@ reval_root(const struct root *w)
 {
 	struct rib		*rib = source_rib();
 	struct rib_route	 r[256];
+	struct rib_stats	 st;
 	struct walk_arg		 wa;
 	struct prefix		 half;
 	unsigned		 split = w->p.af == PREFIX_AF_IPV4 ? SPLIT_LEN4 : SPLIT_LEN6;
@@ -466,6 +467,10 @@ reval_root(const struct root *w)
 	wa.full = w->full && rk.aspa_on;
 	rtr_rov_cursor_init(&wa.cur, rk.vrps);
 	rk.nchg = 0;
+	/* An empty family: nothing to walk (a walk of it would still scan its slots). */
+	rib_stats(rib, &st);
+	if ((w->p.af == PREFIX_AF_IPV4 ? st.prefixes4 : st.prefixes6) == 0)
+		return;
 	if (!w->exact && w->p.len < split &&
 	    rib_walk_more_specifics(rib, &w->p, any_cb, NULL) == 0)
 		return;		/* nothing under it */
