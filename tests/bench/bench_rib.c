@@ -10,9 +10,9 @@
  * figures are the RIB's alone. Usage: bench_rib [mrt-file] [pyasn-file]
  *
  * The machine is shared: rates are the best of several passes by thread CPU
- * time, with the median beside; the concurrent-reader figure compares medians
- * of alternating rounds (BENCH_ROUNDS, default 15), each started from the same
- * compacted layout. BENCH_WALKER selects the reader for diagnosis: "walk"
+ * time, with the median beside; the concurrent-reader figure is the median of
+ * the ratios of paired alternating rounds (BENCH_ROUNDS, default 15), each started
+ * from the same compacted layout. BENCH_WALKER selects the reader for diagnosis: "walk"
  * (default: rib_walk under one read lock), "slice" (a read lock per /8),
  * "noattr" (does not read the attribute blobs), "other" (walks a second RIB of
  * its own: the cache pressure without any sharing), "spin" (CPU only).
