@@ -18,8 +18,8 @@
  * <= 40 bytes per route (BIRD measured ~144 B here). A receiver that is missing or
  * fails is shown as such. Run from the build directory (make bench).
  *
- * -r ixwatchd,BIRD,... (or $BENCH_RECEIVERS) runs only those receivers (GoBGP takes
- * over 15 minutes here); -n N (or $BENCH_REPEAT) runs N rounds of all of them in
+ * -r ixwatchd,BIRD,... (or $BENCH_RECEIVERS) runs only those receivers (a round of
+ * all four takes about a minute here, most of it GoBGP's); -n N (or $BENCH_REPEAT) runs N rounds of all of them in
  * turn and reports each one's run with the median routes per CPU second, and the
  * median of the per-round ixwatchd/BIRD ratios. CPU time is read from the scheduler's
  * per-thread ns accounting (/proc/PID/task/TID/schedstat), ticks where missing.
