@@ -34,7 +34,7 @@ struct rtr_glue_conf {
 	unsigned	 refresh;	/* seconds; 0: 3600 */
 	unsigned	 expire;	/* 0: 7200 */
 	unsigned	 retry;		/* 0: 600 */
-	size_t		 queue;		/* queued changes before rtrlib waits; 0: 65536 */
+	size_t		 queue;		/* queued changes before rtrlib waits; 0: 8192 */
 };
 
 enum rtr_glue_ev {

@@ -369,7 +369,7 @@ rtr_glue_new(const struct rtr_glue_conf *conf, char *err, size_t errlen)
 	g->refresh = conf->refresh ? conf->refresh : 3600;
 	g->expire = conf->expire ? conf->expire : 7200;
 	g->retry = conf->retry ? conf->retry : 600;
-	g->qcap = conf->queue ? conf->queue : 65536;
+	g->qcap = conf->queue ? conf->queue : 8192;
 	g->n = conf->ncaches;
 	if ((g->q = calloc(g->qcap, sizeof(*g->q))) == NULL ||
 	    (g->c = calloc(g->n, sizeof(*g->c))) == NULL)
