@@ -141,6 +141,67 @@ else
 	fi
 fi
 
+# RSS with the full VRP set: the 424k-VRP rpki-client set of ../shared/data served
+# by StayRTR on loopback, ixwatchd with that one RTR cache and no routes; measured
+# once "show rpki" counts every VRP. Printed with the daemon's own VRP tables
+# (vrp_memory: the table routes are validated against; cache_vrp_memory: the
+# cache set's own); the rest of the growth is mostly rtrlib's copy (~85 B a VRP).
+vrpf=${IXW_SHARED:-$top/../shared}/data/vrp/rpki-client.ripe-prepdev.2023-05-04.json.gz
+if [ ! -x "$b/agent/ixwatchd" ] || ! command -v stayrtr > /dev/null || [ ! -r "$vrpf" ]; then
+	row "RSS, full VRP set" "not run" "-" "(needs a build, stayrtr and $vrpf)"
+else
+	mkdir -p "$tmp/vrp"
+	port=$(( 24000 + $$ % 1000 * 2 ))
+	# StayRTR drops ROAs whose "expires" is past: move them far ahead.
+	gzip -dc "$vrpf" | sed -E 's/"expires": *[0-9]+/"expires": 4102444800/' > "$tmp/vrp/vrps.json"
+	stayrtr -bind "127.0.0.1:$port" -cache "$tmp/vrp/vrps.json" -checktime=false \
+	    -refresh 3600 -metrics.addr "127.0.0.1:$((port + 1))" > "$tmp/vrp/stayrtr.log" 2>&1 &
+	spid=$!
+	cat > "$tmp/vrp/ixwatch.yml" <<-EOF
+	daemon:
+	  pidfile: $tmp/vrp/ixwatchd.pid
+	  state-dir: $tmp/vrp
+	  control-socket:
+	    path: $tmp/vrp/ixwatchd.sock
+	rpki:
+	  groups:
+	    - preference: 1
+	      caches:
+	        - address: 127.0.0.1
+	          port: $port
+	          transport: tcp
+	EOF
+	# StayRTR listens once it has read the file
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt 60 ] && ! ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port "; do
+		sleep 1
+	done
+	"$b/agent/ixwatchd" -d -f "$tmp/vrp/ixwatch.yml" > "$tmp/vrp.log" 2>&1 &
+	pid=$!
+	t0=$(date +%s) j=""
+	while [ $(($(date +%s) - t0)) -lt 120 ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		j=$("$b/agent/ixwatchctl" -s "$tmp/vrp/ixwatchd.sock" --json show rpki 2>/dev/null) || continue
+		case $j in *'"synced":true'*) break ;; esac
+		j=""
+	done
+	if [ -n "$j" ]; then
+		sleep 2
+		n=$(( $(printf '%s' "$j" | sed -n 's/.*"vrps_ipv4":\([0-9]*\).*/\1/p') +
+		    $(printf '%s' "$j" | sed -n 's/.*"vrps_ipv6":\([0-9]*\).*/\1/p') ))
+		vm=$(printf '%s' "$j" | sed -n 's/.*"vrp_memory":\([0-9]*\).*/\1/p')
+		cm=$(printf '%s' "$j" | sed -n 's/.*"cache_vrp_memory":\([0-9]*\).*/\1/p')
+		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+		row "RSS, x86-64, $n VRPs synced over RTR" "$rss KB" "-" \
+		    "(own tables $((${vm:-0} / 1024)) + $((${cm:-0} / 1024)) KB; $(($(date +%s) - t0)) s to sync)"
+	else
+		row "RSS, full VRP set" "no sync in 120 s" "-" "see below:"
+		sed 's/^/    /' "$tmp/vrp.log" | tail -5
+	fi
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
+	kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+fi
+
 # Installed payload, programs stripped.
 if make -s -C "$b" install DESTDIR="$tmp/root" prefix=/usr sysconfdir=/etc > "$tmp/install.log" 2>&1; then
 	find "$tmp/root" -type f | while read -r f; do
