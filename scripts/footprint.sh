@@ -20,6 +20,10 @@ row() { # item measured goal verdict
 verdict() { # value-KB goal-KB
 	if [ "$1" -le "$2" ]; then echo ok; else echo "OVER by $(($1 - $2)) KB"; fi
 }
+conf_daemon() { # DIR: the daemon section of a scratch configuration kept in DIR
+	printf 'daemon:\n  pidfile: %s/ixwatchd.pid\n  state-dir: %s\n  control-socket:\n    path: %s/ixwatchd.sock\n' \
+	    "$1" "$1" "$1"
+}
 stripped_kb() { # file strip-tool -> KB (rounded up) or empty
 	"$2" -o "$tmp/s" "$1" 2>/dev/null || return 1
 	echo $(( ($(stat -c %s "$tmp/s") + 1023) / 1024 ))
@@ -105,18 +109,14 @@ elif [ ! -r "$feed" ]; then
 	row "RSS, full feed" "no $feed" "-" "-"
 else
 	mkdir -p "$tmp/feed"
-	cat > "$tmp/feed/ixwatch.yml" <<-EOF
-	daemon:
-	  pidfile: $tmp/feed/ixwatchd.pid
-	  state-dir: $tmp/feed
-	  control-socket:
-	    path: $tmp/feed/ixwatchd.sock
+	{ conf_daemon "$tmp/feed"; cat <<-EOF
 	sources:
 	  mrt:
 	    - name: feed
 	      file: $feed
 	      speed: 0
 	EOF
+	} > "$tmp/feed/ixwatch.yml"
 	"$b/agent/ixwatchd" -d -f "$tmp/feed/ixwatch.yml" > "$tmp/feed.log" 2>&1 &
 	pid=$!
 	t0=$(date +%s) routes="" mem=""
@@ -157,12 +157,7 @@ else
 	stayrtr -bind "127.0.0.1:$port" -cache "$tmp/vrp/vrps.json" -checktime=false \
 	    -refresh 3600 -metrics.addr "127.0.0.1:$((port + 1))" > "$tmp/vrp/stayrtr.log" 2>&1 &
 	spid=$!
-	cat > "$tmp/vrp/ixwatch.yml" <<-EOF
-	daemon:
-	  pidfile: $tmp/vrp/ixwatchd.pid
-	  state-dir: $tmp/vrp
-	  control-socket:
-	    path: $tmp/vrp/ixwatchd.sock
+	{ conf_daemon "$tmp/vrp"; cat <<-EOF
 	rpki:
 	  groups:
 	    - preference: 1
@@ -171,6 +166,7 @@ else
 	          port: $port
 	          transport: tcp
 	EOF
+	} > "$tmp/vrp/ixwatch.yml"
 	# StayRTR listens once it has read the file
 	t0=$(date +%s)
 	while [ $(($(date +%s) - t0)) -lt 60 ] && ! ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port "; do
