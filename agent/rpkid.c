@@ -84,11 +84,18 @@ static struct {
 		uint64_t	 last_changes;	/* VRP changes of the last switch */
 		int		 failed;	/* reported to the event subscribers */
 		char		 error[256];
-		/* the swap in progress: 1 adding the new set, 2 removing the old */
+		/*
+		 * The swap in progress: 1 and 2 build the new table (the new set's
+		 * VRPs, then the files'), 3 and 4 compare the old table with it
+		 * (what it lost, then what it gained) once it is in use.
+		 */
 		int		 phase;
 		int		 resume;	/* at: where the walk goes on */
 		struct prefix	 at;
 		struct cacheset	*old;
+		struct rtr_vrp_store *tbl;	/* 1-2: being built; 3-4: the old one */
+		size_t		 fi, fo;	/* 2: file and VRP going on from */
+		size_t		 nvrps;		/* distinct VRPs of the new set */
 		uint64_t	 before;	/* rk.st.vrp_changes at the start */
 		double		 t0, busy_ms, max_step_ms, last_ms, last_max_step_ms;
 		unsigned	 steps;
@@ -801,11 +808,12 @@ files_reconfigure(const struct config_rpki *c)
 /* --- caches ----------------------------------------------------------------------- */
 
 /*
- * A set of RTR caches (one rtrlib manager through the glue) and the VRPs it holds,
- * with one reference per distinct VRP ("mine"). Only the live set feeds rk.vrps.
- * A reload that changes the cache list starts a second set beside the running
- * one; its VRPs are collected but not used until it is in sync, then swapped in
- * at once (switch_commit).
+ * A set of RTR caches (one rtrlib manager through the glue). The live set feeds
+ * rk.vrps directly, one reference per cache and VRP, so the table routes are
+ * validated against is the only copy the daemon keeps of it. A reload that
+ * changes the cache list starts a second set beside the running one; it collects
+ * its VRPs in a table of its own ("mine") until it is in sync, and then a new
+ * rk.vrps is built from them and the files' VRPs and swapped in (switch_commit).
  */
 struct cacheset {
 	struct rtr_glue		*glue;
@@ -942,7 +950,7 @@ cacheset_start(struct cacheset *cs)
 	struct rtr_glue_conf	 gc;
 	char			 err[256];
 
-	if ((cs->mine = rtr_vrp_new()) == NULL)
+	if (!cs->live && (cs->mine = rtr_vrp_new()) == NULL)
 		return -1;
 	cs->started = loop_now();
 	if (cs->ncc == 0)
@@ -969,7 +977,7 @@ cacheset_start(struct cacheset *cs)
 
 /*
  * Some preference group whose caches all completed a sync and are up, as far as
- * the drained events tell (so every VRP of that sync is already in cs->mine)?
+ * the drained events tell (so every VRP of that sync is already collected)?
  */
 static int
 cacheset_in_sync(const struct cacheset *cs)
@@ -1000,27 +1008,37 @@ cset_event(const struct rtr_glue_event *ev, void *arg)
 			cs->ready = 1;
 		return;
 	}
+	if (cs->live) {
+		vrp_change(&ev->vrp, ev->type == RTR_GLUE_VRP_ADD);
+		return;
+	}
 	r = ev->type == RTR_GLUE_VRP_ADD ? rtr_vrp_add(cs->mine, &ev->vrp) :
 	    rtr_vrp_del(cs->mine, &ev->vrp);
-	if (r == RTR_VRP_NEW && cs->live)
-		vrp_change(&ev->vrp, ev->type == RTR_GLUE_VRP_ADD);
-	else if (r == RTR_VRP_ERR)
+	if (r == RTR_VRP_ERR)
 		log_warnx("rpki: cannot keep a VRP of the RTR caches");
 }
 
+/* Phase 1: a VRP of the new set, with as many references as caches announce it. */
 static int
-walk_add(const struct rtr_vrp *v, void *arg)
+copy_vrp(const struct rtr_vrp *v, void *arg)
 {
+	unsigned	 n = rtr_vrp_refs(rk.next->mine, v);
+
 	(void)arg;
-	vrp_change(v, 1);
+	while (n-- > 0)
+		if (rtr_vrp_add(rk.sw.tbl, v) == RTR_VRP_ERR)
+			return -1;
 	return 0;
 }
 
+/* Phases 3 and 4: a VRP of one table that the other one (arg) does not hold. */
 static int
-walk_del(const struct rtr_vrp *v, void *arg)
+diff_vrp(const struct rtr_vrp *v, void *arg)
 {
-	(void)arg;
-	vrp_change(v, 0);
+	if (rtr_vrp_refs(arg, v) == 0) {
+		rk.st.vrp_changes++;
+		mark_dirty(&v->prefix);
+	}
 	return 0;
 }
 
@@ -1035,15 +1053,16 @@ switch_event(int bad, const char *detail)
 
 /*
  * The pending set replaces the running one in slices on the loop (SLICE_MS each,
- * like revalidation): its VRPs are added first, then the old set's removed, so a
- * VRP both hold never disappears, validation meanwhile sees the old set plus what
- * was added of the new one (never less than either), and only the VRPs that
- * differ mark RIB subtrees for revalidation. Neither set takes RTR changes while
- * it is walked: their events wait in the glue's queue until the swap is done.
+ * like revalidation): a new table is built from the pending set's VRPs and the
+ * files' while validation goes on with the old one; it is put in use at once,
+ * and then the two are compared so that only the VRPs that differ mark RIB
+ * subtrees for revalidation. Neither set takes RTR changes and the files are not
+ * re-read meanwhile: events wait in the glue's queue until the swap is done.
  */
 #define SWAP_PIECE	512	/* VRPs per walk piece; the clock is read between */
 
 static void	switch_step(double budget_ms);
+static void	switch_abort(const char *);
 
 static void
 switch_timer(int fd, short what, void *arg)
@@ -1058,7 +1077,7 @@ switch_done(void)
 	struct cacheset	*old = rk.sw.old, *nw = rk.next;
 	double		 t1 = mono_ms();
 
-	nw->live = 1;
+	nw->live = 1;	/* from now on its events go to rk.vrps */
 	nw->ready = 0;
 	rk.cur = nw;
 	rk.next = NULL;
@@ -1081,12 +1100,66 @@ switch_done(void)
 	log_info("rpki: switched to the new RTR cache list (%zu caches, %zu VRPs from them, "
 	    "%zu VRP changes; swap %.1f ms of work in %u slices of at most %.1f ms over "
 	    "%.1f ms, old caches stopping on a thread after %.1f ms)", nw->ncc,
-	    rtr_vrp_count(nw->mine, PREFIX_AF_NONE), (size_t)rk.sw.last_changes,
+	    rk.sw.nvrps, (size_t)rk.sw.last_changes,
 	    rk.sw.busy_ms, rk.sw.steps, rk.sw.max_step_ms, rk.sw.last_ms, mono_ms() - t1);
 	if (rk.sw.failed) {
 		rk.sw.failed = 0;
 		switch_event(0, "the new RTR cache list is in use");
 	}
+}
+
+/* Phase 2: the files' VRPs into the new table, up to max of them; 1 if more remain. */
+static int
+copy_files(size_t max)
+{
+	struct vfile	*f;
+
+	for (; rk.sw.fi < rk.nfiles; rk.sw.fi++, rk.sw.fo = 0) {
+		f = &rk.files[rk.sw.fi];
+		for (; rk.sw.fo < f->set.nvrp; rk.sw.fo++) {
+			if (max-- == 0)
+				return 1;
+			if (rtr_vrp_add(rk.sw.tbl, &f->set.vrp[rk.sw.fo]) == RTR_VRP_ERR)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* One piece of the swap's current phase: 1 if the phase goes on, 0 done, -1 error. */
+static int
+switch_piece(void)
+{
+	struct rtr_vrp_store *t;
+	int		 more;
+
+	switch (rk.sw.phase) {
+	case 1:
+		more = rtr_vrp_walk_from(rk.next->mine, rk.sw.resume ? &rk.sw.at : NULL,
+		    SWAP_PIECE, copy_vrp, NULL, &rk.sw.at);
+		break;
+	case 2:
+		more = copy_files(SWAP_PIECE);
+		break;
+	case 3:
+		more = rtr_vrp_walk_from(rk.sw.tbl, rk.sw.resume ? &rk.sw.at : NULL,
+		    SWAP_PIECE, diff_vrp, rk.vrps, &rk.sw.at);
+		break;
+	default:
+		more = rtr_vrp_walk_from(rk.vrps, rk.sw.resume ? &rk.sw.at : NULL,
+		    SWAP_PIECE, diff_vrp, rk.sw.tbl, &rk.sw.at);
+		break;
+	}
+	rk.sw.resume = more == 1;
+	if (more == 0 && rk.sw.phase == 2) {
+		/* built: in use from here on; the pending set's own table goes */
+		t = rk.vrps;
+		rk.vrps = rk.sw.tbl;
+		rk.sw.tbl = t;
+		rtr_vrp_free(rk.next->mine);
+		rk.next->mine = NULL;
+	}
+	return more < 0 ? -1 : more;
 }
 
 /* One slice of the swap (budget 0: to the end). */
@@ -1097,14 +1170,30 @@ switch_step(double budget_ms)
 	int	more;
 
 	while (rk.sw.phase != 0) {
-		more = rtr_vrp_walk_from(rk.sw.phase == 1 ? rk.next->mine : rk.sw.old->mine,
-		    rk.sw.resume ? &rk.sw.at : NULL, SWAP_PIECE,
-		    rk.sw.phase == 1 ? walk_add : walk_del, NULL, &rk.sw.at);
-		rk.sw.resume = more == 1;
-		if (more != 1) {
-			rk.sw.phase = rk.sw.phase == 1 && rk.sw.old != NULL ? 2 : 0;
-			if (rk.sw.phase == 0)
+		if ((more = switch_piece()) == -1) {
+			/* only building can fail (memory): the running caches stay */
+			rtr_vrp_free(rk.sw.tbl);
+			rk.sw.tbl = NULL;
+			rk.sw.phase = 0;
+			if (rk.sw.old != NULL && rk.sw.old->ev != NULL &&
+			    loop_event_add(rk.sw.old->ev, NULL) == -1)
+				log_warnx("rpki: cannot watch the RTR caches again");
+			rk.sw.old = NULL;
+			snprintf(rk.sw.error, sizeof(rk.sw.error), "out of memory for the "
+			    "new cache list's VRPs; keeping the running caches");
+			log_warnx("rpki: %s", rk.sw.error);
+			rk.sw.failures++;
+			switch_abort(NULL);
+			return;
+		}
+		if (more == 0) {
+			rk.sw.resume = 0;
+			if (++rk.sw.phase > 4) {
+				rk.sw.phase = 0;
+				rtr_vrp_free(rk.sw.tbl);
+				rk.sw.tbl = NULL;
 				break;
+			}
 		}
 		if (budget_ms > 0 && mono_ms() - t0 >= budget_ms)
 			break;
@@ -1131,6 +1220,12 @@ switch_commit(void)
 {
 	if (rk.sw.phase != 0 || rk.next == NULL)
 		return;
+	if ((rk.sw.tbl = rtr_vrp_new()) == NULL) {
+		log_warnx("rpki: no memory to swap in the new RTR caches yet");
+		return;
+	}
+	rk.sw.fi = rk.sw.fo = 0;
+	rk.sw.nvrps = rtr_vrp_count(rk.next->mine, PREFIX_AF_NONE);
 	rk.sw.old = rk.cur;	/* still rk.cur (status, health) until done */
 	if (rk.next->ev != NULL)
 		loop_event_del(rk.next->ev);
@@ -1220,12 +1315,14 @@ glue_readable(int fd, short what, void *arg)
 static int
 caches_start(const struct config_rpki *c)
 {
-	if ((rk.cur = cacheset_new(c)) == NULL || cacheset_start(rk.cur) == -1) {
+	if ((rk.cur = cacheset_new(c)) == NULL)
+		return -1;
+	rk.cur->live = 1;	/* feeds rk.vrps from the start */
+	if (cacheset_start(rk.cur) == -1) {
 		cacheset_free(rk.cur);
 		rk.cur = NULL;
 		return -1;
 	}
-	rk.cur->live = 1;
 	return 0;
 }
 
@@ -1414,8 +1511,8 @@ rpkid_tick(void)
 	time_t	now = loop_now();
 	size_t	i;
 
-	for (i = 0; i < rk.nfiles; i++)
-		file_poll(&rk.files[i], now, 0);
+	for (i = 0; rk.sw.phase == 0 && i < rk.nfiles; i++)
+		file_poll(&rk.files[i], now, 0);	/* a swap copies their sets */
 	switch_check();
 	health_eval();
 }
@@ -1486,6 +1583,7 @@ rpkid_reconfigure(const struct config_rpki *c, const struct config_sources *s)
 
 	if (!rk.open)
 		return rpkid_open(c, s);
+	switch_finish();	/* a swap in progress copies the files' sets */
 	conf_apply(c, s);
 	if (files_reconfigure(c) == -1)
 		rc = -1;
@@ -1527,9 +1625,8 @@ rpkid_stats(struct rpkid_stats *out)
 	out->vrps4 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV4) : 0;
 	out->vrps6 = rk.vrps ? rtr_vrp_count(rk.vrps, PREFIX_AF_IPV6) : 0;
 	out->vrp_mem = rk.vrps ? rtr_vrp_mem(rk.vrps) : 0;
-	out->cache_vrp_mem = (rk.cur != NULL && rk.cur->mine != NULL ?
-	    rtr_vrp_mem(rk.cur->mine) : 0) + (rk.next != NULL && rk.next->mine != NULL ?
-	    rtr_vrp_mem(rk.next->mine) : 0);
+	out->cache_vrp_mem = (rk.next != NULL && rk.next->mine != NULL ?
+	    rtr_vrp_mem(rk.next->mine) : 0) + (rk.sw.tbl != NULL ? rtr_vrp_mem(rk.sw.tbl) : 0);
 	out->aspas = rk.aspa ? rtr_aspa_count(rk.aspa) : 0;
 	out->health = rk.hflags;
 	out->busy = rk.st.busy || rk.nwork > 0 || rk.ndirty > 0 || rk.dirty_full;
@@ -1605,7 +1702,8 @@ reload_json(struct json *j)
 		json_string(j, "error", rk.sw.error);
 	if (rk.next != NULL) {
 		json_uint(j, "pending_since_s", (uint64_t)(loop_now() - rk.next->started));
-		json_uint(j, "pending_vrps", rtr_vrp_count(rk.next->mine, PREFIX_AF_NONE));
+		json_uint(j, "pending_vrps", rk.next->mine != NULL ?
+		    rtr_vrp_count(rk.next->mine, PREFIX_AF_NONE) : rk.sw.nvrps);
 		if (rk.next->glue != NULL)
 			n = rtr_glue_status(rk.next->glue, st, MAX_CACHES);
 		json_array_open(j, "pending_caches");

@@ -143,9 +143,9 @@ fi
 
 # RSS with the full VRP set: the 424k-VRP rpki-client set of ../shared/data served
 # by StayRTR on loopback, ixwatchd with that one RTR cache and no routes; measured
-# once "show rpki" counts every VRP. Printed with the daemon's own VRP tables
-# (vrp_memory: the table routes are validated against; cache_vrp_memory: the
-# cache set's own); the rest of the growth is mostly rtrlib's copy (~85 B a VRP).
+# once "show rpki" counts every VRP. Printed with the daemon's own VRP table
+# (vrp_memory; cache_vrp_memory is only held while a cache-list switch is
+# pending); the rest of the growth is mostly rtrlib's copy (~85 B a VRP).
 vrpf=${IXW_SHARED:-$top/../shared}/data/vrp/rpki-client.ripe-prepdev.2023-05-04.json.gz
 if [ ! -x "$b/agent/ixwatchd" ] || ! command -v stayrtr > /dev/null || [ ! -r "$vrpf" ]; then
 	row "RSS, full VRP set" "not run" "-" "(needs a build, stayrtr and $vrpf)"

@@ -108,8 +108,9 @@ sort "$T/poll.log" | uniq -c | sed 's/^/# poll: /'
 check "while switching, no route went not-found (only the uncovered one, before)" \
     bash -c "! grep -v -x -e '' -e '198.51.100.0/24' -e valid -e invalid '$T/poll.log' &&
     grep -q -x invalid '$T/poll.log' && grep -q -x valid '$T/poll.log'"
-check "one switch; only the 3 differing VRPs changed" bash -c "ctl show rpki | jq -e '
+check "one switch; only the 3 differing VRPs changed; one VRP table kept" bash -c "ctl show rpki | jq -e '
     .cache_switch.switches == 1 and .cache_switch.last_vrp_changes == 3 and
+    .cache_vrp_memory == 0 and .vrp_memory > 0 and
     (.caches | length) == 1 and .caches[0].cache == \"127.0.0.1:$PB\" and
     .vrps_ipv4 == 3' > /dev/null"
 check "the old manager is stopped: no connection to A left" \
