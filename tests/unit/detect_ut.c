@@ -79,6 +79,22 @@ dut_init(struct dut *t, const char *det, const char *pfx)
 	t->now = 1700000000000ull;
 }
 
+struct config *
+dut_reload(struct dut *t, const char *pfx)
+{
+	struct config_error	 err;
+	struct config		*nc;
+	char			 path[128];
+
+	snprintf(path, sizeof(path), "%s/prefixes.yml", t->dir);
+	write_file(path, pfx);
+	snprintf(path, sizeof(path), "%s/ixwatch.yml", t->dir);
+	if ((nc = config_load(path, &err)) == NULL)
+		ut_fail(__FILE__, __LINE__, "config: %s:%d: %s", err.file, err.line, err.msg);
+	UT_EQ_INT(detect_reload(t->d, nc, t->now), 0);
+	return nc;
+}
+
 void
 dut_fini(struct dut *t)
 {

@@ -51,6 +51,12 @@ struct dut_route {
 /* ixwatch.yml body (sources etc. added) and prefixes.yml text (NULL: none). */
 void	 dut_init(struct dut *, const char *detection_yml, const char *prefixes_yml);
 void	 dut_fini(struct dut *);
+/*
+ * A reload with new prefixes: writes prefixes_yml as the prefixes file, loads the
+ * configuration again and hands it to detect_reload (asserted to succeed); returns
+ * the new configuration, which the caller swaps in for t->cfg when it chooses.
+ */
+struct config *dut_reload(struct dut *, const char *prefixes_yml);
 uint16_t dut_source(struct dut *, const char *name);
 void	 dut_announce(struct dut *, uint16_t src, const char *pfx, const struct dut_route *);
 void	 dut_path(struct dut *, uint16_t src, const char *pfx, const uint32_t *path,

@@ -1060,9 +1060,6 @@ t_reload(void)
 	static const uint32_t bad[] = { 3491, 17557 };
 	struct dut		t;
 	struct config		*nc;
-	struct config_error	 err;
-	char			 path[128];
-	FILE			*f;
 	uint16_t		 s1;
 
 	dut_init(&t, det_base, pfx_youtube);
@@ -1070,13 +1067,7 @@ t_reload(void)
 	dut_path(&t, s1, "208.65.152.0/22", bad, N(bad));
 	dut_tick(&t, 1000);
 	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 1);
-	snprintf(path, sizeof(path), "%s/prefixes.yml", t.dir);
-	UT_ASSERT((f = fopen(path, "w")) != NULL);
-	fputs("208.65.152.0/22:\n  asn: [36561, 17557]\n", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/ixwatch.yml", t.dir);
-	UT_ASSERT((nc = config_load(path, &err)) != NULL);
-	UT_EQ_INT(detect_reload(t.d, nc, t.now), 0);
+	nc = dut_reload(&t, "208.65.152.0/22:\n  asn: [36561, 17557]\n");
 	dut_tick(&t, 1000);
 	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED), 1);
 	config_free(t.cfg);

@@ -41,6 +41,22 @@ has(const struct dut *t, const char *txt)
 	return dspace_has(t->d, &p);
 }
 
+/* Every prefix of in passes the filter, none of out does (line: the caller's). */
+static void
+space_is(const struct dut *t, const char *const *in, size_t nin, const char *const *out,
+    size_t nout, int line)
+{
+	size_t	 i;
+
+	for (i = 0; i < nin; i++)
+		if (!has(t, in[i]))
+			ut_fail(__FILE__, line, "%s filtered out", in[i]);
+	for (i = 0; i < nout; i++)
+		if (has(t, out[i]))
+			ut_fail(__FILE__, line, "%s passes", out[i]);
+}
+#define SPACE_IS(t, in, out)	space_is((t), (in), N(in), (out), N(out), __LINE__)
+
 static const char *
 mon(const struct dut *t, const char *txt, char *buf)
 {
@@ -66,15 +82,9 @@ t_space_v4(void)
 	    "45.0.0.0/8", "43.255.255.0/24" };
 	char		 buf[PREFIX_STRLEN];
 	struct dut	 t;
-	size_t		 i;
 
 	dut_init(&t, det_nobogon, pfx_mix);
-	for (i = 0; i < N(in); i++)
-		if (!has(&t, in[i]))
-			ut_fail(__FILE__, __LINE__, "%s filtered out", in[i]);
-	for (i = 0; i < N(out); i++)
-		if (has(&t, out[i]))
-			ut_fail(__FILE__, __LINE__, "%s passes", out[i]);
+	SPACE_IS(&t, in, out);
 	UT_EQ_STR(mon(&t, "208.65.153.0/24", buf), "208.65.152.0/22");
 	UT_EQ_STR(mon(&t, "44.200.1.0/24", buf), "44.0.0.0/8");
 	UT_EQ_STR(mon(&t, "208.64.0.0/14", buf), "none");
@@ -93,15 +103,9 @@ t_space_v6(void)
 	    "2a03:2888::/32", "2a03:287f::/32", "2001:4860::/32" };
 	char		 buf[PREFIX_STRLEN];
 	struct dut	 t;
-	size_t		 i;
 
 	dut_init(&t, det_nobogon, pfx_mix);
-	for (i = 0; i < N(in); i++)
-		if (!has(&t, in[i]))
-			ut_fail(__FILE__, __LINE__, "%s filtered out", in[i]);
-	for (i = 0; i < N(out); i++)
-		if (has(&t, out[i]))
-			ut_fail(__FILE__, __LINE__, "%s passes", out[i]);
+	SPACE_IS(&t, in, out);
 	UT_EQ_STR(mon(&t, "2a03:2887:ff00::/40", buf), "2a03:2880::/29");
 	dut_fini(&t);
 }
@@ -117,15 +121,9 @@ t_space_bogons(void)
 	static const char *out[] = { "11.0.0.0/8", "192.175.48.0/24",
 	    "100.128.0.0/10", "2a00:1450::/32", "2001:200::/32" };
 	struct dut	 t;
-	size_t		 i;
 
 	dut_init(&t, det_base, NULL);
-	for (i = 0; i < N(in); i++)
-		if (!has(&t, in[i]))
-			ut_fail(__FILE__, __LINE__, "%s filtered out", in[i]);
-	for (i = 0; i < N(out); i++)
-		if (has(&t, out[i]))
-			ut_fail(__FILE__, __LINE__, "%s passes", out[i]);
+	SPACE_IS(&t, in, out);
 	dut_fini(&t);
 	dut_init(&t, det_nobogon, NULL);
 	UT_ASSERT(!has(&t, "10.20.30.0/24"));
@@ -220,11 +218,8 @@ static void
 t_space_reload(void)
 {
 	static const uint32_t hj[] = { 3491, 17557 };
-	struct config_error	 err;
 	struct config		*nc;
 	struct dut		 t;
-	char			 path[128];
-	FILE			*f;
 	uint16_t		 s1;
 
 	dut_init(&t, det_nobogon, pfx_mix);
@@ -232,13 +227,7 @@ t_space_reload(void)
 	UT_ASSERT(has(&t, "208.65.153.0/24"));
 	UT_ASSERT(!has(&t, "1.1.1.0/24"));
 	UT_ASSERT(!has(&t, "2c0f:fb50::/32"));
-	snprintf(path, sizeof(path), "%s/prefixes.yml", t.dir);
-	UT_ASSERT((f = fopen(path, "w")) != NULL);
-	fputs("1.1.1.0/24:\n  asn: 13335\n2c0f:fb50::/32:\n  asn: 15169\n", f);
-	UT_EQ_INT(fclose(f), 0);
-	snprintf(path, sizeof(path), "%s/ixwatch.yml", t.dir);
-	UT_ASSERT((nc = config_load(path, &err)) != NULL);
-	UT_EQ_INT(detect_reload(t.d, nc, t.now), 0);
+	nc = dut_reload(&t, "1.1.1.0/24:\n  asn: 13335\n2c0f:fb50::/32:\n  asn: 15169\n");
 	config_free(t.cfg);
 	t.cfg = nc;
 	UT_ASSERT(!has(&t, "208.65.153.0/24"));
