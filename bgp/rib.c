@@ -1413,6 +1413,259 @@ rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
 	return (int)node_routes(rib, best, -1, out, max);
 }
 
+/*
+ * Many lookups at once. A random lookup is a chain of dependent cache misses
+ * (first-stride slot, ~6 nodes, the route set); one lookup at a time, the CPU
+ * cannot start the next chain before the current one ends, since where it ends
+ * is a branch it cannot predict. Here MANY_WAYS descents are in flight: each
+ * visit advances one of them by a node and prefetches that one's next node, so
+ * the misses of different lookups overlap. A finished lookup's slot takes the
+ * next query (whose first-stride slot was prefetched MANY_WAYS queries ago).
+ */
+#define MANY_WAYS	12	/* 8: 8.3, 12: 10.1-11.9, 16: 8.6, 24: 10.5 M/s in bench_rib */
+
+enum { LK_FREE, LK_DESCEND, LK_ROUTES };
+
+struct lk {
+	struct rib_trie	*t;
+	uint8_t		*o;		/* the object ci links to */
+	struct rib_node	*best;		/* LPM: longest match so far; then the result */
+	size_t		 q;		/* query index */
+	uint32_t	 ci;		/* link to visit next */
+	uint8_t		 phase;		/* LK_* */
+	uint8_t		 in_root;	/* LPM: now in the trie of short prefixes */
+};
+
+struct many {
+	struct rib		*rib;
+	const struct prefix	*q;
+	size_t			 n, next;
+	int			*count;
+	struct prefix		*matched;
+	struct rib_route	*out;
+	unsigned		 max;
+	int			 lpm;
+};
+
+/*
+ * Link kinds by link >> 30 (inner prefix node, leaf, glue twice): the part of
+ * the link that indexes the slab, and where the header is in the object. The
+ * batch descent picks them by table, not by branches: which kind comes next is
+ * random, and each wrong guess cost more than the load.
+ */
+static const uint32_t kind_mask[4] = { ~LEAF_BIT, ~LEAF_BIT, GLUE_MAXIDX - 1,
+    GLUE_MAXIDX - 1 };
+static const uint8_t kind_off[4] = { KIDS_SIZE, 0, KIDS_SIZE, KIDS_SIZE };
+static _Atomic uint32_t no_kids[2];
+
+/* c ? a : b by masks: compilers turn the ?: of two addresses back into a branch. */
+static inline const void *
+pick(unsigned c, const void *a, const void *b)
+{
+	uintptr_t	 mk = (uintptr_t)0 - (uintptr_t)(c != 0);
+
+	return (const void *)(((uintptr_t)a & mk) | ((uintptr_t)b & ~mk));
+}
+
+/* Finds the object link ci points at and starts loading its line(s). */
+static inline void
+lk_prefetch(struct lk *l, uint32_t ci)
+{
+	struct slab	*s = l->t->kslab[ci >> 30];
+
+	l->ci = ci;
+	l->o = slab_ptr(s, ci & kind_mask[ci >> 30]);
+	__builtin_prefetch(l->o);
+	__builtin_prefetch(l->o + s->size - 1);
+}
+
+static void
+many_prefetch_root(struct many *m, size_t i)
+{
+	const struct prefix	*p = &m->q[i];
+	struct rib_trie		*t;
+
+	if (i < m->n && prefix_ok(m->rib, p)) {
+		t = trie_of(m->rib, p->af);
+		__builtin_prefetch(root_slot(t, p->addr, p->len));
+	}
+}
+
+/* Ends lookup l: with nd (NULL: no routes) as its result, next visit copies. */
+static void
+lk_found(struct many *m, struct lk *l, struct rib_node *nd)
+{
+	l->best = nd;
+	l->phase = LK_ROUTES;
+	if (nd == NULL || m->max == 0)
+		return;
+	if (NODE_KIND(nd->flags) == NODE_INLINE)
+		__builtin_prefetch(slab_ptr(&m->rib->attrs, LOAD(&nd->r)));
+	else if (NODE_KIND(nd->flags) == NODE_ARRAY)
+		__builtin_prefetch(arr_ptr(m->rib, LOAD(&nd->r)));
+}
+
+/* Gives slot l the next valid query, or frees it; 0 when no query is left. */
+static int
+lk_start(struct many *m, struct lk *l)
+{
+	const struct prefix	*p;
+
+	for (; m->next < m->n; m->next++) {
+		p = &m->q[m->next];
+		many_prefetch_root(m, m->next + MANY_WAYS);
+		if (!prefix_ok(m->rib, p)) {
+			m->count[m->next] = -1;
+			continue;
+		}
+		l->q = m->next++;
+		l->t = trie_of(m->rib, p->af);
+		l->best = NULL;
+		l->in_root = !m->lpm ? 0 : p->len < TOP_BITS;
+		l->ci = LOAD(root_slot(l->t, p->addr, p->len));
+		l->phase = LK_DESCEND;
+		if (l->ci == 0 && m->lpm && !l->in_root) {
+			l->in_root = 1;
+			l->ci = LOAD(&l->t->root);
+		}
+		if (l->ci == 0)
+			lk_found(m, l, NULL);
+		else
+			lk_prefetch(l, l->ci);
+		return 1;
+	}
+	l->phase = LK_FREE;
+	return 0;
+}
+
+/*
+ * One node of an exact lookup's descent, as rib_lookup_exact: the length from
+ * the link or the node and the child links (none for a leaf) by selected
+ * addresses, so the only branch is whether the descent ends here.
+ */
+static void
+lk_step_exact(struct many *m, struct lk *l)
+{
+	const struct prefix	*p = &m->q[l->q];
+	unsigned		 k = l->ci >> 30, pl;
+	struct rib_node		*nd = (void *)(l->o + kind_off[k]);
+	uint8_t			 gl = GLUE_PLEN(l->ci);
+	const uint8_t		*pp = pick(k >= 2, &gl, &nd->plen);
+	_Atomic uint32_t	*kids = (_Atomic uint32_t *)(uintptr_t)pick(k == 1,
+				    no_kids, KIDS(nd));
+	uint32_t		 next;
+
+	if ((pl = *pp) >= p->len) {
+		lk_found(m, l, k < 2 && pl == p->len &&
+		    common_bits(nd->key, p->addr, pl) == pl ? nd : NULL);
+		return;
+	}
+	if ((next = LOAD(&kids[keybit(p->addr, pl)])) == 0)
+		lk_found(m, l, NULL);
+	else
+		lk_prefetch(l, next);
+}
+
+/* One node of a longest-match descent, as lpm_sub. */
+static void
+lk_step_lpm(struct many *m, struct lk *l)
+{
+	const struct prefix	*p = &m->q[l->q];
+	unsigned		 k = l->ci >> 30, pl;
+	struct rib_node		*nd = (void *)(l->o + kind_off[k]);
+	uint32_t		 next;
+
+	if (k >= 2) {
+		if ((pl = GLUE_PLEN(l->ci)) >= p->len)
+			goto stop;
+	} else {
+		if ((pl = nd->plen) > p->len || common_bits(nd->key, p->addr, pl) < pl)
+			goto stop;
+		l->best = nd;
+		if (pl == p->len || k == 1)
+			goto stop;
+	}
+	if ((next = LOAD(&KIDS(nd)[keybit(p->addr, pl)])) != 0) {
+		lk_prefetch(l, next);
+		return;
+	}
+stop:
+	if (l->best == NULL && !l->in_root) {
+		l->in_root = 1;		/* then the short prefixes' trie */
+		if ((next = LOAD(&l->t->root)) != 0) {
+			lk_prefetch(l, next);
+			return;
+		}
+	}
+	lk_found(m, l, l->best);
+}
+
+static void
+lk_routes(struct many *m, struct lk *l)
+{
+	struct rib_route	*o = m->out != NULL ? &m->out[l->q * m->max] : NULL;
+
+	if (l->best == NULL) {
+		m->count[l->q] = 0;
+		return;
+	}
+	if (m->matched != NULL)
+		node_prefix(l->t, l->best, &m->matched[l->q]);
+	m->count[l->q] = (int)node_routes(m->rib, l->best, -1, o, o ? m->max : 0);
+}
+
+static void
+lookup_many(struct many *m)
+{
+	struct lk	 ways[MANY_WAYS];
+	unsigned	 i, busy = 0;
+
+	m->next = 0;
+	for (i = 0; i < MANY_WAYS && i < m->n; i++)
+		many_prefetch_root(m, i);
+	for (i = 0; i < MANY_WAYS; i++)
+		busy += (unsigned)lk_start(m, &ways[i]);
+	while (busy > 0) {
+		for (i = 0; i < MANY_WAYS; i++) {
+			switch (ways[i].phase) {
+			case LK_DESCEND:
+				if (m->lpm)
+					lk_step_lpm(m, &ways[i]);
+				else
+					lk_step_exact(m, &ways[i]);
+				break;
+			case LK_ROUTES:
+				lk_routes(m, &ways[i]);
+				if (!lk_start(m, &ways[i]))
+					busy--;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}
+
+void
+rib_lookup_exact_many(struct rib *rib, const struct prefix *q, size_t n, int *count,
+    struct rib_route *out, unsigned max)
+{
+	struct many	m = { .rib = rib, .q = q, .n = n, .count = count, .out = out,
+	    .max = out != NULL ? max : 0 };
+
+	lookup_many(&m);
+}
+
+void
+rib_lookup_lpm_many(struct rib *rib, const struct prefix *q, size_t n, int *count,
+    struct prefix *matched, struct rib_route *out, unsigned max)
+{
+	struct many	m = { .rib = rib, .q = q, .n = n, .count = count,
+	    .matched = matched, .out = out, .max = out != NULL ? max : 0, .lpm = 1 };
+
+	lookup_many(&m);
+}
+
 /* --- readers -------------------------------------------------------------- */
 
 struct rib_reader *
@@ -1564,6 +1817,9 @@ rib_new(void)
 		}
 		rib->t[i].af = i == 0 ? PREFIX_AF_IPV4 : PREFIX_AF_IPV6;
 		rib->t[i].klen = i == 0 ? 4 : 16;
+		rib->t[i].kslab[0] = &rib->t[i].nodes;
+		rib->t[i].kslab[1] = &rib->t[i].leaves;
+		rib->t[i].kslab[2] = rib->t[i].kslab[3] = &rib->t[i].glue;
 		slab_init(&rib->t[i].nodes, KIDS_SIZE + sizeof(struct rib_node) +
 		    rib->t[i].klen);
 		slab_init(&rib->t[i].leaves, sizeof(struct rib_node) + rib->t[i].klen);

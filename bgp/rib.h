@@ -169,6 +169,18 @@ int		 rib_lookup_exact(struct rib *, const struct prefix *,
 		    struct rib_route *out, unsigned max);
 int		 rib_lookup_lpm(struct rib *, const struct prefix *, struct prefix *matched,
 		    struct rib_route *out, unsigned max);
+/*
+ * n lookups at once, each as the function above would do it: count[i] gets what
+ * it returns for q[i] (-1: a bad prefix), up to max routes of q[i] go to
+ * out[i * max ...] (out may be NULL), and for the LPM its match to matched[i]
+ * (may be NULL). Several descents run interleaved, so their cache misses
+ * overlap: for many random lookups (a reader checking a list of prefixes).
+ */
+void		 rib_lookup_exact_many(struct rib *, const struct prefix *q, size_t n,
+		    int *count, struct rib_route *out, unsigned max);
+void		 rib_lookup_lpm_many(struct rib *, const struct prefix *q, size_t n,
+		    int *count, struct prefix *matched, struct rib_route *out,
+		    unsigned max);
 /* p and every prefix inside it, in address order. */
 int		 rib_walk_more_specifics(struct rib *, const struct prefix *,
 		    rib_walk_cb, void *);

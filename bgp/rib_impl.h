@@ -189,6 +189,7 @@ struct rib_trie {
 	_Atomic uint32_t *top;		/* TOP_SLOTS roots */
 	uint8_t		 af;
 	uint8_t		 klen;
+	struct slab	*kslab[4];	/* by link >> 30: nodes, leaves, glue, glue */
 	struct slab	 nodes;		/* inner prefix nodes */
 	struct slab	 leaves;	/* prefix nodes without children */
 	struct slab	 glue;

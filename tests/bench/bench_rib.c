@@ -20,6 +20,8 @@
  * cost is explained without hardware counters (none in this VM): trie nodes and
  * distinct cache lines per exact lookup, the latency of a load missing every
  * cache, and the rate of ideal structures with 1-3 dependent loads per lookup.
+ * The random lookups run one at a time and, as a reader checking a list would
+ * call them, through the batch lookups (rib_lookup_*_many, 256 queries a call).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -405,9 +407,48 @@ cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define MANY	256
+
+/*
+ * Queries order[*i..] in one call of the batch lookups, MANY at a time as a reader
+ * checking a list would pass them (the queries gathered as in the single ones,
+ * LPM queries made host addresses the same way); advances *i past them.
+ */
+static size_t
+many_pass(struct rib *rib, const struct feed *f, const uint32_t *order, size_t *i,
+    int lpm)
+{
+	static struct prefix	 q[MANY], m[MANY];
+	static struct rib_route	 r[MANY * 4];
+	static int		 cnt[MANY];
+	size_t			 j, n = f->np - *i < MANY ? f->np - *i : MANY, hits = 0;
+
+	for (j = 0; j < n; j++) {
+		q[j] = f->pfx[order[*i + j]];
+		if (!lpm)
+			continue;
+		if (q[j].af == PREFIX_AF_IPV4) {
+			q[j].addr[3] |= (uint8_t)((*i + j) & 0x7f);
+			q[j].len = 32;
+		} else {
+			q[j].addr[15] |= (uint8_t)((*i + j) & 0x7f);
+			q[j].len = 128;
+		}
+	}
+	if (lpm)
+		rib_lookup_lpm_many(rib, q, n, cnt, m, r, 4);
+	else
+		rib_lookup_exact_many(rib, q, n, cnt, r, 4);
+	for (j = 0; j < n; j++)
+		hits += cnt[j] > 0;
+	*i += n - 1;
+	return hits;
+}
+
 /*
  * One pass of n lookups of kind k (0 feed order, 1 random, 2 LPM, 3 locked,
- * 4 random without copying routes out: no attribute id -> pointer load).
+ * 4 random without copying routes out: no attribute id -> pointer load, 5 and 6
+ * random exact and LPM through the batch lookups).
  */
 static size_t
 lookup_pass(struct rib *rib, struct rib_reader *rd, const struct feed *f,
@@ -438,6 +479,10 @@ lookup_pass(struct rib *rib, struct rib_reader *rd, const struct feed *f,
 			break;
 		case 4:
 			hits += rib_lookup_exact(rib, &f->pfx[order[i]], r, 0) > 0;
+			break;
+		case 5:
+		case 6:
+			hits += many_pass(rib, f, order, &i, k == 6);
 			break;
 		default:
 			rib_read_lock(rd);
@@ -635,7 +680,9 @@ lookups(struct rib *rib, const struct feed *f, uint32_t *order)
 	static const char *what[] = { "exact lookups, feed order",
 	    "exact lookups, random order", "longest-match lookups (host addr), random",
 	    "exact, random, each in rib_read_lock/unlock",
-	    "exact, random, count only (no attrs pointer)" };
+	    "exact, random, count only (no attrs pointer)",
+	    "exact, random, batches of 256 (_many)",
+	    "longest-match (host addr), random, batches of 256" };
 	struct rib_reader *rd = rib_reader_new(rib);
 	double		 t[LPASSES], w[LPASSES], n = (double)f->np;
 	size_t		 hits = 0;
@@ -643,7 +690,7 @@ lookups(struct rib *rib, const struct feed *f, uint32_t *order)
 	unsigned	 i;
 	int		 k;
 
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 7; k++) {
 		for (i = 0; i < LPASSES; i++) {
 			t[i] = tick();
 			hits += lookup_pass(rib, rd, f, order, k);

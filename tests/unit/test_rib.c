@@ -548,6 +548,66 @@ check_lookups(struct rib *rib, struct model *m, const struct prefix *q)
 	UT_EQ_INT(pcmp(&got, &best->p), 0);
 }
 
+/*
+ * The batch lookups give for each query what the single ones give (those are
+ * checked against the model): counts, the routes in order, the LPM's match; a
+ * bad prefix in the batch -1 and no effect on the others; calls of n = 0, 1, a
+ * few and many (more than the descents in flight), out NULL and max 0.
+ */
+static void
+check_many(struct rib *rib, const struct prefix *q, size_t n)
+{
+	static const size_t sizes[] = { 1, 3, 7, 200 };
+	struct rib_route one[8], *many = calloc(n * 8, sizeof(*many));
+	struct prefix	 m1, *mm = calloc(n, sizeof(*mm));
+	int		*cnt = calloc(n, sizeof(*cnt)), c;
+	size_t		 i, j, s, at;
+	unsigned	 k;
+
+	UT_ASSERT(many != NULL && mm != NULL && cnt != NULL);
+	rib_lookup_exact_many(rib, q, 0, cnt, many, 8);
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		for (at = 0; at < n; at += j) {
+			j = n - at < sizes[s] ? n - at : sizes[s];
+			rib_lookup_exact_many(rib, q + at, j, cnt + at, many + at * 8, 8);
+		}
+		for (i = 0; i < n; i++) {
+			c = rib_lookup_exact(rib, &q[i], one, 8);
+			UT_EQ_INT(cnt[i], c);
+			for (k = 0; c > 0 && k < (unsigned)c && k < 8; k++) {
+				UT_ASSERT(many[i * 8 + k].attrs == one[k].attrs);
+				UT_EQ_INT(many[i * 8 + k].source, one[k].source);
+				UT_EQ_INT(many[i * 8 + k].path_id, one[k].path_id);
+				UT_EQ_INT(many[i * 8 + k].state, one[k].state);
+			}
+		}
+		for (at = 0; at < n; at += j) {
+			j = n - at < sizes[s] ? n - at : sizes[s];
+			rib_lookup_lpm_many(rib, q + at, j, cnt + at, mm + at, many + at * 8, 8);
+		}
+		for (i = 0; i < n; i++) {
+			c = rib_lookup_lpm(rib, &q[i], &m1, one, 8);
+			UT_EQ_INT(cnt[i], c);
+			if (c > 0)
+				UT_EQ_INT(pcmp(&mm[i], &m1), 0);
+			for (k = 0; c > 0 && k < (unsigned)c && k < 8; k++) {
+				UT_ASSERT(many[i * 8 + k].attrs == one[k].attrs);
+				UT_EQ_INT(many[i * 8 + k].source, one[k].source);
+			}
+		}
+	}
+	/* counts only */
+	rib_lookup_exact_many(rib, q, n, cnt, NULL, 0);
+	for (i = 0; i < n; i++)
+		UT_EQ_INT(cnt[i], rib_lookup_exact(rib, &q[i], NULL, 0));
+	rib_lookup_lpm_many(rib, q, n, cnt, NULL, NULL, 0);
+	for (i = 0; i < n; i++)
+		UT_EQ_INT(cnt[i], rib_lookup_lpm(rib, &q[i], NULL, NULL, 0));
+	free(many);
+	free(mm);
+	free(cnt);
+}
+
 static void
 check_all(struct rib *rib, struct model *m, int v6mix)
 {
@@ -806,11 +866,13 @@ lookups_dense(void)
 	struct model	 m = { NULL, 0, 0 };
 	struct mroute	 k;
 	struct rib_attrs *a;
-	struct prefix	 q;
+	struct prefix	 q, *qs;
 	unsigned	 i, pass, b, max;
-	size_t		 j;
+	size_t		 j, nq;
 
 	srand(7);
+	qs = calloc(2 * 1500 + 2500 + 4, sizeof(*qs));
+	UT_ASSERT(qs != NULL);
 	for (i = 0; i < 3; i++)
 		rib_source_add(rib, "src");
 	for (i = 0; i < 2500; i++) {
@@ -824,8 +886,11 @@ lookups_dense(void)
 		model_set(&m, &k);
 	}
 	for (pass = 0; pass < 2; pass++) {
-		for (j = 0; j < m.n; j += 1 + pass * 3)
+		nq = 0;
+		for (j = 0; j < m.n; j += 1 + pass * 3) {
 			check_lookups(rib, &m, &m.r[j].p);
+			qs[nq++] = m.r[j].p;
+		}
 		for (i = 0; i < 1500; i++) {
 			/* A stored prefix with random bits after it, at a random length. */
 			q = m.r[(size_t)rand() % m.n].p;
@@ -837,9 +902,17 @@ lookups_dense(void)
 			    (max - q.len + 1));
 			prefix_mask(&q);
 			check_lookups(rib, &m, &q);
+			qs[nq++] = q;
 			q = rand_prefix(i % 2);
 			check_lookups(rib, &m, &q);
+			qs[nq++] = q;
 		}
+		/* bad prefixes inside a batch */
+		memset(&qs[nq], 0, sizeof(qs[nq]));
+		qs[nq + 1] = qs[0];
+		qs[nq + 1].len = 200;
+		nq += 2;
+		check_many(rib, qs, nq);
 		UT_EQ_INT(rib_compact(rib), 0);
 		rib_reclaim_sync(rib);
 	}
@@ -847,6 +920,7 @@ lookups_dense(void)
 		rib_source_withdraw_all(rib, (uint16_t)i);
 	assert_empty(rib);
 	free(m.r);
+	free(qs);
 	rib_free(rib);
 }
 

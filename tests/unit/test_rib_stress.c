@@ -94,6 +94,9 @@ reader(void *arg)
 	struct rib_route r[NSRC * 2];
 	struct prefix	 m;
 	struct rwalk	 w;
+	static _Thread_local struct prefix bq[64], bm[64];
+	static _Thread_local struct rib_route br[64 * NSRC * 2];
+	int		 bn[64];
 	unsigned	 i, seed = 7;
 	int		 n, k;
 
@@ -121,7 +124,26 @@ reader(void *arg)
 			}
 			rib_read_unlock(rd);
 		}
-		atomic_fetch_add(&sh->lookups, 2000);
+		/* the same through the batch lookups, 64 queries a call */
+		for (i = 0; i < 64; i++)
+			bq[i] = sh->pfx[rand_r(&seed) % NPFX];
+		rib_read_lock(rd);
+		rib_lookup_exact_many(sh->rib, bq, 64, bn, br, NSRC * 2);
+		for (i = 0; i < 64; i++) {
+			UT_ASSERT(bn[i] >= 0 && bn[i] <= NSRC * 2);
+			for (k = 0; k < bn[i]; k++)
+				check_route(sh, &bq[i], &br[i * NSRC * 2 + (unsigned)k]);
+		}
+		rib_lookup_lpm_many(sh->rib, bq, 64, bn, bm, br, NSRC * 2);
+		for (i = 0; i < 64; i++) {
+			if (bn[i] <= 0)
+				continue;
+			UT_ASSERT(prefix_contains(&bm[i], &bq[i]));
+			for (k = 0; k < bn[i] && k < NSRC * 2; k++)
+				check_route(sh, &bm[i], &br[i * NSRC * 2 + (unsigned)k]);
+		}
+		rib_read_unlock(rd);
+		atomic_fetch_add(&sh->lookups, 2000 + 128);
 	}
 	rib_reader_free(rd);
 	return NULL;
