@@ -512,7 +512,7 @@ node_set_route(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 		PUBLISH(&nd->r, r->attrs);
 	else if (node_replace(rib, t, slot, ci, p->addr, e, n) == -1)
 		return RIB_ERR;
-	attrs_get(rib, r->attrs)->refcnt++;
+	attrs_hold(rib, r->attrs);
 	if (found)
 		rib_attrs_drop(rib, old);
 	else {
@@ -553,7 +553,7 @@ node_insert(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot,
 	if (ni == 0)
 		return RIB_ERR;
 	PUBLISH(slot, ni);
-	attrs_get(rib, r->attrs)->refcnt++;
+	attrs_hold(rib, r->attrs);
 	t->prefixes++;
 	rib->routes++;
 	rib->src[r->src]->st.routes++;
@@ -576,7 +576,7 @@ leaf_grow(struct rib *rib, struct rib_trie *t, _Atomic uint32_t *slot, uint32_t 
 	}
 	PUBLISH(slot, nn);
 	node_retire_moved(rib, t, ci);
-	attrs_get(rib, r->attrs)->refcnt++;
+	attrs_hold(rib, r->attrs);
 	t->prefixes++;
 	rib->routes++;
 	rib->src[r->src]->st.routes++;
@@ -1791,6 +1791,7 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	st->glue = rib->t[0].glue.live + rib->t[1].glue.live;
 	st->bytes = rib->bytes;
 	st->bytes_attrs = rib->attrs_bytes + (rib->ahash_mask + 1) * sizeof(uint32_t) +
+	    rib_attrs_count_bytes(rib) +
 	    ((size_t)(rib->attrs.nchunks - rib->attrs.released) * SLAB_CHUNK *
 	    rib->attrs.size);
 	for (i = 0; i < 2; i++)

@@ -131,7 +131,7 @@ int		 rib_source_stats(const struct rib *, uint16_t,
  */
 struct rib_attrs *rib_attrs_intern(struct rib *, const uint8_t *blob, size_t len,
 		    uint32_t origin_as, uint8_t path_len);
-void		 rib_attrs_ref(struct rib_attrs *);
+void		 rib_attrs_ref(struct rib *, struct rib_attrs *);
 void		 rib_attrs_unref(struct rib *, struct rib_attrs *);
 /* Accessors, also safe on reader threads for sets obtained from a route. */
 const uint8_t	*rib_attrs_blob(const struct rib_attrs *, size_t *len);

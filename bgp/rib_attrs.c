@@ -80,6 +80,53 @@ rib_attrs_destroy(struct rib *rib)
 	rib_mfree(rib, rib->ahash, (rib->ahash_mask + 1) * sizeof(uint32_t));
 	rib->ahash = NULL;
 	slab_destroy(rib, &rib->attrs);
+	for (i = 0; i < rib->narefs; i++)
+		rib_mfree(rib, rib->arefs[i], SLAB_CHUNK * sizeof(uint32_t));
+	rib_mfree(rib, rib->arefs, rib->narefs * sizeof(*rib->arefs));
+	rib->arefs = NULL;
+	rib->narefs = 0;
+}
+
+static inline uint32_t *
+aref(struct rib *rib, uint32_t id)
+{
+	return &rib->arefs[id >> SLAB_SHIFT][id & (SLAB_CHUNK - 1)];
+}
+
+/* Room for the count of set id: 0, or -1 when out of memory. */
+static int
+aref_room(struct rib *rib, uint32_t id)
+{
+	uint32_t	 c = id >> SLAB_SHIFT, n;
+	uint32_t	**nd;
+
+	if (c >= rib->narefs) {
+		for (n = rib->narefs ? rib->narefs * 2 : 16; n <= c; n *= 2)
+			;
+		if ((nd = rib_calloc(rib, n * sizeof(*nd))) == NULL)
+			return -1;
+		if (rib->narefs > 0)
+			memcpy(nd, rib->arefs, rib->narefs * sizeof(*nd));
+		rib_mfree(rib, rib->arefs, rib->narefs * sizeof(*nd));
+		rib->arefs = nd;
+		rib->narefs = n;
+	}
+	if (rib->arefs[c] == NULL &&
+	    (rib->arefs[c] = rib_calloc(rib, SLAB_CHUNK * sizeof(uint32_t))) == NULL)
+		return -1;
+	return 0;
+}
+
+size_t
+rib_attrs_count_bytes(const struct rib *rib)
+{
+	size_t		 n = rib->narefs * sizeof(*rib->arefs);
+	uint32_t	 i;
+
+	for (i = 0; i < rib->narefs; i++)
+		if (rib->arefs[i] != NULL)
+			n += SLAB_CHUNK * sizeof(uint32_t);
+	return n;
 }
 
 /*
@@ -133,9 +180,14 @@ attrs_new(struct rib *rib, const uint8_t *blob, size_t len, uint32_t h,
 		attrs_free(rib, a);
 		return NULL;
 	}
+	if (aref_room(rib, id) == -1) {
+		slab_release(&rib->attrs, id);
+		attrs_free(rib, a);
+		return NULL;
+	}
+	*aref(rib, id) = 1;
 	a->hash = h;
 	a->id = id;
-	a->refcnt = 1;
 	a->origin_as = origin_as;
 	a->len = (uint16_t)len;
 	a->path_len = path_len;
@@ -164,7 +216,7 @@ rib_attrs_intern(struct rib *rib, const uint8_t *blob, size_t len,
 		if (a->hash == h && a->len == len && a->origin_as == origin_as &&
 		    a->path_len == path_len && (len == 0 ||
 		    memcmp(a->blob, blob, len) == 0)) {
-			a->refcnt++;
+			(*aref(rib, a->id))++;
 			return a;
 		}
 	}
@@ -180,9 +232,9 @@ rib_attrs_intern(struct rib *rib, const uint8_t *blob, size_t len,
 }
 
 void
-rib_attrs_ref(struct rib_attrs *a)
+rib_attrs_ref(struct rib *rib, struct rib_attrs *a)
 {
-	a->refcnt++;
+	(*aref(rib, a->id))++;
 }
 
 /* In cyclic order, is slot h in (i, j]? */
@@ -209,11 +261,12 @@ unlink_attrs(struct rib *rib, struct rib_attrs *a)
 	rib->nattrs--;
 }
 
-void
-rib_attrs_unref(struct rib *rib, struct rib_attrs *a)
+/* The count of set id just reached 0. */
+static void
+attrs_dies(struct rib *rib, uint32_t id)
 {
-	if (a == NULL || --a->refcnt > 0)
-		return;
+	struct rib_attrs *a = attrs_get(rib, id);
+
 	unlink_attrs(rib, a);
 	a->dead = 1;
 	if (rib_retire(rib, RETIRE_ATTRS, a->id, NULL) == -1)
@@ -221,18 +274,25 @@ rib_attrs_unref(struct rib *rib, struct rib_attrs *a)
 }
 
 void
+rib_attrs_unref(struct rib *rib, struct rib_attrs *a)
+{
+	if (a != NULL)
+		rib_attrs_drop(rib, a->id);
+}
+
+/* Routes drop their references by id: the set itself is read only when it dies. */
+void
 rib_attrs_drop(struct rib *rib, uint32_t id)
 {
-	rib_attrs_unref(rib, attrs_get(rib, id));
+	if (--*aref(rib, id) == 0)
+		attrs_dies(rib, id);
 }
 
 void
 rib_attrs_drop_n(struct rib *rib, uint32_t id, uint32_t n)
 {
-	struct rib_attrs *a = attrs_get(rib, id);
-
-	a->refcnt -= n - 1;
-	rib_attrs_unref(rib, a);
+	if ((*aref(rib, id) -= n) == 0)
+		attrs_dies(rib, id);
 }
 
 void

@@ -150,10 +150,10 @@ struct rib_rarr8 {
 #define ARR_CLASS(h)	((h) >> ARR_SHIFT)
 #define ARR_INDEX(h)	((h) & ((1u << ARR_SHIFT) - 1))
 
+/* Immutable once interned (readers read it), but for dead; counts in rib->arefs. */
 struct rib_attrs {
 	uint32_t	 hash;
 	uint32_t	 id;
-	uint32_t	 refcnt;	/* writer only */
 	uint32_t	 origin_as;
 	uint16_t	 len;
 	uint8_t		 path_len;
@@ -208,6 +208,12 @@ struct rib {
 	struct slab	 arr[ARR_NCLASS];
 	struct slab	 bigarr;	/* pointers to large arrays */
 	struct slab	 attrs;		/* attrs id -> pointer */
+	/*
+	 * Reference counts by attrs id, in chunks of SLAB_CHUNK (writer only). Kept
+	 * in the sets, every route change wrote a line that walking readers read.
+	 */
+	uint32_t	**arefs;
+	uint32_t	 narefs;	/* chunk slots in arefs */
 	uint32_t	*ahash;
 	uint32_t	 ahash_mask;
 	uint32_t	 nattrs;
@@ -253,6 +259,7 @@ void	 rib_attrs_destroy(struct rib *);
 void	 rib_attrs_drop(struct rib *, uint32_t id);	/* a route's reference */
 void	 rib_attrs_drop_n(struct rib *, uint32_t id, uint32_t n);
 void	 rib_attrs_reclaim(struct rib *, uint32_t id);
+size_t	 rib_attrs_count_bytes(const struct rib *);
 
 static inline struct rib_attrs *
 attrs_get(struct rib *rib, uint32_t id)
@@ -260,6 +267,13 @@ attrs_get(struct rib *rib, uint32_t id)
 	struct rib_attrs **pp = slab_ptr(&rib->attrs, id);
 
 	return *pp;
+}
+
+/* A route's reference to set id (writer). */
+static inline void
+attrs_hold(struct rib *rib, uint32_t id)
+{
+	rib->arefs[id >> SLAB_SHIFT][id & (SLAB_CHUNK - 1)]++;
 }
 
 #endif /* IXW_RIB_IMPL_H */
