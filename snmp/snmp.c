@@ -20,6 +20,7 @@
  * This is the only file that includes net-snmp headers (they clash with ours).
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1155,6 +1156,33 @@ cmd_test_source(int argc, char *const *argv, struct control_reply *r, void *arg)
 
 /* --- the module ------------------------------------------------------------ */
 
+/*
+ * OpenSSL, when net-snmp was built with it, is initialised by net-snmp's first use
+ * of it (init_snmp(): a random number for the USM salts) with OpenSSL's defaults:
+ * every libcrypto error string loaded into a hash table, and openssl.cnf read. The
+ * daemon prints no OpenSSL error text and takes no OpenSSL settings (net-snmp's
+ * TLS/DTLS transports are never opened): initialising it first without both leaves
+ * 0.6 MB out of idle RSS (issue 9). ixwatchd does not link libcrypto itself: the
+ * function is looked up in what is loaded, and builds whose net-snmp has its own
+ * crypto find none. Both flags have these values since OpenSSL 1.1.0; LibreSSL
+ * takes NO_LOAD_CONFIG and ignores the other.
+ */
+#define OSSL_INIT_NO_LOAD_CRYPTO_STRINGS	0x00000001UL
+#define OSSL_INIT_NO_LOAD_CONFIG		0x00000080UL
+
+static void
+openssl_init_lean(void)
+{
+	int	(*init)(uint64_t, const void *);
+	void	*sym;
+
+	if ((sym = dlsym(RTLD_DEFAULT, "OPENSSL_init_crypto")) == NULL)
+		return;
+	memcpy(&init, &sym, sizeof(init));
+	if (init(OSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OSSL_INIT_NO_LOAD_CONFIG, NULL) != 1)
+		log_warnx("snmp: OpenSSL initialisation failed");
+}
+
 static int
 agentx_setup(const struct config_snmp *cs)
 {
@@ -1191,6 +1219,7 @@ agentx_setup(const struct config_snmp *cs)
 	    on_index_start, NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
 	    on_index_stop, NULL);
+	openssl_init_lean();	/* before net-snmp's first use of OpenSSL */
 	if (init_agent(SNMP_APPNAME) != 0) {
 		log_warnx("snmp: init_agent failed");
 		return -1;
