@@ -1715,7 +1715,7 @@ rib_read_unlock(struct rib_reader *r)
 int
 rib_source_add(struct rib *rib, const char *descr)
 {
-	struct rib_source **ns, *s;
+	struct rib_source *s;
 	uint32_t	 id, cap;
 	size_t		 len;
 
@@ -1731,13 +1731,8 @@ rib_source_add(struct rib *rib, const char *descr)
 		cap = rib->nsrc ? rib->nsrc * 2 : 16;
 		if (cap > UINT16_MAX + 1)
 			cap = UINT16_MAX + 1;
-		if ((ns = rib_calloc(rib, cap * sizeof(*ns))) == NULL)
+		if (rib_regrow(rib, &rib->src, sizeof(*rib->src), &rib->nsrc, cap) == -1)
 			return -1;
-		if (rib->nsrc > 0)
-			memcpy(ns, rib->src, rib->nsrc * sizeof(*ns));
-		rib_mfree(rib, rib->src, rib->nsrc * sizeof(*ns));
-		rib->src = ns;
-		rib->nsrc = cap;
 	}
 	if ((s = rib_calloc(rib, sizeof(*s) + len)) == NULL)
 		return -1;

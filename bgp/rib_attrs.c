@@ -98,18 +98,12 @@ static int
 aref_room(struct rib *rib, uint32_t id)
 {
 	uint32_t	 c = id >> SLAB_SHIFT, n;
-	uint32_t	**nd;
 
 	if (c >= rib->narefs) {
 		for (n = rib->narefs ? rib->narefs * 2 : 16; n <= c; n *= 2)
 			;
-		if ((nd = rib_calloc(rib, n * sizeof(*nd))) == NULL)
+		if (rib_regrow(rib, &rib->arefs, sizeof(*rib->arefs), &rib->narefs, n) == -1)
 			return -1;
-		if (rib->narefs > 0)
-			memcpy(nd, rib->arefs, rib->narefs * sizeof(*nd));
-		rib_mfree(rib, rib->arefs, rib->narefs * sizeof(*nd));
-		rib->arefs = nd;
-		rib->narefs = n;
 	}
 	if (rib->arefs[c] == NULL &&
 	    (rib->arefs[c] = rib_calloc(rib, SLAB_CHUNK * sizeof(uint32_t))) == NULL)

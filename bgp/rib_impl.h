@@ -237,6 +237,8 @@ struct rib {
 void	*rib_malloc(struct rib *, size_t);
 void	*rib_calloc(struct rib *, size_t);
 void	 rib_mfree(struct rib *, void *, size_t);
+/* Grows the writer-only array at *pp (any pointer type) of *cap elements to ncap, zero-filled. */
+int	 rib_regrow(struct rib *, void *pp, size_t elem, uint32_t *cap, uint32_t ncap);
 int	 rib_retire(struct rib *, uint32_t kind, uint32_t idx, void *ptr);
 void	 slab_init(struct slab *, uint32_t size);
 void	 slab_init_max(struct slab *, uint32_t size, uint32_t maxidx);

@@ -274,6 +274,22 @@ rib_mfree(struct rib *rib, void *p, size_t n)
 	pool_put(p, n);
 }
 
+int
+rib_regrow(struct rib *rib, void *pp, size_t elem, uint32_t *cap, uint32_t ncap)
+{
+	void	*old, *n;
+
+	if ((n = rib_calloc(rib, (size_t)ncap * elem)) == NULL)
+		return -1;
+	memcpy(&old, pp, sizeof(old));		/* pp may point to any pointer type */
+	if (*cap > 0)
+		memcpy(n, old, (size_t)*cap * elem);
+	rib_mfree(rib, old, (size_t)*cap * elem);
+	memcpy(pp, &n, sizeof(n));
+	*cap = ncap;
+	return 0;
+}
+
 void
 slab_init_max(struct slab *s, uint32_t size, uint32_t maxidx)
 {
