@@ -88,7 +88,7 @@ node_key(struct rib_trie *t, uint32_t i)
 static inline _Atomic uint32_t *
 root_slot(struct rib_trie *t, const uint8_t *a, unsigned plen)
 {
-	return plen < TOP_BITS ? &t->root : &t->top[TOP_OF(a)];
+	return plen < t->topbits ? &t->root : &t->top[top_of(t, a)];
 }
 
 /* Warms the cache for the trie rooted in top[k], a few slots ahead of a scan. */
@@ -97,7 +97,7 @@ prefetch_slot(struct rib_trie *t, uint32_t k)
 {
 	uint32_t	 i;
 
-	if (k < TOP_SLOTS && (i = atomic_load_explicit(&t->top[k],
+	if (k < t->nslots && (i = atomic_load_explicit(&t->top[k],
 	    memory_order_acquire)) != 0)
 		__builtin_prefetch(node_at(t, i));
 }
@@ -933,15 +933,15 @@ rib_source_withdraw_all(struct rib *rib, uint16_t source)
 	rib_hold(rib);
 	for (a = 0; a < 2; a++) {
 		s.t = &rib->t[a];
-		for (k = 0; k <= TOP_SLOTS; k++) {
+		for (k = 0; k <= s.t->nslots; k++) {
 			prefetch_slot(s.t, k + 8);
 			/* Without route arrays (one source) there is nothing to warm. */
-			if (rib->arrays > 0 && k + SWEEP_AHEAD < TOP_SLOTS) {
+			if (rib->arrays > 0 && k + SWEEP_AHEAD < s.t->nslots) {
 				budget = SWEEP_WARM;
 				sweep_warm(rib, s.t, LOADW(&s.t->top[k + SWEEP_AHEAD]),
 				    &budget);
 			}
-			slot = k < TOP_SLOTS ? &s.t->top[k] : &s.t->root;
+			slot = k < s.t->nslots ? &s.t->top[k] : &s.t->root;
 			if ((r = LOADW(slot)) != 0 && (ni = sweep(&s, r)) != r)
 				PUBLISH(slot, ni);
 		}
@@ -1029,7 +1029,7 @@ rib_compact(struct rib *rib)
 		    slab_reserve_seq(rib, &t->glue, t->glue.live) == -1)
 			return -1;
 		rib_hold(rib);
-		for (k = 0; k <= TOP_SLOTS; k++) {
+		for (k = 0; k <= t->nslots; k++) {
 			slot = k == 0 ? &t->root : &t->top[k - 1];
 			if ((old = LOADW(slot)) == 0)
 				continue;
@@ -1132,7 +1132,7 @@ visit(struct walk *w, const struct rib_node *nd)
 static int	walk_sub(struct walk *, uint32_t);
 
 /*
- * While walking the root trie (prefixes shorter than TOP_BITS), the top[] tries
+ * While walking the root trie (prefixes shorter than topbits), the top[] tries
  * of slots below upto come first: a short prefix sorts before the longer ones
  * of its first slot and after those of lower slots.
  */
@@ -1167,7 +1167,7 @@ walk_sub(struct walk *w, uint32_t ci)
 		c1 = kid(ci, nd, 1);
 		if (c1 != 0)
 			__builtin_prefetch(node_at(w->t, c1));
-		if (!IS_GLUE(ci) && (rc = flush(w, TOP_OF(nd->key))) != 0)
+		if (!IS_GLUE(ci) && (rc = flush(w, top_of(w->t, nd->key))) != 0)
 			return rc;
 		if (!IS_GLUE(ci) && NODE_KIND(nd->flags) != NODE_NONE &&
 		    (rc = visit(w, nd)) != 0)
@@ -1225,7 +1225,7 @@ walk_all(struct rib *rib, int src, rib_walk_cb cb, void *arg)
 	for (a = 0; a < 2 && rc == 0; a++) {
 		w.t = &rib->t[a];
 		w.next = 0;
-		rc = walk_merged(&w, LOAD(&w.t->root), TOP_SLOTS);
+		rc = walk_merged(&w, LOAD(&w.t->root), w.t->nslots);
 	}
 	walk_done(&w);
 	return rc;
@@ -1271,13 +1271,13 @@ rib_walk_more_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 			break;
 		}
 	}
-	if (p->len >= TOP_BITS) {
+	if (p->len >= w.t->topbits) {
 		if (ci != 0)
 			rc = walk_sub(&w, ci);
 	} else {
-		/* Slots of the first TOP_BITS bits inside p. */
-		w.next = TOP_OF(p->addr) & ~((1u << (TOP_BITS - p->len)) - 1);
-		rc = walk_merged(&w, ci, w.next + (1u << (TOP_BITS - p->len)));
+		/* Slots of the first topbits bits inside p. */
+		w.next = top_of(w.t, p->addr) & ~((1u << (w.t->topbits - p->len)) - 1);
+		rc = walk_merged(&w, ci, w.next + (1u << (w.t->topbits - p->len)));
 	}
 	walk_done(&w);
 	return rc;
@@ -1320,7 +1320,7 @@ rib_walk_less_specifics(struct rib *rib, const struct prefix *p, rib_walk_cb cb,
 	walk_init(&w, rib, cb, arg, -1);
 	w.t = trie_of(rib, p->af);
 	rc = less_sub(&w, LOAD(&w.t->root), p);
-	if (rc == 0 && p->len >= TOP_BITS)
+	if (rc == 0 && p->len >= w.t->topbits)
 		rc = less_sub(&w, LOAD(root_slot(w.t, p->addr, p->len)), p);
 	walk_done(&w);
 	return rc;
@@ -1451,7 +1451,7 @@ rib_lookup_lpm(struct rib *rib, const struct prefix *p, struct prefix *matched,
 	if (!prefix_ok(rib, p))
 		return -1;
 	t = trie_of(rib, p->af);
-	if (p->len >= TOP_BITS)
+	if (p->len >= t->topbits)
 		best = lpm_sub(t, LOAD(root_slot(t, p->addr, p->len)), p);
 	if (best == NULL)
 		best = lpm_sub(t, LOAD(&t->root), p);
@@ -1550,7 +1550,7 @@ lk_start(struct many *m, struct lk *l)
 		l->p = p;
 		l->t = trie_of(m->rib, p->af);
 		l->best = NULL;
-		l->in_root = !m->lpm ? 0 : p->len < TOP_BITS;
+		l->in_root = !m->lpm ? 0 : p->len < l->t->topbits;
 		l->ci = LOAD(root_slot(l->t, p->addr, p->len));
 		l->phase = LK_DESCEND;
 		if (l->ci == 0 && m->lpm && !l->in_root) {
@@ -1821,11 +1821,14 @@ rib_new(void)
 		atomic_init(&rib->t[i].root, 0);
 		/*
 		 * Zeroed by calloc (all-zero bits are a valid 0 for these lock-free 32-bit
-		 * atomics): the 2 x 256 KB stride tables cost memory only for the /16s
-		 * routes reach; scans that merely read empty slots map the kernel's zero
-		 * page (issue 9, idle RSS).
+		 * atomics): the stride tables (1 MB IPv4, 256 KB IPv6) cost memory only
+		 * for the slots routes reach, as far as this kernel maps untouched
+		 * pages lazily (issue 9, idle RSS).
 		 */
-		if ((rib->t[i].top = rib_calloc(rib, TOP_SLOTS * sizeof(uint32_t))) == NULL) {
+		rib->t[i].topbits = i == 0 ? TOP_BITS4 : TOP_BITS6;
+		rib->t[i].nslots = 1u << rib->t[i].topbits;
+		if ((rib->t[i].top = rib_calloc(rib, rib->t[i].nslots *
+		    sizeof(uint32_t))) == NULL) {
 			rib_free(rib);
 			return NULL;
 		}
@@ -1884,9 +1887,9 @@ rib_free(struct rib *rib)
 	}
 	for (i = 0; i < 2; i++) {
 		free_big(rib, &rib->t[i], LOADW(&rib->t[i].root));
-		for (k = 0; rib->t[i].top != NULL && k < TOP_SLOTS; k++)
+		for (k = 0; rib->t[i].top != NULL && k < rib->t[i].nslots; k++)
 			free_big(rib, &rib->t[i], LOADW(&rib->t[i].top[k]));
-		rib_mfree(rib, rib->t[i].top, TOP_SLOTS * sizeof(uint32_t));
+		rib_mfree(rib, rib->t[i].top, rib->t[i].nslots * sizeof(uint32_t));
 		slab_destroy(rib, &rib->t[i].nodes);
 		slab_destroy(rib, &rib->t[i].leaves);
 		slab_destroy(rib, &rib->t[i].glue);

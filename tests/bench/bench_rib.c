@@ -531,7 +531,7 @@ static unsigned
 descent_cost(struct rib *rib, const struct prefix *p, struct cost *c)
 {
 	struct rib_trie	*t = &rib->t[p->af == PREFIX_AF_IPV4 ? 0 : 1];
-	_Atomic uint32_t *slot = p->len < TOP_BITS ? &t->root : &t->top[TOP_OF(p->addr)];
+	_Atomic uint32_t *slot = p->len < t->topbits ? &t->root : &t->top[top_of(t, p->addr)];
 	struct rib_node	*nd;
 	uint8_t		*o;
 	uint32_t	 ci;
