@@ -925,8 +925,8 @@ lookups_dense(void)
 }
 
 /*
- * Compaction of large first-stride subtrees: one IPv4 /16 and one IPv6 /16 with
- * hundreds of prefixes each, plus short prefixes in the root trie, must give
+ * Compaction of large first-stride subtrees: one IPv4 /18 and one IPv6 /16 (the
+ * strides) with hundreds of prefixes each, plus short prefixes in the root trie, must give
  * the same lookups and walks as the model after it, and again after changes
  * made on the compacted copy.
  */
@@ -938,7 +938,7 @@ compact_big_subtree(void)
 	struct mroute	 k;
 	struct rib_attrs *a;
 	struct prefix	 q;
-	unsigned	 i, b, round;
+	unsigned	 i, b, sb, round;
 	size_t		 j;
 
 	srand(11);
@@ -948,12 +948,14 @@ compact_big_subtree(void)
 		for (i = 0; i < 1200; i++) {
 			memset(&k, 0, sizeof(k));
 			k.p = rand_prefix(i % 2);
-			/* Same first 16 bits for all but the short ones. */
+			/* Same first sb bits (the stride) for all but the short ones. */
+			sb = i % 2 ? 16 : 18;	/* TOP_BITS6, TOP_BITS4 */
 			k.p.addr[1] = 1;
-			if (k.p.len < 16 && i % 7 != 0)
-				k.p.len = (uint8_t)(16 + (unsigned)rand() %
-				    (prefix_maxlen(k.p.af) - 15));
-			for (b = 16; b < 32; b++)
+			k.p.addr[2] &= (uint8_t)~0xc0;
+			if (k.p.len < sb && i % 7 != 0)
+				k.p.len = (uint8_t)(sb + (unsigned)rand() %
+				    (prefix_maxlen(k.p.af) - sb + 1));
+			for (b = sb; b < 32; b++)
 				if (rand() % 2)
 					k.p.addr[b / 8] ^= (uint8_t)(0x80 >> (b % 8));
 			prefix_mask(&k.p);
