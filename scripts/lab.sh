@@ -135,13 +135,15 @@ lab_write_configs() {
 		cat > "$LAB/exa-$m/driver.py" <<-'EOF'
 		import os, sys
 		fifo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cmd.fifo")
-		while True:
-		    with open(fifo) as f:
-		        for line in f:
-		            line = line.strip()
-		            if line:
-		                sys.stdout.write(line + "\n")
-		                sys.stdout.flush()
+		# Read-write: the driver is a writer too, so it never sees end-of-file
+		# between commands. Reopening after each one raced the next command's
+		# writer, which then met a closed FIFO (SIGPIPE killed the demo's shell).
+		with os.fdopen(os.open(fifo, os.O_RDWR), "r") as f:
+		    for line in f:
+		        line = line.strip()
+		        if line:
+		            sys.stdout.write(line + "\n")
+		            sys.stdout.flush()
 		EOF
 		cat > "$LAB/exa-$m/exabgp.conf" <<-EOF
 		process driver { run /usr/bin/python3 $LAB/exa-$m/driver.py; encoder text; }
