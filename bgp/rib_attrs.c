@@ -87,12 +87,6 @@ rib_attrs_destroy(struct rib *rib)
 	rib->narefs = 0;
 }
 
-static inline uint32_t *
-aref(struct rib *rib, uint32_t id)
-{
-	return &rib->arefs[id >> SLAB_SHIFT][id & (SLAB_CHUNK - 1)];
-}
-
 /* Room for the count of set id: 0, or -1 when out of memory. */
 static int
 aref_room(struct rib *rib, uint32_t id)
@@ -179,7 +173,7 @@ attrs_new(struct rib *rib, const uint8_t *blob, size_t len, uint32_t h,
 		attrs_free(rib, a);
 		return NULL;
 	}
-	*aref(rib, id) = 1;
+	*attrs_refs(rib, id) = 1;
 	a->hash = h;
 	a->id = id;
 	a->origin_as = origin_as;
@@ -210,7 +204,7 @@ rib_attrs_intern(struct rib *rib, const uint8_t *blob, size_t len,
 		if (a->hash == h && a->len == len && a->origin_as == origin_as &&
 		    a->path_len == path_len && (len == 0 ||
 		    memcmp(a->blob, blob, len) == 0)) {
-			(*aref(rib, a->id))++;
+			(*attrs_refs(rib, a->id))++;
 			return a;
 		}
 	}
@@ -228,7 +222,7 @@ rib_attrs_intern(struct rib *rib, const uint8_t *blob, size_t len,
 void
 rib_attrs_ref(struct rib *rib, struct rib_attrs *a)
 {
-	(*aref(rib, a->id))++;
+	(*attrs_refs(rib, a->id))++;
 }
 
 /* In cyclic order, is slot h in (i, j]? */
@@ -278,14 +272,14 @@ rib_attrs_unref(struct rib *rib, struct rib_attrs *a)
 void
 rib_attrs_drop(struct rib *rib, uint32_t id)
 {
-	if (--*aref(rib, id) == 0)
+	if (--*attrs_refs(rib, id) == 0)
 		attrs_dies(rib, id);
 }
 
 void
 rib_attrs_drop_n(struct rib *rib, uint32_t id, uint32_t n)
 {
-	if ((*aref(rib, id) -= n) == 0)
+	if ((*attrs_refs(rib, id) -= n) == 0)
 		attrs_dies(rib, id);
 }
 

@@ -180,7 +180,8 @@ enum retire_kind {
  * skip the first topbits levels. Walks merge the two in address order.
  * IPv4 takes 18 bits (a 1 MB table, ~1.4 B per route of a full feed): a random
  * lookup then visits 5.7 trie nodes instead of 7.0 with 16 bits, and batch
- * lookups ran 10-40 % faster. IPv6, whose first 16 bits take few values, 16.
+ * lookups ran 2-32 % faster in 4 of 5 alternating runs. IPv6, whose first 16
+ * bits take few values, keeps 16.
  */
 #define TOP_BITS4	18
 #define TOP_BITS6	16
@@ -282,11 +283,18 @@ attrs_get(struct rib *rib, uint32_t id)
 	return *pp;
 }
 
+/* The reference count of set id (writer). */
+static inline uint32_t *
+attrs_refs(struct rib *rib, uint32_t id)
+{
+	return &rib->arefs[id >> SLAB_SHIFT][id & (SLAB_CHUNK - 1)];
+}
+
 /* A route's reference to set id (writer). */
 static inline void
 attrs_hold(struct rib *rib, uint32_t id)
 {
-	rib->arefs[id >> SLAB_SHIFT][id & (SLAB_CHUNK - 1)]++;
+	(*attrs_refs(rib, id))++;
 }
 
 #endif /* IXW_RIB_IMPL_H */
