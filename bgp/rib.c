@@ -1792,7 +1792,8 @@ rib_stats(const struct rib *rib, struct rib_stats *st)
 	st->glue = rib->t[0].glue.live + rib->t[1].glue.live;
 	st->bytes = rib->bytes;
 	st->bytes_attrs = rib->attrs_bytes + (rib->ahash_mask + 1) * sizeof(uint32_t) +
-	    rib_attrs_count_bytes(rib) +
+	    rib->narefs * sizeof(*rib->arefs) +
+	    (size_t)rib->narefc * SLAB_CHUNK * sizeof(uint32_t) +
 	    ((size_t)(rib->attrs.nchunks - rib->attrs.released) * SLAB_CHUNK *
 	    rib->attrs.size);
 	for (i = 0; i < 2; i++)

@@ -84,7 +84,7 @@ rib_attrs_destroy(struct rib *rib)
 		rib_mfree(rib, rib->arefs[i], SLAB_CHUNK * sizeof(uint32_t));
 	rib_mfree(rib, rib->arefs, rib->narefs * sizeof(*rib->arefs));
 	rib->arefs = NULL;
-	rib->narefs = 0;
+	rib->narefs = rib->narefc = 0;
 }
 
 /* Room for the count of set id: 0, or -1 when out of memory. */
@@ -99,22 +99,12 @@ aref_room(struct rib *rib, uint32_t id)
 		if (rib_regrow(rib, &rib->arefs, sizeof(*rib->arefs), &rib->narefs, n) == -1)
 			return -1;
 	}
-	if (rib->arefs[c] == NULL &&
-	    (rib->arefs[c] = rib_calloc(rib, SLAB_CHUNK * sizeof(uint32_t))) == NULL)
-		return -1;
+	if (rib->arefs[c] == NULL) {
+		if ((rib->arefs[c] = rib_calloc(rib, SLAB_CHUNK * sizeof(uint32_t))) == NULL)
+			return -1;
+		rib->narefc++;
+	}
 	return 0;
-}
-
-size_t
-rib_attrs_count_bytes(const struct rib *rib)
-{
-	size_t		 n = rib->narefs * sizeof(*rib->arefs);
-	uint32_t	 i;
-
-	for (i = 0; i < rib->narefs; i++)
-		if (rib->arefs[i] != NULL)
-			n += SLAB_CHUNK * sizeof(uint32_t);
-	return n;
 }
 
 /*

@@ -226,6 +226,7 @@ struct rib {
 	 */
 	uint32_t	**arefs;
 	uint32_t	 narefs;	/* chunk slots in arefs */
+	uint32_t	 narefc;	/* of which allocated */
 	uint32_t	*ahash;
 	uint32_t	 ahash_mask;
 	uint32_t	 nattrs;
@@ -273,7 +274,6 @@ void	 rib_attrs_destroy(struct rib *);
 void	 rib_attrs_drop(struct rib *, uint32_t id);	/* a route's reference */
 void	 rib_attrs_drop_n(struct rib *, uint32_t id, uint32_t n);
 void	 rib_attrs_reclaim(struct rib *, uint32_t id);
-size_t	 rib_attrs_count_bytes(const struct rib *);
 
 static inline struct rib_attrs *
 attrs_get(struct rib *rib, uint32_t id)
