@@ -24,6 +24,22 @@ conf_daemon() { # DIR: the daemon section of a scratch configuration kept in DIR
 	printf 'daemon:\n  pidfile: %s/ixwatchd.pid\n  state-dir: %s\n  control-socket:\n    path: %s/ixwatchd.sock\n' \
 	    "$1" "$1" "$1"
 }
+vm_kb() { # PID FIELD: a /proc/PID/status figure (VmRSS, VmHWM), KB
+	awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"
+}
+await_json() { # PID SOCK SECONDS PATTERN COMMAND...: ixwatchctl's JSON reply once it
+	# matches PATTERN (a case pattern), asked every second within SECONDS while PID lives
+	aw_t0=$(date +%s)
+	aw_pid=$1 aw_sock=$2 aw_secs=$3 aw_pat=$4
+	shift 4
+	while [ $(($(date +%s) - aw_t0)) -lt "$aw_secs" ] && kill -0 "$aw_pid" 2>/dev/null; do
+		sleep 1
+		aw_j=$("$b/agent/ixwatchctl" -s "$aw_sock" --json "$@" 2>/dev/null) || continue
+		# shellcheck disable=SC2254
+		case $aw_j in $aw_pat) printf '%s' "$aw_j"; return 0 ;; esac
+	done
+	return 1
+}
 stripped_kb() { # file strip-tool -> KB (rounded up) or empty
 	"$2" -o "$tmp/s" "$1" 2>/dev/null || return 1
 	echo $(( ($(stat -c %s "$tmp/s") + 1023) / 1024 ))
@@ -76,14 +92,15 @@ else
 	pid=$!
 	sleep 3
 	if kill -0 "$pid" 2>/dev/null; then
-		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+		rss=$(vm_kb "$pid" VmRSS)
 		row "idle RSS, x86-64, 3 s after start" "$rss KB" "$RSS_GOAL KB" "$(verdict "$rss" $RSS_GOAL)"
-		# Where it goes: the daemon's own memory (anonymous: heap, stacks, tables)
-		# and the pages of its program and libraries it touched (file-backed,
-		# shared with any other process using them), the biggest of those by file.
+		# Where it goes: anonymous memory (the daemon's and the libraries' heap
+		# and stacks, and the libraries' relocated data) and the pages of its
+		# program and libraries it touched (file-backed, shared with any other
+		# process using them), the biggest of those by file.
 		if [ -r "/proc/$pid/smaps" ]; then
 			awk '/^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} END {
-			    printf "    anonymous (heap, stacks, tables) %d KB, file-backed %d KB\n", a, f }' \
+			    printf "    anonymous (heaps, stacks, relocated library data) %d KB, file-backed %d KB\n", a, f }' \
 			    "/proc/$pid/status"
 			awk '/^[0-9a-f]+-[0-9a-f]+ / { n = $6 }
 			    /^Rss:/ { if (n ~ /^\//) r[n] += $2 }
@@ -120,18 +137,14 @@ else
 	"$b/agent/ixwatchd" -d -f "$tmp/feed/ixwatch.yml" > "$tmp/feed.log" 2>&1 &
 	pid=$!
 	t0=$(date +%s) routes="" mem=""
-	while [ $(($(date +%s) - t0)) -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
-		sleep 1
-		j=$("$b/agent/ixwatchctl" -s "$tmp/feed/ixwatchd.sock" --json show summary 2>/dev/null) || continue
-		case $j in *'"done":true'*) ;; *) continue ;; esac
+	if j=$(await_json "$pid" "$tmp/feed/ixwatchd.sock" 300 '*"done":true*' show summary); then
 		routes=$(printf '%s' "$j" | sed -n 's/.*"rib":{[^}]*"routes":\([0-9]*\).*/\1/p')
 		mem=$(printf '%s' "$j" | sed -n 's/.*"rib":{[^}]*"memory_bytes":\([0-9]*\).*/\1/p')
-		break
-	done
+	fi
 	if [ -n "$routes" ] && kill -0 "$pid" 2>/dev/null; then
 		sleep 1	# let the replay's buffers go
-		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
-		hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+		rss=$(vm_kb "$pid" VmRSS)
+		hwm=$(vm_kb "$pid" VmHWM)
 		row "RSS, x86-64, $routes routes loaded" "$rss KB" "-" "(peak $hwm KB; RIB accounts $((${mem:-0} / 1024)) KB; $(($(date +%s) - t0)) s to load)"
 		kill "$pid"; wait "$pid" 2>/dev/null; pid=""
 	else
@@ -174,20 +187,14 @@ else
 	done
 	"$b/agent/ixwatchd" -d -f "$tmp/vrp/ixwatch.yml" > "$tmp/vrp.log" 2>&1 &
 	pid=$!
-	t0=$(date +%s) j=""
-	while [ $(($(date +%s) - t0)) -lt 120 ] && kill -0 "$pid" 2>/dev/null; do
-		sleep 1
-		j=$("$b/agent/ixwatchctl" -s "$tmp/vrp/ixwatchd.sock" --json show rpki 2>/dev/null) || continue
-		case $j in *'"synced":true'*) break ;; esac
-		j=""
-	done
-	if [ -n "$j" ]; then
+	t0=$(date +%s)
+	if j=$(await_json "$pid" "$tmp/vrp/ixwatchd.sock" 120 '*"synced":true*' show rpki); then
 		sleep 2
 		n=$(( $(printf '%s' "$j" | sed -n 's/.*"vrps_ipv4":\([0-9]*\).*/\1/p') +
 		    $(printf '%s' "$j" | sed -n 's/.*"vrps_ipv6":\([0-9]*\).*/\1/p') ))
 		vm=$(printf '%s' "$j" | sed -n 's/.*"vrp_memory":\([0-9]*\).*/\1/p')
 		cm=$(printf '%s' "$j" | sed -n 's/.*"cache_vrp_memory":\([0-9]*\).*/\1/p')
-		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+		rss=$(vm_kb "$pid" VmRSS)
 		row "RSS, x86-64, $n VRPs synced over RTR" "$rss KB" "-" \
 		    "(own tables $((${vm:-0} / 1024)) + $((${cm:-0} / 1024)) KB; $(($(date +%s) - t0)) s to sync)"
 	else
