@@ -309,6 +309,13 @@ lab_birdc() { lab_in birdc -s "$LAB/run/bird.ctl" "$@"; }
 lab_down() {
 	local p
 	[ -n "$LAB_PIDS" ] || [ -n "$LAB_NS" ] || return 0
+	# The watcher goes first, and alone: stopped together, it could see the route
+	# server's session drop before its own SIGTERM and record what that takes away
+	# (routes, adjacencies) as alerts the scenario never played.
+	if [ -s "$LAB/run/ixwatchd.lab-pid" ]; then
+		p=$(cat "$LAB/run/ixwatchd.lab-pid")
+		kill -TERM "$p" 2>/dev/null && lab_wait 5 sh -c "! kill -0 $p"
+	fi
 	for p in $LAB_PIDS; do kill -TERM "$p" 2>/dev/null; done
 	sleep 0.5
 	for p in $LAB_PIDS; do kill -KILL "$p" 2>/dev/null; done
