@@ -1064,6 +1064,20 @@ switch_event(int bad, const char *detail)
 static void	switch_step(double budget_ms);
 static void	switch_abort(const char *);
 
+/* A switch failed (not synced in time, or no memory): shown, logged, counted,
+ * and raised once until a switch succeeds. */
+static void
+switch_failed(const char *detail)
+{
+	snprintf(rk.sw.error, sizeof(rk.sw.error), "%s", detail);
+	log_warnx("rpki: %s", detail);
+	rk.sw.failures++;
+	if (!rk.sw.failed) {
+		rk.sw.failed = 1;
+		switch_event(1, detail);
+	}
+}
+
 static void
 switch_timer(int fd, short what, void *arg)
 {
@@ -1179,10 +1193,8 @@ switch_step(double budget_ms)
 			    loop_event_add(rk.sw.old->ev, NULL) == -1)
 				log_warnx("rpki: cannot watch the RTR caches again");
 			rk.sw.old = NULL;
-			snprintf(rk.sw.error, sizeof(rk.sw.error), "out of memory for the "
-			    "new cache list's VRPs; keeping the running caches");
-			log_warnx("rpki: %s", rk.sw.error);
-			rk.sw.failures++;
+			switch_failed("out of memory for the new cache list's VRPs; "
+			    "keeping the running caches");
 			switch_abort(NULL);
 			return;
 		}
@@ -1262,13 +1274,7 @@ switch_abort(const char *why)
 		snprintf(detail, sizeof(detail), "the new RTR cache list did not sync "
 		    "within %us (%s); keeping the running caches and their VRPs",
 		    rk.reload_timeout, why);
-		snprintf(rk.sw.error, sizeof(rk.sw.error), "%s", detail);
-		log_warnx("rpki: %s", detail);
-		rk.sw.failures++;
-		if (!rk.sw.failed) {
-			rk.sw.failed = 1;
-			switch_event(1, detail);
-		}
+		switch_failed(detail);
 	}
 	cacheset_free(rk.next);
 	rk.next = NULL;
