@@ -1266,7 +1266,7 @@ alert_retract(struct alert_engine *e, const struct alert_key *k, uint32_t src,
 }
 
 void
-alert_retract_source(struct alert_engine *e, uint32_t src, uint64_t now)
+alert_retract_source(struct alert_engine *e, uint32_t src, uint32_t keep, uint64_t now)
 {
 	struct alert_hnode	*n, *next;
 	struct alert_obs	*o;
@@ -1279,7 +1279,7 @@ alert_retract_source(struct alert_engine *e, uint32_t src, uint64_t now)
 		for (n = e->obs.b[i]; n != NULL; n = next) {
 			next = n->next;
 			o = ALERT_CONTAINER(n, struct alert_obs, hn);
-			if (o->source != src)
+			if (o->source != src || (keep & (1u << o->alert->key.rule)))
 				continue;
 			a = o->alert;
 			obs_del(e, o);
@@ -1293,7 +1293,7 @@ alert_retract_source(struct alert_engine *e, uint32_t src, uint64_t now)
 		for (n = e->alerts.b[i]; n != NULL; n = next) {
 			next = n->next;
 			a = ALERT_CONTAINER(n, struct alert, hn);
-			if (a->nobs_over == 0)
+			if (a->nobs_over == 0 || (keep & (1u << a->key.rule)))
 				continue;
 			over_drop(e, a, 0, src);
 			if (is_empty(a))

@@ -70,7 +70,8 @@
  *            config entry (monitored prefix "205.251.192.0/21" or "AS16509"), then
  *            alert_assert() when a route starts matching, alert_retract() when it
  *            stops (withdrawn, changed, revalidated); alert_retract_source() when
- *            a session / BMP peer goes down.
+ *            a source's routes all go at once (session down, BMP peer down,
+ *            source removed: detect_source_flush()).
  *   outputs: emit(a, transition): alert_key_fmt(&a->key), a->id, severity,
  *            alert_reason_name(a->reason) on CLEARED; a SUPPRESSED summary has
  *            id 0, the rule and a->suppressed. SNMP walks alert_find_next_id().
@@ -282,9 +283,12 @@ int	 alert_assert(struct alert_engine *, const struct alert_key *, uint32_t sour
 	    const struct prefix *, const struct alert_evidence *, uint64_t now);
 int	 alert_retract(struct alert_engine *, const struct alert_key *, uint32_t source_id,
 	    const struct prefix *, uint64_t now);
-/* A source went away: all its observations are retracted; alerts left without
- * any clear (after the clear hold-down) with reason "source-gone". */
-void	 alert_retract_source(struct alert_engine *, uint32_t source_id, uint64_t now);
+/* A source went away: all its observations are retracted but those of the rules
+ * in keep (bit 1 << rule; e.g. the session-health one saying it went away);
+ * alerts left without any clear (after the clear hold-down) with reason
+ * "source-gone". */
+void	 alert_retract_source(struct alert_engine *, uint32_t source_id, uint32_t keep,
+	    uint64_t now);
 
 /* rule_mask: bit (1 << rule) for each rule re-evaluated; 0 means all rules. */
 void	 alert_reconcile_begin(struct alert_engine *, uint32_t rule_mask);

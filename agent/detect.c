@@ -891,6 +891,13 @@ detect_rtr_health(struct detect *d, const char *cache, const char *what, int bad
 }
 
 void
+detect_source_flush(struct detect *d, uint16_t src, uint64_t now)
+{
+	alert_retract_source(d->ae, alert_src(d, src), 1u << ALERT_RULE_SESSION_HEALTH,
+	    now);
+}
+
+void
 detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 {
 	struct dent	*e, **pp;

@@ -175,6 +175,15 @@ void		 detect_source_state(struct detect *, uint32_t source_id, const char *name
  */
 void		 detect_rtr_health(struct detect *, const char *cache, const char *what,
 		    int bad, const char *detail, uint64_t now);
+/*
+ * All of a source's routes are about to go at once (session or peer down,
+ * source removed; before their withdrawals reach detect_route_state): the
+ * alerts' evidence from it is retracted as gone, not resolved (alerts left
+ * without any clear with reason "source-gone"); its session-health evidence
+ * stays. What its withdrawals then assert (visibility lost by that source) is
+ * new evidence as usual.
+ */
+void		 detect_source_flush(struct detect *, uint16_t rib_source, uint64_t now);
 /* A source's routes are all gone (source removed): forget its entries. */
 void		 detect_source_gone(struct detect *, uint16_t rib_source, uint64_t now);
 

@@ -214,6 +214,16 @@ on_state(const struct source *s, enum source_state old, void *arg)
 	kick();
 }
 
+static void
+on_flush(const struct source *s, void *arg)
+{
+	(void)arg;
+	if (dd.d == NULL || s->rib_id == 0)
+		return;
+	detect_source_flush(dd.d, s->rib_id, now_ms());
+	kick();
+}
+
 /* Engine and rule indexes; the alert module's engine when there is one. */
 static int
 attach(const struct config *cfg)
@@ -261,7 +271,8 @@ detectd_start(const struct config *cfg)
 		return -1;
 	if (!dd.hooked) {
 		if (source_subscribe_routes(on_route, NULL) == -1 ||
-		    source_subscribe_state(on_state, NULL) == -1) {
+		    source_subscribe_state(on_state, NULL) == -1 ||
+		    source_subscribe_flush(on_flush, NULL) == -1) {
 			log_warnx("detect: cannot subscribe to the sources");
 			return -1;
 		}

@@ -28,6 +28,10 @@ struct hook_state {
 	source_state_fn	 fn;
 	void		*arg;
 };
+struct hook_flush {
+	source_flush_fn	 fn;
+	void		*arg;
+};
 
 static struct source_list	 sources = TAILQ_HEAD_INITIALIZER(sources);
 static struct rib		*rib;
@@ -39,7 +43,8 @@ static uint8_t			 notify_state;	/* of the route the hooks see */
 static void			*validator_arg;
 static struct hook_route	 route_hooks[SOURCE_MAX_HOOKS];
 static struct hook_state	 state_hooks[SOURCE_MAX_HOOKS];
-static unsigned			 nroute_hooks, nstate_hooks;
+static struct hook_flush	 flush_hooks[SOURCE_MAX_HOOKS];
+static unsigned			 nroute_hooks, nstate_hooks, nflush_hooks;
 
 int
 source_init(void)
@@ -304,6 +309,8 @@ source_withdraw_all(struct source *src)
 
 	if (src->rib_id == 0)
 		return 0;
+	for (i = 0; i < nflush_hooks; i++)
+		flush_hooks[i].fn(src, flush_hooks[i].arg);
 	/* Subscribers need each route that goes; without any, one sweep does it. */
 	if (nroute_hooks > 0)
 		rib_source_walk(rib, src->rib_id, collect_route, &c);
@@ -491,6 +498,16 @@ source_subscribe_routes(source_route_fn fn, void *arg)
 }
 
 int
+source_subscribe_flush(source_flush_fn fn, void *arg)
+{
+	if (nflush_hooks == SOURCE_MAX_HOOKS)
+		return -1;
+	flush_hooks[nflush_hooks].fn = fn;
+	flush_hooks[nflush_hooks++].arg = arg;
+	return 0;
+}
+
+int
 source_subscribe_state(source_state_fn fn, void *arg)
 {
 	if (nstate_hooks == SOURCE_MAX_HOOKS)
@@ -503,5 +520,5 @@ source_subscribe_state(source_state_fn fn, void *arg)
 void
 source_unsubscribe_all(void)
 {
-	nroute_hooks = nstate_hooks = 0;
+	nroute_hooks = nstate_hooks = nflush_hooks = 0;
 }

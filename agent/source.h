@@ -153,6 +153,13 @@ int		 source_subscribe_routes(source_route_fn, void *arg);
  * with, as the validator gave it (0 for a withdrawal). */
 uint8_t		 source_route_state(void);
 int		 source_subscribe_state(source_state_fn, void *arg);
+/*
+ * Called when all of a source's routes are about to go at once (session or BMP
+ * peer down, reset, source removed: source_withdraw_all), before the route hooks
+ * see them go: what the source showed is no evidence any more, not withdrawn.
+ */
+typedef void	(*source_flush_fn)(const struct source *, void *arg);
+int		 source_subscribe_flush(source_flush_fn, void *arg);
 void		 source_unsubscribe_all(void);
 
 #endif /* IXW_SOURCE_H */

@@ -5,15 +5,18 @@
 # to the origin any more the alert raises naming AS65061, and clears when it is
 # back. Then a reload: a hijack alert raised under the old prefixes.yml clears
 # with reason "config" once the new file allows the origin (the sliced rescan).
+# Last, the session goes down: a hijack seen only through it clears with reason
+# "source-gone" (not "resolved": nobody withdrew it), the session-health alert
+# raised by the same loss stays raised.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/lib_bgp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 8
+plan 12
 
 if ! command -v exabgp >/dev/null; then
-	for i in $(seq 8); do skip "detect exabgp e2e" "exabgp not installed"; done
+	for i in $(seq 12); do skip "detect exabgp e2e" "exabgp not installed"; done
 	exit 0
 fi
 
@@ -35,6 +38,7 @@ detection:
     hijack: { raise-after: 0s, clear-after: 1s }
     visibility: { raise-after: 0s, clear-after: 1s }
     new-neighbor: { enabled: false }
+    session: { raise-after: 0s, clear-after: 1s }
 alerts:
   json-file: $J
   group-window: 0s
@@ -95,6 +99,17 @@ printf '10.61.0.0/23:\n  asn: 64561\n10.62.0.0/24:\n  asn: [64562, 64666]\n' \
 timeout 20 "$C" -s "$T/ixwatchd.sock" reload > /dev/null 2>&1
 check "after the reload allowing AS64666 it clears with reason config" wait_for 10 \
     has rule=exact-prefix-hijack state=cleared origin=64666 reason=config
+send "announce route 10.61.0.0/23 path-information 3 next-hop 192.0.2.61 as-path [ 65061 64666 ]"
+check "hijack of 10.61.0.0/23 by AS64666 raised" wait_for 10 \
+    has rule=exact-prefix-hijack state=raised victim=AS64561 origin=64666
+kill "$EXA_PID" 2>/dev/null
+check "exabgp gone: the hijack clears with reason source-gone" wait_for 15 \
+    has rule=exact-prefix-hijack state=cleared victim=AS64561 reason=source-gone
+check "the session-health alert for exa is raised" wait_for 10 \
+    has rule=session-health state=raised victim=exa
+sleep 2
+check "... and stays raised (the flush keeps its evidence)" sh -c \
+    "! grep '\"rule\":\"session-health\"' '$J' | grep -q '\"state\":\"cleared\"'"
 check "the daemon logs no error" sh -c "! grep -qi 'fatal\|assert' '$T/daemon.log'"
 [ "$_failed" -eq 0 ] || { diag "alerts:"; sed 's/^/# /' "$J" 2>/dev/null; tail -20 "$T/daemon.log" | sed 's/^/# /'; }
 done_testing

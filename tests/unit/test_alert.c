@@ -358,6 +358,7 @@ source_gone(void)
 	struct alert_key	 k1 = K(ALERT_RULE_EXACT_PREFIX_HIJACK, "192.0.2.0/24", 1);
 	struct alert_key	 k2 = K(ALERT_RULE_EXACT_PREFIX_HIJACK, "198.51.100.0/24", 2);
 	struct alert_key	 k3 = K(ALERT_RULE_EXACT_PREFIX_HIJACK, "203.0.113.0/24", 3);
+	struct alert_key	 ks = K(ALERT_RULE_SESSION_HEALTH, "exa", 0);
 
 	policy(e, ALERT_RULE_EXACT_PREFIX_HIJACK, 0, 10000, 60000, 0, 1);
 	as(e, &k1, 7, "192.0.2.0/24", T0);
@@ -366,15 +367,27 @@ source_gone(void)
 	as(e, &k3, 7, "203.0.113.0/24", T0);
 	as(e, &k3, 8, "203.0.113.0/24", T0);
 	UT_EQ_INT(nev, 3);
-	alert_retract_source(e, 7, T0 + 1000);
-	UT_EQ_INT(nev, 3);
+	/* the rule in keep (the source's own session-health alert) stays */
+	policy(e, ALERT_RULE_SESSION_HEALTH, 0, 10000, 60000, 0, 1);
+	UT_EQ_INT(alert_assert(e, &ks, 7, NULL, NULL, T0), 0);
+	UT_EQ_INT(nev, 4);
+	alert_retract_source(e, 7, 1u << ALERT_RULE_SESSION_HEALTH, T0 + 1000);
+	UT_EQ_INT(nev, 4);
 	UT_EQ_INT(alert_find_key(e, &k3)->nsources, 1);
+	UT_EQ_INT(alert_find_key(e, &ks)->nsources, 1);
 	alert_tick(e, T0 + 11000);
-	UT_EQ_INT(nev, 5);
-	UT_EQ_INT(evs[3].tr, ALERT_TR_CLEARED);
-	UT_EQ_INT(evs[3].reason, ALERT_REASON_SOURCE_GONE);
+	UT_EQ_INT(nev, 6);
+	UT_EQ_INT(evs[4].tr, ALERT_TR_CLEARED);
 	UT_EQ_INT(evs[4].reason, ALERT_REASON_SOURCE_GONE);
+	UT_EQ_INT(evs[5].reason, ALERT_REASON_SOURCE_GONE);
 	UT_EQ_INT(alert_find_key(e, &k3)->state, ALERT_ST_RAISED);
+	UT_EQ_INT(alert_find_key(e, &ks)->state, ALERT_ST_RAISED);
+	/* without keep it goes too */
+	alert_retract_source(e, 7, 0, T0 + 12000);
+	alert_tick(e, T0 + 23000);
+	UT_EQ_INT(nev, 7);
+	UT_EQ_INT(evs[6].rule, ALERT_RULE_SESSION_HEALTH);
+	UT_EQ_INT(evs[6].reason, ALERT_REASON_SOURCE_GONE);
 	alert_engine_free(e);
 }
 
@@ -397,7 +410,7 @@ thousands_of_sources(void)
 	UT_EQ_INT(a->nprefixes, 1);
 	UT_EQ_INT(a->nsample_src, ALERT_SAMPLE_SOURCES);
 	for (s = 0; s < 3000; s++)
-		alert_retract_source(e, 0x80000000u + s * 7919u, T0 + 1);
+		alert_retract_source(e, 0x80000000u + s * 7919u, 0, T0 + 1);
 	UT_EQ_INT(nev, 2);
 	UT_EQ_INT(evs[1].reason, ALERT_REASON_SOURCE_GONE);
 	alert_engine_free(e);
@@ -914,11 +927,11 @@ bounded_tracking(void)
 	UT_EQ_INT(alert_find_key(e, &k2)->nobs, 2);
 	UT_EQ_INT(alert_find_key(e, &k2)->nobs_over, 2);
 	UT_EQ_INT(alert_find_key(e, &k2)->nsources, 2);
-	alert_retract_source(e, 3, T0);
+	alert_retract_source(e, 3, 0, T0);
 	UT_EQ_INT(alert_find_key(e, &k2)->nobs_over, 0);
 	UT_EQ_INT(alert_find_key(e, &k2)->nsources, 1);
 	/* source 1 goes away, then source 2 withdraws route by route */
-	alert_retract_source(e, 1, T0 + 1);
+	alert_retract_source(e, 1, 0, T0 + 1);
 	UT_EQ_INT(a->nsources, 1);
 	UT_EQ_INT(a->routes, 1000);
 	for (i = 0; i < 1000; i++) {

@@ -174,7 +174,7 @@ one_op(struct alert_engine *e, uint64_t *now)
 		UT_EQ_INT(alert_retract(e, &k, (uint32_t)s + 1, &pf, *now), 0);
 		obs[i][s][p] = 0;
 	} else if (op < 88) {
-		alert_retract_source(e, (uint32_t)s + 1, *now);
+		alert_retract_source(e, (uint32_t)s + 1, 0, *now);
 		for (i = 0; i < NKEYS; i++)
 			memset(obs[i][s], 0, sizeof(obs[i][s]));
 	} else if (op < 90) {
@@ -225,7 +225,7 @@ run(uint32_t seed, int limited, int capped)
 	}
 	/* retract everything; let every hold-down and the rate limit run out */
 	for (step = 1; step <= NSRC; step++)
-		alert_retract_source(e, (uint32_t)step, now);
+		alert_retract_source(e, (uint32_t)step, 0, now);
 	for (round = 0; round < 1000 && (d = alert_next_deadline(e)) != UINT64_MAX; round++) {
 		now = d > now ? d : now;
 		alert_tick(e, now);
