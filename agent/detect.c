@@ -810,11 +810,16 @@ cmp_resolve(struct detect *d, uint16_t src)
 
 	if (d->cmp == NULL || d->src == NULL || d->src[src] == NULL)
 		return;
+	/* an id freed by a removed source names another one when reused */
 	for (i = 0; i < cd->ncompare; i++) {
 		if (strcmp(cd->compare[i].a, d->src[src]->name) == 0)
 			d->cmp[2 * i] = src;
+		else if (d->cmp[2 * i] == src)
+			d->cmp[2 * i] = 0;
 		if (strcmp(cd->compare[i].b, d->src[src]->name) == 0)
 			d->cmp[2 * i + 1] = src;
+		else if (d->cmp[2 * i + 1] == src)
+			d->cmp[2 * i + 1] = 0;
 	}
 }
 
@@ -909,6 +914,9 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 	none.valid = none.was_valid = 0;
 	none.nadj = 0;
 	none.nups = 0;
+	/* what it still asserts (a visibility it lost, its session-health) goes
+	 * with it: its alerts clear as source-gone */
+	alert_retract_source(d->ae, alert_src(d, src), 0, now);
 	for (i = 0; i < d->htsize; i++)
 		for (pp = &d->ht[i]; (e = *pp) != NULL; ) {
 			if (e->src != src) {

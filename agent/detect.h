@@ -184,7 +184,8 @@ void		 detect_rtr_health(struct detect *, const char *cache, const char *what,
  * new evidence as usual.
  */
 void		 detect_source_flush(struct detect *, uint16_t rib_source, uint64_t now);
-/* A source's routes are all gone (source removed): forget its entries. */
+/* A source's routes are all gone and it is removed (its RIB id may be reused):
+ * forget its entries; what it still asserts clears as source-gone. */
 void		 detect_source_gone(struct detect *, uint16_t rib_source, uint64_t now);
 
 void		 detect_counters_get(const struct detect *, struct detect_counters *);

@@ -215,12 +215,15 @@ on_state(const struct source *s, enum source_state old, void *arg)
 }
 
 static void
-on_flush(const struct source *s, void *arg)
+on_flush(const struct source *s, int removed, void *arg)
 {
 	(void)arg;
 	if (dd.d == NULL || s->rib_id == 0)
 		return;
-	detect_source_flush(dd.d, s->rib_id, now_ms());
+	if (removed)
+		detect_source_gone(dd.d, s->rib_id, now_ms());
+	else
+		detect_source_flush(dd.d, s->rib_id, now_ms());
 	kick();
 }
 

@@ -122,13 +122,16 @@ source_new(enum source_type type, const char *name, struct source *parent)
 void
 source_free(struct source *src)
 {
-	struct source_ent *e;
+	struct source_ent	*e;
+	unsigned		 i;
 
 	if (src == NULL)
 		return;
 	e = ent_of(src);
 	if (src->rib_id != 0) {
 		source_withdraw_all(src);
+		for (i = 0; i < nflush_hooks; i++)
+			flush_hooks[i].fn(src, 1, flush_hooks[i].arg);
 		rib_source_remove(rib, src->rib_id);
 		rib_reclaim(rib);
 	}
@@ -310,7 +313,7 @@ source_withdraw_all(struct source *src)
 	if (src->rib_id == 0)
 		return 0;
 	for (i = 0; i < nflush_hooks; i++)
-		flush_hooks[i].fn(src, flush_hooks[i].arg);
+		flush_hooks[i].fn(src, 0, flush_hooks[i].arg);
 	/* Subscribers need each route that goes; without any, one sweep does it. */
 	if (nroute_hooks > 0)
 		rib_source_walk(rib, src->rib_id, collect_route, &c);

@@ -154,11 +154,13 @@ int		 source_subscribe_routes(source_route_fn, void *arg);
 uint8_t		 source_route_state(void);
 int		 source_subscribe_state(source_state_fn, void *arg);
 /*
- * Called when all of a source's routes are about to go at once (session or BMP
- * peer down, reset, source removed: source_withdraw_all), before the route hooks
- * see them go: what the source showed is no evidence any more, not withdrawn.
+ * Called with removed 0 when all of a source's routes are about to go at once
+ * (session or BMP peer down, reset, source removed: source_withdraw_all), before
+ * the route hooks see them go: what the source showed is no evidence any more,
+ * not withdrawn. With removed 1 when the source itself goes (source_free), its
+ * routes gone already: its RIB id may name another source next.
  */
-typedef void	(*source_flush_fn)(const struct source *, void *arg);
+typedef void	(*source_flush_fn)(const struct source *, int removed, void *arg);
 int		 source_subscribe_flush(source_flush_fn, void *arg);
 void		 source_unsubscribe_all(void);
 

@@ -791,6 +791,21 @@ t_compare(void)
 	dut_tick(&t, 6000);
 	UT_EQ_INT(dut_count(&t, ALERT_RULE_SOURCE_COMPARISON, ALERT_TR_RAISED), 2);
 	UT_EQ_STR(dut_find(&t, ALERT_RULE_SOURCE_COMPARISON, 1, 1)->key.disc, "path");
+	/* "post" went away and its RIB id now names another source: no longer b */
+	UT_EQ_INT(detect_source_set(t.d, b, 0, 0, "another", 0), 0);
+	dut_path(&t, a, "2.2.2.0/24", p1, N(p1));
+	dut_tick(&t, 6000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SOURCE_COMPARISON, ALERT_TR_RAISED), 2);
+	/* "post" is back under a new id: compared again */
+	UT_EQ_INT(detect_source_set(t.d, c, 0, 0, "post", 0), 0);
+	dut_path(&t, a, "3.3.3.0/24", p1, N(p1));
+	dut_tick(&t, 6000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SOURCE_COMPARISON, ALERT_TR_RAISED), 3);
+	/* "pre" removed: its entries forgotten, the pair waits for a new "pre" */
+	detect_source_gone(t.d, a, 0);
+	dut_path(&t, c, "4.4.4.0/24", p1, N(p1));
+	dut_tick(&t, 6000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SOURCE_COMPARISON, ALERT_TR_RAISED), 3);
 	dut_fini(&t);
 }
 
@@ -1052,6 +1067,58 @@ t_session(void)
 	dut_fini(&t);
 }
 
+/* A source's routes going all at once (detect_source_flush first, as the
+ * sources do) clear what only it showed as source-gone, its session-health
+ * evidence kept; a withdrawal clears as resolved; a removed source's lost
+ * visibility clears as source-gone too. */
+static void
+t_source_gone(void)
+{
+	static const uint32_t bad[] = { 3491, 17557 }, good[] = { 3491, 36561 };
+	struct dut		t;
+	uint16_t		s1, s2;
+
+	dut_init(&t, det_base, pfx_youtube);
+	s1 = dut_source(&t, "rs1");
+	s2 = dut_source(&t, "rs2");
+	dut_path(&t, s1, "208.65.152.0/22", bad, N(bad));
+	dut_path(&t, s2, "208.65.152.0/22", good, N(good));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 1);
+	detect_source_state(t.d, s1, "rs1", 0, "hold timer expired", t.now);
+	detect_source_flush(t.d, s1, t.now);
+	dut_withdraw(&t, s1, "208.65.152.0/22");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED, 0)->reason,
+	    ALERT_REASON_SOURCE_GONE);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SESSION_HEALTH, ALERT_TR_RAISED), 1);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SESSION_HEALTH, ALERT_TR_CLEARED), 0);
+	/* s1 lost the prefix it carried: visibility loss, raised by the flush's
+	 * withdrawal; rs2 withdrawing its own route is a plain withdrawal */
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED), 1);
+	dut_path(&t, s1, "208.65.152.0/22", bad, N(bad));
+	dut_withdraw(&t, s1, "208.65.152.0/22");
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED), 2);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_CLEARED, 1)->reason,
+	    ALERT_REASON_RESOLVED);
+	/* s1 removed: its lost visibility and its session-health go with it */
+	detect_source_gone(t.d, s1, t.now);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_SESSION_HEALTH, ALERT_TR_CLEARED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_SESSION_HEALTH, ALERT_TR_CLEARED, 0)->reason,
+	    ALERT_REASON_SOURCE_GONE);
+	/* the first loss cleared when s1 carried it again, the second goes with s1 */
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_RAISED), 2);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED), 2);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED, 0)->reason,
+	    ALERT_REASON_RESOLVED);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_VISIBILITY_LOSS, ALERT_TR_CLEARED, 1)->reason,
+	    ALERT_REASON_SOURCE_GONE);
+	dut_fini(&t);
+}
+
 /* A reload re-evaluates: a prefix whose config now allows the origin clears
  * with reason config; ignore silences. */
 static void
@@ -1082,6 +1149,6 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session), UT_CASE(t_rpki_session_filter),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
-    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_reload),
+    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_source_gone), UT_CASE(t_reload),
     UT_CASE(t_leak_first_hop), UT_CASE(t_peering_visibility_upstreams),
     UT_CASE(t_visibility_upstream), UT_CASE(t_reload_sliced))
