@@ -1209,7 +1209,8 @@ accepted(struct nbr *n, int fd)
 	if (st == BGP_FSM_OPENSENT || st == BGP_FSM_OPENCONFIRM) {
 		/* our own connection is outgoing (an incoming one would be this one) */
 		if (n->c.outgoing && n->peer_id != 0 &&
-		    bgp_fsm_collision_keep_local(id_of(&n->conf.router_id), n->peer_id)) {
+		    bgp_fsm_collision_keep_local(id_of(&n->conf.router_id), n->peer_id,
+		    n->conf.local_as, n->conf.remote_as)) {
 			reject(fd, BGP_NOTIFY_CEASE_COLLISION);
 			return;
 		}

@@ -183,7 +183,7 @@ enum bgp_role {
 
 #define BGP_ADDPATH_RECEIVE	1
 #define BGP_ADDPATH_SEND	2
-#define BGP_CAPS_MAX		8	/* entries kept per list capability */
+#define BGP_CAPS_MAX		32	/* entries kept per list capability */
 
 struct bgp_afisafi {
 	uint16_t	afi;
@@ -212,6 +212,7 @@ struct bgp_caps {
 	uint8_t		 has_as4, has_route_refresh, has_enhanced_rr, has_extmsg;
 	uint8_t		 has_gr, has_role, has_fqdn;
 	uint8_t		 role;			/* enum bgp_role */
+	uint8_t		 role_conflict;		/* several Role capabilities, values differ */
 	uint32_t	 as4;
 	uint8_t		 nmp, naddpath, ngr, nextnh, nunknown;
 	uint8_t		 ntrunc;
@@ -234,6 +235,7 @@ struct bgp_open {
 	struct bgp_caps	 caps;
 	const uint8_t	*params;	/* raw optional parameters */
 	uint16_t	 paramslen;
+	uint8_t		 unknown_param;	/* type of the first one not a capability list, 0 none */
 };
 
 /* The peer's AS: the 4-octet capability's value when present, else my_as. */

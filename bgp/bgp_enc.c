@@ -162,6 +162,10 @@ bgp_notification_encode(struct wbuf *wb, uint8_t code, uint8_t subcode, const vo
 {
 	size_t start = bgp_hdr_begin(wb, BGP_MSG_NOTIFICATION);
 
+	/* the data (an erroneous attribute of an extended message may be longer)
+	 * is cut to what a 4096-byte message holds: any peer takes that */
+	if (datalen > BGP_MAX_LEN - BGP_HDR_LEN - 2)
+		datalen = BGP_MAX_LEN - BGP_HDR_LEN - 2;
 	bw_u8(wb, code);
 	bw_u8(wb, subcode);
 	if (datalen > 0)

@@ -411,6 +411,9 @@ bgp_fsm_open_check(const struct bgp_open_policy *pol, const struct bgp_open *o,
 		err->datalen = 2;
 		return r;
 	}
+	/* RFC 4271 §6.2 (the only optional parameter defined since is type 2) */
+	if (o->unknown_param != 0)
+		return open_err(err, BGP_NOTIFY_OPEN_OPT_PARAM, "unsupported optional parameter");
 	if (as != pol->remote_as || (o->caps.has_as4 && o->my_as != as &&
 	    !(as > 0xffff && o->my_as == BGP_AS_TRANS)))
 		return open_err(err, BGP_NOTIFY_OPEN_BAD_AS, "peer AS is not the configured one");
@@ -420,6 +423,8 @@ bgp_fsm_open_check(const struct bgp_open_policy *pol, const struct bgp_open *o,
 	if (o->bgp_id == 0 || (o->bgp_id == pol->local_id && as == pol->local_as))
 		return open_err(err, BGP_NOTIFY_OPEN_BAD_ID, "bad BGP identifier");
 	if (pol->role >= 0) {
+		if (o->caps.role_conflict)
+			return open_err(err, BGP_NOTIFY_OPEN_ROLE, "several different roles");
 		if (o->caps.has_role && (int)o->caps.role != bgp_role_peer(pol->role))
 			return open_err(err, BGP_NOTIFY_OPEN_ROLE, "role mismatch");
 		if (!o->caps.has_role && pol->role_strict)
@@ -451,7 +456,11 @@ bgp_gr_families(const struct bgp_caps *c, int need_forwarding)
 }
 
 int
-bgp_fsm_collision_keep_local(uint32_t local_id, uint32_t remote_id)
+bgp_fsm_collision_keep_local(uint32_t local_id, uint32_t remote_id, uint32_t local_as,
+    uint32_t remote_as)
 {
+	/* RFC 6286 §2.3: equal identifiers (different ASes): the larger AS's */
+	if (local_id == remote_id)
+		return local_as > remote_as;
 	return local_id > remote_id;
 }

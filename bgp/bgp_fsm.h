@@ -121,9 +121,11 @@ int	 bgp_role_peer(int ours);
 
 /*
  * RFC 4271 §6.8: 1 if the connection our side initiated survives a collision
- * (our BGP identifier is the higher), 0 if the peer's does. Identifiers in host order.
+ * (our BGP identifier is the higher; equal ones: our AS is the larger, RFC 6286
+ * §2.3), 0 if the peer's does. Identifiers in host order.
  */
-int	 bgp_fsm_collision_keep_local(uint32_t local_id, uint32_t remote_id);
+int	 bgp_fsm_collision_keep_local(uint32_t local_id, uint32_t remote_id,
+	    uint32_t local_as, uint32_t remote_as);
 
 /*
  * RFC 4724 §4.2, the receiving speaker's side of graceful restart, as families

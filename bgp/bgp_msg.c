@@ -178,6 +178,8 @@ cap_one(struct bgp_caps *c, uint8_t code, uint8_t len, const uint8_t *v)
 		break;
 	case BGP_CAP_ROLE:
 		if ((r = len == 1 ? 0 : -1) == 0) {
+			if (c->has_role && c->role != v[0])
+				c->role_conflict = 1;	/* RFC 9234 §4.2 */
 			c->has_role = 1;
 			c->role = v[0];
 		}
@@ -238,6 +240,8 @@ params_parse(struct bgp_open *o, const uint8_t *p, size_t len, int ext)
 			return -1;
 		if (p[0] == 2 && caps_parse(&o->caps, p + hl, pl) == -1)
 			return -1;
+		if (p[0] != 2 && o->unknown_param == 0)
+			o->unknown_param = p[0];	/* decoded; refused by the FSM check */
 		p += hl + pl;
 		len -= hl + pl;
 	}

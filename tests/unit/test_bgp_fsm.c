@@ -327,10 +327,16 @@ test_collision_event(void)
 	UT_EQ_INT(f.state, BGP_FSM_IDLE);
 	UT_EQ_INT(r.code, BGP_NOTIFY_CEASE);
 	UT_EQ_INT(r.subcode, BGP_NOTIFY_CEASE_COLLISION);
-	UT_EQ_INT(bgp_fsm_collision_keep_local(0x0a000002, 0x0a000001), 1);
-	UT_EQ_INT(bgp_fsm_collision_keep_local(0x0a000001, 0x0a000002), 0);
+	UT_EQ_INT(bgp_fsm_collision_keep_local(0x0a000002, 0x0a000001, 1, 2), 1);
+	UT_EQ_INT(bgp_fsm_collision_keep_local(0x0a000001, 0x0a000002, 2, 1), 0);
 	/* compared as unsigned: 200.0.0.1 > 10.0.0.1 */
-	UT_EQ_INT(bgp_fsm_collision_keep_local(0xc8000001, 0x0a000001), 1);
+	UT_EQ_INT(bgp_fsm_collision_keep_local(0xc8000001, 0x0a000001, 1, 2), 1);
+	/* equal identifiers (RFC 6286 §2.3): the larger AS's connection survives,
+	 * each side deciding the same way */
+	UT_EQ_INT(bgp_fsm_collision_keep_local(0x0a000001, 0x0a000001, 65002, 65001), 1);
+	UT_EQ_INT(bgp_fsm_collision_keep_local(0x0a000001, 0x0a000001, 65001, 65002), 0);
+	UT_EQ_INT(bgp_fsm_collision_keep_local(0x0a000001, 0x0a000001, 4200000000u,
+	    65001), 1);
 }
 
 static void
@@ -405,6 +411,71 @@ test_open_check(void)
 	UT_EQ_INT(bgp_fsm_open_check(&p, &o, &e), BGP_ERR_SESSION_RESET);
 }
 
+/* What bgp_open_decode records for the FSM check: a parameter other than
+ * capabilities, Role capabilities that disagree, long capability lists. */
+static void
+test_open_decode_check(void)
+{
+	uint8_t			 b[128];
+	struct bgp_open		 o;
+	struct bgp_open_policy	 p, q;
+	struct bgp_error	 e;
+	size_t			 n = 0, i;
+
+	/* version, AS 65004, hold 90, id 127.0.1.4, then the parameters */
+	static const uint8_t	 head[] = { 4, 0xfd, 0xec, 0, 90, 127, 0, 1, 4 };
+	/* one capability parameter: Role 2 (RS client) and Role 3 (customer) */
+	static const uint8_t	 roles[] = { 2, 6, 9, 1, 2, 9, 1, 3 };
+	static const uint8_t	 auth[] = { 1, 2, 0xaa, 0xbb };
+
+	memcpy(b, head, sizeof(head));
+	n = sizeof(head);
+	b[n++] = sizeof(roles);
+	memcpy(b + n, roles, sizeof(roles));
+	n += sizeof(roles);
+	UT_EQ_INT(bgp_open_decode(b, n, &o, &e), BGP_OK);
+	UT_EQ_INT(o.caps.role_conflict, 1);
+	open_base(&o, &q);
+	q.role = BGP_ROLE_RS_CLIENT;
+	UT_EQ_INT(bgp_open_decode(b, n, &o, &e), BGP_OK);
+	UT_EQ_INT(bgp_fsm_open_check(&q, &o, &e), BGP_ERR_SESSION_RESET);
+	UT_EQ_INT(e.subcode, BGP_NOTIFY_OPEN_ROLE);
+	/* the same role twice is no conflict */
+	b[n - 1] = 2;
+	UT_EQ_INT(bgp_open_decode(b, n, &o, &e), BGP_OK);
+	UT_EQ_INT(o.caps.role_conflict, 0);
+	/* an optional parameter of type 1 (deprecated authentication) */
+	n = sizeof(head);
+	b[n++] = sizeof(auth);
+	memcpy(b + n, auth, sizeof(auth));
+	n += sizeof(auth);
+	UT_EQ_INT(bgp_open_decode(b, n, &o, &e), BGP_OK);	/* decodes (BMP) */
+	UT_EQ_INT(o.unknown_param, 1);
+	open_base(&o, &p);
+	UT_EQ_INT(bgp_open_decode(b, n, &o, &e), BGP_OK);
+	UT_EQ_INT(bgp_fsm_open_check(&p, &o, &e), BGP_ERR_SESSION_RESET);
+	UT_EQ_INT(e.code, BGP_NOTIFY_OPEN);
+	UT_EQ_INT(e.subcode, BGP_NOTIFY_OPEN_OPT_PARAM);
+	/* ADD-PATH with 12 tuples, IPv4 unicast last: all kept */
+	n = sizeof(head);
+	b[n++] = 2 + 2 + 12 * 4;
+	b[n++] = 2;
+	b[n++] = 2 + 12 * 4;
+	b[n++] = 69;
+	b[n++] = 12 * 4;
+	for (i = 0; i < 12; i++) {
+		b[n++] = 0;
+		b[n++] = i == 11 ? 1 : 2;
+		b[n++] = i == 11 ? 1 : (uint8_t)(4 + i);
+		b[n++] = 3;
+	}
+	UT_EQ_INT(bgp_open_decode(b, n, &o, &e), BGP_OK);
+	UT_EQ_INT(o.caps.naddpath, 12);
+	UT_EQ_INT(o.caps.ntrunc, 0);
+	UT_EQ_INT(o.caps.addpath[11].afi, 1);
+	UT_EQ_INT(o.caps.addpath[11].safi, 1);
+}
+
 static void
 test_open_check_as4(void)
 {
@@ -445,6 +516,13 @@ test_open_check_role(void)
 	p.role_strict = 1;
 	UT_EQ_INT(bgp_fsm_open_check(&p, &o, &e), BGP_ERR_SESSION_RESET);
 	UT_EQ_INT(e.subcode, 11);
+	/* RFC 9234 §4.2: several Role capabilities of different values */
+	p.role_strict = 0;
+	o.caps.has_role = 1;
+	o.caps.role = BGP_ROLE_RS;
+	o.caps.role_conflict = 1;
+	UT_EQ_INT(bgp_fsm_open_check(&p, &o, &e), BGP_ERR_SESSION_RESET);
+	UT_EQ_INT(e.subcode, BGP_NOTIFY_OPEN_ROLE);
 	UT_EQ_INT(bgp_role_peer(BGP_ROLE_PROVIDER), BGP_ROLE_CUSTOMER);
 	UT_EQ_INT(bgp_role_peer(BGP_ROLE_PEER), BGP_ROLE_PEER);
 	UT_EQ_INT(bgp_role_peer(-1), -1);
@@ -501,7 +579,7 @@ UT_MAIN(
 	UT_CASE(test_collision_event),
 	UT_CASE(test_tcp_fail_in_opensent),
 	UT_CASE(test_open_check),
-	UT_CASE(test_open_check_as4),
+	UT_CASE(test_open_decode_check), UT_CASE(test_open_check_as4),
 	UT_CASE(test_open_check_role),
 	UT_CASE(test_gr_families),
 	UT_CASE(test_state_names)

@@ -265,6 +265,29 @@ notification(void)
 	wbuf_free(&w);
 }
 
+/* The data of an error in an extended message (an 8000-byte attribute) is cut
+ * to fit a 4096-byte NOTIFICATION, never a message with a broken length. */
+static void
+notification_long_data(void)
+{
+	static uint8_t		data[8000];
+	struct wbuf		w;
+	struct bgp_msg		m;
+	struct bgp_error	e;
+
+	memset(data, 0xab, sizeof(data));
+	wbuf_init(&w, 0);
+	UT_EQ_INT(bgp_notification_encode(&w, 3, 9, data, sizeof(data)), 0);
+	UT_EQ_INT(w.err, 0);
+	UT_EQ_INT(w.len, 4096);
+	UT_EQ_INT(w.buf[16] << 8 | w.buf[17], 4096);
+	UT_EQ_INT(bgp_msg_decode(w.buf, w.len, NULL, &m, &e), BGP_OK);
+	UT_EQ_INT(m.u.notification.code, 3);
+	UT_EQ_INT(m.u.notification.subcode, 9);
+	UT_EQ_INT(m.u.notification.datalen, 4096 - 21);
+	wbuf_free(&w);
+}
+
 static void
 notify_texts(void)
 {
@@ -379,5 +402,5 @@ negotiate(void)
 }
 
 UT_MAIN(UT_CASE(open_decode_golden), UT_CASE(open_roundtrip), UT_CASE(open_extended_params), UT_CASE(open_many_mp),
-    UT_CASE(open_errors), UT_CASE(keepalive), UT_CASE(notification), UT_CASE(notify_texts),
+    UT_CASE(open_errors), UT_CASE(keepalive), UT_CASE(notification), UT_CASE(notification_long_data), UT_CASE(notify_texts),
     UT_CASE(route_refresh), UT_CASE(framing), UT_CASE(negotiate))
