@@ -691,6 +691,22 @@ gr_mark_update(struct nbr *n, const uint8_t *body, size_t len)
 	r = bgp_update_decode(body, len, &n->sess, &upd, &err);
 	if (r != BGP_OK && r != BGP_ERR_ATTR_DISCARD)
 		return;		/* withdrawn or reset: nothing refreshed */
+	if (upd.eor) {
+		/* RFC 4724 §4.2: a family's End-of-RIB ends its stale routes at once,
+		 * whatever the other families still send */
+		uint8_t af = upd.eor_afi == PREFIX_AF_IPV6 ? BGP_GR_AF_IPV6 : BGP_GR_AF_IPV4;
+		uint32_t w;
+
+		if (upd.eor_safi != BGP_SAFI_UNICAST)
+			return;
+		w = stale_drop(n, (uint8_t)((BGP_GR_AF_IPV4 | BGP_GR_AF_IPV6) & ~af));
+		log_info("bgp %s: End-of-RIB for %s during graceful restart: %u stale "
+		    "routes withdrawn", n->conf.name, af == BGP_GR_AF_IPV6 ? "IPv6" : "IPv4",
+		    w);
+		if (n->nstale == 0)
+			gr_sweep(n, "End-of-RIB");
+		return;
+	}
 	gr_mark_set(n, &upd.nlri);
 	if (upd.mp_reach.safi == BGP_SAFI_UNICAST)
 		gr_mark_set(n, &upd.mp_reach);

@@ -320,6 +320,31 @@ rd_zero(const uint8_t *rd)
 	return memcmp(rd, zero, 8) == 0;
 }
 
+/* A peer distinguisher as "%" and its RFC 4364 text (type 0 and 2 ASN:n, type 1
+ * address:n, else the 8 bytes in hex); "" when all zero (the global table). */
+static void
+rd_fmt(const uint8_t *rd, char *buf, size_t len)
+{
+	unsigned	 type = (unsigned)rd[0] << 8 | rd[1];
+	uint32_t	 hi = (uint32_t)rd[2] << 24 | (uint32_t)rd[3] << 16 |
+			    (uint32_t)rd[4] << 8 | rd[5];
+
+	if (rd_zero(rd))
+		snprintf(buf, len, "%s", "");
+	else if (type == 0)
+		snprintf(buf, len, "%%%u:%u", (unsigned)rd[2] << 8 | rd[3],
+		    (unsigned)((uint32_t)rd[4] << 24 | (uint32_t)rd[5] << 16 |
+		    (uint32_t)rd[6] << 8 | rd[7]));
+	else if (type == 1)
+		snprintf(buf, len, "%%%u.%u.%u.%u:%u", rd[2], rd[3], rd[4], rd[5],
+		    (unsigned)rd[6] << 8 | rd[7]);
+	else if (type == 2)
+		snprintf(buf, len, "%%%u:%u", (unsigned)hi, (unsigned)rd[6] << 8 | rd[7]);
+	else
+		snprintf(buf, len, "%%%02x%02x%02x%02x%02x%02x%02x%02x", rd[0], rd[1],
+		    rd[2], rd[3], rd[4], rd[5], rd[6], rd[7]);
+}
+
 static struct peer *
 peer_find(struct router *r, const struct bmp_peer_hdr *ph)
 {
@@ -393,18 +418,18 @@ static struct source *
 peer_source(struct peer *pe, unsigned rib_type)
 {
 	unsigned	 i = rib_type - SOURCE_RIB_IN_PRE;
-	char		 name[256], a[ADDR_STRLEN];
+	char		 name[256], a[ADDR_STRLEN], rd[32];
 	struct source	*s;
 
 	if (pe->src[i] != NULL)
 		return pe->src[i];
+	rd_fmt(pe->rd, rd, sizeof(rd));
 	if (pe->type == BMP_PEER_LOC_RIB)
-		snprintf(name, sizeof(name), "%s/loc%s%s", pe->router->name,
-		    pe->table_name[0] ? ":" : "", pe->table_name);
+		snprintf(name, sizeof(name), "%s/loc%s%s%s", pe->router->name,
+		    pe->table_name[0] ? ":" : "", pe->table_name, rd);
 	else
 		snprintf(name, sizeof(name), "%s/%s%s/%s", pe->router->name,
-		    addr_fmt(pe->af, pe->addr, a, sizeof(a)), rd_zero(pe->rd) ? "" : "%rd",
-		    rib_tag(rib_type));
+		    addr_fmt(pe->af, pe->addr, a, sizeof(a)), rd, rib_tag(rib_type));
 	if ((s = source_new(SOURCE_BMP_PEER, name, pe->router->src)) == NULL)
 		return NULL;
 	source_fill(s, pe, rib_type);
@@ -431,7 +456,7 @@ families(const struct bgp_caps *a, const struct bgp_caps *b)
 		fa = SOURCE_AF_IPV4;	/* RFC 4760: no MP capability, IPv4 unicast */
 	if (b->nmp == 0)
 		fb = SOURCE_AF_IPV4;
-	return (fa & fb) ? (fa & fb) : SOURCE_AF_IPV4;
+	return fa & fb;		/* none (labeled unicast only...): no End-of-RIB awaited */
 }
 
 static int
@@ -482,6 +507,9 @@ on_peer_up(struct router *r, const struct bmp_msg *m)
 		/* the monitored router sent `sent' and receives from the peer */
 		bgp_sess_negotiate(&pe->sess_in, &sent.caps, &recv.caps);
 		bgp_sess_negotiate(&pe->sess_out, &recv.caps, &sent.caps);
+		if (pe->type == BMP_PEER_LOC_RIB)
+			pe->sess_in.addpath_rx = pe->sess_out.addpath_rx =
+			    bgp_addpath_any(&sent.caps);
 		pe->af_expect = families(&sent.caps, &recv.caps);
 		pe->have_open = 1;
 	} else if (log_ratelimit(&bc.rl_err, 10, 60))
@@ -1001,6 +1029,29 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	return 0;
 }
 
+/*
+ * The station never writes to a router (RFC 7854), so a router that dies
+ * without closing (power cut, path lost) would stay connected, its routes
+ * never graced nor swept: TCP keepalives find it out in about two minutes.
+ */
+static void
+keepalive_on(int fd)
+{
+	int on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == -1)
+		return;
+#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+	{
+		int idle = 60, intvl = 15, cnt = 4;
+
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	}
+#endif
+}
+
 static void
 on_accept(int lfd, short what, void *arg)
 {
@@ -1015,6 +1066,7 @@ on_accept(int lfd, short what, void *arg)
 			log_warn("bmp: accept");
 		return;
 	}
+	keepalive_on(fd);
 	bmp_collector_attach(fd, (struct sockaddr *)&ss);
 }
 

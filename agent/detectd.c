@@ -209,8 +209,8 @@ on_state(const struct source *s, enum source_state old, void *arg)
 	if (s->state == SOURCE_DOWN && old != SOURCE_DOWN && old != SOURCE_CONNECTING)
 		detect_source_state(dd.d, s->id, s->name, 0,
 		    s->last_error[0] ? s->last_error : "down", now);
-	else if (s->state == SOURCE_UP)
-		detect_source_state(dd.d, s->id, s->name, 1, NULL, now);
+	else if (s->state == SOURCE_UP || s->state == SOURCE_SYNCING)
+		detect_source_state(dd.d, s->id, s->name, 1, NULL, now);	/* back */
 	kick();
 }
 

@@ -233,6 +233,9 @@ source_set_state(struct source *src, enum source_state st, const char *reason)
 		src->af_eor = 0;
 	for (i = 0; i < nstate_hooks; i++)
 		state_hooks[i].fn(src, old, state_hooks[i].arg);
+	/* no family whose End-of-RIB would end the initial sync: synced */
+	if (st == SOURCE_SYNCING && src->af_expect == 0)
+		source_set_state(src, SOURCE_UP, NULL);
 }
 
 void

@@ -246,6 +246,12 @@ uint32_t bgp_open_peer_as(const struct bgp_open *);
  */
 void	 bgp_sess_negotiate(struct bgp_sess *, const struct bgp_caps *ours,
 	    const struct bgp_caps *theirs);
+/*
+ * BGP_AP_BIT of the families the capabilities name in ADD-PATH in any mode: a
+ * BMP Loc-RIB peer's (RFC 9069 §5.2: its OPEN is made up and sent twice; the
+ * capability "intent of advertise, receive, or both can be ignored").
+ */
+uint8_t	 bgp_addpath_any(const struct bgp_caps *);
 
 /* ---- NOTIFICATION, ROUTE-REFRESH --------------------------------------- */
 

@@ -332,6 +332,20 @@ bgp_sess_negotiate(struct bgp_sess *s, const struct bgp_caps *ours,
 		}
 }
 
+uint8_t
+bgp_addpath_any(const struct bgp_caps *c)
+{
+	uint8_t		 ap = 0;
+	unsigned	 i;
+
+	for (i = 0; i < c->naddpath; i++)
+		if ((c->addpath[i].afi == 1 || c->addpath[i].afi == 2) &&
+		    (c->addpath[i].safi == 1 || c->addpath[i].safi == 2) &&
+		    (c->addpath[i].flags & (BGP_ADDPATH_SEND | BGP_ADDPATH_RECEIVE)))
+			ap |= (uint8_t)BGP_AP_BIT(c->addpath[i].afi, c->addpath[i].safi);
+	return ap;
+}
+
 /* ---- NOTIFICATION, ROUTE-REFRESH -------------------------------------- */
 
 enum bgp_result

@@ -195,14 +195,23 @@ peer_down_decode(struct rbuf *b, struct bmp_peer_down *d)
 		return BMP_ERR_SHORT;
 	d->data = rbuf_ptr(b);
 	d->data_len = rbuf_left(b);
+	/*
+	 * Reasons 1-3 with no data at all are taken as they are: GoBGP sends them
+	 * so (an administrative shutdown as 2, a dying FSM as 1); the peer is down
+	 * either way, and refusing the message would drop the router's other peers.
+	 */
 	switch (d->reason) {
 	case BMP_DOWN_LOCAL_NOTIFY:
 	case BMP_DOWN_REMOTE_NOTIFY:
+		if (d->data_len == 0)
+			break;
 		n = *b;
 		if ((r = bgp_pdu_take(&n, 3, &d->data, &d->data_len)) != BMP_OK)
 			return r;
 		break;
 	case BMP_DOWN_LOCAL_FSM:
+		if (d->data_len == 0)
+			break;
 		if (rbuf_get_u16(b, &d->fsm_event) == -1)
 			return BMP_ERR_SHORT;
 		break;

@@ -25,7 +25,9 @@ bmp_peer_up_sess(const struct bmp_msg *m, struct bgp_sess *sess)
 		return -1;
 	/* The sent OPEN is the monitored router's, the received one its peer's. */
 	bgp_sess_negotiate(sess, &sent.caps, &recv.caps);
-	if (m->peer.type != BMP_PEER_LOC_RIB && (m->peer.flags & BMP_PEER_FLAG_O))
+	if (m->peer.type == BMP_PEER_LOC_RIB)
+		sess->addpath_rx = sess->addpath_tx = bgp_addpath_any(&sent.caps);
+	else if (m->peer.flags & BMP_PEER_FLAG_O)
 		sess->addpath_rx = sess->addpath_tx;
 	return 0;
 }

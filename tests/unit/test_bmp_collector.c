@@ -120,6 +120,10 @@ peer(struct bmp_peer_hdr *ph, uint8_t type, uint8_t flags)
 		ph->as = 64999;
 }
 
+/* What put_open offers: ADD-PATH mode, unicast or another SAFI (tests change it). */
+static uint8_t	open_ap = BGP_ADDPATH_SEND | BGP_ADDPATH_RECEIVE;
+static uint8_t	open_safi = BGP_SAFI_UNICAST;
+
 static void
 put_open(struct wbuf *w, uint32_t as, int addpath)
 {
@@ -134,12 +138,12 @@ put_open(struct wbuf *w, uint32_t as, int addpath)
 	o.caps.as4 = as;
 	o.caps.nmp = 1;
 	o.caps.mp[0].afi = PREFIX_AF_IPV4;
-	o.caps.mp[0].safi = BGP_SAFI_UNICAST;
+	o.caps.mp[0].safi = open_safi;
 	if (addpath) {
 		o.caps.naddpath = 1;
 		o.caps.addpath[0].afi = PREFIX_AF_IPV4;
 		o.caps.addpath[0].safi = BGP_SAFI_UNICAST;
-		o.caps.addpath[0].flags = BGP_ADDPATH_SEND | BGP_ADDPATH_RECEIVE;
+		o.caps.addpath[0].flags = open_ap;
 	}
 	bgp_open_encode(w, &o);
 }
@@ -381,6 +385,108 @@ peer_down_and_stats(void)
 	teardown(c);
 }
 
+/* Peer Down of reason 1 or 2 without data (GoBGP's admin down, dying FSM): the
+ * peer goes down, the router stays connected. */
+static void
+peer_down_without_data(void)
+{
+	struct config		*c = setup("0s");
+	struct bmp_peer_hdr	 ph;
+	struct bmp_peer_down	 pd;
+	struct wbuf		 w;
+	struct source		*s;
+	unsigned		 t[2] = { 1, 2 }, reason;
+	int			 fd = router();
+
+	wbuf_init(&w, 0);
+	for (reason = BMP_DOWN_LOCAL_NOTIFY; reason <= BMP_DOWN_LOCAL_FSM; reason++) {
+		peer(&ph, BMP_PEER_GLOBAL, 0);
+		peer_up(&w, &ph, 0, NULL);
+		route_mon(&w, &ph, t, NULL, 2, 1, 0, 0);
+		send_buf(fd, &w);
+		UT_ASSERT((s = find("bmp:192.0.2.200/198.51.100.1/pre")) != NULL);
+		UT_EQ_INT(source_routes(s), 2);
+		memset(&pd, 0, sizeof(pd));
+		pd.reason = (uint8_t)reason;
+		bmp_encode_peer_down(&w, &ph, &pd);
+		if (reason == BMP_DOWN_LOCAL_FSM) {	/* drop the FSM event code */
+			w.len -= 2;
+			w.buf[4] = (uint8_t)(w.buf[4] - 2);
+		}
+		send_buf(fd, &w);
+		UT_EQ_INT(source_routes(s), 0);
+		UT_EQ_INT(s->state, SOURCE_DOWN);
+		UT_ASSERT((s = find("bmp:192.0.2.200")) != NULL);
+		UT_EQ_INT(s->state, SOURCE_UP);		/* still connected */
+	}
+	close(fd);
+	wbuf_free(&w);
+	teardown(c);
+}
+
+/*
+ * RFC 9069 §5.2: a Loc-RIB peer's ADD-PATH in any mode means path ids; peers
+ * told apart by their distinguisher get names that tell them apart; a peer
+ * with no unicast family to wait for is synced at once.
+ */
+static void
+loc_rib_addpath_rd_names(void)
+{
+	struct config		*c = setup("0s");
+	struct bmp_peer_hdr	 loc, v1, v2, lab;
+	struct wbuf		 w;
+	struct source		*s, *s2;
+	unsigned		 t[2] = { 1, 2 };
+	uint32_t		 ids[2] = { 7, 8 };
+	int			 fd = router();
+
+	wbuf_init(&w, 0);
+	open_ap = BGP_ADDPATH_SEND;
+	peer(&loc, BMP_PEER_LOC_RIB, 0);
+	peer_up(&w, &loc, 1, NULL);
+	route_mon(&w, &loc, t, ids, 2, 1, 1, 0);
+	send_buf(fd, &w);
+	open_ap = BGP_ADDPATH_SEND | BGP_ADDPATH_RECEIVE;
+	UT_ASSERT((s = find("bmp:192.0.2.200/loc")) != NULL);
+	UT_EQ_INT(source_routes(s), 2);
+	UT_EQ_INT(origin_of("10.0.1.0/24", s->rib_id, 7), 64500);
+	UT_EQ_INT(origin_of("10.0.2.0/24", s->rib_id, 8), 64500);
+	/* two VRF peers with one address: RD 65000:1 and 192.0.2.9:2 */
+	peer(&v1, BMP_PEER_RD, 0);
+	v1.rd[3] = 0xe8;
+	v1.rd[2] = 0xfd;
+	v1.rd[7] = 1;
+	peer(&v2, BMP_PEER_RD, 0);
+	v2.rd[1] = 1;
+	v2.rd[2] = 192;
+	v2.rd[4] = 2;
+	v2.rd[5] = 9;
+	v2.rd[7] = 2;
+	peer_up(&w, &v1, 0, NULL);
+	peer_up(&w, &v2, 0, NULL);
+	route_mon(&w, &v1, t, NULL, 1, 1, 0, 0);
+	route_mon(&w, &v2, t, NULL, 2, 1, 0, 0);
+	send_buf(fd, &w);
+	UT_ASSERT((s = find("bmp:192.0.2.200/198.51.100.1%65000:1/pre")) != NULL);
+	UT_ASSERT((s2 = find("bmp:192.0.2.200/198.51.100.1%192.0.2.9:2/pre")) != NULL);
+	UT_EQ_INT(source_routes(s), 1);
+	UT_EQ_INT(source_routes(s2), 2);
+	/* a peer with labeled unicast only: no End-of-RIB to wait for */
+	open_safi = 4;
+	peer(&lab, BMP_PEER_GLOBAL, 0);
+	lab.addr[3] = 2;
+	peer_up(&w, &lab, 0, NULL);
+	route_mon(&w, &lab, t, NULL, 1, 1, 0, 0);
+	send_buf(fd, &w);
+	open_safi = BGP_SAFI_UNICAST;
+	UT_ASSERT((s = find("bmp:192.0.2.200/198.51.100.2/pre")) != NULL);
+	UT_EQ_INT(s->af_expect, 0);
+	UT_EQ_INT(s->state, SOURCE_UP);
+	close(fd);
+	wbuf_free(&w);
+	teardown(c);
+}
+
 static void
 malformed_closes(void)
 {
@@ -485,5 +591,6 @@ allow_list_and_max_routers(void)
 }
 
 UT_MAIN(UT_CASE(rib_types_and_addpath), UT_CASE(allow_list_and_max_routers), UT_CASE(legacy_as_path_flag),
-    UT_CASE(peer_down_and_stats), UT_CASE(malformed_closes),
+    UT_CASE(peer_down_and_stats), UT_CASE(peer_down_without_data),
+    UT_CASE(loc_rib_addpath_rd_names), UT_CASE(malformed_closes),
     UT_CASE(grace_resync_sweeps_stale))
