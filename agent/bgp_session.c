@@ -809,6 +809,7 @@ peer_caps(struct nbr *n, const struct bgp_open *o)
 
 	our_caps(n, &ours);
 	bgp_sess_negotiate(&n->sess, &ours, pc);
+	n->sess.ebgp = n->conf.local_as != n->conf.remote_as;
 	n->peer_id = o->bgp_id;
 	n->peer_hold = o->holdtime;
 	n->peer_as4 = pc->has_as4;

@@ -134,6 +134,8 @@ struct bgp_sess {
 	uint8_t		extmsg;		/* RFC 8654 negotiated: messages up to 65535 */
 	uint8_t		addpath_rx;
 	uint8_t		addpath_tx;
+	uint8_t		ebgp;		/* an external peer's: LOCAL_PREF, ORIGINATOR_ID and
+					 * CLUSTER_LIST discarded (RFC 7606 §7.5, 7.9, 7.10) */
 };
 #define BGP_AP_BIT(afi, safi)	((unsigned)(1u << ((((afi) - 1) & 1) * 2 + (((safi) - 1) & 1))))
 #define BGP_AP_IPV4_UNICAST	BGP_AP_BIT(1, 1)

@@ -536,6 +536,25 @@ attr_u32(struct actx *c, const struct bgp_attr_raw *ra, uint32_t *v, enum bgp_re
 	return 0;
 }
 
+/*
+ * RFC 7606 §7.5, §7.9, §7.10 (and RFC 4271 §5.1.5: "MUST be ignored"): from an
+ * external peer these attributes are discarded, malformed or not; 1 when so.
+ * Only a well-formed one goes quietly; a malformed one counts as an attribute
+ * discard.
+ */
+static int
+ibgp_only(struct actx *c, const struct bgp_attr_raw *ra, const uint8_t *w, size_t wl,
+    const char *what)
+{
+	if (c->sess == NULL || !c->sess->ebgp)
+		return 0;
+	if (ra->type == BGP_ATTR_CLUSTER_LIST ? ra->len % 4 != 0 || ra->len == 0 :
+	    ra->len != 4)
+		attr_err(c, DISC, ra->type == BGP_ATTR_CLUSTER_LIST ?
+		    BGP_NOTIFY_UPD_OPT_ATTR : BGP_NOTIFY_UPD_ATTR_LEN, ra, w, wl, what);
+	return 1;
+}
+
 static void
 attr_unknown(struct actx *c, const struct bgp_attr_raw *ra, const uint8_t *w, size_t wl)
 {
@@ -638,6 +657,8 @@ attr_known(struct actx *c, const struct bgp_attr_raw *ra, const uint8_t *w, size
 			return;
 		break;
 	case BGP_ATTR_LOCAL_PREF:	/* RFC 7606 §7.5 */
+		if (ibgp_only(c, ra, w, wl, "LOCAL_PREF from an external peer"))
+			return;
 		if (attr_u32(c, ra, &a->local_pref, TAW, BGP_NOTIFY_UPD_ATTR_LEN, w, wl,
 		    "malformed LOCAL_PREF") == -1)
 			return;
@@ -659,11 +680,15 @@ attr_known(struct actx *c, const struct bgp_attr_raw *ra, const uint8_t *w, size
 			return;
 		break;
 	case BGP_ATTR_ORIGINATOR_ID:	/* RFC 7606 §7.9 */
+		if (ibgp_only(c, ra, w, wl, "ORIGINATOR_ID from an external peer"))
+			return;
 		if (attr_u32(c, ra, &a->originator_id, TAW, BGP_NOTIFY_UPD_ATTR_LEN, w, wl,
 		    "malformed ORIGINATOR_ID") == -1)
 			return;
 		break;
 	case BGP_ATTR_CLUSTER_LIST:	/* RFC 7606 §7.10 */
+		if (ibgp_only(c, ra, w, wl, "CLUSTER_LIST from an external peer"))
+			return;
 		if (attr_list(c, ra, 4, &a->cluster_list, &a->ncluster, w, wl,
 		    "malformed CLUSTER_LIST") == -1)
 			return;

@@ -50,7 +50,7 @@ bgp_canon_encode(struct wbuf *out, const struct bgp_attrs *a, int mp)
 int
 bgp_canon_decode(const uint8_t *blob, size_t len, struct bgp_attrs *a)
 {
-	static const struct bgp_sess	as4 = { 1, 1, 0, 0 };
+	static const struct bgp_sess	as4 = { 1, 1, 0, 0, 0 };
 	struct bgp_error		err;
 	struct bgp_nexthop		nh;
 	size_t				nl;

@@ -665,7 +665,7 @@ struct inbox {
 static int
 next_msg(int fd, struct inbox *in, int ms, uint8_t *type, char *why, size_t whylen)
 {
-	struct bgp_sess		 sess = { 1, 1, 0, 0 };
+	struct bgp_sess		 sess = { 1, 1, 0, 0, 0 };
 	struct bgp_hdr		 h;
 	struct bgp_error	 err;
 	struct bgp_notification	 n;

@@ -175,7 +175,7 @@ add_nlri(struct feed *f, const struct bgp_nlri_set *s)
 static void
 load_update(struct feed *f, const struct mrt_bgp4mp *m, struct wbuf *wb)
 {
-	struct bgp_sess	 sess = { (uint8_t)m->as4, 1, 0, 0 };
+	struct bgp_sess	 sess = { (uint8_t)m->as4, 1, 0, 0, 0 };
 	struct bgp_hdr	 h;
 	struct bgp_update upd;
 	struct bgp_error err;

@@ -31,7 +31,7 @@
 
 #define FOREIGN_AS	64496
 
-static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
+static const struct bgp_sess sess4 = { 1, 0, 0, 0, 0 };
 static struct source *good, *bad;
 static unsigned health_events, health_flags;
 

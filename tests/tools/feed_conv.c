@@ -117,7 +117,7 @@ peer_of(struct feed_peer *p, const struct mrt_bgp4mp *m)
 static unsigned long
 route_events(const struct mrt_bgp4mp *m)
 {
-	struct bgp_sess		 sess = { (uint8_t)(m->as4 != 0), 1, 0, 0 };
+	struct bgp_sess		 sess = { (uint8_t)(m->as4 != 0), 1, 0, 0, 0 };
 	struct bgp_update	 u;
 	struct bgp_error	 err;
 
@@ -280,7 +280,7 @@ static int
 put_update(struct feed_bgp *fb, struct wbuf *tmp, const struct bgp_route *wd, size_t nwd,
     const struct bgp_route *an, size_t nan, const struct bgp_attrs *a)
 {
-	struct bgp_sess		 sess = { 1, 0, 0, 0 };
+	struct bgp_sess		 sess = { 1, 0, 0, 0, 0 };
 	struct bgp_update_enc	 e;
 
 	memset(&e, 0, sizeof(e));
@@ -317,7 +317,7 @@ struct conv {
 static int
 conv_update(struct feed_bgp *fb, struct conv *c, const struct mrt_bgp4mp *m)
 {
-	struct bgp_sess		 sess = { (uint8_t)(m->as4 != 0), 1, 0, 0 };
+	struct bgp_sess		 sess = { (uint8_t)(m->as4 != 0), 1, 0, 0, 0 };
 	struct bgp_update	 u;
 	struct bgp_error	 err;
 	struct bgp_attrs	 a;

@@ -9,8 +9,9 @@
 #include "bgp/bgp.h"
 #include "tests/unit/ut.h"
 
-static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
-static const struct bgp_sess sess2 = { 0, 0, 0, 0 };
+static const struct bgp_sess sess4 = { 1, 0, 0, 0, 0 };
+static const struct bgp_sess sess2 = { 0, 0, 0, 0, 0 };
+static const struct bgp_sess sess4e = { 1, 0, 0, 0, 1 };	/* an external peer */
 
 /* ORIGIN (flags 0x40 transitive, type 1, len 1): IGP */
 #define A_ORIGIN	0x40, 0x01, 0x01, 0x00
@@ -93,6 +94,17 @@ name(void)									\
 	struct bgp_error e;							\
 	run(&x, &u, &e);							\
 }
+/* The same from an external peer. */
+#define XE(name, outc, sub, at, nl, ...)					\
+static void									\
+name(void)									\
+{										\
+	static const uint8_t a[] = { __VA_ARGS__ };				\
+	const struct xcase x = { a, sizeof(a), nl, &sess4e, outc, sub, at };	\
+	struct bgp_update u;							\
+	struct bgp_error e;							\
+	run(&x, &u, &e);							\
+}
 #define TAW	BGP_ERR_TREAT_AS_WITHDRAW
 #define DISC	BGP_ERR_ATTR_DISCARD
 #define RESET	BGP_ERR_SESSION_RESET
@@ -124,6 +136,30 @@ X(med_len, TAW, BGP_NOTIFY_UPD_ATTR_LEN, 4, 1,
 /* LOCAL_PREF (0x40, type 5) length 2: §7.5 */
 X(local_pref_len, TAW, BGP_NOTIFY_UPD_ATTR_LEN, 5, 1,
     A_GOOD, 0x40, 0x05, 0x02, 0x00, 0x64)
+/* From an external peer: LOCAL_PREF length 2, ORIGINATOR_ID (0x80, 9) length 3,
+ * CLUSTER_LIST (0x80, 10) length 6: §7.5, §7.9, §7.10 attribute discard */
+XE(local_pref_len_ebgp, DISC, 0, 5, 1,
+    A_GOOD, 0x40, 0x05, 0x02, 0x00, 0x64)
+XE(originator_len_ebgp, DISC, 0, 9, 1,
+    A_GOOD, 0x80, 0x09, 0x03, 0x0a, 0x00, 0x01)
+XE(cluster_len_ebgp, DISC, 0, 10, 1,
+    A_GOOD, 0x80, 0x0a, 0x06, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00)
+/* A well-formed LOCAL_PREF from an external peer is ignored (RFC 4271 §5.1.5) */
+static void
+local_pref_ebgp_ignored(void)
+{
+	static const uint8_t	a[] = { A_GOOD, 0x40, 0x05, 0x04, 0x00, 0x00, 0x01, 0x2c };
+	const struct xcase	xi = { a, sizeof(a), 1, &sess4, BGP_OK, 0, 0 };
+	const struct xcase	xe = { a, sizeof(a), 1, &sess4e, BGP_OK, 0, 0 };
+	struct bgp_update	u;
+	struct bgp_error	e;
+
+	run(&xi, &u, &e);
+	UT_ASSERT(u.attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF));
+	UT_EQ_INT(u.attrs.local_pref, 300);
+	run(&xe, &u, &e);
+	UT_ASSERT(!(u.attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF)));
+}
 /* ATOMIC_AGGREGATE (0x40, type 6) length 1: §7.6 attribute discard */
 X(atomic_len, DISC, 0, 6, 1,
     A_GOOD, 0x40, 0x06, 0x01, 0x00)
@@ -306,7 +342,8 @@ reset_data(void)
 
 UT_MAIN(UT_CASE(origin_value), UT_CASE(origin_len), UT_CASE(origin_flags),
     UT_CASE(aspath_segtype), UT_CASE(aspath_zero_seg), UT_CASE(aspath_overrun),
-    UT_CASE(nexthop_len), UT_CASE(med_len), UT_CASE(local_pref_len), UT_CASE(atomic_len),
+    UT_CASE(nexthop_len), UT_CASE(med_len), UT_CASE(local_pref_len), UT_CASE(local_pref_len_ebgp),
+    UT_CASE(originator_len_ebgp), UT_CASE(cluster_len_ebgp), UT_CASE(local_pref_ebgp_ignored), UT_CASE(atomic_len),
     UT_CASE(aggregator_len), UT_CASE(communities_len), UT_CASE(originator_len),
     UT_CASE(cluster_empty), UT_CASE(extcomm_len), UT_CASE(large_len), UT_CASE(otc_len),
     UT_CASE(duplicate_origin), UT_CASE(missing_aspath), UT_CASE(missing_nexthop),

@@ -8,8 +8,8 @@
 #include "tests/unit/ut.h"
 #include "tests/unit/ut_bgp.h"
 
-static const struct bgp_sess sess2 = { 0, 0, 0, 0 };
-static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
+static const struct bgp_sess sess2 = { 0, 0, 0, 0, 0 };
+static const struct bgp_sess sess4 = { 1, 0, 0, 0, 0 };
 
 static void
 canon_of(const uint8_t *attrs, size_t alen, const struct bgp_sess *s, struct wbuf *out)

@@ -343,7 +343,7 @@ framing(void)
 	uint8_t			 b[32];
 	struct bgp_hdr		 h;
 	struct bgp_error	 e;
-	struct bgp_sess		 ext = { 1, 1, 0, 0 };
+	struct bgp_sess		 ext = { 1, 1, 0, 0, 0 };
 
 	UT_EQ_INT(bgp_msg_frame(ka, 10, NULL, &h, &e), 0);
 	UT_EQ_INT(bgp_msg_frame(ka, sizeof(ka), NULL, &h, &e), 19);

@@ -65,7 +65,7 @@ walk(struct tally *t, const struct bgp_nlri_set *s)
 static void
 one_update(struct tally *t, const struct mrt_bgp4mp *m)
 {
-	struct bgp_sess		s = { 0, 1, 0, 0 };
+	struct bgp_sess		s = { 0, 1, 0, 0, 0 };
 	struct bgp_msg		msg;
 	struct bgp_error	e;
 	struct wbuf		w;
@@ -176,7 +176,7 @@ rib_file(const char *rel, uint64_t *nattrs)
 	struct mrt_file		*f;
 	struct mrt_record	 r;
 	struct mrt_rib_entry	 re;
-	struct bgp_sess		 s = { 1, 1, 0, 0 };
+	struct bgp_sess		 s = { 1, 1, 0, 0, 0 };
 	struct bgp_attrs	 a, d;
 	struct bgp_error	 e;
 	struct wbuf		 w1, w2;

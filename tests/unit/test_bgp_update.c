@@ -7,8 +7,8 @@
 #include "tests/unit/ut.h"
 #include "tests/unit/ut_bgp.h"
 
-static const struct bgp_sess sess2 = { 0, 0, 0, 0 };	/* 2-octet AS, no ADD-PATH */
-static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
+static const struct bgp_sess sess2 = { 0, 0, 0, 0, 0 };	/* 2-octet AS, no ADD-PATH */
+static const struct bgp_sess sess4 = { 1, 0, 0, 0, 0 };
 
 /*
  * UPDATE body (4-octet AS session), 10.0.0.0/8 and 192.168.1.0/24:
@@ -152,7 +152,7 @@ static const uint8_t upd_addpath[] = {
 static void
 addpath_v4(void)
 {
-	struct bgp_sess		s = { 1, 0, BGP_AP_IPV4_UNICAST, 0 };
+	struct bgp_sess		s = { 1, 0, BGP_AP_IPV4_UNICAST, 0, 0 };
 	struct bgp_update	u;
 	struct bgp_error	e;
 	struct bgp_nlri_iter	it;
@@ -460,7 +460,7 @@ static void
 long_path_extended(void)
 {
 	static uint32_t		 asns[1500];
-	struct bgp_sess		 ext = { 1, 1, 0, 0 }, noext = { 1, 0, 0, 0 };
+	struct bgp_sess		 ext = { 1, 1, 0, 0, 0 }, noext = { 1, 0, 0, 0, 0 };
 	struct bgp_route	 r;
 	struct bgp_update_enc	 enc;
 	struct bgp_attrs	 a;
@@ -502,7 +502,7 @@ long_path_extended(void)
 	UT_EQ_INT(n, 1500);
 	/* the same toward a 2-octet speaker: AS_TRANS x 1500 plus a 1500-AS AS4_PATH, merged back */
 	{
-		struct bgp_sess old = { 0, 1, 0, 0 };
+		struct bgp_sess old = { 0, 1, 0, 0, 0 };
 
 		wbuf_reset(&w);
 		UT_EQ_INT(bgp_update_encode(&w, &old, &enc), 0);
@@ -523,7 +523,7 @@ extended_6k_nlri(void)
 {
 	static struct bgp_route	 r[1600];
 	static const uint32_t	 path[] = { 65001, 65002 };
-	struct bgp_sess		 ext = { 1, 1, 0, 0 };
+	struct bgp_sess		 ext = { 1, 1, 0, 0, 0 };
 	struct bgp_update_enc	 enc;
 	struct bgp_attrs	 a;
 	struct wbuf		 pw, w;
@@ -588,8 +588,8 @@ roundtrip_full(void)
 	static const uint8_t	 raw[] = { 0xde, 0xad };
 	struct bgp_sess		 ss[2] = {
 		{ 0, 0, BGP_AP_IPV4_UNICAST | BGP_AP_IPV6_UNICAST,
-		    BGP_AP_IPV4_UNICAST | BGP_AP_IPV6_UNICAST },
-		{ 1, 0, 0, 0 } };
+		    BGP_AP_IPV4_UNICAST | BGP_AP_IPV6_UNICAST, 0 },
+		{ 1, 0, 0, 0, 0 } };
 	struct bgp_route	 ann[2], wd[2];
 	struct bgp_update_enc	 enc;
 	struct bgp_attrs	 a;
@@ -660,8 +660,8 @@ static void
 roundtrip_mp(void)
 {
 	static const uint32_t	 path[] = { 65001 };
-	struct bgp_sess		 s = { 1, 0, 0, BGP_AP_IPV6_UNICAST };
-	struct bgp_sess		 rx = { 1, 0, BGP_AP_IPV6_UNICAST, 0 };
+	struct bgp_sess		 s = { 1, 0, 0, BGP_AP_IPV6_UNICAST, 0 };
+	struct bgp_sess		 rx = { 1, 0, BGP_AP_IPV6_UNICAST, 0, 0 };
 	struct bgp_route	 r[2];
 	struct bgp_update_enc	 enc;
 	struct bgp_attrs	 a;

@@ -180,7 +180,7 @@ route_mon(struct wbuf *w, const struct bmp_peer_hdr *ph, const unsigned *third,
 {
 	static const uint8_t	 nh[4] = { 192, 0, 2, 1 };
 	struct bgp_sess		 sess = { (uint8_t)as4, 0, 0,
-				    (uint8_t)(addpath ? BGP_AP_IPV4_UNICAST : 0) };
+				    (uint8_t)(addpath ? BGP_AP_IPV4_UNICAST : 0), 0 };
 	struct bgp_update_enc	 enc = { 0 };
 	struct bgp_route	 rt[8];
 	struct bgp_attrs	 a;

@@ -22,7 +22,7 @@
 #include "rtr/rtr_vrp.h"
 #include "tests/unit/ut.h"
 
-static const struct bgp_sess sess4 = { 1, 0, 0, 0 };
+static const struct bgp_sess sess4 = { 1, 0, 0, 0, 0 };
 
 static char dir[64];
 

@@ -8,7 +8,7 @@
 #include "tests/unit/ut.h"
 #include "tests/unit/ut_bgp.h"
 
-static const struct bgp_sess sess4 = { 1, 0, 0, 0 };	/* 4-octet AS, no ADD-PATH */
+static const struct bgp_sess sess4 = { 1, 0, 0, 0, 0 };	/* 4-octet AS, no ADD-PATH */
 
 /* Encodes an UPDATE announcing/withdrawing the given prefixes; returns the body. */
 static const uint8_t *
