@@ -104,6 +104,7 @@ static TAILQ_HEAD(, nbr) nbrs = TAILQ_HEAD_INITIALIZER(nbrs);
 
 struct listener {
 	int			 fd;
+	int			 af;		/* of its address: the keys it takes */
 	struct loop_event	*ev;
 };
 static struct listener	*listeners;
@@ -1342,6 +1343,7 @@ listen_one(const struct config_endpoint *ep, const struct config_bgp *bgp)
 	listeners = l;
 	l = &listeners[nlisteners];
 	l->fd = fd;
+	l->af = ep->address.af;
 	if ((l->ev = loop_event_new(fd, LOOP_READ | LOOP_PERSIST, accept_cb, NULL)) == NULL ||
 	    loop_event_add(l->ev, NULL) == -1) {
 		loop_event_free(l->ev);
@@ -1571,6 +1573,42 @@ nbr_changed(const struct config_bgp_neighbor *a, const struct config_bgp_neighbo
 	return memcmp(&x, &y, sizeof(x)) != 0;
 }
 
+/*
+ * The listeners take the TCP-MD5 keys of the new configuration: a key that went
+ * (neighbor removed, password dropped) is deleted, or the kernel would keep
+ * dropping that peer's unsigned SYNs; a new or changed one is set, or signed SYNs
+ * would be dropped. The list of refused keys is made again.
+ */
+static void
+listeners_md5(const struct config_bgp *bgp, const struct config_bgp *old)
+{
+	const struct config_bgp_neighbor	*nb;
+	size_t					 i, j, k;
+
+	free(md5_fails);
+	md5_fails = NULL;
+	nmd5_fails = 0;
+	for (i = 0; i < nlisteners; i++) {
+		for (j = 0; old != NULL && j < old->nneighbors; j++) {
+			nb = &old->neighbors[j];
+			if (nb->password == NULL || nb->address.af != listeners[i].af)
+				continue;
+			for (k = 0; k < bgp->nneighbors; k++)
+				if (bgp->neighbors[k].password != NULL &&
+				    addr_eq(&bgp->neighbors[k].address, &nb->address))
+					break;
+			if (k == bgp->nneighbors)
+				(void)md5_set(listeners[i].fd, &nb->address, NULL);
+		}
+		for (j = 0; j < bgp->nneighbors; j++) {
+			nb = &bgp->neighbors[j];
+			if (nb->password != NULL && nb->address.af == listeners[i].af &&
+			    md5_set(listeners[i].fd, &nb->address, nb->password) == -1)
+				md5_failed(nb);
+		}
+	}
+}
+
 static int
 mod_reload(const struct config *conf, const struct config *old)
 {
@@ -1579,7 +1617,7 @@ mod_reload(const struct config *conf, const struct config *old)
 	size_t			 i;
 	int			 found;
 
-	(void)old;
+	listeners_md5(bgp, old != NULL ? &old->sources.bgp : NULL);
 	TAILQ_FOREACH_SAFE(n, &nbrs, entry, tmp) {
 		for (found = 0, i = 0; i < bgp->nneighbors && !found; i++)
 			found = strcmp(bgp->neighbors[i].name, n->conf.name) == 0;

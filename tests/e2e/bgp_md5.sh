@@ -3,7 +3,9 @@
 # the same password on both ends establishes; a wrong password and no password at
 # all on the peer's side never get through (Linux drops the segments: TCPMD5Failure /
 # TCPMD5NotFound in /proc/net/netstat grow); ixwatchd dialing BIRD with a wrong
-# password gets no answer and records it. If this kernel refuses TCP_MD5SIG, the
+# password gets no answer and records it. A reload takes the listener's keys
+# along: a neighbor whose password went is heard unsigned, one added with a
+# password is heard signed. If this kernel refuses TCP_MD5SIG, the
 # probe says so (setsockopt error) and the test checks that ixwatchd refuses the
 # neighbor with that error instead of running an unsigned session.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
@@ -11,7 +13,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-N=8
+N=10
 plan $N
 
 if ! command -v bird >/dev/null || ! command -v jq >/dev/null; then
@@ -120,11 +122,18 @@ check "same password on both ends: Established" \
 	wait_t 20 eval '[ "$(nb good state)" = Established ]'
 check "wrong password: the kernel drops the segments (TCPMD5Failure grows)" \
 	wait_t 10 grew TCPMD5Failure "$fail0"
-# a peer with no password at all (a plain TCP connect from the neighbor's address)
-unsigned=$(python3 - "$AG" "$PA" <<'EOF2'
-import socket, sys
+# dial FROM [KEY]: a TCP connect to the agent's listener from FROM, signed with
+# KEY when given; prints "connected" or "no answer: ..."
+dial() {
+	python3 - "$AG" "$PA" "$@" <<'EOF2'
+import socket, struct, sys
 c = socket.socket()
-c.bind(("127.0.46.7", 0))
+c.bind((sys.argv[3], 0))
+if len(sys.argv) > 4:
+    key = sys.argv[4].encode()
+    sa = struct.pack("=HH4s", socket.AF_INET, 0, socket.inet_aton(sys.argv[1])) + b"\0" * 120
+    c.setsockopt(socket.IPPROTO_TCP, 14, sa + struct.pack("=BBHI", 0, 0, len(key), 0) +
+                 key + b"\0" * (80 - len(key)))
 c.settimeout(3)
 try:
     c.connect((sys.argv[1], int(sys.argv[2])))
@@ -132,7 +141,9 @@ try:
 except OSError as e:
     print("no answer: %s" % e)
 EOF2
-)
+}
+# a peer with no password at all (a plain TCP connect from the neighbor's address)
+unsigned=$(dial 127.0.46.7)
 diag "unsigned connect: $unsigned"
 check "no password on the peer's side: no answer, dropped as unsigned (TCPMD5NotFound grows)" \
 	eval '[[ "$unsigned" == "no answer"* ]] && grew TCPMD5NotFound "$nf0"'
@@ -145,4 +156,22 @@ check "ixwatchd dialing with a wrong password gets no answer and records why" \
 	wait_t 20 eval '[[ "$(nb dialer last_error)" == *"TCP-MD5 password mismatch"* ]]'
 diag "TCPMD5Failure $fail0 -> $(netstat_ctr TCPMD5Failure), TCPMD5NotFound $nf0 -> $(netstat_ctr TCPMD5NotFound)"
 check "the good session is still Established" test "$(nb good state)" = Established
+# reload: "unsigned" loses its password, "late" comes with one
+sed -i -e '/name: unsigned/,/password/{/password/d}' "$T/ixwatch.yml"
+cat >> "$T/ixwatch.yml" <<EOF
+      - name: late
+        address: 127.0.46.9
+        remote-as: 65009
+        passive: true
+        password: "$PW"
+EOF
+timeout 20 "$C" -s "$T/ixwatchd.sock" reload > /dev/null 2>&1
+wait_t 10 eval '[ -n "$(nb late state)" ]'
+u2=$(dial 127.0.46.7)
+s2=$(dial 127.0.46.9 "$PW")
+diag "after the reload: unsigned connect $u2, signed connect $s2"
+check "after a reload dropping its password, the neighbor is heard unsigned" \
+	test "$u2" = connected
+check "after a reload adding a neighbor with a password, its signed SYN is heard" \
+	test "$s2" = connected
 done_testing
