@@ -972,9 +972,13 @@ process_input(struct nbr *n)
 	size_t			 off = 0;
 	int			 len;
 	uint64_t		 now = now_ms();
+	struct bgp_sess		 rx = n->sess;
 
+	/* RFC 8654: we offer extended messages, so we take them whether or not the
+	 * peer offered them too (that only limits what we may send) */
+	rx.extmsg = 1;
 	while (c->fd != -1 && off < c->inlen) {
-		len = bgp_msg_frame(c->in + off, c->inlen - off, &n->sess, &h, &err);
+		len = bgp_msg_frame(c->in + off, c->inlen - off, &rx, &h, &err);
 		if (len == 0)
 			break;
 		if (len < 0) {
