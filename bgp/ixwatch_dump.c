@@ -542,14 +542,18 @@ dump_mrt(struct dump *d, const char *path)
 
 /* ---- BMP ------------------------------------------------------------------ */
 
-/* Session parameters per monitored peer, from its Peer Up (RFC 7854 4.10). */
+/*
+ * Session parameters per monitored peer, from its Peer Up (RFC 7854 4.10): one
+ * Peer Up (without the O flag) serves its Adj-RIB-In and, with the direction of
+ * ADD-PATH turned round, its Adj-RIB-Out (RFC 8671) Route Monitoring.
+ */
 struct bmp_peer_state {
 	uint8_t		 type;
-	uint8_t		 o_flag;
 	uint8_t		 rd[8];
 	uint8_t		 addr[16];
 	int		 guess;		/* no Peer Up seen: ADD-PATH unknown */
-	struct bgp_sess	 sess;
+	struct bgp_sess	 sess;		/* what the router receives */
+	struct bgp_sess	 sess_out;	/* what it sends */
 };
 
 struct bmp_state {
@@ -562,11 +566,10 @@ bmp_peer_find(struct bmp_state *st, const struct bmp_peer_hdr *ph, int create)
 {
 	struct bmp_peer_state	*np;
 	size_t			 i;
-	uint8_t			 o = (ph->flags & BMP_PEER_FLAG_O) != 0;
 
 	for (i = 0; i < st->n; i++)
-		if (st->p[i].type == ph->type && st->p[i].o_flag == o &&
-		    memcmp(st->p[i].rd, ph->rd, 8) == 0 && memcmp(st->p[i].addr, ph->addr, 16) == 0)
+		if (st->p[i].type == ph->type && memcmp(st->p[i].rd, ph->rd, 8) == 0 &&
+		    memcmp(st->p[i].addr, ph->addr, 16) == 0)
 			return &st->p[i];
 	if (!create || (np = realloc(st->p, (st->n + 1) * sizeof(*np))) == NULL)
 		return NULL;
@@ -574,7 +577,6 @@ bmp_peer_find(struct bmp_state *st, const struct bmp_peer_hdr *ph, int create)
 	np = &st->p[st->n++];
 	memset(np, 0, sizeof(*np));
 	np->type = ph->type;
-	np->o_flag = o;
 	memcpy(np->rd, ph->rd, 8);
 	memcpy(np->addr, ph->addr, 16);
 	return np;
@@ -586,10 +588,16 @@ peer_up(struct bmp_state *st, const struct bmp_msg *m)
 {
 	struct bmp_peer_state	*ps;
 
+	struct bmp_msg		 in = *m;
+
 	if ((ps = bmp_peer_find(st, &m->peer, 1)) == NULL)
 		return;
 	ps->guess = 0;
-	(void)bmp_peer_up_sess(m, &ps->sess);
+	in.peer.flags &= (uint8_t)~BMP_PEER_FLAG_O;
+	(void)bmp_peer_up_sess(&in, &ps->sess);
+	ps->sess_out = ps->sess;
+	if (m->peer.type != BMP_PEER_LOC_RIB)
+		ps->sess_out.addpath_rx = ps->sess.addpath_tx;
 }
 
 static void
@@ -635,7 +643,8 @@ bmp_handle(struct dump *d, struct bmp_state *st, const uint8_t *p, size_t len)
 	if ((ps = bmp_peer_find(st, &m.peer, 0)) == NULL &&
 	    (ps = bmp_peer_find(st, &m.peer, 1)) != NULL)
 		ps->guess = 1;
-	bmp_rm_sess(&m.peer, ps != NULL ? &ps->sess : NULL, &sess);
+	bmp_rm_sess(&m.peer, ps == NULL ? NULL : (m.peer.flags & BMP_PEER_FLAG_O) &&
+	    m.peer.type != BMP_PEER_LOC_RIB ? &ps->sess_out : &ps->sess, &sess);
 	memset(&s, 0, sizeof(s));
 	s.kind = "BMP";
 	s.flag = 'A';
