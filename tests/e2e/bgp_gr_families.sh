@@ -3,13 +3,15 @@
 # capability, End-of-RIB sent by hand) announces an IPv4 and an IPv6 route and
 # dies without a NOTIFICATION; ixwatchd keeps both stale. Back, exabgp sends the
 # IPv4 End-of-RIB only: the IPv4 stale route goes at once while the IPv6 one
-# stays, until the IPv6 End-of-RIB ends the restart.
+# stays, until the IPv6 End-of-RIB ends the restart. The session-health alert
+# raised when it died clears as soon as the session is back, before any
+# End-of-RIB (a peer still syncing is up).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/lib_bgp.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-N=8
+N=10
 plan $N
 
 if ! command -v exabgp >/dev/null || ! command -v jq >/dev/null; then
@@ -29,6 +31,14 @@ PORT=$((20000 + ($$ + 7000) % 10000))
         passive: true
         graceful-restart: true
         restart-time: 60s
+detection:
+  rules:
+    session: { raise-after: 0s, clear-after: 0s }
+alerts:
+  json-file: $T/alerts.json
+  group-window: 0s
+outputs:
+  syslog: { enabled: false }
 EOF
 
 start_ixwatchd
@@ -42,6 +52,7 @@ speaker() {
 }
 nb() { bgp_nb exa "$1"; }
 has() { ctl show routes "$1" exact 2>/dev/null | grep -q 65072; }
+health() { grep '"rule":"session-health"' "$T/alerts.json" 2>/dev/null | grep -q "\"state\":\"$1\""; }
 
 speaker 1
 wait_t 30 eval '[ "$(nb state)" = Established ]'
@@ -58,7 +69,9 @@ check "exabgp killed: both routes kept stale" wait_t 15 eval \
     has 10.72.1.0/24 && has 2001:db8:72::/48'
 
 speaker 2
+check "session-health raised when exabgp died" health raised
 check "exabgp is back" wait_t 30 eval '[ "$(nb state)" = Established ]'
+check "... session-health cleared before any End-of-RIB" wait_t 10 health cleared
 exa_send "$T/exa2" "announce eor ipv4 unicast"
 check "IPv4 End-of-RIB: the IPv4 stale route goes at once" wait_t 10 eval \
     '! has 10.72.1.0/24'
