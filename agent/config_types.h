@@ -363,6 +363,9 @@ struct config_monitor_as {	/* asn first: config_monitor_as_find() */
 	size_t			 nupstreams;
 	uint32_t		*downstreams;	/* sorted */
 	size_t			 ndownstreams;
+	/* the key was given, maybe as an empty list: every neighbor on that side
+	 * is then unexpected (BGPalerter) */
+	uint8_t			 has_upstreams, has_downstreams;
 	int			 line;
 	int			 col;
 };

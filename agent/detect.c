@@ -566,12 +566,24 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 	return compared(d, src);
 }
 
+/* All of p's routes into d->routes (a route server's prefix may have hundreds:
+ * every source must be judged); the count, or -1. */
 static int
 lookup(struct detect *d, const struct prefix *p)
 {
-	int n = rib_lookup_exact(d->rib, p, d->routes, DROUTES_MAX);
+	struct rib_route	*nr;
+	unsigned		 cap;
+	int			 n = rib_lookup_exact(d->rib, p, d->routes, d->caproutes);
 
-	return n > DROUTES_MAX ? DROUTES_MAX : n;
+	if (n <= (int)d->caproutes)
+		return n;
+	cap = (unsigned)n + (unsigned)n / 2;
+	if ((nr = reallocarray(d->routes, cap, sizeof(*nr))) == NULL)
+		return (int)d->caproutes;	/* what fits */
+	d->routes = nr;
+	d->caproutes = cap;
+	n = rib_lookup_exact(d->rib, p, d->routes, d->caproutes);
+	return n > (int)d->caproutes ? (int)d->caproutes : n;
 }
 
 /*
@@ -722,9 +734,7 @@ rescan_root(struct detect *d, const struct prefix *root, struct walkarg *w)
 		return rib_walk_more_specifics(d->rib, root, count_cb, w) < 0 ? -1 : 0;
 	if (rib_walk_more_specifics(d->rib, root, any_cb, NULL) == 0)
 		return 0;			/* nothing under it */
-	n = rib_lookup_exact(d->rib, root, d->routes, DROUTES_MAX);
-	if (n > DROUTES_MAX)
-		n = DROUTES_MAX;
+	n = lookup(d, root);
 	if (n > 0)
 		count_cb(root, d->routes, (unsigned)n, w);
 	for (i = 1; i >= 0; i--) {	/* popped from the end: address order */
@@ -947,6 +957,11 @@ detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
 	d->cfg = cfg;
 	if (params != NULL)
 		d->params = *params;
+	d->caproutes = DROUTES_INIT;
+	if ((d->routes = calloc(d->caproutes, sizeof(*d->routes))) == NULL) {
+		free(d);
+		return NULL;
+	}
 	dspace_init(&d->space[0], 8, 65536);	/* /24s: 32 B a /16 */
 	dspace_init(&d->space[1], 16, 1024);	/* /32s: 8 KB a /16, 8 MB at most */
 	if ((d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||
@@ -973,6 +988,7 @@ detect_free(struct detect *d)
 	free(d->pf);
 	free(d->cmp);
 	free(d->work);
+	free(d->routes);
 	if (d->src != NULL)
 		for (i = 0; i < 65536; i++)
 			free(d->src[i]);

@@ -74,8 +74,9 @@
  *    offender the AS that exported it); ASPA-invalid route of a monitored prefix
  *    or AS (disc "aspa").
  * 12 as-path: prefixes.yml path rules (BGPalerter semantics: the rule fires when
- *    every given condition holds: match matches, notMatch does not match, length
- *    >= minLength, <= maxLength) on the path rendered "1,2,3" from the neighbor
+ *    every given condition holds: match matches, notMatch does not match, and
+ *    with minLength/maxLength given, the length is outside them) on the path
+ *    rendered "1,2,3" from the neighbor
  *    to the origin, prepends kept, an AS_SET rendered as its members in braces
  *    "{4,5}" (BGPalerter joins the JSON path, which shows a set as a nested
  *    list); victim M, disc "path<i>". Prepending: more consecutive repeats of one

@@ -515,7 +515,7 @@ build_asns(struct detect *d)
 		const struct config_monitor_as *m = &c->pfx.asns[i];
 		if (as_push(&d->monas, &d->nmonas, &cap[0], m->asn) == -1)
 			return -1;
-		if ((m->nupstreams || m->ndownstreams) &&
+		if ((m->has_upstreams || m->has_downstreams) &&
 		    as_push(&d->pathas, &d->npathas, &cap[1], m->asn) == -1)
 			return -1;
 	}

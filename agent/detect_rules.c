@@ -446,9 +446,10 @@ rules_path(struct rctx *c)
 			continue;
 		if (pr->not_match && regexec(&pr->not_match_re, c->ptxt, 0, NULL, 0) == 0)
 			continue;
-		if (pr->min_length && c->plen >= pr->min_length)
-			continue;
-		if (pr->max_length && c->plen <= pr->max_length)
+		/* with a length bound, only a path outside the bounds (BGPalerter) */
+		if ((pr->min_length || pr->max_length) &&
+		    (!pr->min_length || c->plen >= pr->min_length) &&
+		    (!pr->max_length || c->plen <= pr->max_length))
 			continue;
 		if (!pr->match && !pr->not_match && !pr->min_length && !pr->max_length)
 			continue;
@@ -522,7 +523,20 @@ rules_noexport(struct rctx *c)
 static void
 rules_prefix(struct rctx *c)
 {
+	char v[ALERT_VICTIM_MAX];
+
 	rules_hijack(c);
+	/* a more-specific of an ignoreMorespecifics entry is not watched further
+	 * (BGPalerter's path and RPKI monitors skip it); a monitored origin's own
+	 * RPKI rule still applies, as to any prefix it originates */
+	if (c->p->len != c->m->prefix.len &&
+	    (c->m->flags & CONFIG_PFX_IGNORE_MORESPECIFICS)) {
+		if (dmon_as(c->d, c->dp.origin)) {
+			snprintf(v, sizeof(v), "AS%u", c->dp.origin);
+			rules_rpki(c, v);
+		}
+		return;
+	}
 	rules_path(c);
 	rules_rpki(c, c->mtxt);
 	rules_noexport(c);
@@ -577,12 +591,12 @@ rules_neighbors(struct rctx *c)
 		    (ma = monitor_as(c->d->cfg, x)) == NULL)
 			continue;
 		snprintf(v, sizeof(v), "AS%u", x);
-		if (i > 0 && ma->nupstreams &&
+		if (i > 0 && ma->has_upstreams &&
 		    !dasn_in(ma->upstreams, ma->nupstreams, c->dp.cas[i - 1]) &&
 		    (k = add(c, ALERT_RULE_NEW_NEIGHBOR, v, c->dp.cas[i - 1], x, "upstream")))
 			snprintf(k->descr, sizeof(k->descr), "AS%u is a new upstream of "
 			    "AS%u", c->dp.cas[i - 1], x);
-		if (i + 1 < c->dp.nc && ma->ndownstreams &&
+		if (i + 1 < c->dp.nc && ma->has_downstreams &&
 		    !dasn_in(ma->downstreams, ma->ndownstreams, c->dp.cas[i + 1]) &&
 		    (k = add(c, ALERT_RULE_NEW_NEIGHBOR, v, c->dp.cas[i + 1], x,
 		    "downstream")))
@@ -623,10 +637,10 @@ adjacencies(struct rctx *c)
 		if (!dmon_as(c->d, x))
 			continue;
 		ma = monitor_as(c->d->cfg, x);
-		if (i > 0 && (ma == NULL || ma->nupstreams == 0 ||
+		if (i > 0 && (ma == NULL || !ma->has_upstreams ||
 		    dasn_in(ma->upstreams, ma->nupstreams, c->dp.cas[i - 1])))
 			adj_add(c->ks, x, c->dp.cas[i - 1]);
-		if (i + 1 < c->dp.nc && (ma == NULL || ma->ndownstreams == 0 ||
+		if (i + 1 < c->dp.nc && (ma == NULL || !ma->has_downstreams ||
 		    dasn_in(ma->downstreams, ma->ndownstreams, c->dp.cas[i + 1])))
 			adj_add(c->ks, x, c->dp.cas[i + 1]);
 	}
@@ -856,6 +870,13 @@ drules_route(struct detect *d, uint16_t src, const struct prefix *p,
 	c.mbuf[0] = '\0';
 	if (dpath_load(r->attrs, &c.dp) == -1)
 		return;
+	/* an empty AS_PATH: the source's own AS originated it (RFC 4271 §5.1.2: an
+	 * iBGP peer's or a Loc-RIB's own route); unknown, nothing to judge by */
+	if (c.dp.n == 0 && !c.dp.origin_set) {
+		if (s->peer_as == 0)
+			return;
+		c.dp.origin = s->peer_as;
+	}
 	if (e != NULL && !(e->cp->flags & CONFIG_PFX_IGNORE)) {
 		const struct dindex *ix = &d->mon[p->af == PREFIX_AF_IPV6];
 

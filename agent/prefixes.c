@@ -237,6 +237,8 @@ check_monitor(struct ctx *c, void *obj, const struct node *map)
 	struct config_monitor_as	*m = obj;
 	long				 dup;
 
+	m->has_upstreams = map_get(map, "upstreams") != NULL;
+	m->has_downstreams = map_get(map, "downstreams") != NULL;
 	if ((dup = u32_sort_unique(m->upstreams, m->nupstreams)) != -1)
 		return cerr(c, map_get(map, "upstreams"), "AS%u listed twice in upstreams",
 		    m->upstreams[dup]);

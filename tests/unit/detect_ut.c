@@ -174,13 +174,17 @@ dut_announce(struct dut *t, uint16_t src, const char *pfx, const struct dut_rout
 	wbuf_free(&cw);
 	UT_ASSERT(rib_lookup_exact(t->rib, &p, NULL, 0) > 0);
 	{
-		struct rib_route rr[64];
-		int n = rib_lookup_exact(t->rib, &p, rr, 64), i;
+		int			 n = rib_lookup_exact(t->rib, &p, NULL, 0), i;
+		struct rib_route	*rr = calloc((size_t)n, sizeof(*rr));
+
+		UT_ASSERT(rr != NULL);
+		UT_EQ_INT(rib_lookup_exact(t->rib, &p, rr, (unsigned)n), n);
 		for (i = 0; i < n; i++)
 			if (rr[i].source == src && rr[i].path_id == r->path_id)
 				/* as the daemon: the state the route came with */
 				detect_route_state(t->d, src, &p, rr[i].attrs,
 				    rr[i].state, t->now);
+		free(rr);
 	}
 }
 

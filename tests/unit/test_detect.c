@@ -1119,6 +1119,134 @@ t_source_gone(void)
 	dut_fini(&t);
 }
 
+/* A prefix carried by more sources than the first lookup had room for (a route
+ * server's BMP peers): the 300th source's hijack is judged too. */
+static void
+t_many_sources(void)
+{
+	static const uint32_t	good[] = { 3356, 36561 }, bad[] = { 3491, 17557 };
+	struct dut		t;
+	uint16_t		s[300];
+	char			nm[16];
+	unsigned		i;
+
+	dut_init(&t, det_base, pfx_youtube);
+	for (i = 0; i < 300; i++) {
+		snprintf(nm, sizeof(nm), "s%u", i);
+		s[i] = dut_source(&t, nm);
+	}
+	for (i = 0; i < 299; i++)
+		dut_path(&t, s[i], "208.65.152.0/22", good, N(good));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(t.nev, 0);
+	dut_path(&t, s[299], "208.65.152.0/22", bad, N(bad));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 1);
+	dut_fini(&t);
+}
+
+/* An empty AS_PATH (an iBGP peer's or a Loc-RIB's own route) is originated by
+ * the source's AS, not by "AS0"; unknown, it is not judged. */
+static void
+t_empty_path(void)
+{
+	struct dut	t;
+	uint16_t	s1, s2, s3;
+
+	dut_init(&t, det_base, pfx_youtube);
+	s1 = dut_source(&t, "unknown");
+	s2 = dut_source(&t, "own");
+	s3 = dut_source(&t, "other");
+	UT_EQ_INT(detect_source_set(t.d, s2, 0, 36561, "own", 0), 0);
+	UT_EQ_INT(detect_source_set(t.d, s3, 0, 17557, "other", 0), 0);
+	dut_path(&t, s1, "208.65.152.0/22", NULL, 0);
+	dut_path(&t, s2, "208.65.152.0/22", NULL, 0);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(t.nev, 0);
+	dut_path(&t, s3, "208.65.152.0/22", NULL, 0);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_EXACT_PREFIX_HIJACK, ALERT_TR_RAISED, 0)->key.offender,
+	    17557);
+	dut_fini(&t);
+}
+
+/* A path rule with minLength and maxLength fires on a path outside either bound
+ * (BGPalerter), not on one inside them. */
+static void
+t_path_min_max(void)
+{
+	static const char	pfx[] = "208.65.152.0/22:\n  asn: 36561\n  path:\n"
+	    "    - minLength: 2\n      maxLength: 4\n      matchDescription: length\n";
+	static const uint32_t	longp[] = { 6939, 3356, 1299, 2914, 174, 36561 },
+				shortp[] = { 36561 }, okp[] = { 3356, 174, 36561 };
+	struct dut		t;
+	uint16_t		s1, s2, s3;
+
+	dut_init(&t, det_base, pfx);
+	s1 = dut_source(&t, "rs1");
+	s2 = dut_source(&t, "rs2");
+	s3 = dut_source(&t, "rs3");
+	dut_path(&t, s3, "208.65.152.0/22", okp, N(okp));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_AS_PATH, ALERT_TR_RAISED), 0);
+	dut_path(&t, s1, "208.65.152.0/22", longp, N(longp));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_AS_PATH, ALERT_TR_RAISED), 1);
+	dut_withdraw(&t, s1, "208.65.152.0/22");
+	dut_tick(&t, 1000);
+	dut_path(&t, s2, "208.65.152.0/22", shortp, N(shortp));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_AS_PATH, ALERT_TR_RAISED), 2);
+	dut_fini(&t);
+}
+
+/* monitorASns downstreams: [] (a stub, BGPalerter): every downstream is new. */
+static void
+t_empty_downstreams(void)
+{
+	static const char	pfx[] = "options:\n  monitorASns:\n    '100':\n"
+	    "      downstreams: []\n";
+	static const uint32_t	bad[] = { 10, 100, 104 };
+	struct dut		t;
+	uint16_t		s1;
+
+	dut_init(&t, det_base, pfx);
+	s1 = dut_source(&t, "rs1");
+	dut_path(&t, s1, "84.205.65.0/24", bad, N(bad));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_NEW_NEIGHBOR, ALERT_TR_RAISED), 1);
+	UT_EQ_INT(dut_find(&t, ALERT_RULE_NEW_NEIGHBOR, ALERT_TR_RAISED, 0)->key.offender, 104);
+	dut_fini(&t);
+}
+
+/* A more-specific of an ignoreMorespecifics entry: no path or RPKI alert for the
+ * entry (BGPalerter); the exact prefix still is watched. */
+static void
+t_ignore_ms_rules(void)
+{
+	static const char	pfx[] = "45.0.0.0/16:\n  asn: 64500\n  ignoreMorespecifics: true\n"
+	    "  path:\n    - match: \",174,\"\n      matchDescription: via Cogent\n";
+	static const uint32_t	cust[] = { 3356, 174, 13335 }, own[] = { 3356, 174, 64500 };
+	struct dut		t;
+	struct dut_route	r;
+	uint16_t		s1;
+
+	dut_init(&t, det_base, pfx);
+	s1 = dut_source(&t, "rs1");
+	memset(&r, 0, sizeof(r));
+	r.path = cust;
+	r.npath = N(cust);
+	r.state = RIB_STATE(RIB_RPKI_INVALID, 0);
+	dut_announce(&t, s1, "45.0.5.0/24", &r);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(t.nev, 0);
+	dut_path(&t, s1, "45.0.0.0/16", own, N(own));
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_AS_PATH, ALERT_TR_RAISED), 1);
+	dut_fini(&t);
+}
+
 /* A reload re-evaluates: a prefix whose config now allows the origin clears
  * with reason config; ignore silences. */
 static void
@@ -1149,6 +1277,8 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session), UT_CASE(t_rpki_session_filter),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
     UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
-    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_source_gone), UT_CASE(t_reload),
+    UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_source_gone), UT_CASE(t_many_sources),
+    UT_CASE(t_empty_path), UT_CASE(t_path_min_max), UT_CASE(t_empty_downstreams),
+    UT_CASE(t_ignore_ms_rules), UT_CASE(t_reload),
     UT_CASE(t_leak_first_hop), UT_CASE(t_peering_visibility_upstreams),
     UT_CASE(t_visibility_upstream), UT_CASE(t_reload_sliced))
