@@ -295,22 +295,42 @@ aspa_dir(uint16_t rib_id, enum rtr_aspa_dir *dir, uint32_t *neighbor)
 
 	*dir = RTR_ASPA_UPSTREAM;
 	*neighbor = 0;
-	if (rib_id == 0 || (src = source_by_rib_id(rib_id)) == NULL)
-		return;
-	*neighbor = src->peer_as;
-	if (src->type != SOURCE_BGP || rk.sources == NULL)
+	/*
+	 * The first-hop check needs the AS that sent us the route: only our own
+	 * eBGP sessions say it. A BMP peer may be a transparent route server, a
+	 * Loc-RIB or an Adj-RIB-Out (paths starting with another AS), an iBGP
+	 * session passes paths of others.
+	 */
+	if (rib_id == 0 || (src = source_by_rib_id(rib_id)) == NULL ||
+	    src->type != SOURCE_BGP || rk.sources == NULL)
 		return;
 	for (i = 0; i < rk.sources->bgp.nneighbors; i++) {
 		const struct config_bgp_neighbor *n = &rk.sources->bgp.neighbors[i];
 
 		if (n->name == NULL || strcmp(n->name, src->name) != 0)
 			continue;
+		if (n->remote_as == n->local_as)
+			break;
+		*neighbor = src->peer_as;
 		if (n->role == CONFIG_ROLE_CUSTOMER)
 			*dir = RTR_ASPA_DOWNSTREAM;
 		else if (n->role == CONFIG_ROLE_RS_CLIENT)
 			*neighbor = 0;
 		break;
 	}
+}
+
+/*
+ * RFC 6811 §2: with an empty AS_PATH (or only confederation segments) the
+ * origin is the AS of the speaker that sent it: the source's (an iBGP peer, a
+ * BMP Loc-RIB); 0 when unknown.
+ */
+static uint32_t
+own_origin(uint16_t rib_id)
+{
+	const struct source *src = rib_id != 0 ? source_by_rib_id(rib_id) : NULL;
+
+	return src != NULL ? src->peer_as : 0;
 }
 
 static enum rib_aspa
@@ -321,6 +341,8 @@ aspa_state(const struct path *pa, uint16_t rib_id)
 
 	if (!rk.aspa_on)
 		return RIB_ASPA_NOT_CHECKED;
+	if (pa->n == 0 && !pa->has_set)
+		return RIB_ASPA_UNKNOWN;	/* our own route: no path to judge */
 	aspa_dir(rib_id, &dir, &neighbor);
 	switch (rtr_aspa_verify(rk.aspa, dir, pa->as, pa->n, pa->has_set, neighbor)) {
 	case RTR_ASPA_VALID:
@@ -351,33 +373,52 @@ validate_arrival(const struct prefix *p, const struct rib_attrs *ra, void *arg)
 	return RIB_STATE(rov_state(p, pa.origin), aspa_state(&pa, 0));
 }
 
+/*
+ * What validate_arrival could not do without the source: ASPA with the
+ * source's direction and first hop, ROV of an empty path with the source's AS.
+ */
 static void
 route_hook(const struct source *src, const struct prefix *p, uint32_t path_id,
     const struct rib_attrs *ra, void *arg)
 {
-	struct rib_route	 r[64];
+	struct rib_route	 buf[64], *r = buf;
 	struct path		 pa;
-	enum rtr_aspa_dir	 dir;
-	uint32_t		 nb;
-	int			 i, n;
+	enum rtr_aspa_dir	 dir = RTR_ASPA_UPSTREAM;
+	enum rib_rpki		 rov;
+	uint32_t		 nb = 0;
+	int			 i, n, own;
 	uint8_t			 s;
 
 	(void)arg;
-	if (ra == NULL || !rk.aspa_on || src->rib_id == 0)
+	if (ra == NULL || src->rib_id == 0)
 		return;
-	aspa_dir(src->rib_id, &dir, &nb);
-	if (dir == RTR_ASPA_UPSTREAM && nb == 0)
+	own = rib_attrs_path_len(ra) == 0 && src->peer_as != 0;
+	if (rk.aspa_on)
+		aspa_dir(src->rib_id, &dir, &nb);
+	if (!own && (!rk.aspa_on || (dir == RTR_ASPA_UPSTREAM && nb == 0)))
 		return;		/* what validate_arrival did */
 	n = rib_lookup_exact(source_rib(), p, r, 64);
-	for (i = 0; i < n && i < 64; i++) {
+	if (n > 64) {		/* a route server's prefix: all its paths */
+		if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
+			return;
+		n = rib_lookup_exact(source_rib(), p, r, (unsigned)n);
+	}
+	for (i = 0; i < n; i++) {
 		if (r[i].source != src->rib_id || r[i].path_id != path_id)
 			continue;
-		path_of(ra, &pa);
-		s = RIB_STATE(RIB_STATE_RPKI(r[i].state), aspa_state(&pa, src->rib_id));
-		if (s != r[i].state)
-			rib_route_set_state(source_rib(), src->rib_id, path_id, p, s);
+		rov = own ? rov_state(p, src->peer_as) : RIB_STATE_RPKI(r[i].state);
+		if (rk.aspa_on)
+			path_of(ra, &pa);
+		s = RIB_STATE(rov, rk.aspa_on ? aspa_state(&pa, src->rib_id) :
+		    RIB_ASPA_NOT_CHECKED);
+		if (s != r[i].state &&
+		    rib_route_set_state(source_rib(), src->rib_id, path_id, p, s) == RIB_OK)
+			for (n = 0; n < (int)nreval_subs; n++)
+				reval_subs[n](p);	/* the detection saw the arrival state */
 		break;
 	}
+	if (r != buf)
+		free(r);
 }
 
 /* --- revalidation in slices -------------------------------------------------- */
@@ -432,8 +473,13 @@ reval_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *ar
 			rov = rov_rib(rtr_rov_cursor_validate(&wa->cur, p, pa.origin));
 			last = r[i].attrs;
 		}
-		s = wa->full ? RIB_STATE(rov, aspa_state(&pa, r[i].source)) :
-		    RIB_STATE(rov, RIB_STATE_ASPA(r[i].state));
+		if (rib_attrs_path_len(r[i].attrs) == 0 && own_origin(r[i].source) != 0)
+			s = RIB_STATE(rov_rib(rtr_rov_cursor_validate(&wa->cur, p,
+			    own_origin(r[i].source))), wa->full ? aspa_state(&pa,
+			    r[i].source) : RIB_STATE_ASPA(r[i].state));
+		else
+			s = wa->full ? RIB_STATE(rov, aspa_state(&pa, r[i].source)) :
+			    RIB_STATE(rov, RIB_STATE_ASPA(r[i].state));
 		rk.cur_touched++;
 		if (s == r[i].state)
 			continue;
@@ -802,6 +848,8 @@ files_reconfigure(const struct config_rpki *c)
 		rtr_vrpset_clear(&old[i].set);
 	}
 	free(old);
+	if (rk.ndirty > 0 || rk.dirty_full)
+		reval_schedule();	/* its VRPs went: their routes change state */
 	return 0;
 }
 

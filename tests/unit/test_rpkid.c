@@ -338,6 +338,8 @@ aspa_states(void)
 	memset(nb, 0, sizeof(nb));
 	nb[0].name = (char *)(uintptr_t)"up1";
 	nb[0].role = CONFIG_ROLE_CUSTOMER;	/* we are its customer: a provider */
+	nb[0].remote_as = 64900;
+	nb[0].local_as = 65011;
 	cs.bgp.neighbors = nb;
 	cs.bgp.nneighbors = 1;
 	UT_EQ_INT(rpkid_open(&rc, &cs), 0);
@@ -812,7 +814,106 @@ cache_list_reload(void)
 	memset(&rc, 0, sizeof(rc));
 }
 
+/*
+ * ASPA's first-hop check only on our own eBGP sessions: a BMP peer (here a
+ * transparent route server's AS, not in the path) and an iBGP session pass
+ * paths that start with other ASes.
+ */
+static void
+aspa_first_hop_sources(void)
+{
+	static const uint32_t up_ok[] = { 64999, 65001 };
+	static const char *const p_ok[] = { "10.0.1.0/24" };
+	struct config_bgp_neighbor nb[1];
+	struct config_sources	 cs;
+	struct source		*bmp, *ibgp;
+
+	setup(vrps1, aspa1);
+	memset(&cs, 0, sizeof(cs));
+	memset(nb, 0, sizeof(nb));
+	nb[0].name = (char *)(uintptr_t)"ibgp";
+	nb[0].remote_as = 65011;
+	nb[0].local_as = 65011;
+	cs.bgp.neighbors = nb;
+	cs.bgp.nneighbors = 1;
+	UT_EQ_INT(rpkid_open(&rc, &cs), 0);
+	UT_ASSERT((bmp = source_new(SOURCE_BMP_PEER, "r1/rs/pre", NULL)) != NULL);
+	bmp->sess = sess4;
+	bmp->peer_as = 64555;
+	announce(bmp, p_ok, 1, up_ok, 2);
+	UT_EQ_INT(ASPA("10.0.1.0/24", bmp->rib_id), RIB_ASPA_VALID);
+	UT_ASSERT((ibgp = source_new(SOURCE_BGP, "ibgp", NULL)) != NULL);
+	ibgp->sess = sess4;
+	ibgp->peer_as = 65011;
+	announce(ibgp, p_ok, 1, up_ok, 2);
+	UT_EQ_INT(ASPA("10.0.1.0/24", ibgp->rib_id), RIB_ASPA_VALID);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+/* RFC 6811 §2: an empty AS_PATH is originated by the source's AS (iBGP, Loc-RIB):
+ * valid on arrival and after a revalidation; unknown AS: not valid. */
+static void
+empty_path_origin(void)
+{
+	static const char *const p[] = { "10.0.1.0/24" };
+	struct source		*own, *other, *anon;
+
+	setup(vrps1, NULL);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	UT_ASSERT((own = source_new(SOURCE_BGP, "ibgp", NULL)) != NULL);
+	own->sess = sess4;
+	own->peer_as = 65001;		/* holds the ROA */
+	UT_ASSERT((other = source_new(SOURCE_BMP_PEER, "r1/loc", NULL)) != NULL);
+	other->sess = sess4;
+	other->peer_as = 65009;		/* does not */
+	UT_ASSERT((anon = source_new(SOURCE_MRT, "mrt", NULL)) != NULL);
+	anon->sess = sess4;
+	announce(own, p, 1, NULL, 0);
+	announce(other, p, 1, NULL, 0);
+	announce(anon, p, 1, NULL, 0);
+	UT_EQ_INT(ROV("10.0.1.0/24", own->rib_id), RIB_RPKI_VALID);
+	UT_EQ_INT(ROV("10.0.1.0/24", other->rib_id), RIB_RPKI_INVALID);
+	UT_ASSERT(ROV("10.0.1.0/24", anon->rib_id) != RIB_RPKI_VALID);
+	rpkid_reval_all();
+	rpkid_reval_flush();
+	UT_EQ_INT(ROV("10.0.1.0/24", own->rib_id), RIB_RPKI_VALID);
+	UT_EQ_INT(ROV("10.0.1.0/24", other->rib_id), RIB_RPKI_INVALID);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
+/* A reload that drops the only VRP file revalidates the routes it covered. */
+static void
+file_dropped_revalidates(void)
+{
+	static const uint32_t p1[] = { 64999, 65001 };
+	static const char *const p[] = { "10.0.1.0/24" };
+	struct source		*s;
+
+	setup(vrps1, NULL);
+	vf.reload = 0;		/* no polling tick to start a pass by chance */
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	announce(s, p, 1, p1, 2);
+	run_loop(300);		/* settled: no pass pending */
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_VALID);
+	rc.vrp_files = NULL;
+	rc.nvrp_files = 0;
+	UT_EQ_INT(rpkid_reconfigure(&rc, NULL), 0);
+	run_loop(3000);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_NOT_FOUND);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+	vf.reload = 1;
+}
+
 UT_MAIN(UT_CASE(arrival_states), UT_CASE(existing_routes),
     UT_CASE(reload_touches_affected_only), UT_CASE(aspa_states), UT_CASE(health_min_vrps),
     UT_CASE(commands), UT_CASE(sliced_revalidation), UT_CASE(reval_matches_per_route),
-    UT_CASE(cache_list_reload))
+    UT_CASE(cache_list_reload), UT_CASE(aspa_first_hop_sources), UT_CASE(empty_path_origin),
+    UT_CASE(file_dropped_revalidates))
