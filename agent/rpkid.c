@@ -740,6 +740,10 @@ file_poll(struct vfile *f, time_t now, int force)
 {
 	struct stat sb;
 
+	/* an entry's "expires" passed: read again (drops it) though the file is
+	 * the same (its producer may have stopped) */
+	if (f->loaded != 0 && f->set.next_expiry != 0 && (uint64_t)now >= f->set.next_expiry)
+		force = 2;
 	if (!force && f->loaded != 0 && (f->reload == 0 || now - f->checked < (time_t)f->reload))
 		return;
 	if (!force && f->loaded == 0 && f->failures > 0 && now - f->checked < 10)
@@ -751,7 +755,7 @@ file_poll(struct vfile *f, time_t now, int force)
 		snprintf(f->error, sizeof(f->error), "%s", strerror(errno));
 		return;
 	}
-	if (f->loaded != 0 && sb.st_mtime == f->mtime && sb.st_size == f->size)
+	if (force != 2 && f->loaded != 0 && sb.st_mtime == f->mtime && sb.st_size == f->size)
 		return;
 	file_load(f, &sb);
 }

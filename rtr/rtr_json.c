@@ -439,6 +439,8 @@ roa_elem(struct lex *l, void *arg)
 	if (grow((void **)&o->vrp, &o->capvrp, o->nvrp + 1, sizeof(*o->vrp)) == -1)
 		return fail(l, "out of memory");
 	o->vrp[o->nvrp++] = r.v;
+	if (r.expires != 0 && (o->next_expiry == 0 || r.expires < o->next_expiry))
+		o->next_expiry = r.expires;
 	return 0;
 }
 
@@ -545,6 +547,8 @@ aspa_elem(struct lex *l, void *arg)
 	}
 	if (grow((void **)&o->aspa, &o->capaspa, o->naspa + 1, sizeof(*o->aspa)) == -1)
 		return fail(l, "out of memory");
+	if (a.expires != 0 && (o->next_expiry == 0 || a.expires < o->next_expiry))
+		o->next_expiry = a.expires;
 	o->aspa[o->naspa].customer = a.customer;
 	o->aspa[o->naspa].off = (uint32_t)a.first;
 	o->aspa[o->naspa].nprov = (uint32_t)(o->nprov - a.first);

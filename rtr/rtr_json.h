@@ -39,6 +39,7 @@ struct rtr_vrpset {
 	size_t			 nprov;
 	size_t			 capprov;
 	size_t			 expired;	/* entries skipped: "expires" < now */
+	uint64_t		 next_expiry;	/* earliest "expires" of those kept, 0 none */
 	size_t			 dups;		/* duplicate VRPs merged */
 };
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent/config_types.h"
@@ -912,8 +913,37 @@ file_dropped_revalidates(void)
 	vf.reload = 1;
 }
 
+/* A VRP whose "expires" passes goes though its file stays the same (its
+ * producer stopped): the route it made valid is revalidated. */
+static void
+expiry_in_unchanged_file(void)
+{
+	static const uint32_t	 p1[] = { 64999, 65001 };
+	static const char *const p[] = { "10.0.1.0/24" };
+	struct source		*s;
+	struct rpkid_stats	 st;
+	char			 json[256];
+
+	snprintf(json, sizeof(json), "{\"roas\": [{\"prefix\": \"10.0.0.0/16\", "
+	    "\"maxLength\": 24, \"asn\": 65001, \"expires\": %lld}]}\n",
+	    (long long)time(NULL) + 2);
+	setup(json, NULL);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	UT_ASSERT((s = source_new(SOURCE_BGP, "n1", NULL)) != NULL);
+	s->sess = sess4;
+	announce(s, p, 1, p1, 2);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_VALID);
+	run_loop(4500);
+	rpkid_stats(&st);
+	UT_EQ_INT(st.vrps4, 0);
+	UT_EQ_INT(ROV("10.0.1.0/24", s->rib_id), RIB_RPKI_NOT_FOUND);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
 UT_MAIN(UT_CASE(arrival_states), UT_CASE(existing_routes),
     UT_CASE(reload_touches_affected_only), UT_CASE(aspa_states), UT_CASE(health_min_vrps),
     UT_CASE(commands), UT_CASE(sliced_revalidation), UT_CASE(reval_matches_per_route),
     UT_CASE(cache_list_reload), UT_CASE(aspa_first_hop_sources), UT_CASE(empty_path_origin),
-    UT_CASE(file_dropped_revalidates))
+    UT_CASE(file_dropped_revalidates), UT_CASE(expiry_in_unchanged_file))
