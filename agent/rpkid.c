@@ -528,11 +528,17 @@ reval_root(const struct root *w)
 	    rib_walk_more_specifics(rib, &w->p, any_cb, NULL) == 0)
 		return;		/* nothing under it */
 	if (w->exact || w->p.len < split) {
+		struct rib_route *rr = r;
+
 		n = rib_lookup_exact(rib, &w->p, r, 256);
-		if (n > 256)
-			n = 256;	/* more paths than that: the rest at the next pass */
+		if (n > 256 && (rr = calloc((size_t)n, sizeof(*rr))) != NULL)
+			n = rib_lookup_exact(rib, &w->p, rr, (unsigned)n);	/* all paths */
+		else if (n > 256)
+			n = 256;	/* out of memory: these at least */
 		if (n > 0)
-			reval_cb(&w->p, r, (unsigned)n, &wa);
+			reval_cb(&w->p, rr != NULL ? rr : r, (unsigned)n, &wa);
+		if (rr != r)
+			free(rr);
 		if (!w->exact) {
 			for (i = 0; i < 2; i++) {
 				half = w->p;

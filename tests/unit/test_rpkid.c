@@ -101,13 +101,13 @@ announce(struct source *src, const char *const *pfx, size_t n, const uint32_t *p
 static uint8_t
 state_of(const char *pfx, uint16_t rib_id)
 {
-	struct rib_route	r[8];
+	static struct rib_route	r[512];
 	struct prefix		p;
 	int			i, n;
 
 	UT_EQ_INT(prefix_parse(pfx, &p), 0);
-	n = rib_lookup_exact(source_rib(), &p, r, 8);
-	for (i = 0; i < n && i < 8; i++)
+	n = rib_lookup_exact(source_rib(), &p, r, 512);
+	for (i = 0; i < n && i < 512; i++)
 		if (r[i].source == rib_id)
 			return r[i].state;
 	ut_fail(__FILE__, __LINE__, "no route %s from %u", pfx, rib_id);
@@ -942,8 +942,44 @@ expiry_in_unchanged_file(void)
 	loop_free();
 }
 
+/* A short prefix (a root split in halves) carried on 300 paths: a VRP change
+ * revalidates all of them, not the first 256. */
+static void
+reval_many_paths(void)
+{
+	static const uint32_t	 p1[] = { 64999, 65001 };
+	static const char *const p[] = { "10.0.0.0/8" };
+	static const char	 v1[] = "{\"roas\": [{\"prefix\": \"10.0.0.0/8\", \"asn\": 65001}]}";
+	static const char	 v2[] = "{\"roas\": [{\"prefix\": \"10.0.0.0/8\", \"asn\": 65002}]}";
+	struct source		*s[300];
+	struct rpkid_stats	 st;
+	char			 nm[16];
+	unsigned		 i;
+
+	setup(v1, NULL);
+	UT_EQ_INT(rpkid_open(&rc, NULL), 0);
+	for (i = 0; i < 300; i++) {
+		snprintf(nm, sizeof(nm), "n%u", i);
+		UT_ASSERT((s[i] = source_new(SOURCE_BGP, nm, NULL)) != NULL);
+		s[i]->sess = sess4;
+		announce(s[i], p, 1, p1, 2);
+	}
+	run_until_idle(0);
+	UT_EQ_INT(ROV("10.0.0.0/8", s[299]->rib_id), RIB_RPKI_VALID);
+	rpkid_stats(&st);
+	write_file(vf.file, v2, 0);
+	run_until_changed(st.vrp_changes);
+	run_until_idle(st.reval_batches);
+	UT_EQ_INT(ROV("10.0.0.0/8", s[0]->rib_id), RIB_RPKI_INVALID);
+	UT_EQ_INT(ROV("10.0.0.0/8", s[299]->rib_id), RIB_RPKI_INVALID);
+	rpkid_close();
+	source_shutdown();
+	loop_free();
+}
+
 UT_MAIN(UT_CASE(arrival_states), UT_CASE(existing_routes),
     UT_CASE(reload_touches_affected_only), UT_CASE(aspa_states), UT_CASE(health_min_vrps),
     UT_CASE(commands), UT_CASE(sliced_revalidation), UT_CASE(reval_matches_per_route),
     UT_CASE(cache_list_reload), UT_CASE(aspa_first_hop_sources), UT_CASE(empty_path_origin),
-    UT_CASE(file_dropped_revalidates), UT_CASE(expiry_in_unchanged_file))
+    UT_CASE(file_dropped_revalidates), UT_CASE(expiry_in_unchanged_file),
+    UT_CASE(reval_many_paths))
