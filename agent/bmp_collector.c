@@ -505,11 +505,8 @@ on_peer_up(struct router *r, const struct bmp_msg *m)
 	if (open_decode(m->u.up.sent_open, m->u.up.sent_open_len, &sent) == 0 &&
 	    open_decode(m->u.up.recv_open, m->u.up.recv_open_len, &recv) == 0) {
 		/* the monitored router sent `sent' and receives from the peer */
-		bgp_sess_negotiate(&pe->sess_in, &sent.caps, &recv.caps);
-		bgp_sess_negotiate(&pe->sess_out, &recv.caps, &sent.caps);
-		if (pe->type == BMP_PEER_LOC_RIB)
-			pe->sess_in.addpath_rx = pe->sess_out.addpath_rx =
-			    bgp_addpath_any(&sent.caps);
+		bmp_peer_sessions(pe->type, &sent.caps, &recv.caps, &pe->sess_in,
+		    &pe->sess_out);
 		pe->af_expect = families(&sent.caps, &recv.caps);
 		pe->have_open = 1;
 	} else if (log_ratelimit(&bc.rl_err, 10, 60))

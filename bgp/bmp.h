@@ -171,14 +171,21 @@ size_t	 bmp_bgp_msglen(const uint8_t *, size_t);
 
 /*
  * How to read a monitored peer's encapsulated UPDATEs (needs bgp/bgp.h). From a Peer
- * Up: 4-octet ASes and extended messages where both OPENs have them, ADD-PATH where the
- * monitored router receives path ids (sends them, for Adj-RIB-Out peers, RFC 8671).
- * Returns 0, or -1 if an OPEN does not decode (sess is then zeroed: no ADD-PATH).
+ * Up: 4-octet ASes and extended messages where both OPENs have them; ADD-PATH in in
+ * where the monitored router receives path ids (its Adj-RIB-In), in out where it
+ * sends them (its Adj-RIB-Out, RFC 8671); a Loc-RIB peer's made-up OPEN means path
+ * ids with ADD-PATH in any mode (RFC 9069 5.2). bmp_peer_up_sess() decodes the two
+ * OPENs: 0, or -1 if one does not decode (both zeroed: no ADD-PATH);
+ * bmp_peer_sessions() works from capabilities decoded already.
  * For each Route Monitoring: bmp_rm_sess() applies the per-peer A flag (2-octet
  * AS_PATH) to the Peer Up result (or to a zeroed one if no Peer Up was seen).
  */
 struct bgp_sess;
-int	 bmp_peer_up_sess(const struct bmp_msg *, struct bgp_sess *);
+struct bgp_caps;
+int	 bmp_peer_up_sess(const struct bmp_msg *, struct bgp_sess *in,
+	    struct bgp_sess *out);
+void	 bmp_peer_sessions(uint8_t peer_type, const struct bgp_caps *sent,
+	    const struct bgp_caps *recv, struct bgp_sess *in, struct bgp_sess *out);
 void	 bmp_rm_sess(const struct bmp_peer_hdr *, const struct bgp_sess *peer_up,
 	    struct bgp_sess *);
 

@@ -8,14 +8,26 @@
 #include "bgp/bgp.h"
 #include "bgp/bmp.h"
 
+void
+bmp_peer_sessions(uint8_t peer_type, const struct bgp_caps *sent,
+    const struct bgp_caps *recv, struct bgp_sess *in, struct bgp_sess *out)
+{
+	/* The sent OPEN is the monitored router's, the received one its peer's. */
+	bgp_sess_negotiate(in, sent, recv);
+	bgp_sess_negotiate(out, recv, sent);
+	if (peer_type == BMP_PEER_LOC_RIB)
+		in->addpath_rx = out->addpath_rx = bgp_addpath_any(sent);
+}
+
 int
-bmp_peer_up_sess(const struct bmp_msg *m, struct bgp_sess *sess)
+bmp_peer_up_sess(const struct bmp_msg *m, struct bgp_sess *in, struct bgp_sess *out)
 {
 	const struct bmp_peer_up	*up = &m->u.up;
 	struct bgp_open			 sent, recv;
 	struct bgp_error		 err;
 
-	memset(sess, 0, sizeof(*sess));
+	memset(in, 0, sizeof(*in));
+	memset(out, 0, sizeof(*out));
 	if (m->type != BMP_MSG_PEER_UP || up->sent_open_len < BGP_HDR_LEN ||
 	    up->recv_open_len < BGP_HDR_LEN)
 		return -1;
@@ -23,12 +35,7 @@ bmp_peer_up_sess(const struct bmp_msg *m, struct bgp_sess *sess)
 	    &sent, &err) != BGP_OK || bgp_open_decode(up->recv_open + BGP_HDR_LEN,
 	    up->recv_open_len - BGP_HDR_LEN, &recv, &err) != BGP_OK)
 		return -1;
-	/* The sent OPEN is the monitored router's, the received one its peer's. */
-	bgp_sess_negotiate(sess, &sent.caps, &recv.caps);
-	if (m->peer.type == BMP_PEER_LOC_RIB)
-		sess->addpath_rx = sess->addpath_tx = bgp_addpath_any(&sent.caps);
-	else if (m->peer.flags & BMP_PEER_FLAG_O)
-		sess->addpath_rx = sess->addpath_tx;
+	bmp_peer_sessions(m->peer.type, &sent.caps, &recv.caps, in, out);
 	return 0;
 }
 

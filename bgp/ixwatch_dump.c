@@ -588,16 +588,10 @@ peer_up(struct bmp_state *st, const struct bmp_msg *m)
 {
 	struct bmp_peer_state	*ps;
 
-	struct bmp_msg		 in = *m;
-
 	if ((ps = bmp_peer_find(st, &m->peer, 1)) == NULL)
 		return;
 	ps->guess = 0;
-	in.peer.flags &= (uint8_t)~BMP_PEER_FLAG_O;
-	(void)bmp_peer_up_sess(&in, &ps->sess);
-	ps->sess_out = ps->sess;
-	if (m->peer.type != BMP_PEER_LOC_RIB)
-		ps->sess_out.addpath_rx = ps->sess.addpath_tx;
+	(void)bmp_peer_up_sess(m, &ps->sess, &ps->sess_out);
 }
 
 static void
@@ -643,8 +637,8 @@ bmp_handle(struct dump *d, struct bmp_state *st, const uint8_t *p, size_t len)
 	if ((ps = bmp_peer_find(st, &m.peer, 0)) == NULL &&
 	    (ps = bmp_peer_find(st, &m.peer, 1)) != NULL)
 		ps->guess = 1;
-	bmp_rm_sess(&m.peer, ps == NULL ? NULL : (m.peer.flags & BMP_PEER_FLAG_O) &&
-	    m.peer.type != BMP_PEER_LOC_RIB ? &ps->sess_out : &ps->sess, &sess);
+	bmp_rm_sess(&m.peer, ps == NULL ? NULL : (m.peer.flags & BMP_PEER_FLAG_O) ?
+	    &ps->sess_out : &ps->sess, &sess);
 	memset(&s, 0, sizeof(s));
 	s.kind = "BMP";
 	s.flag = 'A';

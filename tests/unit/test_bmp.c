@@ -472,7 +472,7 @@ peer_up_session(void)
 	struct bmp_peer_hdr	 ph = peer_v4();
 	struct bmp_peer_up	 up;
 	struct bmp_msg		 m;
-	struct bgp_sess		 s, rm;
+	struct bgp_sess		 s, o, rm;
 	struct wbuf		 w;
 
 	memset(&up, 0, sizeof(up));
@@ -482,7 +482,7 @@ peer_up_session(void)
 	wbuf_init(&w, 0);
 	bmp_encode_peer_up(&w, &ph, &up, NULL, 0);
 	UT_EQ_INT(bmp_msg_decode(w.buf, w.len, &m), BMP_OK);
-	UT_EQ_INT(bmp_peer_up_sess(&m, &s), 0);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s, &o), 0);
 	UT_EQ_INT(s.as4, 1);
 	UT_ASSERT(bgp_sess_addpath(&s, 1, 1));
 	UT_ASSERT(!bgp_sess_addpath(&s, 2, 1));
@@ -500,17 +500,20 @@ peer_up_session(void)
 	wbuf_reset(&w);
 	bmp_encode_peer_up(&w, &ph, &up, NULL, 0);
 	UT_EQ_INT(bmp_msg_decode(w.buf, w.len, &m), BMP_OK);
-	UT_EQ_INT(bmp_peer_up_sess(&m, &s), 0);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s, &o), 0);
 	UT_ASSERT(!bgp_sess_addpath(&s, 1, 1));
-	ph.flags = BMP_PEER_FLAG_O;
+	UT_ASSERT(bgp_sess_addpath(&o, 1, 1));
+	/* A Loc-RIB peer's made-up OPEN: ADD-PATH in one mode is path ids (RFC 9069). */
+	ph.type = BMP_PEER_LOC_RIB;
+	up.recv_open = send;
 	wbuf_reset(&w);
 	bmp_encode_peer_up(&w, &ph, &up, NULL, 0);
 	UT_EQ_INT(bmp_msg_decode(w.buf, w.len, &m), BMP_OK);
-	UT_EQ_INT(bmp_peer_up_sess(&m, &s), 0);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s, &o), 0);
 	UT_ASSERT(bgp_sess_addpath(&s, 1, 1));
 	/* Not a Peer Up. */
 	UT_EQ_INT(bmp_msg_decode(route_mon, sizeof(route_mon), &m), BMP_OK);
-	UT_EQ_INT(bmp_peer_up_sess(&m, &s), -1);
+	UT_EQ_INT(bmp_peer_up_sess(&m, &s, &o), -1);
 	wbuf_free(&w);
 }
 
