@@ -566,24 +566,11 @@ relevant(struct detect *d, uint16_t src, const struct prefix *p, const struct ri
 	return compared(d, src);
 }
 
-/* All of p's routes into d->routes (a route server's prefix may have hundreds:
- * every source must be judged); the count, or -1. */
+/* All of p's routes into d->routes (every source must be judged); the count. */
 static int
 lookup(struct detect *d, const struct prefix *p)
 {
-	struct rib_route	*nr;
-	unsigned		 cap;
-	int			 n = rib_lookup_exact(d->rib, p, d->routes, d->caproutes);
-
-	if (n <= (int)d->caproutes)
-		return n;
-	cap = (unsigned)n + (unsigned)n / 2;
-	if ((nr = reallocarray(d->routes, cap, sizeof(*nr))) == NULL)
-		return (int)d->caproutes;	/* what fits */
-	d->routes = nr;
-	d->caproutes = cap;
-	n = rib_lookup_exact(d->rib, p, d->routes, d->caproutes);
-	return n > (int)d->caproutes ? (int)d->caproutes : n;
+	return rib_lookup_exact_all(d->rib, p, &d->routes, &d->caproutes);
 }
 
 /*
@@ -957,11 +944,6 @@ detect_new(struct rib *rib, struct alert_engine *ae, const struct config *cfg,
 	d->cfg = cfg;
 	if (params != NULL)
 		d->params = *params;
-	d->caproutes = DROUTES_INIT;
-	if ((d->routes = calloc(d->caproutes, sizeof(*d->routes))) == NULL) {
-		free(d);
-		return NULL;
-	}
 	dspace_init(&d->space[0], 8, 65536);	/* /24s: 32 B a /16 */
 	dspace_init(&d->space[1], 16, 1024);	/* /32s: 8 KB a /16, 8 MB at most */
 	if ((d->pf = calloc((size_t)1 << DPF_BITS, sizeof(*d->pf))) == NULL ||

@@ -17,7 +17,6 @@
 #define DPATH_MAX	256	/* ASes kept per path (longer paths are cut) */
 #define DSET_MAX	16	/* AS_SET members kept for the origin */
 #define DKEYS_MAX	32	/* keys one (source, prefix) can assert */
-#define DROUTES_INIT	256	/* routes of one prefix room at first (grows) */
 #define DADJ_MAX	16	/* monitored adjacencies one (source, prefix) counts */
 #define DUPS_MAX	16	/* upstreams one monitored prefix is followed through */
 
@@ -190,7 +189,7 @@ struct detect {
 	size_t			 nwork, capwork;
 	int			 reloading;	/* a rescan is in progress */
 	int			 indexed;	/* the maps below were built once (not zero) */
-	struct rib_route	*routes;	/* one prefix's routes, all of them */
+	struct rib_route	*routes;	/* one prefix's routes, all of them (lookup) */
 	unsigned		 caproutes;
 };
 

@@ -125,6 +125,8 @@ static struct {
 	int			 synced_once;	/* a cache was in sync since start */
 	size_t			 min_vrps;
 	struct rpkid_stats	 st;
+	struct rib_route	*routes;	/* one prefix's routes (rib_lookup_exact_all) */
+	unsigned		 caproutes;
 } rk;
 
 /* Kept across open/close. */
@@ -381,12 +383,13 @@ static void
 route_hook(const struct source *src, const struct prefix *p, uint32_t path_id,
     const struct rib_attrs *ra, void *arg)
 {
-	struct rib_route	 buf[64], *r = buf;
+	struct rib_route	*r;
 	struct path		 pa;
 	enum rtr_aspa_dir	 dir = RTR_ASPA_UPSTREAM;
 	enum rib_rpki		 rov;
 	uint32_t		 nb = 0;
 	int			 i, n, own;
+	size_t			 k;
 	uint8_t			 s;
 
 	(void)arg;
@@ -397,12 +400,8 @@ route_hook(const struct source *src, const struct prefix *p, uint32_t path_id,
 		aspa_dir(src->rib_id, &dir, &nb);
 	if (!own && (!rk.aspa_on || (dir == RTR_ASPA_UPSTREAM && nb == 0)))
 		return;		/* what validate_arrival did */
-	n = rib_lookup_exact(source_rib(), p, r, 64);
-	if (n > 64) {		/* a route server's prefix: all its paths */
-		if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
-			return;
-		n = rib_lookup_exact(source_rib(), p, r, (unsigned)n);
-	}
+	n = rib_lookup_exact_all(source_rib(), p, &rk.routes, &rk.caproutes);
+	r = rk.routes;
 	for (i = 0; i < n; i++) {
 		if (r[i].source != src->rib_id || r[i].path_id != path_id)
 			continue;
@@ -413,12 +412,10 @@ route_hook(const struct source *src, const struct prefix *p, uint32_t path_id,
 		    RIB_ASPA_NOT_CHECKED);
 		if (s != r[i].state &&
 		    rib_route_set_state(source_rib(), src->rib_id, path_id, p, s) == RIB_OK)
-			for (n = 0; n < (int)nreval_subs; n++)
-				reval_subs[n](p);	/* the detection saw the arrival state */
+			for (k = 0; k < nreval_subs; k++)
+				reval_subs[k](p);	/* the detection saw the arrival state */
 		break;
 	}
-	if (r != buf)
-		free(r);
 }
 
 /* --- revalidation in slices -------------------------------------------------- */
@@ -509,7 +506,6 @@ static void
 reval_root(const struct root *w)
 {
 	struct rib		*rib = source_rib();
-	struct rib_route	 r[256];
 	struct rib_stats	 st;
 	struct walk_arg		 wa;
 	struct prefix		 half;
@@ -528,17 +524,9 @@ reval_root(const struct root *w)
 	    rib_walk_more_specifics(rib, &w->p, any_cb, NULL) == 0)
 		return;		/* nothing under it */
 	if (w->exact || w->p.len < split) {
-		struct rib_route *rr = r;
-
-		n = rib_lookup_exact(rib, &w->p, r, 256);
-		if (n > 256 && (rr = calloc((size_t)n, sizeof(*rr))) != NULL)
-			n = rib_lookup_exact(rib, &w->p, rr, (unsigned)n);	/* all paths */
-		else if (n > 256)
-			n = 256;	/* out of memory: these at least */
+		n = rib_lookup_exact_all(rib, &w->p, &rk.routes, &rk.caproutes);
 		if (n > 0)
-			reval_cb(&w->p, rr != NULL ? rr : r, (unsigned)n, &wa);
-		if (rr != r)
-			free(rr);
+			reval_cb(&w->p, rk.routes, (unsigned)n, &wa);
 		if (!w->exact) {
 			for (i = 0; i < 2; i++) {
 				half = w->p;
@@ -1679,6 +1667,7 @@ rpkid_close(void)
 	free(rk.dirty);
 	free(rk.work);
 	free(rk.chg);
+	free(rk.routes);
 	memset(&rk, 0, sizeof(rk));
 }
 

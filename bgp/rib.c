@@ -1411,6 +1411,25 @@ rib_lookup_exact(struct rib *rib, const struct prefix *p, struct rib_route *out,
 	return 0;
 }
 
+int
+rib_lookup_exact_all(struct rib *rib, const struct prefix *p, struct rib_route **buf,
+    unsigned *cap)
+{
+	struct rib_route	*nr;
+	unsigned		 ncap;
+	int			 n = rib_lookup_exact(rib, p, *buf, *cap);
+
+	if (n <= (int)*cap)
+		return n;
+	ncap = (unsigned)n + (unsigned)n / 2;
+	if ((nr = reallocarray(*buf, ncap, sizeof(*nr))) == NULL)
+		return (int)*cap;
+	*buf = nr;
+	*cap = ncap;
+	n = rib_lookup_exact(rib, p, nr, ncap);	/* a reader: more may have come */
+	return n > (int)ncap ? (int)ncap : n;
+}
+
 /*
  * The longest prefix node in the trie at ci that contains p, or NULL. Unlike
  * the exact lookup this checks each prefix node's key on the way (already in

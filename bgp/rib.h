@@ -176,6 +176,13 @@ int		 rib_lookup_lpm(struct rib *, const struct prefix *, struct prefix *matched
  * (may be NULL). Several descents run interleaved, so their cache misses
  * overlap: for many random lookups (a reader checking a list of prefixes).
  */
+/*
+ * All of p's routes (a route server's prefix may have hundreds) into *buf, which
+ * grows as needed (*cap its room; the caller frees it; NULL and 0 to start): the
+ * count, -1 for a bad prefix; out of memory, what fits.
+ */
+int		 rib_lookup_exact_all(struct rib *, const struct prefix *,
+		    struct rib_route **buf, unsigned *cap);
 void		 rib_lookup_exact_many(struct rib *, const struct prefix *q, size_t n,
 		    int *count, struct rib_route *out, unsigned max);
 void		 rib_lookup_lpm_many(struct rib *, const struct prefix *q, size_t n,

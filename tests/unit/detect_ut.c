@@ -174,11 +174,11 @@ dut_announce(struct dut *t, uint16_t src, const char *pfx, const struct dut_rout
 	wbuf_free(&cw);
 	UT_ASSERT(rib_lookup_exact(t->rib, &p, NULL, 0) > 0);
 	{
-		int			 n = rib_lookup_exact(t->rib, &p, NULL, 0), i;
-		struct rib_route	*rr = calloc((size_t)n, sizeof(*rr));
+		struct rib_route	*rr = NULL;
+		unsigned		 cap = 0;
+		int			 n = rib_lookup_exact_all(t->rib, &p, &rr, &cap), i;
 
-		UT_ASSERT(rr != NULL);
-		UT_EQ_INT(rib_lookup_exact(t->rib, &p, rr, (unsigned)n), n);
+		UT_EQ_INT(n, rib_lookup_exact(t->rib, &p, NULL, 0));
 		for (i = 0; i < n; i++)
 			if (rr[i].source == src && rr[i].path_id == r->path_id)
 				/* as the daemon: the state the route came with */
