@@ -453,7 +453,8 @@ reval_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *ar
 	struct walk_arg		*wa = arg;
 	const struct rib_attrs	*last = NULL;
 	struct path		 pa;	/* not zeroed: 1 kB per prefix otherwise */
-	enum rib_rpki		 rov = RIB_RPKI_NOT_FOUND;
+	enum rib_rpki		 rov = RIB_RPKI_NOT_FOUND, rv;
+	uint32_t		 own;
 	unsigned		 i;
 	uint8_t			 s;
 
@@ -470,13 +471,11 @@ reval_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *ar
 			rov = rov_rib(rtr_rov_cursor_validate(&wa->cur, p, pa.origin));
 			last = r[i].attrs;
 		}
-		if (rib_attrs_path_len(r[i].attrs) == 0 && own_origin(r[i].source) != 0)
-			s = RIB_STATE(rov_rib(rtr_rov_cursor_validate(&wa->cur, p,
-			    own_origin(r[i].source))), wa->full ? aspa_state(&pa,
-			    r[i].source) : RIB_STATE_ASPA(r[i].state));
-		else
-			s = wa->full ? RIB_STATE(rov, aspa_state(&pa, r[i].source)) :
-			    RIB_STATE(rov, RIB_STATE_ASPA(r[i].state));
+		rv = rov;
+		if (rib_attrs_path_len(r[i].attrs) == 0 && (own = own_origin(r[i].source)) != 0)
+			rv = rov_rib(rtr_rov_cursor_validate(&wa->cur, p, own));
+		s = RIB_STATE(rv, wa->full ? aspa_state(&pa, r[i].source) :
+		    RIB_STATE_ASPA(r[i].state));
 		rk.cur_touched++;
 		if (s == r[i].state)
 			continue;
