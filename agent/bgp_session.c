@@ -1320,13 +1320,25 @@ md5_missing(struct nbr *n)
 	return 0;
 }
 
+/* The TCP-MD5 keys of bgp's neighbors of family af on listening socket fd. */
+static void
+listener_keys(int fd, int af, const struct config_bgp *bgp)
+{
+	size_t i;
+
+	for (i = 0; i < bgp->nneighbors; i++)
+		if (bgp->neighbors[i].password != NULL &&
+		    bgp->neighbors[i].address.af == af &&
+		    md5_set(fd, &bgp->neighbors[i].address, bgp->neighbors[i].password) == -1)
+			md5_failed(&bgp->neighbors[i]);
+}
+
 static int
 listen_one(const struct config_endpoint *ep, const struct config_bgp *bgp)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = sockaddr_of(&ep->address, ep->port, &ss);
 	struct listener		*l;
-	size_t			 i;
 	int			 fd, one = 1;
 
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -1335,11 +1347,7 @@ listen_one(const struct config_endpoint *ep, const struct config_bgp *bgp)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	for (i = 0; i < bgp->nneighbors; i++)
-		if (bgp->neighbors[i].password != NULL &&
-		    bgp->neighbors[i].address.af == ep->address.af &&
-		    md5_set(fd, &bgp->neighbors[i].address, bgp->neighbors[i].password) == -1)
-			md5_failed(&bgp->neighbors[i]);
+	listener_keys(fd, ep->address.af, bgp);
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 || listen(fd, 16) == -1)
 		goto fail;
 	if ((l = reallocarray(listeners, nlisteners + 1, sizeof(*l))) == NULL)
@@ -1604,12 +1612,7 @@ listeners_md5(const struct config_bgp *bgp, const struct config_bgp *old)
 			if (k == bgp->nneighbors)
 				(void)md5_set(listeners[i].fd, &nb->address, NULL);
 		}
-		for (j = 0; j < bgp->nneighbors; j++) {
-			nb = &bgp->neighbors[j];
-			if (nb->password != NULL && nb->address.af == listeners[i].af &&
-			    md5_set(listeners[i].fd, &nb->address, nb->password) == -1)
-				md5_failed(nb);
-		}
+		listener_keys(listeners[i].fd, listeners[i].af, bgp);
 	}
 }
 
