@@ -56,3 +56,22 @@ _cleanup() {
 }
 trap _cleanup EXIT
 done_testing() { [ "$_failed" -eq 0 ]; exit $?; }
+
+# free_ports N: N distinct ports of 127.0.0.1 free for both TCP and UDP now,
+# drawn from 20000-32767 (below the kernel's ephemeral range, so no outgoing
+# connection takes one before its daemon binds it)
+free_ports() { python3 -c 'import random, socket, sys
+got = []
+while len(got) < int(sys.argv[1]):
+    p = random.randrange(20000, 32768)
+    if p in got:
+        continue
+    try:
+        for k in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, k)
+            s.bind(("127.0.0.1", p))
+            s.close()
+    except OSError:
+        continue
+    got.append(p)
+print(" ".join(map(str, got)))' "$1"; }

@@ -13,11 +13,6 @@ syslog_need() {
 	    [ -n "$(find /usr/lib -name lmnsd_gtls.so 2>/dev/null | head -1)" ] || {
 		echo "1..0 # SKIP rsyslog-gnutls not installed"; exit 0; }
 }
-# free_ports N: N distinct free TCP ports on 127.0.0.1
-free_ports() { python3 -c 'import socket, sys
-ss = [socket.socket() for i in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"; }
 
 # test_ca: a test CA in $T/ca.pem, $T/ca.key
 test_ca() {

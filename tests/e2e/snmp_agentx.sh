@@ -19,9 +19,7 @@ if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; 
 	done_testing
 fi
 
-# ports from the PID so parallel tests do not collide
-SP=$((20000 + ($$ * 7) % 20000))
-TP=$((SP + 1))
+read -r SP TP <<< "$(free_ports 2)"	# snmpd, snmptrapd (UDP)
 snmp_state
 snmpd_conf 1
 trapd_conf v3

@@ -22,9 +22,7 @@ for tool in "$SNMPD" "$TRAPD" snmpwalk jq python3 "$FEED"; do
 	}
 done
 
-SP=$((20000 + ($$ * 17) % 20000))	# snmpd UDP
-TP=$((SP + 1))				# snmptrapd
-BP=$((SP + 2))				# BMP listener
+read -r SP TP BP <<< "$(free_ports 3)"	# snmpd UDP, snmptrapd, BMP listener
 RA=127.0.$(( ($$ % 200) + 20 )).7	# the router's address
 snmp_state
 snmpd_conf 5

@@ -21,8 +21,8 @@ for tool in "$SNMPD" snmpget jq python3; do
 	}
 done
 
-SP=$((20000 + ($$ * 13) % 20000))	# snmpd UDP
-DP=$((SP + 1))				# the silent sink
+SP=$(free_ports 1)			# snmpd UDP
+DP=					# the silent sink's port: the kernel picks it
 FEW=5					# test-alert: 2 notifications each
 CALLS=150
 QMAX=256				# SNMP_INFORM_QUEUE in snmp/snmp.c
@@ -42,7 +42,9 @@ write_conf() { # write_conf TIMEOUT RETRIES
 cat > "$T/silent.py" <<'EOF'
 import os, socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
+s.bind(("127.0.0.1", 0))	# a fixed port could be another test's
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 n = 0
 def count():
     open(sys.argv[2] + ".tmp", "w").write("%d\n" % n)
@@ -76,10 +78,11 @@ show_counts() {
 }
 
 snmpd_start
-python3 "$T/silent.py" "$DP" "$T/received" &
+python3 "$T/silent.py" "$T/sink.port" "$T/received" &
 track_pid $!
 check "snmpd (AgentX master) and the silent sink run" \
 	wait_for 10 test -S "$T/agentx.sock" -a -s "$T/received"
+DP=$(cat "$T/sink.port" 2>/dev/null)
 write_conf 1s 1
 start_ixwatchd
 check "ixwatchd starts and its subagent connects" \

@@ -27,11 +27,9 @@ for tool in "$SNMPD" "$TRAPD" snmpwalk exabgp stayrtr jq python3; do
 	}
 done
 
-# ports and addresses from the PID so parallel runs do not collide
-SP=$((20000 + ($$ * 11) % 20000))	# snmpd UDP
-TP=$((SP + 1))				# snmptrapd
-RP=$((SP + 2))				# StayRTR (metrics on RP + 1)
-BP=$((SP + 4))				# ixwatchd's BGP listener
+# ports free now, addresses from the PID so parallel runs do not collide
+# snmpd UDP, snmptrapd, StayRTR, its metrics, ixwatchd's BGP listener
+read -r SP TP RP MP BP <<< "$(free_ports 5)"
 n=$(( ($$ % 200) + 20 ))
 AG=127.0.$n.1				# the agent
 EX=127.0.$n.4				# exabgp
@@ -101,7 +99,7 @@ check "the subagent connects to the master" \
 	wait_for 10 jq_is "show status" .snmp.agentx_connected true
 # the cache comes after the daemon: its way to sync is a state change
 stayrtr -bind "127.0.0.1:$RP" -cache "$T/vrps.json" -checktime=false -refresh 1 \
-	-metrics.addr "127.0.0.1:$((RP + 1))" > "$T/stayrtr.log" 2>&1 &
+	-metrics.addr "127.0.0.1:$MP" > "$T/stayrtr.log" 2>&1 &
 rtr_pid=$!
 track_pid $rtr_pid
 check "the RTR cache is in sync with 3 VRPs" \
