@@ -516,18 +516,21 @@ process_prefix(struct detect *d, const struct prefix *p, const struct rib_route 
 	apply(d, 0, p, &ks, now);
 }
 
+/* Do routes r[0..n) have two origins (as drules_moas counts them)? */
 static int
-moas_candidate(const struct rib_route *r, unsigned n)
+moas_candidate(const struct detect *d, const struct rib_route *r, unsigned n)
 {
-	uint32_t	o;
+	uint32_t	o = 0, x;
 	unsigned	i;
 
-	if (n < 2)
-		return 0;
-	o = rib_attrs_origin_as(r[0].attrs);
-	for (i = 1; i < n; i++)
-		if (rib_attrs_origin_as(r[i].attrs) != o)
+	for (i = 0; n >= 2 && i < n; i++) {
+		if ((x = dorigin(d, &r[i])) == 0)
+			continue;
+		if (o == 0)
+			o = x;
+		else if (x != o)
 			return 1;
+	}
 	return 0;
 }
 
@@ -620,7 +623,7 @@ detect_route_state(struct detect *d, uint16_t src, const struct prefix *p,
 		return;
 	if (n < 0)
 		n = lookup(d, p);
-	if (ups || moas || moas_candidate(d->routes, (unsigned)n))
+	if (ups || moas || moas_candidate(d, d->routes, (unsigned)n))
 		process_prefix(d, p, d->routes, (unsigned)n,
 		    d->moas_enabled && d->nsrcseen >= 2, now);
 }
@@ -654,7 +657,7 @@ walk_cb(const struct prefix *p, const struct rib_route *r, unsigned n, void *arg
 		    first_of(r, n, w->d->cmp[2 * i + 1]) != NULL)
 			process_src(w->d, w->d->cmp[2 * i], p, me, r, n, w->now);
 	moas = w->d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled;
-	if ((moas && (moas_candidate(r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) !=
+	if ((moas && (moas_candidate(w->d, r, n) || ent_slot(w->d, 0, p, ent_hash(0, p)) !=
 	    NULL)) || ups_entry(w->d, p) != NULL)
 		process_prefix(w->d, p, r, n, moas, w->now);
 	return 0;

@@ -274,6 +274,9 @@ uint8_t	 dpath_facts(const struct detect *, const struct rib_attrs *);
 /* e: dindex_mon() of the prefix */
 void	 drules_route(struct detect *, uint16_t src, const struct prefix *,
 	    const struct dpfx *e, const struct rib_route *, struct dkeys *);
+/* Route r's origin AS: the last AS of its path (as the codec reads it), the
+ * source's AS for an empty path (RFC 4271 §5.1.2), 0 when that is unknown. */
+uint32_t dorigin(const struct detect *, const struct rib_route *r);
 void	 drules_moas(struct detect *, const struct prefix *, const struct rib_route *,
 	    unsigned n, struct dkeys *);
 void	 drules_upstreams(struct detect *, const struct prefix *,

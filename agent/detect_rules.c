@@ -907,7 +907,19 @@ drules_route(struct detect *d, uint16_t src, const struct prefix *p,
 		    "session %s", s->name);
 }
 
-/* MOAS over all routes of a prefix (any source). */
+uint32_t
+dorigin(const struct detect *d, const struct rib_route *r)
+{
+	uint32_t	o = rib_attrs_origin_as(r->attrs);
+
+	if (o == 0 && rib_attrs_path_len(r->attrs) == 0 && d->src != NULL &&
+	    d->src[r->source] != NULL)
+		o = d->src[r->source]->peer_as;
+	return o;
+}
+
+/* MOAS over all routes of a prefix (any source); a route of unknown origin (an
+ * empty path from a source whose AS is unknown) does not count. */
 void
 drules_moas(struct detect *d, const struct prefix *p, const struct rib_route *r,
     unsigned n, struct dkeys *ks)
@@ -922,9 +934,11 @@ drules_moas(struct detect *d, const struct prefix *p, const struct rib_route *r,
 	if (!d->cfg->detection.rules[CONFIG_RULE_MOAS].enabled)
 		return;
 	for (i = 0; i < n; i++) {
-		uint32_t x = rib_attrs_origin_as(r[i].attrs);
+		uint32_t x = dorigin(d, &r[i]);
 		if (RIB_STATE_RPKI(r[i].state) == RIB_RPKI_INVALID)
 			invalid = 1;
+		if (x == 0)
+			continue;
 		for (j = 0; j < no && o[j] != x; j++)
 			;
 		if (j == no && no < 16)

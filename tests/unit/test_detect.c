@@ -720,6 +720,33 @@ t_moas(void)
 	dut_fini(&t);
 }
 
+/* MOAS reads an empty path's origin as its source's AS: no "AS0" origin beside
+ * the real one, a MOAS when the source's AS differs; unknown AS: not counted. */
+static void
+t_moas_empty_path(void)
+{
+	static const uint32_t a[] = { 3356, 13335 };
+	struct dut	t;
+	uint16_t	s1, s2, s3;
+
+	dut_init(&t, det_base, NULL);
+	s1 = dut_source(&t, "rs1");
+	s2 = dut_source(&t, "own");
+	s3 = dut_source(&t, "unknown");
+	UT_EQ_INT(detect_source_set(t.d, s2, 0, 13335, "own", 0), 0);
+	dut_path(&t, s1, "1.1.1.0/24", a, N(a));
+	dut_path(&t, s2, "1.1.1.0/24", NULL, 0);
+	dut_path(&t, s3, "1.1.1.0/24", NULL, 0);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_MOAS, ALERT_TR_RAISED), 0);
+	UT_EQ_INT(detect_source_set(t.d, s2, 0, 64500, "own", 0), 0);
+	dut_path(&t, s2, "1.1.1.0/24", NULL, 0);
+	dut_tick(&t, 1000);
+	UT_EQ_INT(dut_count(&t, ALERT_RULE_MOAS, ALERT_TR_RAISED), 1);
+	UT_EQ_STR(dut_find(&t, ALERT_RULE_MOAS, 1, 0)->descr, "origins AS13335 AS64500");
+	dut_fini(&t);
+}
+
 /* Visibility: per-source state, the alert's min-sources is the N. */
 static void
 t_visibility(void)
@@ -1276,7 +1303,7 @@ UT_MAIN(UT_CASE(t_exact_hijack), UT_CASE(t_as_set_origin), UT_CASE(t_rpki_valid_
     UT_CASE(t_monitor_as_neighbors), UT_CASE(t_new_prefix_monitored_as),
     UT_CASE(t_rpki_invalid), UT_CASE(t_roa_change), UT_CASE(t_rpki_invalid_session), UT_CASE(t_rpki_session_filter),
     UT_CASE(t_replay_mainone_2018), UT_CASE(t_replay_verizon_2019), UT_CASE(t_otc),
-    UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas),
+    UT_CASE(t_no_export), UT_CASE(t_path_rules), UT_CASE(t_bogons), UT_CASE(t_moas), UT_CASE(t_moas_empty_path),
     UT_CASE(t_visibility), UT_CASE(t_peering_visibility), UT_CASE(t_compare), UT_CASE(t_session), UT_CASE(t_source_gone), UT_CASE(t_many_sources),
     UT_CASE(t_empty_path), UT_CASE(t_path_min_max), UT_CASE(t_empty_downstreams),
     UT_CASE(t_ignore_ms_rules), UT_CASE(t_reload),
