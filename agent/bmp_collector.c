@@ -97,6 +97,8 @@ struct router {
 	char			 term_reason[128];
 	uint64_t		 msgs, bytes;
 	time_t			 connected;
+	struct router		*same;		/* Initiation: the live router it is again */
+	int			 over;		/* past max-routers until it proves to be one again */
 	TAILQ_HEAD(, peer)	 peers;
 };
 
@@ -133,6 +135,8 @@ init_once(void)
 
 static void	router_close(struct router *, const char *reason, int error);
 static void	router_free(struct router *);
+static struct router *router_takeover(struct router *, struct router *);
+static void	router_resync(struct router *);
 
 /* ---- stale sets ---------------------------------------------------------- */
 
@@ -646,6 +650,27 @@ on_route_mon(struct router *r, const struct bmp_msg *m, char *why, size_t whylen
 	return 0;
 }
 
+/*
+ * A new connection's router that is a live one again: same address, same
+ * sysName, nothing learnt on the new connection yet. The router restarted or
+ * lost the path without the old connection's FIN reaching us (keepalives would
+ * find that out only minutes later); several routers behind one address (NAT)
+ * have sysNames of their own.
+ */
+static struct router *
+router_again(const struct router *r)
+{
+	struct router *o;
+
+	if (r->sysname[0] == '\0' || !TAILQ_EMPTY(&r->peers))
+		return NULL;
+	TAILQ_FOREACH(o, &bc.routers, entry)
+		if (o != r && o->fd != -1 && o->af == r->af &&
+		    memcmp(o->addr, r->addr, 16) == 0 && strcmp(o->sysname, r->sysname) == 0)
+			return o;
+	return NULL;
+}
+
 static void
 on_initiation(struct router *r, const struct bmp_msg *m)
 {
@@ -659,6 +684,7 @@ on_initiation(struct router *r, const struct bmp_msg *m)
 			copy_tlv_str(r->sysdescr, sizeof(r->sysdescr), &t);
 	}
 	log_debug(LOG_SUB_BMP, "router %s: initiation sysName %s", r->name, r->sysname);
+	r->same = router_again(r);
 }
 
 static void
@@ -693,6 +719,10 @@ handle_msg(struct router *r, const uint8_t *msg, size_t len, char *why, size_t w
 		snprintf(why, whylen, "malformed BMP message: %s", bmp_result_str(rc));
 		return -1;
 	}
+	if (r->over && m.type != BMP_MSG_INITIATION) {
+		snprintf(why, whylen, "max-routers reached");
+		return -1;
+	}
 	switch (m.type) {
 	case BMP_MSG_ROUTE_MONITORING:
 		return on_route_mon(r, &m, why, whylen);
@@ -707,6 +737,10 @@ handle_msg(struct router *r, const uint8_t *msg, size_t len, char *why, size_t w
 		break;
 	case BMP_MSG_INITIATION:
 		on_initiation(r, &m);
+		if (r->over && r->same == NULL) {
+			snprintf(why, whylen, "max-routers reached");
+			return -1;
+		}
 		break;
 	case BMP_MSG_TERMINATION:
 		on_termination(r, &m);
@@ -756,6 +790,8 @@ on_read(int fd, short what, void *arg)
 				router_close(r, why, 1);
 				return;
 			}
+			if (r->same != NULL && (r = router_takeover(r->same, r)) == NULL)
+				return;
 		}
 		if (rc < 0) {
 			snprintf(why, sizeof(why), "bad BMP stream: %s", bmp_result_str(rc));
@@ -824,7 +860,8 @@ router_close(struct router *r, const char *reason, int error)
 	r->fd = -1;
 	bc.nlive--;
 	source_set_state(r->src, SOURCE_DOWN, reason);
-	if (bc.grace == 0 || (r->grace = loop_timer_new(on_grace, r)) == NULL ||
+	/* one let in past max-routers that was no router again has nothing to keep */
+	if (bc.grace == 0 || (r->over && TAILQ_EMPTY(&r->peers)) || (r->grace = loop_timer_new(on_grace, r)) == NULL ||
 	    loop_timer_add(r->grace, (unsigned long)bc.grace * 1000) == -1) {
 		router_free(r);
 		return;
@@ -849,6 +886,58 @@ on_sweep(int fd, short what, void *arg)
 	TAILQ_FOREACH(pe, &r->peers, entry)
 		for (i = 0; i < NRIB; i++)
 			stale_sweep(pe, i);
+}
+
+/*
+ * Router o's new connection came in as router n: o takes it over (its name, its
+ * sources and their alerts stay), its old connection is closed, and its routes
+ * are handled as those of a router back from a disconnect (kept stale within the
+ * grace, else withdrawn). n is freed. Returns o, or NULL when o is gone too.
+ */
+static struct router *
+router_takeover(struct router *o, struct router *n)
+{
+	struct peer	*pe;
+
+	log_info("bmp: router %s (%s) connected again from port %u: closing its old "
+	    "connection from port %u", o->name, o->sysname, n->port, o->port);
+	bc.c.disconnects++;
+	loop_event_free(o->ev);
+	loop_event_free(o->sweep);
+	o->sweep = NULL;
+	bmp_framer_free(o->fr);
+	close(o->fd);
+	/* the new connection is o's: its socket, framer and counters */
+	o->fd = n->fd;
+	o->fr = n->fr;
+	o->port = n->port;
+	o->connected = n->connected;
+	o->msgs += n->msgs;
+	o->bytes += n->bytes;
+	o->term_reason[0] = '\0';
+	memcpy(o->sysdescr, n->sysdescr, sizeof(o->sysdescr));
+	o->ev = loop_event_new(o->fd, LOOP_READ | LOOP_PERSIST, on_read, o);
+	loop_event_free(n->ev);	/* the running callback's event: freeing it is safe */
+	n->ev = NULL;
+	n->fr = NULL;
+	n->fd = -1;
+	bc.nlive--;		/* two connections were live, one is */
+	router_free(n);
+	TAILQ_FOREACH(pe, &o->peers, entry)
+		pe->up = 0;
+	if (o->ev == NULL || loop_event_add(o->ev, NULL) == -1) {
+		router_close(o, "out of memory", 1);
+		return NULL;
+	}
+	if (bc.grace == 0) {
+		/* no grace: what the old connection announced goes now */
+		while ((pe = TAILQ_FIRST(&o->peers)) != NULL) {
+			TAILQ_REMOVE(&o->peers, pe, entry);
+			peer_free(pe);
+		}
+	} else
+		router_resync(o);
+	return o;
 }
 
 /* A router back within the grace: its routes become stale until re-announced. */
@@ -924,6 +1013,17 @@ sockaddr_addr(const struct sockaddr_storage *ss, uint8_t *af, uint8_t *addr, uin
 	}
 }
 
+static int
+router_live(uint8_t af, const uint8_t *addr)
+{
+	struct router *r;
+
+	TAILQ_FOREACH(r, &bc.routers, entry)
+		if (r->fd != -1 && r->af == af && memcmp(r->addr, addr, 16) == 0)
+			return 1;
+	return 0;
+}
+
 static struct router *
 router_find_gone(uint8_t af, const uint8_t *addr)
 {
@@ -976,6 +1076,7 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	uint8_t			 af, addr[16];
 	uint16_t		 port;
 	char			 a[ADDR_STRLEN];
+	int			 over;
 
 	init_once();
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
@@ -988,7 +1089,9 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	    sizeof(struct sockaddr_in));
 	sockaddr_addr(&ss, &af, addr, &port);
 	addr_fmt(af, addr, a, sizeof(a));
-	if (!allowed(af, addr) || bc.nlive >= bc.max_routers) {
+	/* over max-routers, a live router's address may still be that router again */
+	over = bc.nlive >= bc.max_routers;
+	if (!allowed(af, addr) || (over && !router_live(af, addr))) {
 		bc.c.refused++;
 		if (log_ratelimit(&bc.rl_refuse, 20, 60))
 			log_warnx("bmp: refused router %s: %s", a, bc.nlive >= bc.max_routers ?
@@ -1015,6 +1118,7 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	}
 	r->fd = fd;
 	r->port = port;
+	r->over = over;
 	r->connected = loop_now();
 	r->term_reason[0] = '\0';
 	bc.nlive++;

@@ -77,9 +77,9 @@ teardown(struct config *c)
 	config_free(c);
 }
 
-/* A router at 192.0.2.200 connected through a socket pair; returns our end. */
+/* A router at 192.0.2.200 (TCP port port) connected through a socket pair; returns our end. */
 static int
-router(void)
+router_at(uint16_t port)
 {
 	struct sockaddr_in	 sin;
 	int			 sv[2];
@@ -88,9 +88,28 @@ router(void)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(0xc00002c8);
-	sin.sin_port = htons(40001);
+	sin.sin_port = htons(port);
 	UT_EQ_INT(bmp_collector_attach(sv[0], (struct sockaddr *)&sin), 0);
 	return sv[1];
+}
+
+static int
+router(void)
+{
+	return router_at(40001);
+}
+
+/* An Initiation with sysName name. */
+static void
+initiation(struct wbuf *w, const char *name)
+{
+	struct bmp_tlv t[2] = {
+		{ .type = BMP_INFO_SYSDESCR, .val = (const uint8_t *)"test", .len = 4 },
+		{ .type = BMP_INFO_SYSNAME, .val = (const uint8_t *)name,
+		  .len = (uint16_t)strlen(name) },
+	};
+
+	bmp_encode_initiation(w, t, 2);
 }
 
 static void
@@ -555,6 +574,83 @@ grace_resync_sweeps_stale(void)
 	teardown(c);
 }
 
+/*
+ * A router connecting again while its old connection still looks alive (it
+ * rebooted, no FIN reached us): the Initiation's sysName tells it is the same
+ * router, so the new connection takes over at once, under the same name and
+ * sources, its routes stale until End-of-RIB. A router of another sysName
+ * behind the same address (NAT) is a router of its own.
+ */
+static void
+reconnect_replaces_live(void)
+{
+	struct config			*c = setup("1m");
+	struct bmp_collector_counters	 cnt;
+	struct bmp_peer_hdr		 ph;
+	struct wbuf			 w;
+	struct source			*s;
+	unsigned			 t[3] = { 1, 2, 3 };
+	int				 fd = router_at(40001), fd2, fd3, fd4;
+
+	wbuf_init(&w, 0);
+	peer(&ph, BMP_PEER_GLOBAL, 0);
+	initiation(&w, "r1");
+	peer_up(&w, &ph, 0, NULL);
+	route_mon(&w, &ph, t, NULL, 3, 1, 0, 0);
+	eor(&w, &ph);
+	send_buf(fd, &w);
+	UT_ASSERT((s = find("bmp:192.0.2.200/198.51.100.1/pre")) != NULL);
+	UT_EQ_INT(source_routes(s), 3);
+	/* another router behind the same address: both stay */
+	fd3 = router_at(40003);
+	initiation(&w, "r2");
+	send_buf(fd3, &w);
+	UT_EQ_INT((int)bmp_collector_routers(), 2);
+	UT_ASSERT(send(fd, "", 0, MSG_NOSIGNAL) == 0);
+	/* r1 again from another port, its first connection still open */
+	fd2 = router_at(40002);
+	initiation(&w, "r1");
+	peer_up(&w, &ph, 0, NULL);
+	route_mon(&w, &ph, t + 1, NULL, 1, 1, 0, 0);	/* only 10.0.2.0/24 again */
+	send_buf(fd2, &w);
+	UT_EQ_INT((int)bmp_collector_routers(), 2);
+	UT_ASSERT(find("bmp:192.0.2.200#3") == NULL);
+	UT_ASSERT(find("bmp:192.0.2.200#2") != NULL);
+	UT_ASSERT(find("bmp:192.0.2.200") != NULL);
+	UT_ASSERT(send(fd3, "", 0, MSG_NOSIGNAL) == 0);	/* r2 is left alone */
+	/* max-routers (2) reached: the new connection got in as r1's address is
+	 * live; one that is no router again is closed at its Initiation */
+	fd4 = router_at(40004);
+	initiation(&w, "r3");
+	send_buf(fd4, &w);
+	UT_EQ_INT((int)send(fd4, "x", 1, MSG_NOSIGNAL), -1);
+	UT_EQ_INT((int)bmp_collector_routers(), 2);
+	UT_ASSERT(find("bmp:192.0.2.200#3") == NULL);
+	close(fd4);
+	UT_EQ_INT((int)send(fd, "x", 1, MSG_NOSIGNAL), -1);	/* the old one is closed */
+	UT_ASSERT(find("bmp:192.0.2.200/198.51.100.1/pre") == s);
+	UT_EQ_INT(s->state, SOURCE_SYNCING);
+	bmp_collector_counters(&cnt);
+	UT_EQ_INT((int)cnt.resyncs, 1);
+	UT_EQ_INT(source_routes(s), 3);		/* stale ones wait for End-of-RIB */
+	eor(&w, &ph);
+	send_buf(fd2, &w);
+	UT_EQ_INT(s->state, SOURCE_UP);
+	UT_EQ_INT(source_routes(s), 1);
+	UT_EQ_INT(origin_of("10.0.2.0/24", s->rib_id, 0), 64500);
+	/* and the connection it took over is read on */
+	route_mon(&w, &ph, t, NULL, 1, 1, 0, 0);
+	send_buf(fd2, &w);
+	UT_EQ_INT(source_routes(s), 2);
+	close(fd);
+	close(fd2);
+	spin(30);
+	UT_EQ_INT((int)bmp_collector_routers(), 1);	/* r1 gone (within the grace), r2 on */
+	close(fd3);
+	wbuf_free(&w);
+	teardown(c);
+}
+
 static int
 attach_from(uint32_t addr)
 {
@@ -593,4 +689,4 @@ allow_list_and_max_routers(void)
 UT_MAIN(UT_CASE(rib_types_and_addpath), UT_CASE(allow_list_and_max_routers), UT_CASE(legacy_as_path_flag),
     UT_CASE(peer_down_and_stats), UT_CASE(peer_down_without_data),
     UT_CASE(loc_rib_addpath_rd_names), UT_CASE(malformed_closes),
-    UT_CASE(grace_resync_sweeps_stale))
+    UT_CASE(grace_resync_sweeps_stale), UT_CASE(reconnect_replaces_live))
