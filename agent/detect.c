@@ -80,7 +80,7 @@ detect_policies_apply(struct alert_engine *ae, const struct config *cfg)
 }
 
 static int	cmp_build(struct detect *);
-static void	adj_clear(struct detect *);
+static void	adj_forget(struct detect *, uint16_t);
 
 /* --- the (source, prefix) record ------------------------------------------ */
 
@@ -160,7 +160,7 @@ ht_clear(struct detect *d)
 	}
 	d->htcount = 0;
 	memset(d->htbloom, 0, sizeof(d->htbloom));	/* stale bits only cost a lookup */
-	adj_clear(d);
+	adj_forget(d, 0);
 }
 
 static uint32_t
@@ -193,6 +193,7 @@ adj_count(struct detect *d, uint16_t src, uint32_t x, uint32_t y, int delta,
 		a->y = y;
 		a->next = d->adjtab[h];
 		d->adjtab[h] = a;
+		d->nadjrec++;
 	}
 	if (delta < 0 && a->count == 0)
 		return;
@@ -236,19 +237,23 @@ adj_diff(struct detect *d, uint16_t src, const struct dent *e, const struct dkey
 			adj_count(d, src, ks->adj[2 * i], ks->adj[2 * i + 1], 1, now);
 }
 
+/* Frees the adjacency records of source src (all of them when src is 0). */
 static void
-adj_clear(struct detect *d)
+adj_forget(struct detect *d, uint16_t src)
 {
-	struct dadj	*a, *next;
+	struct dadj	*a, **pp;
 	size_t		 i;
 
-	for (i = 0; i < DADJ_BUCKETS; i++) {
-		for (a = d->adjtab[i]; a != NULL; a = next) {
-			next = a->next;
+	for (i = 0; i < DADJ_BUCKETS; i++)
+		for (pp = &d->adjtab[i]; (a = *pp) != NULL; ) {
+			if (src != 0 && a->src != src) {
+				pp = &a->next;
+				continue;
+			}
+			*pp = a->next;
 			free(a);
+			d->nadjrec--;
 		}
-		d->adjtab[i] = NULL;
-	}
 }
 
 /* Make the alert engine agree with ks for (src, p); keep the record. */
@@ -925,6 +930,7 @@ detect_source_gone(struct detect *d, uint16_t src, uint64_t now)
 			}
 			apply(d, src, &e->pfx, &none, now);	/* unlinks and frees e */
 		}
+	adj_forget(d, src);	/* its counts are 0 now: records for nothing */
 	if (d->src != NULL) {
 		free(d->src[src]);
 		d->src[src] = NULL;
@@ -986,4 +992,5 @@ detect_counters_get(const struct detect *d, struct detect_counters *c)
 {
 	*c = d->cnt;
 	c->tracked = (uint32_t)d->htcount;
+	c->adjacencies = d->nadjrec;
 }

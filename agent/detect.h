@@ -123,6 +123,7 @@ struct detect_counters {
 	uint64_t	 routes;	/* detect_route calls */
 	uint64_t	 evaluated;	/* calls that passed the fast filter */
 	uint32_t	 tracked;	/* (source, prefix) entries with asserted keys */
+	uint32_t	 adjacencies;	/* (source, monitored AS, neighbor) records */
 };
 
 /* cfg and rib must outlive the engine (or the next detect_reload). NULL on failure. */

@@ -185,6 +185,7 @@ struct detect {
 	uint8_t			 htbloom[1 << 15];	/* bit (hash & 0x3ffff): may be in ht */
 	uint8_t			 srcseen[8192];	/* RIB sources that sent routes */
 	struct dadj		*adjtab[DADJ_BUCKETS];
+	uint32_t		 nadjrec;	/* records in adjtab */
 	struct prefix		*work;		/* roots of the rescan left to do */
 	size_t			 nwork, capwork;
 	int			 reloading;	/* a rescan is in progress */

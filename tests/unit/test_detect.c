@@ -846,6 +846,7 @@ t_peering_visibility(void)
 	static const uint32_t via[] = { 6939, 1299, 3333 }, alt[] = { 6939, 174, 3333 };
 	struct dut		t;
 	const struct dut_event	*e;
+	struct detect_counters	c;
 	uint16_t		s1, s2;
 
 	dut_init(&t, det, pfx);
@@ -871,6 +872,13 @@ t_peering_visibility(void)
 	dut_path(&t, s1, "193.0.0.0/21", via, N(via));
 	dut_tick(&t, 1000);
 	UT_EQ_INT(dut_count(&t, ALERT_RULE_PEERING_VISIBILITY_LOSS, ALERT_TR_CLEARED), 1);
+	/* a source removed takes its adjacency records along (counts of 0 else) */
+	detect_counters_get(t.d, &c);
+	UT_EQ_INT((int)c.adjacencies, 4);	/* 3333-1299, 3333-174 (now 0) of a and b */
+	dut_withdraw(&t, s1, "193.0.0.0/21");
+	detect_source_gone(t.d, s1, 0);
+	detect_counters_get(t.d, &c);
+	UT_EQ_INT((int)c.adjacencies, 2);
 	dut_fini(&t);
 }
 
