@@ -10,6 +10,9 @@ a link-local next hop; withdrawals (IPv4 field and MP_UNREACH); and a BGP4MP MES
 tests/fixtures/bmp/session.bmp: a BMP stream: Initiation, Peer Up whose OPENs
 negotiate 4-octet ASes and ADD-PATH for IPv4 unicast, Route Monitoring with path ids,
 a 2-octet (A flag) peer's Route Monitoring, Statistics, Peer Down, Termination.
+tests/fixtures/bmp/adjout.bmp: ADD-PATH one way only: the router's OPEN offers to send
+path ids, the peer's to receive them; its Adj-RIB-Out (O flag, RFC 8671) Route
+Monitoring carries path ids, its Adj-RIB-In does not.
 """
 import struct
 
@@ -108,6 +111,22 @@ def bmp_stream():
     return init + up + rm1 + rm2 + stats + down + term
 
 
+def bmp_adjout():
+    base = struct.pack('>BBI', 65, 4, 65001) + struct.pack('>BBHBB', 1, 4, 1, 0, 1)
+    sent = open_msg(65000, base + struct.pack('>BBHBB', 69, 4, 1, 1, 2))   # send
+    recv = open_msg(65001, base + struct.pack('>BBHBB', 69, 4, 1, 1, 1))   # receive
+    init = bmp(4, struct.pack('>HH', 1, 7) + b'ixwatch' + struct.pack('>HH', 2, 3) + b'rtr')
+    up = bmp(3, bmp_peer(0, 65001) + b'\x00' * 12 + bytes([192, 0, 2, 254]) +
+             struct.pack('>HH', 179, 40000) + sent + recv)
+    a = attr(0x40, 1, b'\x00') + attr(0x40, 2, seg(2, [65000, 65010])) + attr(0x40, 3, bytes([192, 0, 2, 254]))
+    out = bmp(0, bmp_peer(0x10, 65001) + update(b'', a, struct.pack('>I', 5) + pfx4('203.0.113.0/24') +
+                                                 struct.pack('>I', 6) + pfx4('203.0.113.0/24')))
+    b = attr(0x40, 1, b'\x00') + attr(0x40, 2, seg(2, [65001, 65020])) + attr(0x40, 3, bytes([192, 0, 2, 1]))
+    rin = bmp(0, bmp_peer(0, 65001) + update(b'', b, pfx4('198.51.100.0/24') + pfx4('198.51.101.0/24')))
+    return init + up + out + rin
+
+
 if __name__ == '__main__':
     open('tests/fixtures/mrt/attrs.mrt', 'wb').write(mrt())
     open('tests/fixtures/bmp/session.bmp', 'wb').write(bmp_stream())
+    open('tests/fixtures/bmp/adjout.bmp', 'wb').write(bmp_adjout())
