@@ -426,6 +426,7 @@ static const struct cfg_field snmp_fields[] = {
 	{ "agentx-socket", CT_STR, 0, 0, SN(agentx_socket), 0, 0, 0, "/var/agentx/master",
 	    NULL, NULL },
 	{ "enterprise", CT_U32, 0, 0, SN(enterprise), 0, 1, U32MAX, "32473", NULL, NULL },
+	{ "engine-id", CT_STR, 0, 0, SN(engine_id), 0, 0, 0, NULL, NULL, NULL },
 	{ "traps", CT_STRUCTS, 0, 0, SN(sinks), SN(nsinks), 0, 0, NULL, &sink_schema,
 	    NULL },
 	END
@@ -686,7 +687,19 @@ static int
 check_snmp(struct ctx *c, void *obj, const struct node *map)
 {
 	struct config_snmp	*s = obj;
+	size_t			 n;
 
+	if (s->engine_id != NULL) {
+		/* RFC 3411 SnmpEngineID: 5..32 octets, in hex here (0x optional) */
+		const char *h = s->engine_id;
+
+		if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+			h += 2;
+		n = strlen(h);
+		if (n % 2 != 0 || n < 10 || n > 64 || strspn(h, "0123456789abcdefABCDEF") != n)
+			return cerr(c, map_get(map, "engine-id"), "engine-id: 5 to 32 octets "
+			    "in hexadecimal expected (RFC 3411), e.g. 0x80007ed904696e7477617463");
+	}
 	if ((features & CONFIG_FEAT_SNMP) || (!s->enabled && s->nsinks == 0))
 		return 0;
 	return cerr(c, key_node(map, s->enabled ? "enabled" : "traps"), "snmp output: "

@@ -302,6 +302,9 @@ struct config_snmp {
 	int			 enabled;
 	char			*agentx_socket;	/* "/var/agentx/master" or "tcp:host:port" */
 	uint32_t		 enterprise;	/* IANA PEN, default 32473 */
+	/* the SNMPv3 engine id v3 traps are sent as (hex), NULL: derived from the
+	 * enterprise number and the host name */
+	char			*engine_id;
 	struct config_snmp_sink	*sinks;
 	size_t			 nsinks;
 };

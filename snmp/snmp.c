@@ -85,6 +85,8 @@ struct sink {
 	/* a silent sink logs once per episode, not once per notification */
 	int			 full_logged;
 	uint32_t		 expired_run;	/* expiries since the last acknowledgement */
+	time_t			 retry_open;	/* a failed open or discovery: not again before */
+	int			 probe_logged;	/* the discovery failed, logged */
 	const struct config_snmp_sink *conf;
 };
 
@@ -121,6 +123,7 @@ static struct {
 	long			 rtr_state[SNMP_MAXRTR];	/* last seen, MIB numbering */
 	size_t			 nrtr;
 	int			 closing;	/* sinks_close(): informs counted already */
+	int			 sending;	/* in snmp_async_send: its failure is counted there */
 	/* "snmp test-source" */
 	struct source		*test_src;
 } s;
@@ -137,6 +140,17 @@ v_int(struct val *v, u_char type, long l)
 {
 	v->type = type;
 	v->l = l;
+}
+
+/*
+ * TimeTicks of secs seconds: hundredths, modulo 2^32 as the type wraps (RFC
+ * 2578 §7.1.8). Wider, net-snmp logs a truncation at every use, and on 32-bit
+ * builds secs * 100 in a long overflows after 248 days.
+ */
+static long
+ticks_of(uint64_t secs)
+{
+	return (long)(u_long)((secs * 100) & 0xffffffffu);
 }
 
 static void
@@ -282,7 +296,8 @@ get_general(const struct row *r, unsigned n, struct val *v)
 	daemon_info(&di);
 	switch (n) {
 	case 1:	v_str(v, di.version ? di.version : ""); return 0;
-	case 2:	v_int(v, ASN_TIMETICKS, (long)(time(NULL) - di.started) * 100); return 0;
+	case 2:	v_int(v, ASN_TIMETICKS, ticks_of((uint64_t)(time(NULL) - di.started)));
+		return 0;
 	case 3:	v_date(v, di.config_loaded, 0); return 0;
 	case 4:	v_int(v, ASN_COUNTER, (long)di.reloads); return 0;
 	case 5:	v_int(v, ASN_COUNTER, (long)di.reload_failures); return 0;
@@ -336,7 +351,7 @@ get_source(const struct row *r, unsigned col, struct val *v)
 	case 12:
 		v_int(v, ASN_TIMETICKS, (src->state == SOURCE_UP ||
 		    src->state == SOURCE_SYNCING) && now > src->state_since ?
-		    (long)(now - src->state_since) * 100 : 0);
+		    ticks_of((uint64_t)(now - src->state_since)) : 0);
 		return 0;
 	case 13: v_int(v, ASN_GAUGE, (long)source_routes(src)); return 0;
 	case 14:
@@ -384,12 +399,12 @@ get_rtr(const struct row *r, unsigned col, struct val *v)
 		snprintf(name, sizeof(name), "%s:%s", c->host, c->port);
 		v_str(v, name);
 		return 0;
-	case 3:	v_int(v, ASN_INTEGER, isaddr); return 0;
+	case 3:	v_int(v, ASN_INTEGER, isaddr ? isaddr : 16); return 0;	/* dns(16) */
 	case 4:
 		if (isaddr)
 			v_addr(v, (uint8_t)isaddr, p.addr);
 		else
-			v_str(v, c->host);	/* dns(16) would be the type: keep it short */
+			v_str(v, c->host);	/* a name: dns(16) */
 		return 0;
 	case 5:	v_int(v, ASN_UNSIGNED, strtol(c->port, NULL, 10)); return 0;
 	case 6:	v_int(v, ASN_UNSIGNED, c->preference); return 0;
@@ -800,17 +815,29 @@ set_key(oid *proto, size_t protolen, const char *pass, u_char *key, size_t *keyl
 	return 0;
 }
 
-/* Opens the session of one sink (lazily: a v3 inform session discovers the
- * receiver's engine id when it opens, which needs the receiver). */
+/*
+ * Opens the session of one sink, lazily (again SINK_REOPEN_S after a failure).
+ * A v3 trap is sent with our own engine id as the authoritative one (RFC 3414
+ * §1.5.1), the receiver knowing our user under it; a v3 inform session discovers
+ * the receiver's engine id with its first send (sink_send).
+ */
+#define SINK_PROBE_S	1
+#define SINK_REOPEN_S	30
+
 static int
 sink_open(struct sink *k)
 {
 	const struct config_snmp_sink	*c = k->conf;
 	netsnmp_session			 sess;
 	char				 peer[300];
+	u_char				 eid[32];
+	size_t				 elen;
+	time_t				 now = time(NULL);
 
 	if (k->ss != NULL)
 		return 0;
+	if (now < k->retry_open)
+		return -1;
 	snmp_sess_init(&sess);
 	snprintf(peer, sizeof(peer), strchr(c->host, ':') ? "udp6:[%s]:%u" : "udp:%s:%u",
 	    c->host, c->port);
@@ -823,6 +850,14 @@ sink_open(struct sink *k)
 		sess.community_len = strlen(c->community);
 	} else {
 		sess.version = SNMP_VERSION_3;
+		if (!k->inform && (elen = snmpv3_get_engineID(eid, sizeof(eid))) > 0) {
+			sess.securityEngineID = eid;
+			sess.securityEngineIDLen = elen;
+			sess.contextEngineID = eid;
+			sess.contextEngineIDLen = elen;
+			sess.engineBoots = snmpv3_local_snmpEngineBoots();
+			sess.engineTime = snmpv3_local_snmpEngineTime();
+		}
 		sess.securityName = c->user;
 		sess.securityNameLen = strlen(c->user);
 		sess.securityLevel = SNMP_SEC_LEVEL_NOAUTH;
@@ -849,7 +884,9 @@ sink_open(struct sink *k)
 		}
 	}
 	if ((k->ss = snmp_open(&sess)) == NULL) {
-		log_warnx("snmp: trap sink %s: cannot open the session", k->name);
+		k->retry_open = now + SINK_REOPEN_S;
+		log_warnx("snmp: trap sink %s: cannot open the session; next try in %us",
+		    k->name, SINK_REOPEN_S);
 		return -1;
 	}
 	return 0;
@@ -894,7 +931,7 @@ on_inform(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magi
 	 * sinks_close() counted the ones it ends; k is live otherwise.
 	 */
 	if (op == NETSNMP_CALLBACK_OP_RESEND || op == NETSNMP_CALLBACK_OP_CONNECT ||
-	    s.closing)
+	    s.closing || s.sending)
 		return 1;
 	if (k->pending > 0)
 		k->pending--;
@@ -920,11 +957,53 @@ on_inform(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magi
 	return 1;
 }
 
+/*
+ * Sends an inform. A v3 session without the receiver's engine id yet discovers
+ * it first: net-snmp waits for the answer right there, holding the event loop
+ * for timeout x (retries + 1). The discovery gets one try of at most
+ * SINK_PROBE_S, and a receiver that does not answer it is not asked again for
+ * SINK_REOPEN_S (the informs meanwhile are dropped, counted). 0 on failure.
+ */
+static int
+inform_send(struct sink *k, netsnmp_pdu *pdu)
+{
+	netsnmp_session	*ss = k->ss;
+	time_t		 now = time(NULL);
+	int		 probe = ss->version == SNMP_VERSION_3 && ss->securityEngineIDLen == 0,
+			 rc;
+
+	if (probe) {
+		if (now < k->retry_open)
+			return 0;
+		ss->retries = 0;
+		if (ss->timeout > SINK_PROBE_S * 1000000L)
+			ss->timeout = SINK_PROBE_S * 1000000L;
+	}
+	rc = snmp_async_send(ss, pdu, on_inform, k);
+	if (!probe)
+		return rc;
+	ss->retries = (int)k->conf->retries;
+	ss->timeout = (long)k->conf->timeout * 1000000L;
+	if (ss->securityEngineIDLen == 0) {
+		k->retry_open = now + SINK_REOPEN_S;
+		if (!k->probe_logged)
+			log_warnx("snmp: trap sink %s: no answer to the engine id discovery; "
+			    "informs to it are dropped, tried again every %us", k->name,
+			    SINK_REOPEN_S);
+		k->probe_logged = 1;
+	} else if (k->probe_logged) {
+		log_info("snmp: trap sink %s answers the engine id discovery again", k->name);
+		k->probe_logged = 0;
+	}
+	return rc;
+}
+
 static void
 send_sink(struct sink *k, netsnmp_variable_list *vars, long ticks)
 {
 	netsnmp_variable_list	*v;
 	netsnmp_pdu		*pdu;
+	int			 rc;
 
 	if (k->inform && k->pending >= SNMP_INFORM_QUEUE) {
 		s.cnt.dropped++;
@@ -949,7 +1028,11 @@ send_sink(struct sink *k, netsnmp_variable_list *vars, long ticks)
 		snmp_pdu_add_variable(pdu, v->name, v->name_length, v->type, v->val.string,
 		    v->val_len);
 	if (k->inform) {
-		if (snmp_async_send(k->ss, pdu, on_inform, k) == 0)
+		/* a send that fails calls on_inform too, before returning 0 */
+		s.sending = 1;
+		rc = inform_send(k, pdu);
+		s.sending = 0;
+		if (rc == 0)
 			goto fail;
 		k->pending++;
 		s.cnt.informs_pending++;
@@ -960,7 +1043,9 @@ send_sink(struct sink *k, netsnmp_variable_list *vars, long ticks)
 	}
 	return;
 fail:
-	log_warnx("snmp: trap sink %s: %s", k->name, snmp_api_errstring(k->ss->s_snmp_errno));
+	if (!k->probe_logged)	/* else said once for the episode */
+		log_warnx("snmp: trap sink %s: %s", k->name,
+		    snmp_api_errstring(k->ss->s_snmp_errno));
 	snmp_free_pdu(pdu);
 	s.cnt.dropped++;
 }
@@ -974,7 +1059,7 @@ send_notification(netsnmp_variable_list *vars)
 	long			 ticks;
 
 	daemon_info(&di);
-	ticks = (long)(time(NULL) - di.started) * 100;
+	ticks = ticks_of((uint64_t)(time(NULL) - di.started));
 	if (s.nsinks == 0) {
 		if (s.cnt.agentx_connected) {
 			send_v2trap(vars);
@@ -1183,6 +1268,57 @@ openssl_init_lean(void)
 		log_warnx("snmp: OpenSSL initialisation failed");
 }
 
+/*
+ * The SNMPv3 engine v3 traps come from (receivers know our user under its id,
+ * e.g. snmptrapd's "createUser -e ID"): the configured engine-id, else one that
+ * stays across restarts, RFC 3411 format 4 (text): the enterprise number, then
+ * "ixwatch@" and the host name. Without persistent state, snmpEngineBoots is the
+ * seconds since 2020-01-01, so it grows at every start as receivers require
+ * (RFC 3414 §3.2 step 7: a restart with lower boots is outside the time window).
+ */
+static void
+engine_setup(const struct config_snmp *cs)
+{
+	u_char		 id[32];
+	char		 host[64], text[28], hex[2 * sizeof(id) + 1] = "";
+	const char	*h = cs->engine_id;
+	size_t		 n = 0;
+	long		 boots = (long)(time(NULL) - 1577836800);
+	unsigned	 b;
+
+	if (h != NULL) {
+		if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+			h += 2;
+		for (; n < sizeof(id) && sscanf(h + 2 * n, "%2x", &b) == 1; n++)
+			id[n] = (u_char)b;
+	} else {
+		if (gethostname(host, sizeof(host)) == -1)
+			host[0] = '\0';
+		host[sizeof(host) - 1] = '\0';
+		snprintf(text, sizeof(text), "ixwatch@%s", host);
+		id[n++] = (u_char)(0x80 | ((cs->enterprise >> 24) & 0x7f));
+		id[n++] = (u_char)(cs->enterprise >> 16);
+		id[n++] = (u_char)(cs->enterprise >> 8);
+		id[n++] = (u_char)cs->enterprise;
+		id[n++] = 4;
+		memcpy(id + n, text, strlen(text));
+		n += strlen(text);
+	}
+	if (set_exact_engineID(id, n) != SNMPERR_SUCCESS) {
+		log_warnx("snmp: cannot set the engine id");
+	} else {
+		for (b = 0; b < n; b++)
+			snprintf(hex + 2 * b, 3, "%02x", id[b]);
+		log_info("snmp: SNMPv3 engine id 0x%s (v3 trap receivers know the user "
+		    "under it)", hex);
+	}
+	/* the persistent-state reader's setter (libnetsnmp does not export
+	 * snmpv3_set_engineBootsAndTime): boots become the number given + 1 */
+	snprintf(text, sizeof(text), "%ld", boots < 1 ? 0 : boots > 2147483646 ?
+	    2147483645 : boots - 1);
+	engineBoots_conf("engineBoots", text);
+}
+
 static int
 agentx_setup(const struct config_snmp *cs)
 {
@@ -1231,6 +1367,7 @@ agentx_setup(const struct config_snmp *cs)
 		if (register_table(&tables[i]) == -1)
 			return -1;
 	init_snmp(SNMP_APPNAME);	/* connects to the master (or retries later) */
+	engine_setup(cs);		/* init_snmp() made up a random one */
 	if ((s.agentx = strdup(sock)) == NULL)
 		return -1;
 	return 0;
@@ -1283,9 +1420,10 @@ snmp_reload(const struct config *newc, const struct config *old)
 		return 0;
 	}
 	if (!n->enabled || strcmp(n->agentx_socket, o->agentx_socket) != 0 ||
-	    n->enterprise != o->enterprise)
-		log_warnx("snmp: changes to enabled, agentx-socket or enterprise take effect "
-		    "at the next restart");
+	    n->enterprise != o->enterprise || (n->engine_id == NULL) != (o->engine_id == NULL) ||
+	    (n->engine_id != NULL && strcmp(n->engine_id, o->engine_id) != 0))
+		log_warnx("snmp: changes to enabled, agentx-socket, enterprise or engine-id "
+		    "take effect at the next restart");
 	/* the sink table points into the config: rebuild it from the new one */
 	sinks_open(n);
 	sync_events();

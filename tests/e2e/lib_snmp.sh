@@ -5,6 +5,9 @@ SNMPD=/usr/sbin/snmpd
 TRAPD=/usr/sbin/snmptrapd
 M=.1.3.6.1.4.1.32473.1		# ixwatchMIB
 O=$M.1				# ixwatchObjects
+# ixwatchd's SNMPv3 engine id (engine-id), under which snmptrapd knows the v3
+# trap user: RFC 3411 format 4, PEN 32473, "ixw-test"
+ENGINE=0x80007ed9046978772d74657374
 
 # snmp_state: net-snmp's persistent state in $T/state, no MIB files loaded
 snmp_state() {
@@ -23,13 +26,14 @@ rocommunity public 127.0.0.1
 CONF
 }
 # trapd_conf [v3]: $T/snmptrapd.conf on $TP logging community public (and with
-# v3, the SHA/AES user trapUser)
+# v3, the SHA/AES user trapUser: for informs, and for traps under $ENGINE)
 trapd_conf() {
 	{
 		echo "snmpTrapdAddr udp:127.0.0.1:$TP"
 		echo "authCommunity log public"
 		if [ "${1:-}" = v3 ]; then
 			echo 'createUser trapUser SHA "trapUserAuthPass" AES "trapUserPrivPass"'
+			echo "createUser -e $ENGINE trapUser SHA \"trapUserAuthPass\" AES \"trapUserPrivPass\""
 			echo "authUser log trapUser priv"
 		fi
 	} > "$T/snmptrapd.conf"
@@ -37,12 +41,13 @@ trapd_conf() {
 # snmp_yml_agentx: the start of the outputs: section of an ixwatch.yml, the
 # subagent on $T/agentx.sock; its traps: entries follow
 snmp_yml_agentx() {
-	printf 'outputs:\n  snmp:\n    enabled: true\n    agentx-socket: %s\n    traps:\n' \
-	    "$T/agentx.sock"
+	printf 'outputs:\n  snmp:\n    enabled: true\n    agentx-socket: %s\n    engine-id: "%s"\n    traps:\n' \
+	    "$T/agentx.sock" "$ENGINE"
 }
-# snmp_yml_outputs [V3_TIMEOUT]: the outputs: section of an ixwatch.yml, the
-# subagent on $T/agentx.sock, SNMPv2c traps to $TP and, with V3_TIMEOUT, SNMPv3
-# authPriv informs (trapUser) to $TP with that timeout
+# snmp_yml_outputs [V3_TIMEOUT [v3trap]]: the outputs: section of an ixwatch.yml,
+# the subagent on $T/agentx.sock, SNMPv2c traps to $TP and, with V3_TIMEOUT,
+# SNMPv3 authPriv informs (trapUser) to $TP with that timeout (and with v3trap,
+# SNMPv3 authPriv traps too)
 snmp_yml_outputs() {
 	snmp_yml_agentx
 	cat <<YML
@@ -64,6 +69,17 @@ YML
         inform: true
         retries: 3
         timeout: $1
+YML
+	[ "${2:-}" = v3trap ] || return 0
+	cat <<YML
+      - address: 127.0.0.1
+        port: $TP
+        version: 3
+        user: trapUser
+        auth: sha
+        auth-passphrase: trapUserAuthPass
+        priv: aes
+        priv-passphrase: trapUserPrivPass
 YML
 }
 # snmpd_start: snmpd on $T/snmpd.conf and udp:127.0.0.1:$SP; tracked, PID in $SNMPD_PID

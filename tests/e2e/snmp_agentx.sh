@@ -12,7 +12,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 29
+plan 30
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
 	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
@@ -23,7 +23,7 @@ read -r SP TP <<< "$(free_ports 2)"	# snmpd, snmptrapd (UDP)
 snmp_state
 snmpd_conf 1
 trapd_conf v3
-{ ixw_yml_daemon; snmp_yml_outputs 1s; } > "$T/ixwatch.yml"
+{ ixw_yml_daemon; snmp_yml_outputs 1s v3trap; } > "$T/ixwatch.yml"
 
 start_snmpd() {
 	rm -f "$T/agentx.sock"
@@ -106,9 +106,13 @@ check "SNMPv3 authPriv informs from trapUser: source up, alert raised and cleare
 	wait_for 5 sh -c "grep 'trapUser' '$T/traps.log' | grep -q '$M.0.3' &&
 	    grep 'trapUser' '$T/traps.log' | grep -q '$M.0.1.*$O.5.1.3.$aid = INTEGER: 18' &&
 	    grep 'trapUser' '$T/traps.log' | grep -q '$M.0.2.*$O.5.1.2.$aid = STRING'"
-check "informs acknowledged: 6 sent, none dropped or pending (status and MIB agree)" \
-	eval 'wait_for 5 snmp_status informs_pending 0 && snmp_status notifications_sent 6 &&
-	    snmp_status notifications_dropped 0 && test "$(get $O.2.10.0)/$(get $O.2.11.0)" = 6/0'
+check "SNMPv3 authPriv traps from trapUser under our engine id: source up, alert raised and cleared" \
+	wait_for 5 sh -c "grep 'TRAP2, SNMP v3, user trapUser' '$T/traps.log' | grep -q '$M.0.3' &&
+	    grep 'TRAP2, SNMP v3, user trapUser' '$T/traps.log' | grep -q '$M.0.1.*$O.5.1.3.$aid = INTEGER: 18' &&
+	    grep 'TRAP2, SNMP v3, user trapUser' '$T/traps.log' | grep -q '$M.0.2.*$O.5.1.2.$aid = STRING'"
+check "informs acknowledged: 9 sent, none dropped or pending (status and MIB agree)" \
+	eval 'wait_for 5 snmp_status informs_pending 0 && snmp_status notifications_sent 9 &&
+	    snmp_status notifications_dropped 0 && test "$(get $O.2.10.0)/$(get $O.2.11.0)" = 9/0'
 ctl snmp test-source down > /dev/null
 check "ixwatchSourceDown (v2c trap): state down(1) and the reason as last error" \
 	wait_for 5 grep -q "community public|.*$M.0.4	.*$O.3.1.11.$sid = INTEGER: 1	$O.3.1.17.$sid = STRING: \"test: administratively down\"" "$T/traps.log"

@@ -12,7 +12,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 11
+plan 14
 
 for tool in "$SNMPD" snmpget jq python3; do
 	command -v "$tool" > /dev/null || {
@@ -128,5 +128,32 @@ ctl reload > /dev/null
 check "after a reload the $QMAX waiting informs count as dropped: $((n1 + n2)) in all" \
 	eval 'wait_for 20 counts_are 0 $((n1 + n2)) 0 || { show_counts; false; }'
 check "ixwatchd still runs" eval 'kill -0 $(cat "$T/ixwatchd.pid")'
+
+# 4. an SNMPv3 inform sink that never answers: its engine id discovery would
+# hold the loop for timeout x (retries + 1) per notification (here 5 s x 3); it
+# gets one short try, then the sink rests and the notifications are dropped
+{ ixw_yml_daemon; snmp_yml_agentx; cat <<-EOF; } > "$T/ixwatch.yml"
+      - address: 127.0.0.1
+        port: $DP
+        version: 3
+        user: trapUser
+        auth: sha
+        auth-passphrase: trapUserAuthPass
+        inform: true
+        retries: 2
+        timeout: 5s
+	EOF
+ctl reload > /dev/null
+d0=$(st .snmp.notifications_dropped)
+t0=$(date +%s%N)
+alerts $FEW
+t1=$(date +%s%N)
+diag "$FEW test alerts to a silent v3 inform sink took $(( (t1 - t0) / 1000000 )) ms"
+check "$FEW alerts to a silent v3 inform sink: the loop answers on (under 5 s; 150 s held before)" \
+	test $(( (t1 - t0) / 1000000 )) -lt 5000
+check "... their $((2 * FEW)) informs dropped and counted once each, none pending" \
+	eval 'wait_for 10 eval "test \$(st .snmp.notifications_dropped) = $((d0 + 2 * FEW)) && st_is .snmp.informs_pending 0" || { show_counts; false; }'
+check "... the failed discovery logged once, not once per inform" \
+	test "$(grep -c "no answer to the engine id discovery" "$T/daemon.log")" = 1
 [ "$_failed" -eq 0 ] || { diag "daemon log:"; tail -20 "$T/daemon.log" | sed 's/^/# /'; }
 done_testing

@@ -348,6 +348,32 @@ test_asn_forms(void)
 	UT_EQ_INT(remote_as("1.", msg, sizeof(msg)), 0);
 }
 
+/* snmp engine-id: 5..32 octets of hex, 0x optional; refused with file:line:col */
+static void
+test_engine_id(void)
+{
+	static const char *const ok[] = { "0x80007ed9046978772d74657374", "8000000001",
+	    "0X" "0102030405060708091011121314151617181920212223242526272829303132" };
+	static const char *const bad[] = { "0x80007ed90", "80000000", "0x8000000001zz",
+	    "0x" "010203040506070809101112131415161718192021222324252627282930313233" };
+	char		 buf[256], msg[1024];
+	struct config	*cfg;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(buf, sizeof(buf), "outputs:\n  snmp:\n    engine-id: \"%s\"\n", ok[i]);
+		UT_ASSERT((cfg = load_str(buf, "t.yml", msg, sizeof(msg))) != NULL);
+		UT_EQ_STR(cfg->outputs.snmp.engine_id, ok[i]);
+		config_free(cfg);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "outputs:\n  snmp:\n    engine-id: \"%s\"\n", bad[i]);
+		UT_ASSERT(load_str(buf, "t.yml", msg, sizeof(msg)) == NULL);
+		UT_ASSERT(strncmp(msg, "t.yml:3:16: engine-id: 5 to 32 octets in hexadecimal",
+		    52) == 0);
+	}
+}
+
 static uint32_t
 hold_time(const char *text, char *msg, size_t len)
 {
@@ -577,5 +603,5 @@ test_prefix_extensions(void)
 }
 
 UT_MAIN(UT_CASE(test_lookups), UT_CASE(test_prefix_extensions), UT_CASE(test_examples_load), UT_CASE(test_good_golden), UT_CASE(test_roundtrip),
-    UT_CASE(test_bad_files), UT_CASE(test_asn_forms), UT_CASE(test_durations),
+    UT_CASE(test_bad_files), UT_CASE(test_engine_id), UT_CASE(test_asn_forms), UT_CASE(test_durations),
     UT_CASE(test_defaults), UT_CASE(test_bgpalerter_file), UT_CASE(test_mem_and_reload))
