@@ -54,15 +54,28 @@ client_free(struct client *c)
 	log_debug(LOG_SUB_CTL, "control client closed (%d left)", nclients);
 }
 
-/* Read only when no reply is pending; the idle timeout runs while reading. */
+static unsigned	idle_seconds = CONTROL_IDLE_SECONDS;
+
+void
+control_set_idle(unsigned seconds)
+{
+	idle_seconds = seconds;
+}
+
+/*
+ * Read only when no reply is pending. The idle timeout runs while reading and
+ * while a reply waits for the client to read it: one that sends requests and
+ * never reads the replies would otherwise hold its slot (and its reply) for
+ * good, and CONTROL_MAX_CLIENTS of them lock everybody out.
+ */
 static void
 client_arm(struct client *c)
 {
-	struct timeval	 idle = { CONTROL_IDLE_SECONDS, 0 };
+	struct timeval	 idle = { (time_t)idle_seconds, 0 };
 
 	if (c->out.len > c->outoff) {
 		loop_event_del(c->rev);
-		loop_event_add(c->wev, NULL);
+		loop_event_add(c->wev, &idle);
 	} else {
 		loop_event_del(c->wev);
 		loop_event_add(c->rev, &idle);
@@ -137,6 +150,12 @@ client_write(int fd, short what, void *arg)
 	struct client	*c = arg;
 	ssize_t		 n;
 
+	if (what & LOOP_TIMEOUT) {
+		log_debug(LOG_SUB_CTL, "control client reads no reply for %us: closing",
+		    idle_seconds);
+		client_free(c);
+		return;
+	}
 	n = write(fd, c->out.buf + c->outoff, c->out.len - c->outoff);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;

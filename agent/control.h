@@ -36,6 +36,9 @@ struct wbuf;
 #define CONTROL_IDLE_SECONDS	60
 #define CONTROL_STATUS_MAX	32	/* longest status line, '\n' included */
 
+/* The idle timeout in seconds (CONTROL_IDLE_SECONDS; tests shorten it). */
+void	control_set_idle(unsigned seconds);
+
 struct control_request {
 	int	 json;			/* reply in JSON */
 	int	 argc;			/* words after the options */

@@ -208,6 +208,46 @@ drain(int fd, int *eof)
 	return buf;
 }
 
+static int
+cmd_big(int argc, char *const *argv, struct control_reply *r, void *arg)
+{
+	static char	big[64 * 1024];
+
+	(void)argc;
+	(void)argv;
+	(void)arg;
+	memset(big, 'x', sizeof(big) - 1);
+	json_string(control_reply_json(r), "what", big);
+	return 0;
+}
+
+/*
+ * A client that sends requests and never reads the replies: once the socket is
+ * full the reply waits, and after the idle timeout the client is closed instead
+ * of holding its slot for good.
+ */
+static void
+never_reads(const char *path)
+{
+	char	 buf[8192];
+	int	 fd = client(path), eof = 0, i;
+	ssize_t	 n;
+
+	UT_EQ_INT(control_register("big", "", "a big reply", cmd_big, NULL), 0);
+	control_set_idle(1);
+	for (i = 0; i < 8; i++)
+		UT_EQ_INT(write(fd, "big\n", 4), 4);
+	spin(1600);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)	/* what was sent before */
+		;
+	if (n == 0 || (n == -1 && errno == ECONNRESET))
+		eof = 1;
+	UT_EQ_INT(eof, 1);
+	control_set_idle(CONTROL_IDLE_SECONDS);
+	close(fd);
+}
+
 /* CONTROL_MAX_CLIENTS idle clients: the next one is turned away, a slot frees up. */
 static void
 too_many(const char *path)
@@ -266,6 +306,7 @@ server(void)
 	close(good);
 	close(bad);
 	too_many(path);
+	never_reads(path);
 	control_close(1);
 	UT_EQ_INT(access(path, F_OK), -1);
 	control_unregister_all();
