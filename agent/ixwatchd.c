@@ -220,7 +220,6 @@ static void
 daemon_counters(struct snmp_daemon_counters *c)
 {
 	const struct alert_engine	*e = alertd_engine();
-	const struct source		*src;
 	struct output_queue_stats	 qs;
 	struct alert_counters		 ac;
 	struct rib_stats		 rs;
@@ -228,8 +227,7 @@ daemon_counters(struct snmp_daemon_counters *c)
 	int				 up;
 
 	memset(c, 0, sizeof(*c));
-	for (src = source_next(NULL); src != NULL; src = source_next(src))
-		c->updates += src->count.updates;
+	c->updates = source_updates_total();	/* a Counter64: gone sources count */
 	if (source_rib() != NULL) {
 		rib_stats(source_rib(), &rs);
 		c->routes = rs.routes;

@@ -119,6 +119,9 @@ source_new(enum source_type type, const char *name, struct source *parent)
 	return &e->src;
 }
 
+/* UPDATEs of the sources gone (source_free): daemon totals never go backwards. */
+static uint64_t	retired_updates;
+
 void
 source_free(struct source *src)
 {
@@ -128,6 +131,7 @@ source_free(struct source *src)
 	if (src == NULL)
 		return;
 	e = ent_of(src);
+	retired_updates += src->count.updates;
 	if (src->rib_id != 0) {
 		source_withdraw_all(src);
 		for (i = 0; i < nflush_hooks; i++)
@@ -177,6 +181,17 @@ unsigned
 source_count(void)
 {
 	return nsources;
+}
+
+uint64_t
+source_updates_total(void)
+{
+	const struct source	*s;
+	uint64_t		 n = retired_updates;
+
+	for (s = source_next(NULL); s != NULL; s = source_next(s))
+		n += s->count.updates;
+	return n;
 }
 
 const char *

@@ -102,6 +102,8 @@ struct source	*source_by_rib_id(uint16_t);
 /* Iteration in id order: source_next(NULL) is the first. */
 struct source	*source_next(const struct source *);
 unsigned	 source_count(void);
+/* UPDATE messages applied since start, by every source there is or was. */
+uint64_t	 source_updates_total(void);
 
 /* State changes (reason may be NULL; it becomes last_error when going down). */
 void		 source_set_state(struct source *, enum source_state, const char *reason);

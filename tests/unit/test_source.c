@@ -120,6 +120,10 @@ announce_withdraw(void)
 	UT_EQ_INT(s->count.updates, 2);
 	UT_EQ_INT(s->count.announcements, 2);
 	UT_EQ_INT(s->count.withdrawals, 1);
+	/* the daemon's total (a Counter64) keeps a source's UPDATEs when it goes */
+	UT_EQ_INT((int)source_updates_total(), 2);
+	source_free(s);
+	UT_EQ_INT((int)source_updates_total(), 2);
 	wbuf_free(&w);
 	source_shutdown();
 }
