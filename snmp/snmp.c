@@ -1154,9 +1154,14 @@ on_source_state(const struct source *src, enum source_state old, void *arg)
 	struct row		 r;
 	int			 was_up, is_up;
 
+	/*
+	 * Up and down alternate: a source that leaves up for connecting (a BMP
+	 * router gone within its grace, its peers waiting) is down too, its state
+	 * varbind says which; it comes back up from there or goes for good.
+	 */
 	was_up = old == SOURCE_SYNCING || old == SOURCE_UP;
 	is_up = src->state == SOURCE_SYNCING || src->state == SOURCE_UP;
-	if (!s.running || was_up == is_up || (!is_up && src->state != SOURCE_DOWN))
+	if (!s.running || was_up == is_up)
 		return;
 	memset(&r, 0, sizeof(r));
 	r.id = src->id;

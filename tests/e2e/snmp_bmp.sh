@@ -13,11 +13,11 @@ D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
 FEED=$top_builddir/tests/tools/bmp_feed
 CMP=$top_srcdir/tests/e2e/snmp_compare.py
-plan 9
+plan 10
 
 for tool in "$SNMPD" "$TRAPD" snmpwalk jq python3 "$FEED"; do
 	command -v "$tool" > /dev/null || {
-		for i in $(seq 9); do skip "snmp bmp" "$tool not available"; done
+		for i in $(seq 10); do skip "snmp bmp" "$tool not available"; done
 		exit 0
 	}
 done
@@ -79,5 +79,9 @@ check "ixwatchSourceDown for the router when its connection closes" \
 check "the router's trap carries the reason show sources gives" \
 	eval 'r=$(srcs ".sources[] | select(.id == $rid) | .last_error"); [ -n "$r" ] &&
 	    grep "= OID: $M.0.4	" "$T/traps.log" | grep -qF "$O.3.1.17.$rid = STRING: \"$r\""'
+up1=$(echo "$pids" | tr ' ' '\n' | grep -vx "$down" | head -1)
+check "ixwatchSourceDown for the peers that were up too, connecting(2) within the grace: every Up has its Down" \
+	eval 'wait_for 10 traps_are 4 2 "$pids" &&
+	    grep "= OID: $M.0.4	" "$T/traps.log" | grep -qF "$O.3.1.11.$up1 = INTEGER: 2	"'
 [ "$_failed" -eq 0 ] || { diag "daemon log:"; tail -20 "$T/daemon.log" | sed 's/^/# /'; tail -5 "$T/traps.log" | sed 's/^/# /'; }
 done_testing
