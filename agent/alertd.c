@@ -329,11 +329,15 @@ alertd_start(const struct config *conf)
 static int
 alertd_reload(const struct config *newconf, const struct config *old)
 {
-	int	 rv = 0;
+	const char	*ns = newconf->alerts.state_file, *os = old->alerts.state_file;
+	int		 rv = 0;
 
-	(void)old;
 	if (ad.e == NULL)
 		return 0;
+	if ((ns == NULL) != (os == NULL) || (ns != NULL && strcmp(ns, os) != 0) ||
+	    newconf->alerts.max_alerts != old->alerts.max_alerts)
+		log_warnx("alerts: changes to state-file or max-alerts take effect at the "
+		    "next restart");
 	set_policies(newconf);
 	if (output_syslog_reload(newconf) == -1)
 		rv = -1;

@@ -144,9 +144,10 @@ warn_restart_needed(const struct config *newc, const struct config *old)
 #define DIFFERS(a, b) (((a) == NULL) != ((b) == NULL) || ((a) && strcmp((a), (b)) != 0))
 	if (DIFFERS(n->user, o->user) || DIFFERS(n->group, o->group) ||
 	    DIFFERS(n->pidfile, o->pidfile) || DIFFERS(n->control_socket, o->control_socket) ||
-	    DIFFERS(n->control_group, o->control_group) || n->control_mode != o->control_mode)
-		log_warnx("reload: changes to user, group, pidfile or control socket take "
-		    "effect at the next restart");
+	    DIFFERS(n->control_group, o->control_group) || n->control_mode != o->control_mode ||
+	    DIFFERS(n->state_dir, o->state_dir) || n->log_facility != o->log_facility)
+		log_warnx("reload: changes to user, group, pidfile, control socket, state-dir "
+		    "or log facility take effect at the next restart");
 #undef DIFFERS
 }
 
