@@ -3,6 +3,8 @@
  * O_APPEND and each line goes out in one write(2), so lines are never interleaved
  * or half-buffered; a failed write is counted and logged once per streak.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -111,6 +113,28 @@ output_json_format(struct wbuf *wb, const struct alert *a, enum alert_transition
 	return wb->err ? -1 : 0;
 }
 
+/*
+ * The file, opened for appending. Only a regular file: the event loop writes
+ * to it, and a FIFO without a reader (or a device) would hold the loop at the
+ * open or at a write. Non-blocking so that the open itself never waits either.
+ */
+static int
+json_fd(const char *path)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
+	    0640)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
 static int
 json_open(const struct config *conf)
 {
@@ -125,8 +149,11 @@ json_open(const struct config *conf)
 		return 0;
 	if ((oj.path = strdup(path)) == NULL)
 		return -1;
-	if ((oj.fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) == -1) {
-		log_warn("alerts json-file %s", path);
+	if ((oj.fd = json_fd(path)) == -1) {
+		if (errno == EINVAL)
+			log_warnx("alerts json-file %s: not a regular file", path);
+		else
+			log_warn("alerts json-file %s", path);
 		return -1;
 	}
 	return 0;
@@ -163,8 +190,7 @@ output_json_alert(const struct alert *a, enum alert_transition tr)
 
 	if (oj.path == NULL)
 		return;
-	if (oj.fd == -1 && (oj.fd = open(oj.path, O_WRONLY | O_APPEND | O_CREAT |
-	    O_CLOEXEC, 0640)) == -1) {
+	if (oj.fd == -1 && (oj.fd = json_fd(oj.path)) == -1) {
 		oj.errors++;
 		return;
 	}
@@ -174,6 +200,9 @@ output_json_alert(const struct alert *a, enum alert_transition tr)
 	    (uint64_t)ts.tv_nsec / 1000000);
 	n = wb.err ? -1 : write(oj.fd, wb.buf, wb.len);
 	if (n != (ssize_t)wb.len) {
+		/* a line cut short (disk full) is ended, so the next one parses */
+		if (n > 0 && write(oj.fd, "\n", 1) == -1)
+			n = -1;
 		oj.errors++;
 		if (!oj.failing)
 			log_warn("alerts json-file %s", oj.path);

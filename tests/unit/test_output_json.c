@@ -2,6 +2,12 @@
  * The JSON-lines alert output: one valid JSON object per transition with the
  * fields a log shipper keys on, one line each, escaped text.
  */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "agent/config.h"
 #include "agent/output_json.h"
 #include "bgp/prefix.h"
 #include "tests/unit/ut.h"
@@ -76,7 +82,54 @@ cleared_line(void)
 	UT_ASSERT(strstr(l, "\"summary\":\"cleared critical exact-prefix-hijack") != NULL);
 }
 
+static struct config *
+conf_for(const char *path)
+{
+	struct config_error	 err;
+	char			 text[256];
+
+	snprintf(text, sizeof(text), "alerts:\n  json-file: %s\n", path);
+	return config_load_mem(text, strlen(text), "t.yml", &err);
+}
+
+/*
+ * The file is a regular file, written one line per transition; a FIFO (no
+ * reader) is refused at once instead of holding the event loop in open(2).
+ */
+static void
+file_kinds(void)
+{
+	char		 dir[] = "/tmp/ixw-json.XXXXXX", path[64], buf[8192];
+	struct config	*c;
+	struct alert	 a;
+	int		 fd;
+	ssize_t		 n;
+
+	UT_ASSERT(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	UT_ASSERT((c = conf_for(path)) != NULL);
+	UT_EQ_INT(output_json_start(c), 0);
+	mk(&a);
+	output_json_alert(&a, ALERT_TR_RAISED);
+	UT_ASSERT((fd = open(path, O_RDONLY)) != -1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	UT_ASSERT(n > 0 && buf[n - 1] == '\n' && memchr(buf, '\n', (size_t)n) == buf + n - 1);
+	output_json_stop();
+	unlink(path);
+	config_free(c);
+	UT_EQ_INT(mkfifo(path, 0600), 0);
+	UT_ASSERT((c = conf_for(path)) != NULL);
+	UT_EQ_INT(output_json_start(c), -1);		/* returns: no reader needed */
+	output_json_alert(&a, ALERT_TR_RAISED);	/* counted as an error, no hang */
+	output_json_stop();
+	config_free(c);
+	unlink(path);
+	rmdir(dir);
+}
+
 UT_MAIN(
 	UT_CASE(raised_line),
 	UT_CASE(cleared_line),
+	UT_CASE(file_kinds),
 )
