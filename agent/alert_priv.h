@@ -71,6 +71,7 @@ struct alert_engine {
 	struct alert_counters	 cnt[ALERT_RULE_MAX + 1];
 	struct alert_htab	 alerts, obs, agg, fs;
 	struct alert		*lhead, *ltail;		/* by id: raised + history */
+	struct alert		*lcursor;	/* alert_find_next_id()'s last answer */
 	struct alert		*hist_head, *hist_tail;
 	uint32_t		 nhist;
 	uint32_t		 next_id;

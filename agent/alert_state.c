@@ -238,7 +238,7 @@ rollback(struct alert_engine *e)
 		alert_htab_remove(&e->alerts, &a->hn);
 		free(a);
 	}
-	e->lhead = e->ltail = NULL;
+	e->lhead = e->ltail = e->lcursor = NULL;
 }
 
 static int

@@ -101,6 +101,8 @@ struct source	*source_by_id(uint32_t);
 struct source	*source_by_rib_id(uint16_t);
 /* Iteration in id order: source_next(NULL) is the first. */
 struct source	*source_next(const struct source *);
+/* The source of the smallest id >= id, or NULL; a walk by growing ids costs O(1) a step. */
+struct source	*source_from(uint32_t id);
 unsigned	 source_count(void);
 /* UPDATE messages applied since start, by every source there is or was. */
 uint64_t	 source_updates_total(void);

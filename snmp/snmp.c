@@ -469,13 +469,11 @@ row_source(uint64_t min, struct row *r)
 {
 	const struct source	*src;
 
-	for (src = source_next(NULL); src != NULL; src = source_next(src))
-		if (src->id >= min) {
-			r->id = src->id;
-			r->p = src;
-			return 1;
-		}
-	return 0;
+	if (min > UINT32_MAX || (src = source_from((uint32_t)min)) == NULL)
+		return 0;
+	r->id = src->id;
+	r->p = src;
+	return 1;
 }
 
 static int

@@ -606,6 +606,21 @@ history_bound(void)
 	UT_EQ_INT(alert_find_next_id(e, 3)->id, 4);
 	UT_ASSERT(alert_find_next_id(e, 5) == NULL);
 	UT_EQ_INT(alert_lifecycle(alert_find_id(e, 4)), 3);
+	/* the walk's cursor (on 4) stays right when 3 and 4 leave the history,
+	 * and when asked backwards */
+	UT_EQ_INT(alert_find_next_id(e, 3)->id, 4);
+	for (i = 5; i < 7; i++) {
+		snprintf(v, sizeof(v), "test-%u", i);
+		k = K(ALERT_RULE_TEST, v, 0);
+		as(e, &k, 1, NULL, T0 + i);
+		rt(e, &k, 1, NULL, T0 + i);
+	}
+	UT_ASSERT(alert_find_id(e, 4) == NULL);
+	UT_EQ_INT(alert_find_next_id(e, 3)->id, 5);
+	UT_EQ_INT(alert_find_next_id(e, 5)->id, 6);
+	UT_EQ_INT(alert_find_next_id(e, 0)->id, 5);
+	UT_EQ_INT(alert_find_next_id(e, 6)->id, 7);
+	UT_ASSERT(alert_find_next_id(e, 7) == NULL);
 	alert_engine_free(e);
 }
 

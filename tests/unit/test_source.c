@@ -219,6 +219,23 @@ withdraw_all_and_registry(void)
 	UT_ASSERT(source_next(NULL) == r && source_next(r) == a && source_next(a) == b);
 	UT_ASSERT(source_next(b) == NULL);
 	UT_ASSERT(source_by_id(b->id) == b && source_by_rib_id(a->rib_id) == a);
+	/* by id from any point, the walk's cursor surviving its source */
+	UT_ASSERT(source_from(0) == r && source_from(a->id) == a && source_from(b->id + 1) == NULL);
+	{
+		struct source	*c = source_new(SOURCE_BMP_PEER, "r1 peer out", r);
+		uint32_t	 bid = b->id;
+
+		UT_ASSERT(c != NULL && source_from(bid + 1) == c);
+		UT_ASSERT(source_from(bid) == b);		/* the cursor on b */
+		source_free(b);
+		UT_ASSERT(source_from(bid) == c && source_by_id(bid) == NULL);
+		UT_ASSERT(source_from(r->id) == r && source_by_id(c->id) == c);
+		b = source_new(SOURCE_BMP_PEER, "r1 peer post", r);
+		UT_ASSERT(b != NULL && b->id > c->id && source_from(c->id + 1) == b);
+		source_free(c);
+		UT_ASSERT(source_next(a) == b);
+	}
+	a->sess = b->sess = sess4;
 	wbuf_init(&w, 0);
 	body = mkupdate(&w, ann, 3, NULL, 0, path, 3, &bl);
 	UT_EQ_INT(source_apply_update(a, body, bl, &e), BGP_OK);
