@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "agent/config_int.h"
+#include "agent/syslog_msg.h"
 
 #define OFF(type, m)	offsetof(struct type, m)
 #define END		{ .name = NULL }
@@ -396,8 +397,9 @@ static const struct cfg_field syslog_fields[] = {
 	    NULL },
 	END
 };
+static int check_syslog(struct ctx *, void *, const struct node *);
 static const struct cfg_schema syslog_schema = { "syslog output", 0, syslog_fields,
-    NULL, 0 };
+    check_syslog, 0 };
 
 #define SK(m)	OFF(config_snmp_sink, m)
 static const struct cfg_field sink_fields[] = {
@@ -656,6 +658,24 @@ check_bogons(struct ctx *c, void *obj, const struct node *map)
 	return sort_asns(c, map, "extra-asns", b->extra_asns, b->nextra_asns);
 }
 
+/* A BGPalerter-style template: every ${ closed by a } around a name. */
+static int
+check_template(struct ctx *c, const char *tmpl, const struct node *map)
+{
+	size_t	 at;
+
+	if (tmpl == NULL || syslog_template_check(tmpl, &at) == 0)
+		return 0;
+	return cerr(c, map_get(map, "template"), "template: \"${\" at character %zu "
+	    "opens no ${name}", at + 1);
+}
+
+static int
+check_syslog(struct ctx *c, void *obj, const struct node *map)
+{
+	return check_template(c, ((struct config_syslog *)obj)->template, map);
+}
+
 static int
 check_remote(struct ctx *c, void *obj, const struct node *map)
 {
@@ -663,6 +683,9 @@ check_remote(struct ctx *c, void *obj, const struct node *map)
 	static const char *const	 tls_only[] = { "ca-file", "cert-file",
 	    "key-file", "server-name" };
 	size_t				 i;
+
+	if (check_template(c, r->template, map) == -1)
+		return -1;
 
 	if (r->transport == CONFIG_SYSLOG_TLS && !(features & CONFIG_FEAT_TLS))
 		return cerr(c, key_node(map, "transport"), "transport tls: ixwatchd was "

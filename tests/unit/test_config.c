@@ -374,6 +374,25 @@ test_engine_id(void)
 	}
 }
 
+/* syslog templates: an unclosed or empty ${ is refused where it is written */
+static void
+test_templates(void)
+{
+	char		 msg[1024];
+	struct config	*cfg;
+
+	cfg = load_str("outputs:\n  syslog:\n    template: \"${summary} ($$5) ${prefix}\"\n",
+	    "t.yml", msg, sizeof(msg));
+	UT_ASSERT(cfg != NULL);
+	config_free(cfg);
+	UT_ASSERT(load_str("outputs:\n  syslog:\n    template: \"alert ${summary\"\n",
+	    "t.yml", msg, sizeof(msg)) == NULL);
+	UT_EQ_STR(msg, "t.yml:3:15: template: \"${\" at character 7 opens no ${name}");
+	UT_ASSERT(load_str("outputs:\n  syslog:\n    remote:\n      - address: 127.0.0.1\n"
+	    "        template: \"${}\"\n", "t.yml", msg, sizeof(msg)) == NULL);
+	UT_EQ_STR(msg, "t.yml:5:19: template: \"${\" at character 1 opens no ${name}");
+}
+
 static uint32_t
 hold_time(const char *text, char *msg, size_t len)
 {
@@ -603,5 +622,5 @@ test_prefix_extensions(void)
 }
 
 UT_MAIN(UT_CASE(test_lookups), UT_CASE(test_prefix_extensions), UT_CASE(test_examples_load), UT_CASE(test_good_golden), UT_CASE(test_roundtrip),
-    UT_CASE(test_bad_files), UT_CASE(test_engine_id), UT_CASE(test_asn_forms), UT_CASE(test_durations),
+    UT_CASE(test_bad_files), UT_CASE(test_templates), UT_CASE(test_engine_id), UT_CASE(test_asn_forms), UT_CASE(test_durations),
     UT_CASE(test_defaults), UT_CASE(test_bgpalerter_file), UT_CASE(test_mem_and_reload))
