@@ -260,6 +260,11 @@ source_set_state(struct source *src, enum source_state st, const char *reason)
 		return;
 	src->state = (uint8_t)st;
 	src->state_since = time(NULL);
+	/* up through the initial sync: its End-of-RIB does not start it again */
+	if (st != SOURCE_SYNCING && st != SOURCE_UP)
+		src->up_since = 0;
+	else if (old != SOURCE_SYNCING && old != SOURCE_UP)
+		src->up_since = src->state_since;
 	if (st == SOURCE_DOWN || st == SOURCE_CONNECTING)
 		src->af_eor = 0;
 	for (i = 0; i < nstate_hooks; i++)

@@ -78,7 +78,8 @@ struct source {
 	uint8_t			 has_rd;
 	uint8_t			 rd[8];		/* BMP peer distinguisher */
 	char			 table_name[64];	/* RFC 9069 Loc-RIB table */
-	time_t			 state_since;
+	time_t			 state_since;	/* in this state since */
+	time_t			 up_since;	/* came up (syncing or up) at, 0: down */
 	struct bgp_sess		 sess;		/* how this source's UPDATEs are decoded */
 	struct source_counters	 count;
 	char			 last_error[160];

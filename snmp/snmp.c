@@ -349,9 +349,8 @@ get_source(const struct row *r, unsigned col, struct val *v)
 	case 10: v_int(v, ASN_UNSIGNED, (long)src->peer_bgp_id); return 0;
 	case 11: v_int(v, ASN_INTEGER, src->state); return 0;
 	case 12:
-		v_int(v, ASN_TIMETICKS, (src->state == SOURCE_UP ||
-		    src->state == SOURCE_SYNCING) && now > src->state_since ?
-		    ticks_of((uint64_t)(now - src->state_since)) : 0);
+		v_int(v, ASN_TIMETICKS, src->up_since != 0 && now > src->up_since ?
+		    ticks_of((uint64_t)(now - src->up_since)) : 0);
 		return 0;
 	case 13: v_int(v, ASN_GAUGE, (long)source_routes(src)); return 0;
 	case 14:

@@ -178,9 +178,12 @@ eor_and_state(void)
 	UT_EQ_INT(source_subscribe_state(on_state, NULL), 0);
 	UT_ASSERT((s = source_new(SOURCE_BGP, "gr", NULL)) != NULL);
 	s->sess = sess4;
+	UT_EQ_INT(s->up_since, 0);
 	source_set_state(s, SOURCE_SYNCING, NULL);
 	UT_EQ_INT(nstate_events, 1);
 	UT_EQ_INT(last_old, SOURCE_DOWN);
+	UT_ASSERT(s->up_since != 0);
+	s->up_since -= 100;		/* as if the sync took 100 s */
 	wbuf_init(&w, 0);
 	UT_EQ_INT(bgp_eor_encode(&w, 1, 1), 0);
 	UT_EQ_INT(source_apply_update(s, w.buf + BGP_HDR_LEN, w.len - BGP_HDR_LEN, &e), BGP_OK);
@@ -190,7 +193,9 @@ eor_and_state(void)
 	UT_EQ_INT(source_apply_update(s, w.buf + BGP_HDR_LEN, w.len - BGP_HDR_LEN, &e), BGP_OK);
 	UT_EQ_INT(s->state, SOURCE_UP);
 	UT_EQ_INT(nstate_events, 2);
+	UT_ASSERT(s->up_since <= s->state_since - 100);	/* up since the sync began */
 	source_set_state(s, SOURCE_DOWN, "Cease/administrative reset");
+	UT_EQ_INT(s->up_since, 0);
 	UT_EQ_STR(s->last_error, "Cease/administrative reset");
 	UT_EQ_INT(s->af_eor, 0);
 	wbuf_free(&w);
