@@ -1412,6 +1412,36 @@ snmp_start(const struct config *conf)
 }
 
 static int
+str_same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Do the two configs list the same sinks, field by field, in the same order? */
+static int
+sinks_same(const struct config_snmp *n, const struct config_snmp *o)
+{
+	const struct config_snmp_sink	*a, *b;
+	size_t				 i;
+
+	if (n->nsinks != o->nsinks)
+		return 0;
+	for (i = 0; i < n->nsinks; i++) {
+		a = &n->sinks[i];
+		b = &o->sinks[i];
+		if (!str_same(a->host, b->host) || a->port != b->port ||
+		    a->version != b->version || !str_same(a->community, b->community) ||
+		    !str_same(a->user, b->user) || a->auth != b->auth ||
+		    !str_same(a->auth_passphrase, b->auth_passphrase) || a->priv != b->priv ||
+		    !str_same(a->priv_passphrase, b->priv_passphrase) ||
+		    a->inform != b->inform || a->retries != b->retries ||
+		    a->timeout != b->timeout)
+			return 0;
+	}
+	return 1;
+}
+
+static int
 snmp_reload(const struct config *newc, const struct config *old)
 {
 	const struct config_snmp	*n = &newc->outputs.snmp, *o = &old->outputs.snmp;
@@ -1426,8 +1456,16 @@ snmp_reload(const struct config *newc, const struct config *old)
 	    (n->engine_id != NULL && strcmp(n->engine_id, o->engine_id) != 0))
 		log_warnx("snmp: changes to enabled, agentx-socket, enterprise or engine-id "
 		    "take effect at the next restart");
-	/* the sink table points into the config: rebuild it from the new one */
-	sinks_open(n);
+	/*
+	 * The sink table points into the config. Unchanged sinks keep their sessions
+	 * (and the informs waiting for an answer) and point into the new one; any
+	 * change rebuilds the table, dropping (and counting) what was waiting.
+	 */
+	if (sinks_same(n, o) && s.nsinks == n->nsinks) {
+		for (size_t i = 0; i < s.nsinks; i++)
+			s.sinks[i].conf = &n->sinks[i];
+	} else
+		sinks_open(n);
 	sync_events();
 	return 0;
 }

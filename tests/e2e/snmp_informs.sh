@@ -12,7 +12,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 14
+plan 15
 
 for tool in "$SNMPD" snmpget jq python3; do
 	command -v "$tool" > /dev/null || {
@@ -123,9 +123,14 @@ a=$((FEW + CALLS - fails))
 check "ixwatchAlertsRaised.0 = ixwatchAlertsCleared.0 = show status = $a" \
 	test "$(get $O.2.6.0)/$(get $O.2.7.0)/$(st .counters.alerts_raised)/$(st .counters.alerts_cleared)" = "$a/$a/$a/$a"
 
-# 3. a reload rebuilds the sink: the informs waiting are dropped and counted
+# 3. a reload that leaves the sinks as they are keeps them and what waits; one
+# that changes a sink rebuilds them: the informs waiting are dropped and counted
 ctl reload > /dev/null
-check "after a reload the $QMAX waiting informs count as dropped: $((n1 + n2)) in all" \
+check "a reload with the sinks unchanged keeps the $QMAX informs waiting" \
+	eval 'sleep 1; counts_are $QMAX $((n1 + over)) 0 || { show_counts; false; }'
+write_conf 59s 0
+ctl reload > /dev/null
+check "after a reload that changes the sink the $QMAX waiting informs count as dropped: $((n1 + n2)) in all" \
 	eval 'wait_for 20 counts_are 0 $((n1 + n2)) 0 || { show_counts; false; }'
 check "ixwatchd still runs" eval 'kill -0 $(cat "$T/ixwatchd.pid")'
 
