@@ -61,10 +61,11 @@ parse_dur(struct ctx *c, const struct node *n, const struct cfg_field *f, uint32
 {
 	const char	*s = n->value;
 	uint64_t	 total = 0, v;
-	int		 any = 0;
+	int		 any = 0, unit, last = 5;
 
 	if (n->type != NODE_SCALAR || node_is_null(n))
 		return cerr(c, n, "expected a duration, found %s", node_kind(n));
+	/* units once each, largest first (1h30m, not 30m1h or 1h1h) */
 	while (*s != '\0') {
 		if (*s < '0' || *s > '9')
 			goto bad;
@@ -72,13 +73,16 @@ parse_dur(struct ctx *c, const struct node *n, const struct cfg_field *f, uint32
 			if ((v = v * 10 + (uint64_t)(*s - '0')) > UINT32_MAX)
 				goto range;
 		switch (*s) {
-		case 'd': v *= 86400; s++; break;
-		case 'h': v *= 3600; s++; break;
-		case 'm': v *= 60; s++; break;
-		case 's': s++; break;
-		case '\0': if (any) goto bad; break;
+		case 'd': v *= 86400; s++; unit = 4; break;
+		case 'h': v *= 3600; s++; unit = 3; break;
+		case 'm': v *= 60; s++; unit = 2; break;
+		case 's': s++; unit = 1; break;
+		case '\0': if (any) goto bad; unit = 0; break;
 		default: goto bad;
 		}
+		if (unit >= last)
+			goto bad;
+		last = unit;
 		if ((total += v) > UINT32_MAX)
 			goto range;
 		any = 1;

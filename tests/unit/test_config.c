@@ -422,6 +422,11 @@ test_durations(void)
 	UT_EQ_INT(hold_time("1d", msg, sizeof(msg)), 1);
 	UT_EQ_STR(msg, "t.yml:9:20: hold-time: duration 1d is out of range (0s..65535s)");
 	UT_EQ_INT(hold_time("m", msg, sizeof(msg)), 1);
+	UT_EQ_INT(hold_time("1m1m", msg, sizeof(msg)), 1);	/* a unit twice */
+	UT_EQ_STR(msg, "t.yml:9:20: hold-time: invalid duration \"1m1m\" (use 30s, 5m, 1h, "
+	    "1d or seconds)");
+	UT_EQ_INT(hold_time("30s1m", msg, sizeof(msg)), 1);	/* smaller first */
+	UT_EQ_INT(hold_time("1m30", msg, sizeof(msg)), 1);	/* a bare number after */
 	UT_EQ_INT(hold_time("5 m", msg, sizeof(msg)), 1);
 	UT_EQ_INT(hold_time("99999999999s", msg, sizeof(msg)), 1);
 }
