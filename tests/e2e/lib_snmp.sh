@@ -57,20 +57,17 @@ snmp_yml_outputs() {
         community: public
 YML
 	[ -n "${1:-}" ] || return 0
+	v3_sink
 	cat <<YML
-      - address: 127.0.0.1
-        port: $TP
-        version: 3
-        user: trapUser
-        auth: sha
-        auth-passphrase: trapUserAuthPass
-        priv: aes
-        priv-passphrase: trapUserPrivPass
         inform: true
         retries: 3
         timeout: $1
 YML
 	[ "${2:-}" = v3trap ] || return 0
+	v3_sink
+}
+# v3_sink: a traps: entry for $TP, SNMPv3 authPriv as trapUser (more keys may follow)
+v3_sink() {
 	cat <<YML
       - address: 127.0.0.1
         port: $TP
