@@ -3,7 +3,12 @@
  * timers, deferred calls and signals, and keeps the module table that orders start-up
  * (bind as root, start after the privilege drop), reload and shutdown.
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,7 @@ static struct event		*sig_hup, *sig_term, *sig_int;
 static void			(*sighup_fn)(void);
 static TAILQ_HEAD(loop_module_head, loop_module) modules = TAILQ_HEAD_INITIALIZER(modules);
 static TAILQ_HEAD(, deferred) deferreds = TAILQ_HEAD_INITIALIZER(deferreds);
+static unsigned			 resolving;	/* lookups whose thread still runs */
 
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
@@ -106,7 +112,9 @@ loop_free(void)
 	if (sig_int != NULL)
 		event_free(sig_int);
 	sig_hup = sig_term = sig_int = NULL;
-	if (base != NULL)
+	/* a lookup thread still running will activate its event on this base:
+	 * leave it (the process is ending) rather than have it touch freed memory */
+	if (base != NULL && resolving == 0)
 		event_base_free(base);
 	base = NULL;
 }
@@ -229,6 +237,100 @@ loop_defer(loop_defer_cb cb, void *arg)
 	}
 	TAILQ_INSERT_TAIL(&deferreds, d, entry);
 	return 0;
+}
+
+/* ---- name resolution ------------------------------------------------------ */
+
+struct loop_resolve {
+	struct event		*done;		/* activated by the thread when it ends */
+	loop_resolve_cb		 cb;		/* NULL: cancelled */
+	void			*arg;
+	int			 socktype;
+	int			 err;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 host[256];
+	char			 port[16];
+};
+
+static void *
+resolve_thread(void *p)
+{
+	struct loop_resolve	*r = p;
+	struct addrinfo		 hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = r->socktype;
+	if ((r->err = getaddrinfo(r->host, r->port, &hints, &res)) == 0) {
+		if (res->ai_addrlen <= sizeof(r->ss)) {
+			memcpy(&r->ss, res->ai_addr, res->ai_addrlen);
+			r->sslen = res->ai_addrlen;
+		} else
+			r->err = EAI_FAMILY;
+		freeaddrinfo(res);
+	}
+	/* the base's lock orders these writes before the loop's reads */
+	event_active(r->done, EV_READ, 1);
+	return NULL;
+}
+
+static void
+on_resolved(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop_resolve *r = arg;
+
+	(void)fd;
+	(void)what;
+	resolving--;
+	if (r->cb != NULL)
+		r->cb(r->err, (const struct sockaddr *)&r->ss, r->sslen, r->arg);
+	event_free(r->done);
+	free(r);
+}
+
+struct loop_resolve *
+loop_resolve(const char *host, const char *port, int socktype, loop_resolve_cb cb,
+    void *arg)
+{
+	struct loop_resolve	*r;
+	pthread_attr_t		 attr;
+	pthread_t		 t;
+	int			 rc;
+
+	if (base == NULL || strlen(host) >= sizeof(r->host) ||
+	    strlen(port) >= sizeof(r->port) || (r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	memcpy(r->host, host, strlen(host) + 1);
+	memcpy(r->port, port, strlen(port) + 1);
+	r->socktype = socktype;
+	r->cb = cb;
+	r->arg = arg;
+	if ((r->done = event_new(base, -1, 0, on_resolved, r)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	/* a small stack: getaddrinfo needs little, and a router has little RAM */
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	rc = pthread_create(&t, &attr, resolve_thread, r);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		log_warnx("resolving %s: cannot start a thread: %s", host, strerror(rc));
+		event_free(r->done);
+		free(r);
+		return NULL;
+	}
+	resolving++;
+	return r;
+}
+
+void
+loop_resolve_cancel(struct loop_resolve *r)
+{
+	if (r != NULL)
+		r->cb = NULL;	/* on_resolved frees it when the thread is done */
 }
 
 void

@@ -13,6 +13,7 @@
 #define IXW_LOOP_H
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 struct config;
@@ -49,6 +50,18 @@ int	 loop_timer_add(struct loop_event *, unsigned long ms);
 
 /* Runs cb(arg) once from the loop, after the current callback returns. */
 int	 loop_defer(loop_defer_cb, void *arg);
+
+/*
+ * Name resolution off the loop: getaddrinfo(3) (which may wait for a DNS server
+ * for half a minute) runs on a thread of its own; cb gets the first address
+ * (err 0) or an EAI_* error on the loop thread. loop_resolve_cancel(), on the
+ * loop thread before cb ran, makes sure it never runs. NULL: none started.
+ */
+struct loop_resolve;
+typedef void	(*loop_resolve_cb)(int err, const struct sockaddr *, socklen_t, void *arg);
+struct loop_resolve *loop_resolve(const char *host, const char *port, int socktype,
+		    loop_resolve_cb, void *arg);
+void	 loop_resolve_cancel(struct loop_resolve *);	/* NULL-safe */
 
 /* SIGHUP handler (the daemon's reload). */
 void	 loop_on_sighup(void (*)(void));

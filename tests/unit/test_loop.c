@@ -1,4 +1,8 @@
 /* agent/loop.c: fd events, timers, deferred calls, signals and the module table order. */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <netdb.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -187,4 +191,64 @@ modules(void)
 	UT_EQ_INT(loop_modules_bind(NULL), -1);
 }
 
-UT_MAIN(UT_CASE(events), UT_CASE(signals), UT_CASE(modules))
+static int	 nresolved, last_err;
+static char	 last_addr[64];
+
+static void
+on_resolved(int err, const struct sockaddr *sa, socklen_t salen, void *arg)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
+
+	nresolved++;
+	last_err = err;
+	last_addr[0] = '\0';
+	if (err == 0 && salen >= sizeof(*sin) && sa->sa_family == AF_INET)
+		snprintf(last_addr, sizeof(last_addr), "%s:%u", inet_ntoa(sin->sin_addr),
+		    ntohs(sin->sin_port));
+	if (arg != NULL)
+		loop_exit();
+}
+
+/*
+ * Name resolution on a thread: the answer (or the error) comes to the loop
+ * thread; a cancelled lookup never calls back.
+ */
+static void
+resolve(void)
+{
+	struct loop_event	*t;
+	struct loop_resolve	*r;
+
+	UT_EQ_INT(loop_init(), 0);
+	t = loop_timer_new(on_timer, "t");
+	UT_EQ_INT(loop_timer_add(t, 5000), 0);	/* a bound, never reached */
+	UT_ASSERT(loop_resolve("127.0.0.9", "514", SOCK_STREAM, on_resolved, "x") != NULL);
+	UT_EQ_INT(loop_run(), 0);
+	UT_EQ_INT(nresolved, 1);
+	UT_EQ_INT(last_err, 0);
+	UT_EQ_STR(last_addr, "127.0.0.9:514");
+	/* a service that does not exist fails without asking any server */
+	UT_ASSERT(loop_resolve("127.0.0.9", "no-such-service", SOCK_STREAM, on_resolved,
+	    "x") != NULL);
+	UT_EQ_INT(loop_run(), 0);
+	UT_EQ_INT(nresolved, 2);
+	UT_ASSERT(last_err != 0);
+	/* cancelled: no call, then the next lookup's answer ends the run */
+	r = loop_resolve("127.0.0.8", "1", SOCK_STREAM, on_resolved, "x");
+	UT_ASSERT(r != NULL);
+	loop_resolve_cancel(r);
+	UT_ASSERT(loop_resolve("127.0.0.7", "2", SOCK_STREAM, on_resolved, "x") != NULL);
+	UT_EQ_INT(loop_run(), 0);
+	usleep(100 * 1000);
+	loop_event_free(t);
+	t = loop_timer_new(on_timer, "t");
+	UT_EQ_INT(loop_timer_add(t, 100), 0);
+	UT_EQ_INT(loop_run(), 0);	/* the cancelled one has finished by now */
+	UT_EQ_INT(nresolved, 3);
+	UT_EQ_STR(last_addr, "127.0.0.7:2");
+	UT_ASSERT(strchr(trace, 't') != NULL);
+	loop_event_free(t);
+	loop_free();
+}
+
+UT_MAIN(UT_CASE(events), UT_CASE(signals), UT_CASE(modules), UT_CASE(resolve))
