@@ -20,6 +20,7 @@
  * This is the only file that includes net-snmp headers (they clash with ours).
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
@@ -86,6 +87,10 @@ struct sink {
 	int			 full_logged;
 	uint32_t		 expired_run;	/* expiries since the last acknowledgement */
 	time_t			 retry_open;	/* a failed open or discovery: not again before */
+	/* the address to send to: conf->host, or what a host name resolved to
+	 * (off the loop: net-snmp would resolve it right in snmp_open) */
+	char			 addr[INET6_ADDRSTRLEN];
+	struct loop_resolve	*res;		/* a lookup under way */
 	int			 probe_logged;	/* the discovery failed, logged */
 	const struct config_snmp_sink *conf;
 };
@@ -791,6 +796,7 @@ sinks_close(void)
 	/* informs still waiting for an answer are lost with their session */
 	s.closing = 1;
 	for (i = 0; i < s.nsinks; i++) {
+		loop_resolve_cancel(s.sinks[i].res);
 		s.cnt.dropped += s.sinks[i].pending;
 		s.cnt.informs_pending -= s.sinks[i].pending < s.cnt.informs_pending ?
 		    s.sinks[i].pending : s.cnt.informs_pending;
@@ -821,6 +827,52 @@ set_key(oid *proto, size_t protolen, const char *pass, u_char *key, size_t *keyl
 #define SINK_PROBE_S	1
 #define SINK_REOPEN_S	30
 
+static int	sink_open(struct sink *);
+
+static void
+on_sink_resolved(int err, const struct sockaddr *sa, socklen_t salen, void *arg)
+{
+	struct sink	*k = arg;
+	const void	*a;
+
+	k->res = NULL;
+	a = sa->sa_family == AF_INET6 ?
+	    (const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr :
+	    (const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	if (err != 0 || salen == 0 ||
+	    inet_ntop(sa->sa_family, a, k->addr, sizeof(k->addr)) == NULL) {
+		k->addr[0] = '\0';
+		k->retry_open = time(NULL) + SINK_REOPEN_S;
+		log_warnx("snmp: trap sink %s: cannot resolve %s: %s; next try in %us",
+		    k->name, k->conf->host, err != 0 ? gai_strerror(err) : "no address",
+		    SINK_REOPEN_S);
+		return;
+	}
+	log_debug(LOG_SUB_SNMP, "trap sink %s: %s is %s", k->name, k->conf->host, k->addr);
+	sink_open(k);
+}
+
+/* The sink's address, numeric: 0, or -1 while (or since) a host name is looked up. */
+static int
+sink_addr(struct sink *k)
+{
+	const struct config_snmp_sink	*c = k->conf;
+	uint8_t				 buf[16];
+	char				 port[8];
+
+	if (k->addr[0] != '\0')
+		return 0;
+	if (inet_pton(AF_INET, c->host, buf) == 1 || inet_pton(AF_INET6, c->host, buf) == 1) {
+		snprintf(k->addr, sizeof(k->addr), "%s", c->host);
+		return 0;
+	}
+	if (k->res == NULL && time(NULL) >= k->retry_open) {
+		snprintf(port, sizeof(port), "%u", c->port);
+		k->res = loop_resolve(c->host, port, SOCK_DGRAM, on_sink_resolved, k);
+	}
+	return -1;
+}
+
 static int
 sink_open(struct sink *k)
 {
@@ -833,11 +885,11 @@ sink_open(struct sink *k)
 
 	if (k->ss != NULL)
 		return 0;
-	if (now < k->retry_open)
+	if (now < k->retry_open || sink_addr(k) == -1)
 		return -1;
 	snmp_sess_init(&sess);
-	snprintf(peer, sizeof(peer), strchr(c->host, ':') ? "udp6:[%s]:%u" : "udp:%s:%u",
-	    c->host, c->port);
+	snprintf(peer, sizeof(peer), strchr(k->addr, ':') ? "udp6:[%s]:%u" : "udp:%s:%u",
+	    k->addr, c->port);
 	sess.peername = peer;
 	sess.retries = (int)c->retries;
 	sess.timeout = (long)c->timeout * 1000000L;

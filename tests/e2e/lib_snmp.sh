@@ -31,6 +31,7 @@ trapd_conf() {
 	{
 		echo "snmpTrapdAddr udp:127.0.0.1:$TP"
 		echo "authCommunity log public"
+		echo "authCommunity log viaName"
 		if [ "${1:-}" = v3 ]; then
 			echo 'createUser trapUser SHA "trapUserAuthPass" AES "trapUserPrivPass"'
 			echo "createUser -e $ENGINE trapUser SHA \"trapUserAuthPass\" AES \"trapUserPrivPass\""

@@ -12,7 +12,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 30
+plan 31
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
 	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
@@ -23,7 +23,13 @@ read -r SP TP <<< "$(free_ports 2)"	# snmpd, snmptrapd (UDP)
 snmp_state
 snmpd_conf 1
 trapd_conf v3
-{ ixw_yml_daemon; snmp_yml_outputs 1s v3trap; } > "$T/ixwatch.yml"
+# and a v2c sink by host name (resolved off the loop), community viaName
+{ ixw_yml_daemon; snmp_yml_outputs 1s v3trap; cat <<EOF; } > "$T/ixwatch.yml"
+      - address: localhost
+        port: $TP
+        version: 2c
+        community: viaName
+EOF
 
 start_snmpd() {
 	rm -f "$T/agentx.sock"
@@ -110,9 +116,12 @@ check "SNMPv3 authPriv traps from trapUser under our engine id: source up, alert
 	wait_for 5 sh -c "grep 'TRAP2, SNMP v3, user trapUser' '$T/traps.log' | grep -q '$M.0.3' &&
 	    grep 'TRAP2, SNMP v3, user trapUser' '$T/traps.log' | grep -q '$M.0.1.*$O.5.1.3.$aid = INTEGER: 18' &&
 	    grep 'TRAP2, SNMP v3, user trapUser' '$T/traps.log' | grep -q '$M.0.2.*$O.5.1.2.$aid = STRING'"
-check "informs acknowledged: 9 sent, none dropped or pending (status and MIB agree)" \
-	eval 'wait_for 5 snmp_status informs_pending 0 && snmp_status notifications_sent 9 &&
-	    snmp_status notifications_dropped 0 && test "$(get $O.2.10.0)/$(get $O.2.11.0)" = 9/0'
+check "the sink named localhost gets them too (community viaName)" \
+	wait_for 5 sh -c "grep 'community viaName|' '$T/traps.log' | grep -q '$M.0.1.*$O.5.1.3.$aid = INTEGER: 18' &&
+	    grep 'community viaName|' '$T/traps.log' | grep -q '$M.0.2'"
+check "informs acknowledged: 12 sent, none dropped or pending (status and MIB agree)" \
+	eval 'wait_for 5 snmp_status informs_pending 0 && snmp_status notifications_sent 12 &&
+	    snmp_status notifications_dropped 0 && test "$(get $O.2.10.0)/$(get $O.2.11.0)" = 12/0'
 ctl snmp test-source down > /dev/null
 check "ixwatchSourceDown (v2c trap): state down(1) and the reason as last error" \
 	wait_for 5 grep -q "community public|.*$M.0.4	.*$O.3.1.11.$sid = INTEGER: 1	$O.3.1.17.$sid = STRING: \"test: administratively down\"" "$T/traps.log"
