@@ -42,6 +42,8 @@
 #define BACKOFF_MIN_MS	250
 #define BACKOFF_MAX_MS	10000
 #define ACK_POLL_MS	50
+#define CONNECT_MS	10000	/* deadline for the TCP connect, then for the TLS handshake */
+#define USER_TIMEOUT_MS	60000	/* unacknowledged data: the receiver is gone */
 #define MSG_MAX		8192
 
 enum rstate {
@@ -75,7 +77,9 @@ struct remote {
 	uint64_t		 verify_failures;	/* TLS certificate/hostname refused */
 	uint64_t		 send_errors;	/* UDP datagrams the kernel refused */
 	uint64_t		 format_errors;
+	uint64_t		 truncated;	/* messages cut to MSG_MAX */
 	int			 dropping;	/* the last push dropped (log once) */
+	int			 claimed;	/* reload: kept for a configured remote */
 	char			 last_error[160];
 	struct sockaddr_storage	 addr;		/* resolved once (DNS may block) */
 	socklen_t		 addrlen;	/* 0: not resolved yet */
@@ -93,6 +97,9 @@ static struct {
 	char		 hostname[256];
 	struct remote	**remotes;
 	size_t		 nremotes;
+	char		 config_error[320];	/* why the last configuration was refused */
+	uint64_t	 local_truncated;
+	struct log_rl	 rl_trunc;
 } os = { .local_fd = -1 };
 
 static void	 remote_connect(struct remote *);
@@ -111,6 +118,29 @@ static char *
 dup_or_null(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
+}
+
+/*
+ * Length of at most max bytes of p[0..len) that ends on a UTF-8 character
+ * boundary, never below min: a truncated MSG must stay valid UTF-8 (RFC 5424 6.4).
+ */
+static size_t
+utf8_cut(const uint8_t *p, size_t len, size_t min, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > min && (p[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+/* An oversized message was cut (RFC 5424 6.1 allows it); the count is per output. */
+static void
+truncated_log(const char *what, size_t len)
+{
+	if (log_ratelimit(&os.rl_trunc, 1, 3600))
+		log_warnx("syslog output %s: a %zu-byte message was truncated to %d bytes",
+		    what, len, MSG_MAX);
 }
 
 /* --- local ------------------------------------------------------------------ */
@@ -148,6 +178,7 @@ local_close(void)
 	os.local_fd = -1;
 }
 
+/* One RFC 3164 line, cut to MSG_MAX bytes rather than dropped. */
 static void
 local_send(const struct alert *a, enum alert_transition tr)
 {
@@ -156,11 +187,12 @@ local_send(const struct alert *a, enum alert_transition tr)
 	struct tm		 tm;
 	time_t			 t = time(NULL);
 	char			 ts[32], var[1024];
+	size_t			 hlen, tlen;
 	int			 pri;
 
 	if (os.local_fd == -1)
 		return;
-	wbuf_init(&text, MSG_MAX);
+	wbuf_init(&text, 0);	/* bounded below, after the header */
 	if (os.tmpl != NULL)
 		output_render(&text, os.tmpl, a, tr);
 	else
@@ -169,12 +201,19 @@ local_send(const struct alert *a, enum alert_transition tr)
 	    output_syslog_severity(a->severity));
 	localtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%b %e %H:%M:%S", &tm);
-	wbuf_init(&wb, MSG_MAX + 256);
+	wbuf_init(&wb, MSG_MAX);
 	snprintf(var, sizeof(var), "<%d>%s %s[%ld]: ", pri, ts, os.ident ? os.ident :
 	    "ixwatch", (long)getpid());
-	wbuf_put_bytes(&wb, var, strlen(var));
-	if (!text.err)
-		wbuf_put_bytes(&wb, text.buf, text.len);
+	hlen = strlen(var);
+	wbuf_put_bytes(&wb, var, hlen);
+	if (!text.err && hlen < MSG_MAX) {
+		tlen = utf8_cut(text.buf, text.len, 0, MSG_MAX - hlen);
+		if (tlen < text.len) {
+			os.local_truncated++;
+			truncated_log("local", hlen + text.len);
+		}
+		wbuf_put_bytes(&wb, text.buf, tlen);
+	}
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", os.local_path);
@@ -369,6 +408,7 @@ remote_up(struct remote *r)
 {
 	r->st = R_UP;
 	r->connects++;
+	loop_event_del(r->timer);	/* the connect/handshake deadline */
 	output_backoff_reset(&r->bo);
 	log_info("syslog output %s:%u (%s): connected", r->host, r->port,
 	    transport_names[r->transport]);
@@ -421,6 +461,7 @@ remote_connected(struct remote *r)
 			return;
 		}
 		r->st = R_HANDSHAKE;
+		loop_timer_add(r->timer, CONNECT_MS);
 		remote_handshake(r);
 		return;
 	}
@@ -464,10 +505,55 @@ remote_timer(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (r->st == R_WAIT)
+	switch (r->st) {
+	case R_WAIT:
 		remote_connect(r);
-	else if (r->st == R_UP)
+		break;
+	case R_CONNECTING:
+		/* a lost SYN is retried by the kernel for minutes: we retry sooner */
+		remote_error(r, "connect timed out", 0);
+		remote_fail(r);
+		break;
+	case R_HANDSHAKE:
+		/* a receiver that accepts and says nothing would hold us forever */
+		remote_error(r, "TLS handshake timed out", 0);
+		remote_fail(r);
+		break;
+	case R_UP:
 		remote_flush(r);
+		break;
+	}
+}
+
+/*
+ * A receiver that vanished (power off, a firewall dropping the flow) sends no RST:
+ * with data outstanding the kernel would retransmit for ~15 minutes, idle it would
+ * never notice. Both are cut to about a minute, so the queue is kept and resent
+ * to a restarted receiver instead of being counted delivered into a dead socket.
+ */
+static void
+stream_timeouts(int fd)
+{
+	int	 on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == -1)
+		return;
+#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+	{
+		int idle = 30, intvl = 10, cnt = 3;
+
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	}
+#endif
+#ifdef TCP_USER_TIMEOUT
+	{
+		unsigned int ut = USER_TIMEOUT_MS;
+
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
+	}
+#endif
 }
 
 /*
@@ -522,6 +608,8 @@ remote_connect(struct remote *r)
 		remote_fail(r);
 		return;
 	}
+	if (type == SOCK_STREAM)
+		stream_timeouts(r->fd);
 	r->rev = loop_event_new(r->fd, LOOP_READ | LOOP_PERSIST, remote_io, r);
 	r->wev = loop_event_new(r->fd, LOOP_WRITE, remote_io, r);
 	if (r->rev == NULL || r->wev == NULL) {
@@ -538,6 +626,7 @@ remote_connect(struct remote *r)
 		loop_event_add(r->rev, NULL);
 	r->st = R_CONNECTING;
 	loop_event_add(r->wev, NULL);
+	loop_timer_add(r->timer, CONNECT_MS);
 }
 
 static void
@@ -560,12 +649,14 @@ remote_free(struct remote *r)
 	free(r);
 }
 
+/* A remote for c, NULL (why in err) if it cannot work, e.g. unreadable TLS files. */
 static struct remote *
-remote_new(const struct config_syslog_remote *c)
+remote_new(const struct config_syslog_remote *c, char *err, size_t errlen)
 {
 	struct remote	*r;
-	char		 err[256];
+	char		 tlserr[256];
 
+	snprintf(err, errlen, "syslog output %s:%u: out of memory", c->host, c->port);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->fd = -1;
@@ -587,20 +678,53 @@ remote_new(const struct config_syslog_remote *c)
 	}
 #ifdef HAVE_TLS
 	if (r->transport == CONFIG_SYSLOG_TLS && (r->tlscfg = tls_config_new(r->ca_file,
-	    r->cert_file, r->key_file, err, sizeof(err))) == NULL) {
-		log_warnx("syslog output %s:%u: %s", r->host, r->port, err);
+	    r->cert_file, r->key_file, tlserr, sizeof(tlserr))) == NULL) {
+		snprintf(err, errlen, "syslog output %s:%u: %s", r->host, r->port, tlserr);
 		remote_free(r);
 		return NULL;
 	}
 #else
-	(void)err;
+	(void)tlserr;
 	if (r->transport == CONFIG_SYSLOG_TLS) {
-		log_warnx("syslog output %s:%u: built without TLS", r->host, r->port);
+		snprintf(err, errlen, "syslog output %s:%u: built without TLS", r->host,
+		    r->port);
 		remote_free(r);
 		return NULL;
 	}
 #endif
 	return r;
+}
+
+/*
+ * Cuts an oversized message to MSG_MAX bytes inside its MSG part (RFC 5424 6.1:
+ * a receiver may truncate, so may we), which is last: the header and structured
+ * data stay whole. Their length comes from formatting again with an empty MSG.
+ * -1 if even those do not fit.
+ */
+static int
+remote_truncate(struct remote *r, struct wbuf *msg, const struct alert *a,
+    enum alert_transition tr, struct output_format *f)
+{
+	struct wbuf	 head;
+	size_t		 hlen, len = msg->len;
+	int		 rv;
+
+	wbuf_init(&head, MSG_MAX);
+	f->tmpl = "";
+	rv = output_format_syslog(&head, a, tr, f);
+	hlen = head.len;
+	wbuf_free(&head);
+	if (rv == -1 || hlen > len)
+		return -1;
+	/* MSG starts after "... SD " and, if it is not ASCII, the BOM */
+	if (len - hlen >= 3 && memcmp(msg->buf + hlen, "\xef\xbb\xbf", 3) == 0)
+		hlen += 3;
+	if (hlen >= MSG_MAX)
+		return -1;
+	msg->len = utf8_cut(msg->buf, msg->len, hlen, MSG_MAX);
+	r->truncated++;
+	truncated_log(r->host, len);
+	return 0;
 }
 
 static void
@@ -617,9 +741,10 @@ remote_send(struct remote *r, const struct alert *a, enum alert_transition tr)
 	f.app_name = os.ident ? os.ident : "ixwatch";
 	f.tmpl = r->tmpl ? r->tmpl : os.tmpl;
 	f.now_ms = now_ms();
-	wbuf_init(&msg, MSG_MAX);
+	wbuf_init(&msg, 0);	/* cut to MSG_MAX below */
 	wbuf_init(&framed, MSG_MAX + 16);
-	if (output_format_syslog(&msg, a, tr, &f) == -1) {
+	if (output_format_syslog(&msg, a, tr, &f) == -1 ||
+	    (msg.len > MSG_MAX && remote_truncate(r, &msg, a, tr, &f) == -1)) {
 		r->format_errors++;
 		goto out;
 	}
@@ -665,14 +790,137 @@ same_remote(const struct remote *r, const struct config_syslog_remote *c)
 	    str_eq(r->key_file, c->key_file);
 }
 
+/*
+ * Phase one of a reload, which touches nothing running: nr[i] is the old remote
+ * kept as it is (marked claimed) or a new one. -1 if one could not be built
+ * (unreadable TLS files; nr[i] NULL); with partial the others are still built
+ * (start-up: there is nothing to keep).
+ */
 static int
-configure(const struct config *conf)
+remotes_build(const struct config_outputs *o, struct remote **nr, int partial)
+{
+	const struct config_syslog_remote	*c;
+	char					 err[sizeof(os.config_error)];
+	size_t					 i, j;
+	int					 rv = 0;
+
+	for (i = 0; i < o->syslog.nremote; i++) {
+		c = &o->syslog.remote[i];
+		for (j = 0; j < os.nremotes; j++)
+			if (!os.remotes[j]->claimed && same_remote(os.remotes[j], c))
+				break;
+		if (j < os.nremotes) {
+			nr[i] = os.remotes[j];
+			nr[i]->claimed = 1;
+		} else if ((nr[i] = remote_new(c, err, sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			/* the first reason is the one shown in "show status" */
+			if (rv == 0)
+				snprintf(os.config_error, sizeof(os.config_error), "%s", err);
+			rv = -1;
+			if (!partial)
+				break;
+		}
+	}
+	return rv;
+}
+
+/* A refused reload: the new remotes go, the old ones stay as they were. */
+static void
+remotes_unbuild(struct remote **nr, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (nr[i] != NULL && nr[i]->claimed)
+			nr[i]->claimed = 0;
+		else
+			remote_free(nr[i]);
+	}
+}
+
+/* Takes over the queued messages of an old remote for the same target (not kept). */
+static void
+remote_adopt(struct remote *r, const struct config_syslog_remote *c)
+{
+	size_t	 j;
+
+	for (j = 0; j < os.nremotes; j++) {
+		if (os.remotes[j] == NULL || os.remotes[j]->claimed ||
+		    !same_target(os.remotes[j], c))
+			continue;
+		output_queue_free(r->q);
+		r->q = os.remotes[j]->q;
+		os.remotes[j]->q = NULL;
+		output_queue_rewind(r->q);
+		remote_free(os.remotes[j]);
+		os.remotes[j] = NULL;
+		return;
+	}
+}
+
+/*
+ * Phase two, which cannot fail: kept remotes keep their connection, a new one for
+ * the same target takes over the old one's queue, the other old ones are freed.
+ */
+static void
+remotes_swap(const struct config_outputs *o, struct remote **nr)
+{
+	const struct config_syslog_remote	*c;
+	size_t					 i, j, n = 0;
+
+	for (i = 0; i < o->syslog.nremote; i++) {
+		c = &o->syslog.remote[i];
+		if (nr[i] != NULL && !nr[i]->claimed)
+			remote_adopt(nr[i], c);
+	}
+	for (j = 0; j < os.nremotes; j++)
+		if (os.remotes[j] != NULL && !os.remotes[j]->claimed)
+			remote_free(os.remotes[j]);
+	for (i = 0; i < o->syslog.nremote; i++) {
+		if (nr[i] == NULL)
+			continue;
+		nr[i]->claimed = 0;
+		c = &o->syslog.remote[i];
+		output_queue_resize(nr[i]->q, c->queue_size ? c->queue_size : 1000);
+		nr[n++] = nr[i];
+	}
+	free(os.remotes);
+	os.remotes = nr;
+	os.nremotes = n;
+	for (i = 0; i < n; i++)
+		if (os.remotes[i]->fd == -1 && !loop_event_pending(os.remotes[i]->timer))
+			remote_connect(os.remotes[i]);
+}
+
+/*
+ * A reload is all or nothing for the remotes: if one of them cannot be built, the
+ * running ones stay as they are, queues and connections included, rather than
+ * losing a working receiver (and what is queued for it) to a typo in a ca-file
+ * path. The daemon only logs a module's failed reload and keeps the new config,
+ * so the reason is also shown in "show status" (syslog.config_error).
+ */
+static int
+configure(const struct config *conf, int partial)
 {
 	const struct config_outputs	*o = &conf->outputs;
-	struct remote			**nr = NULL, *r;
-	size_t				 i, j, n = 0;
-	int				 rv = 0;
+	struct remote			**nr = NULL;
+	int				 rv;
 
+	if (o->syslog.nremote > 0 &&
+	    (nr = calloc(o->syslog.nremote, sizeof(*nr))) == NULL) {
+		snprintf(os.config_error, sizeof(os.config_error), "out of memory");
+		return -1;
+	}
+	if ((rv = remotes_build(o, nr, partial)) == -1 && !partial) {
+		remotes_unbuild(nr, o->syslog.nremote);
+		free(nr);
+		log_warnx("syslog output: reload not applied, the running remotes are kept");
+		return -1;
+	}
+	/* start-up with a broken remote: the others run, the reason stays shown */
+	if (rv == 0)
+		os.config_error[0] = '\0';
 	free(os.ident);
 	free(os.tmpl);
 	os.enabled = o->syslog.enabled;
@@ -686,62 +934,20 @@ configure(const struct config *conf)
 		local_open();
 	else
 		local_close();
-	if (o->syslog.nremote > 0 &&
-	    (nr = calloc(o->syslog.nremote, sizeof(*nr))) == NULL)
-		return -1;
-	for (i = 0; i < o->syslog.nremote; i++) {
-		const struct config_syslog_remote *c = &o->syslog.remote[i];
-		/* unchanged: keep it, connection and all */
-		for (j = 0; j < os.nremotes; j++)
-			if (os.remotes[j] != NULL && same_remote(os.remotes[j], c))
-				break;
-		if (j < os.nremotes) {
-			r = os.remotes[j];
-			os.remotes[j] = NULL;
-			output_queue_resize(r->q, c->queue_size ? c->queue_size : 1000);
-			nr[n++] = r;
-			continue;
-		}
-		if ((r = remote_new(c)) == NULL) {
-			rv = -1;
-			continue;
-		}
-		/* the same target keeps its queued messages */
-		for (j = 0; j < os.nremotes; j++) {
-			if (os.remotes[j] == NULL || !same_target(os.remotes[j], c))
-				continue;
-			output_queue_free(r->q);
-			r->q = os.remotes[j]->q;
-			os.remotes[j]->q = NULL;
-			output_queue_rewind(r->q);
-			output_queue_resize(r->q, c->queue_size ? c->queue_size : 1000);
-			remote_free(os.remotes[j]);
-			os.remotes[j] = NULL;
-			break;
-		}
-		nr[n++] = r;
-	}
-	for (j = 0; j < os.nremotes; j++)
-		remote_free(os.remotes[j]);
-	free(os.remotes);
-	os.remotes = nr;
-	os.nremotes = n;
-	for (i = 0; i < n; i++)
-		if (os.remotes[i]->fd == -1 && !loop_event_pending(os.remotes[i]->timer))
-			remote_connect(os.remotes[i]);
+	remotes_swap(o, nr);
 	return rv;
 }
 
 int
 output_syslog_start(const struct config *conf)
 {
-	return configure(conf);
+	return configure(conf, 1);
 }
 
 int
 output_syslog_reload(const struct config *conf)
 {
-	return configure(conf);
+	return configure(conf, 0);
 }
 
 void
@@ -761,6 +967,7 @@ output_syslog_stop(void)
 	free(os.ident);
 	free(os.tmpl);
 	os.ident = os.tmpl = NULL;
+	os.config_error[0] = '\0';
 }
 
 void
@@ -794,6 +1001,8 @@ output_syslog_status(struct json *j)
 	json_bool(j, "local", os.enabled);
 	json_uint(j, "local_sent", os.local_sent);
 	json_uint(j, "local_errors", os.local_errors);
+	json_uint(j, "local_truncated", os.local_truncated);
+	json_string(j, "config_error", os.config_error);
 	json_array_open(j, "remote");
 	for (i = 0; i < os.nremotes; i++) {
 		struct remote *r = os.remotes[i];
@@ -813,6 +1022,8 @@ output_syslog_status(struct json *j)
 		json_uint(j, "failures", r->failures);
 		json_uint(j, "verify_failures", r->verify_failures);
 		json_uint(j, "send_errors", r->send_errors);
+		json_uint(j, "format_errors", r->format_errors);
+		json_uint(j, "truncated", r->truncated);
 		json_string(j, "last_error", r->last_error);
 		json_close(j);
 	}

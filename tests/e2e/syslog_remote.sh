@@ -5,17 +5,20 @@
 # (RFC 5425, a test CA made here with openssl); a TLS receiver whose certificate
 # names another host is refused and counted; the TCP receiver is killed and
 # restarted mid-scenario and nothing sent meanwhile is lost; the JSON-lines file
-# gets one object per transition and is reopened on SIGHUP (logrotate).
+# gets one object per transition and is reopened on SIGHUP (logrotate). A TLS
+# receiver that accepts and never answers the ClientHello is given up after the
+# handshake deadline; a reload naming a missing ca-file for the working TLS remote
+# is refused and that remote keeps its connection and its queued messages.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/lib_syslog.sh"
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 22
+plan 31
 
 syslog_need
 
-read -r P_UDP P_TCP P_TLS P_BAD <<< "$(free_ports 4)"
+read -r P_UDP P_TCP P_TLS P_BAD P_MUTE <<< "$(free_ports 5)"
 
 # --- a test CA, the receiver's certificate and one for the wrong name ---------
 test_ca && mk_cert good syslog.ixwatch.test && mk_cert wrong other.example.net
@@ -36,8 +39,24 @@ rs_start plain; rs_start good; rs_start wrong
 check "three rsyslogd receivers listen (udp $P_UDP, tcp $P_TCP, tls $P_TLS, wrong-name tls $P_BAD)" \
 	wait_for 10 sh -c "$(declare -f listening); listening $P_TCP && listening $P_TLS && listening $P_BAD"
 
+# --- a TLS receiver that accepts and then says nothing -------------------------
+python3 - "$P_MUTE" <<'EOP' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+held = []
+while True:
+    held.append(s.accept()[0])	# never read, never answer
+EOP
+track_pid $!
+# listening before the daemon starts: a refused connect would count as a failure
+wait_for 10 listening $P_MUTE
+
 # --- ixwatchd -------------------------------------------------------------------
-{ ixw_yml_daemon; cat <<EOC; } > "$T/ixwatch.yml"
+# conf CA-FILE: the daemon's configuration, CA-FILE for the working TLS remote
+conf() { { ixw_yml_daemon; cat <<EOC; } > "$T/ixwatch.yml"
   state-dir: $T
 alerts:
   json-file: $T/alerts.json
@@ -54,14 +73,21 @@ outputs:
       - transport: tls
         address: 127.0.0.1
         port: $P_TLS
-        ca-file: $T/ca.pem
+        ca-file: $1
         server-name: syslog.ixwatch.test
       - transport: tls
         address: 127.0.0.1
         port: $P_BAD
         ca-file: $T/ca.pem
         server-name: syslog.ixwatch.test
+      - transport: tls
+        address: 127.0.0.1
+        port: $P_MUTE
+        ca-file: $T/ca.pem
+        server-name: syslog.ixwatch.test
 EOC
+}
+conf "$T/ca.pem"
 start_ixwatchd
 DPID=$IXWD
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
@@ -138,4 +164,38 @@ sleep 0.5
 ctl test-alert > /dev/null
 check "after logrotate + SIGHUP the next alert goes to a new file" sh -c "test \$(wc -l < '$T/alerts.json') -eq 2 -a \$(wc -l < '$T/alerts.json.1') -eq 16"
 check "show alerts --all lists the 9 cleared test alerts" sh -c "test \$('$C' -s '$T/ixwatchd.sock' --json show alerts --all | python3 -c 'import json,sys; a=json.load(sys.stdin)[\"alerts\"]; print(sum(1 for x in a if x[\"rule\"]==\"test\" and x[\"state\"]==\"cleared\"))') -eq 9"
+
+# --- a TLS receiver that never answers: the handshake deadline (10 s) -----------
+check "silent TLS receiver: the handshake is given up (TLS handshake timed out)" \
+	wait_t 20 sh -c "$(declare -f ctl remote); C='$C' T='$T'; remote 4 last_error | grep -q 'TLS handshake timed out'"
+check "... counted as a failure, and it is retried" \
+	wait_t 15 sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 4 failures)\" -ge 2"
+check "... never up" test "$(remote 4 connects)" = 0
+
+# --- a reload with a missing ca-file keeps the working TLS remote ---------------
+# config_error: the syslog output's reason for refusing its configuration
+config_error() { ctl --json show status | python3 -c 'import json,sys
+print(json.load(sys.stdin)["alerts"]["outputs"]["syslog"]["config_error"])'; }
+connects=$(remote 2 connects)
+kill "$RS_good"; wait "$RS_good" 2>/dev/null
+wait_for 10 sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 2 state)\" != up"
+ids3=""
+for i in 1 2; do ids3="$ids3 $(test_alert)"; done
+check "TLS receiver down: 4 transitions queued" test "$(remote 2 queued)" -eq 4
+conf "$T/missing-ca.pem"
+ctl reload > /dev/null
+check "reload naming a missing ca-file: refused, the reason in syslog.config_error" \
+	sh -c "echo '$(config_error)' | grep -q missing-ca.pem"
+check "... the TLS remote and its 4 queued messages are kept" test "$(remote 2 queued)" -eq 4
+n_good=$(got "$T/good.log" imtcp | wc -l)
+rs_start good
+expect3=$(for id in $ids3; do echo "$id raised"; echo "$id cleared"; done)
+wait_for 20 n_lines "$T/good.log" imtcp $((n_good + 4))
+check "... and delivered, once, in order, when the receiver is back" \
+	test "$(got "$T/good.log" imtcp | tail -n +$((n_good + 1)))" = "$expect3"
+check "... by the same remote (connects $connects -> $((connects + 1))), queue empty" \
+	wait_for 5 sh -c "$(declare -f ctl remote); C='$C' T='$T'; test \"\$(remote 2 connects)\" -eq $((connects + 1)) -a \"\$(remote 2 queued)\" -eq 0"
+conf "$T/ca.pem"
+ctl reload > /dev/null
+check "a reload with the ca-file back clears the error" test -z "$(config_error)"
 done_testing
