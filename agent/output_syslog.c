@@ -51,9 +51,11 @@ enum rstate {
 	R_CONNECTING,
 	R_HANDSHAKE,
 	R_UP,
+	R_RESOLVING,
 };
 
-static const char *const rstate_names[] = { "waiting", "connecting", "handshake", "up" };
+static const char *const rstate_names[] = { "waiting", "connecting", "handshake", "up",
+    "resolving" };
 static const char *const transport_names[] = { "udp", "tcp", "tls" };
 
 struct remote {
@@ -65,6 +67,7 @@ struct remote {
 	char			*tmpl;
 	char			*ca_file, *cert_file, *key_file;
 	enum rstate		 st;
+	struct loop_resolve	*res;		/* R_RESOLVING: the lookup */
 	int			 fd;
 	struct loop_event	*rev, *wev, *timer;
 	struct output_queue	*q;
@@ -239,6 +242,8 @@ remote_error(struct remote *r, const char *what, int err)
 static void
 remote_close(struct remote *r)
 {
+	loop_resolve_cancel(r->res);
+	r->res = NULL;
 #ifdef HAVE_TLS
 	tls_conn_free(r->tls);
 	r->tls = NULL;
@@ -494,6 +499,7 @@ remote_io(int fd, short what, void *arg)
 		remote_flush(r);
 		break;
 	case R_WAIT:
+	case R_RESOLVING:
 		break;
 	}
 }
@@ -508,6 +514,12 @@ remote_timer(int fd, short what, void *arg)
 	switch (r->st) {
 	case R_WAIT:
 		remote_connect(r);
+		break;
+	case R_RESOLVING:
+		/* the lookup goes on (and is ignored): the next try starts another */
+		snprintf(r->last_error, sizeof(r->last_error), "%s: name lookup timed out",
+		    r->host);
+		remote_fail(r);
 		break;
 	case R_CONNECTING:
 		/* a lost SYN is retried by the kernel for minutes: we retry sooner */
@@ -556,54 +568,72 @@ stream_timeouts(int fd)
 #endif
 }
 
-/*
- * The address is resolved when the remote is configured (start, reload) and kept:
- * a DNS name is not looked up again on every reconnect, since getaddrinfo() blocks
- * and the loop must not. A failed lookup is retried at the next attempt.
- */
-static int
-remote_resolve(struct remote *r, struct sockaddr_storage *ss, socklen_t *sslen)
-{
-	struct addrinfo	 hints, *res;
-	char		 port[8];
-	int		 rv;
-
-	if (r->addrlen != 0) {
-		*ss = r->addr;
-		*sslen = r->addrlen;
-		return 0;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = r->transport == CONFIG_SYSLOG_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	snprintf(port, sizeof(port), "%u", r->port);
-	if ((rv = getaddrinfo(r->host, port, &hints, &res)) != 0) {
-		snprintf(r->last_error, sizeof(r->last_error), "%s: %s", r->host,
-		    gai_strerror(rv));
-		return -1;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*sslen = res->ai_addrlen;
-	freeaddrinfo(res);
-	r->addr = *ss;
-	r->addrlen = *sslen;
-	return 0;
-}
+static void	remote_dial(struct remote *, const struct sockaddr_storage *, socklen_t);
 
 static void
-remote_connect(struct remote *r)
+on_resolved(int err, const struct sockaddr *sa, socklen_t salen, void *arg)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	int			 type;
+	struct remote	*r = arg;
 
-	remote_close(r);
-	if (remote_resolve(r, &ss, &sslen) == -1) {
+	r->res = NULL;
+	if (err != 0) {
+		snprintf(r->last_error, sizeof(r->last_error), "%s: %s", r->host,
+		    gai_strerror(err));
 		remote_fail(r);
 		return;
 	}
+	memcpy(&r->addr, sa, salen);
+	r->addrlen = salen;
+	remote_dial(r, &r->addr, r->addrlen);
+}
+
+/*
+ * Connects to the remote's address. A host name is looked up once, off the loop
+ * (loop_resolve: getaddrinfo may wait half a minute for a DNS server), within the
+ * connect deadline, and kept: not looked up again on every reconnect. A failed
+ * lookup is retried at the next attempt.
+ */
+static void
+remote_connect(struct remote *r)
+{
+	struct addrinfo	 hints, *res;
+	char		 port[8];
+
+	remote_close(r);
+	snprintf(port, sizeof(port), "%u", r->port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;	/* asks no server */
+	if (r->addrlen == 0 && getaddrinfo(r->host, port, &hints, &res) == 0) {
+		if (res->ai_addrlen <= sizeof(r->addr)) {
+			memcpy(&r->addr, res->ai_addr, res->ai_addrlen);
+			r->addrlen = res->ai_addrlen;
+		}
+		freeaddrinfo(res);
+	}
+	if (r->addrlen != 0) {
+		remote_dial(r, &r->addr, r->addrlen);
+		return;
+	}
+	r->res = loop_resolve(r->host, port, r->transport == CONFIG_SYSLOG_UDP ?
+	    SOCK_DGRAM : SOCK_STREAM, on_resolved, r);
+	if (r->res == NULL) {
+		snprintf(r->last_error, sizeof(r->last_error), "%s: cannot start the "
+		    "name lookup", r->host);
+		remote_fail(r);
+		return;
+	}
+	r->st = R_RESOLVING;
+	loop_timer_add(r->timer, CONNECT_MS);
+}
+
+static void
+remote_dial(struct remote *r, const struct sockaddr_storage *ss, socklen_t sslen)
+{
+	int	 type;
+
 	type = r->transport == CONFIG_SYSLOG_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	if ((r->fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1) {
+	if ((r->fd = socket(ss->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1) {
 		remote_error(r, "socket", errno);
 		remote_fail(r);
 		return;
@@ -617,7 +647,7 @@ remote_connect(struct remote *r)
 		remote_fail(r);
 		return;
 	}
-	if (connect(r->fd, (struct sockaddr *)&ss, sslen) == -1 && errno != EINPROGRESS) {
+	if (connect(r->fd, (const struct sockaddr *)ss, sslen) == -1 && errno != EINPROGRESS) {
 		remote_error(r, "connect", errno);
 		remote_fail(r);
 		return;

@@ -68,7 +68,7 @@ outputs:
         address: 127.0.0.1
         port: $P_UDP
       - transport: tcp
-        address: 127.0.0.1
+        address: localhost
         port: $P_TCP
       - transport: tls
         address: 127.0.0.1
