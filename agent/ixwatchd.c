@@ -55,7 +55,7 @@ static struct {
 	unsigned		 reloads;	/* successful */
 	unsigned		 reload_failures;
 	time_t			 last_reload;
-	int			 last_reload_ok;
+	int			 last_reload_ok;	/* 1 ok, 0 refused, 2 partly applied */
 	char			 last_reload_error[1024];
 	/* notification counters of the SNMP module, NULL without it */
 	void			(*notif_counters)(struct snmp_counters *);
@@ -168,13 +168,23 @@ reload(char *err, size_t errlen)
 	old = d.conf;
 	d.conf = newc;
 	d.loaded_at = d.last_reload;
-	d.reloads++;
 	d.last_reload_ok = 1;
 	d.last_reload_error[0] = '\0';
 	warn_restart_needed(newc, old);
 	apply_debug(newc);
-	if (loop_modules_reload(newc, old) == -1)
-		log_warnx("reload: some modules did not apply the new configuration");
+	if (loop_modules_reload(newc, old) == -1) {
+		/* a module refused its part (e.g. unreadable TLS files) and kept what it
+		 * ran: the reload counts as failed, so the NMS and ixwatchctl see it */
+		d.reload_failures++;
+		d.last_reload_ok = 2;
+		snprintf(err, errlen, "some modules kept their running settings (see the log"
+		    " and show status)");
+		snprintf(d.last_reload_error, sizeof(d.last_reload_error), "%s", err);
+		log_warnx("reload: %s", err);
+		config_free(old);
+		return -2;
+	}
+	d.reloads++;
 	config_free(old);
 	log_info("configuration reloaded from %s (reload %u)", d.conffile, d.reloads);
 	return 0;
@@ -195,9 +205,13 @@ cmd_reload(int argc, char *const *argv, struct control_reply *r, void *arg)
 
 	if (argc != 0)
 		return control_reply_error(r, "usage: reload");
-	if (reload(err, sizeof(err)) == -1)
+	switch (reload(err, sizeof(err))) {
+	case -1:
 		return control_reply_error(r, "reload failed, running configuration kept: %s",
 		    err);
+	case -2:
+		return control_reply_error(r, "reload partly applied: %s", err);
+	}
 	json_string(control_reply_json(r), "result", "configuration reloaded");
 	json_string(control_reply_json(r), "config", d.conffile);
 	json_uint(control_reply_json(r), "reloads", d.reloads);
@@ -301,8 +315,9 @@ cmd_status(int argc, char *const *argv, struct control_reply *r, void *arg)
 		iso_time(d.last_reload, buf, sizeof(buf));
 		json_object_open(j, "last_reload");
 		json_string(j, "time", buf);
-		json_string(j, "result", d.last_reload_ok ? "ok" : "failed");
-		if (!d.last_reload_ok)
+		json_string(j, "result", d.last_reload_ok == 1 ? "ok" :
+		    d.last_reload_ok == 2 ? "partial" : "failed");
+		if (d.last_reload_ok != 1)
 			json_string(j, "error", d.last_reload_error);
 		json_close(j);
 	} else

@@ -14,7 +14,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 31
+plan 32
 
 syslog_need
 
@@ -183,9 +183,13 @@ ids3=""
 for i in 1 2; do ids3="$ids3 $(test_alert)"; done
 check "TLS receiver down: 4 transitions queued" test "$(remote 2 queued)" -eq 4
 conf "$T/missing-ca.pem"
-ctl reload > /dev/null
+ctl reload > "$T/reload.out" 2>&1
 check "reload naming a missing ca-file: refused, the reason in syslog.config_error" \
 	sh -c "echo '$(config_error)' | grep -q missing-ca.pem"
+check "... and the reload says it was partly applied (reply, show status' last_reload)" \
+	eval 'grep -q "reload partly applied" "$T/reload.out" &&
+	    test "$(ctl --json show status | python3 -c "import json,sys
+s = json.load(sys.stdin); print(s[\"last_reload\"][\"result\"], s[\"reload_failures\"])")" = "partial 1"'
 check "... the TLS remote and its 4 queued messages are kept" test "$(remote 2 queued)" -eq 4
 n_good=$(got "$T/good.log" imtcp | wc -l)
 rs_start good
