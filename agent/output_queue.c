@@ -22,6 +22,7 @@ struct output_queue {
 	uint32_t	 count;
 	uint32_t	 nflight;	/* fully written, unconfirmed, at the head */
 	size_t		 off;		/* bytes written of item nflight */
+	size_t		 bytes;		/* of the messages held */
 	struct output_queue_stats st;
 };
 
@@ -65,6 +66,7 @@ output_queue_free(struct output_queue *q)
 static void
 pop_head(struct output_queue *q)
 {
+	q->bytes -= at(q, 0)->len;
 	free(at(q, 0)->data);
 	at(q, 0)->data = NULL;
 	q->head = (q->head + 1) % q->cap;
@@ -72,9 +74,11 @@ pop_head(struct output_queue *q)
 }
 
 /*
- * Makes room for one message: an in-flight head is released (it was written; it is
- * counted as delivered, unconfirmed), else the oldest message not partly written is
- * dropped. Returns 0 if room was made, -1 if only a partly written message is held.
+ * Makes room for one message: an in-flight head is released (it was written but
+ * never confirmed: counted apart, neither delivered nor dropped, since a peer that
+ * went away without a word may never have had it), else the oldest message not
+ * partly written is dropped. Returns 0 if room was made, -1 if only a partly
+ * written message is held.
  */
 static int
 evict(struct output_queue *q)
@@ -84,7 +88,7 @@ evict(struct output_queue *q)
 	if (q->nflight > 0) {
 		pop_head(q);
 		q->nflight--;
-		q->st.delivered++;
+		q->st.unconfirmed++;
 		return 0;
 	}
 	if (q->off == 0) {
@@ -96,6 +100,7 @@ evict(struct output_queue *q)
 		return -1;
 	/* keep the partly written head: drop the second one, head moves onto its slot */
 	tmp = *at(q, 0);
+	q->bytes -= at(q, 1)->len;
 	free(at(q, 1)->data);
 	*at(q, 1) = tmp;
 	at(q, 0)->data = NULL;
@@ -113,7 +118,8 @@ output_queue_push(struct output_queue *q, const void *data, size_t len)
 	int		 rv = 0;
 
 	q->st.enqueued++;
-	if (q->count == q->cap) {
+	/* room by count, and by bytes: a 64 MB box holds no 1e6 messages of 8 KB */
+	while (q->count == q->cap || (q->count > 0 && q->bytes + len > OUTPUT_QUEUE_MAX_BYTES)) {
 		if (evict(q) == -1) {
 			q->st.dropped++;
 			return 1;
@@ -130,6 +136,7 @@ output_queue_push(struct output_queue *q, const void *data, size_t len)
 	it->len = len;
 	it->wire_end = 0;
 	q->count++;
+	q->bytes += len;
 	return rv;
 }
 

@@ -27,9 +27,13 @@ struct output_queue_stats {
 	uint32_t	 inflight;	/* written, not confirmed */
 	uint64_t	 enqueued;	/* messages pushed */
 	uint64_t	 delivered;	/* messages confirmed */
+	uint64_t	 unconfirmed;	/* written, let go unconfirmed to make room */
 	uint64_t	 dropped;	/* messages dropped because the queue was full */
 	uint64_t	 resent;	/* messages rewound after a broken connection */
 };
+
+/* Bytes of messages a queue holds at most, whatever its cap. */
+#define OUTPUT_QUEUE_MAX_BYTES	(4u * 1024 * 1024)
 
 /* cap: messages held at most (>= 1). NULL on allocation failure. */
 struct output_queue *output_queue_new(uint32_t cap);

@@ -1046,6 +1046,7 @@ output_syslog_status(struct json *j)
 		json_uint(j, "inflight", st.inflight);
 		json_uint(j, "enqueued", st.enqueued);
 		json_uint(j, "delivered", st.delivered);
+		json_uint(j, "unconfirmed", st.unconfirmed);
 		json_uint(j, "dropped", st.dropped);
 		json_uint(j, "resent", st.resent);
 		json_uint(j, "connects", r->connects);

@@ -181,9 +181,32 @@ inflight_released_when_full(void)
 	write_all(q, 0, out, sizeof(out));
 	UT_EQ_INT(output_queue_push(q, "c;", 2), 1);
 	output_queue_stats(q, &st);
-	UT_EQ_INT(st.dropped, 0);	/* a was written: delivered, unconfirmed */
-	UT_EQ_INT(st.delivered, 1);
+	UT_EQ_INT(st.dropped, 0);	/* a was written, never confirmed */
+	UT_EQ_INT(st.delivered, 0);
+	UT_EQ_INT(st.unconfirmed, 1);
 	UT_EQ_INT(st.inflight, 1);
+	output_queue_free(q);
+}
+
+/* Bounded by bytes too: 8 KB messages fill OUTPUT_QUEUE_MAX_BYTES before the count. */
+static void
+byte_bound(void)
+{
+	struct output_queue		*q = output_queue_new(1000);
+	struct output_queue_stats	 st;
+	static char			 m[8192];
+	uint32_t			 i, fit = OUTPUT_QUEUE_MAX_BYTES / sizeof(m);
+
+	for (i = 0; i < 600; i++) {
+		memset(m, 'a' + (int)(i % 26), sizeof(m));
+		UT_EQ_INT(output_queue_push(q, m, sizeof(m)), i < fit ? 0 : 1);
+	}
+	output_queue_stats(q, &st);
+	UT_EQ_INT(st.queued, fit);
+	UT_EQ_INT(st.dropped, 600 - fit);
+	output_queue_push(q, "x", 1);		/* small ones still fit beside */
+	output_queue_stats(q, &st);
+	UT_EQ_INT(st.queued, fit);		/* one 8 KB message made room */
 	output_queue_free(q);
 }
 
@@ -242,6 +265,7 @@ UT_MAIN(
 	UT_CASE(bounded_drops_oldest),
 	UT_CASE(drop_never_cuts_a_partial_message),
 	UT_CASE(inflight_released_when_full),
+	UT_CASE(byte_bound),
 	UT_CASE(resize),
 	UT_CASE(backoff),
 )
