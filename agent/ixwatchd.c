@@ -256,6 +256,8 @@ daemon_counters(struct snmp_daemon_counters *c)
 		c->alerts_cleared = ac.cleared;
 		c->alerts_suppressed = ac.suppressed;
 	}
+	/* a Counter64: the drops of remotes a reload removed still count */
+	c->syslog_dropped = output_syslog_retired_dropped();
 	for (i = 0; output_syslog_remote_stats(i, &qs, &up) == 0; i++) {
 		c->syslog_queued += qs.queued;
 		c->syslog_dropped += qs.dropped;

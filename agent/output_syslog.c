@@ -88,6 +88,9 @@ struct remote {
 	socklen_t		 addrlen;	/* 0: not resolved yet */
 };
 
+/* Drops of the remotes gone with their queues (reload): totals never go backwards. */
+static uint64_t	retired_dropped;
+
 static struct {
 	int		 enabled;
 	int		 facility;
@@ -666,6 +669,12 @@ remote_free(struct remote *r)
 		return;
 	remote_close(r);
 	loop_event_free(r->timer);
+	if (r->q != NULL) {	/* NULL: another remote took the queue over */
+		struct output_queue_stats st;
+
+		output_queue_stats(r->q, &st);
+		retired_dropped += st.dropped;
+	}
 	output_queue_free(r->q);
 #ifdef HAVE_TLS
 	tls_config_free(r->tlscfg);
@@ -1009,6 +1018,12 @@ output_syslog_alert(const struct alert *a, enum alert_transition tr)
 		local_send(a, tr);
 	for (i = 0; i < os.nremotes; i++)
 		remote_send(os.remotes[i], a, tr);
+}
+
+uint64_t
+output_syslog_retired_dropped(void)
+{
+	return retired_dropped;
 }
 
 int

@@ -31,6 +31,8 @@ void	 output_syslog_alert(const struct alert *, enum alert_transition);
  * no such remote. */
 struct output_queue_stats;
 int	 output_syslog_remote_stats(size_t i, struct output_queue_stats *, int *up);
+/* Messages dropped by remotes that are gone (a reload removed them). */
+uint64_t output_syslog_retired_dropped(void);
 /* Adds "syslog": {local..., remote: [...]} to a status object. */
 void	 output_syslog_status(struct json *);
 

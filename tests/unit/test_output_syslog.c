@@ -315,7 +315,50 @@ truncate_long_message(void)
 	loop_free();
 }
 
+/*
+ * A remote a reload removes takes its queue along, but not its drops out of the
+ * daemon's total (ixwatchSyslogDropped is a Counter64: it must not go back).
+ */
+static void
+retired_drops(void)
+{
+	struct config_error		 ce;
+	struct config			*c1, *c2;
+	struct output_queue_stats	 st;
+	struct alert			 a;
+	char				 yml[512];
+	int				 up, i;
+
+	/* port 9 of 127.0.0.1: nothing listens, the messages wait in the queue */
+	snprintf(yml, sizeof(yml), "outputs:\n  syslog:\n    enabled: false\n"
+	    "    remote:\n      - transport: tcp\n        address: 127.0.0.1\n"
+	    "        port: 9\n        queue-size: 2\n");
+	memset(&ce, 0, sizeof(ce));
+	UT_ASSERT((c1 = config_load_mem(yml, strlen(yml), "test.yml", &ce)) != NULL);
+	snprintf(yml, sizeof(yml), "outputs:\n  syslog:\n    enabled: false\n");
+	UT_ASSERT((c2 = config_load_mem(yml, strlen(yml), "test.yml", &ce)) != NULL);
+	UT_EQ_INT(loop_init(), 0);
+	UT_EQ_INT(output_syslog_start(c1), 0);
+	memset(&a, 0, sizeof(a));
+	alert_key_init(&a.key, ALERT_RULE_AS_PATH, "AS64500", 64501, 0, NULL);
+	for (i = 1; i <= 5; i++) {
+		a.id = (uint32_t)i;
+		output_syslog_alert(&a, ALERT_TR_RAISED);
+	}
+	UT_EQ_INT(output_syslog_remote_stats(0, &st, &up), 0);
+	UT_EQ_INT(st.dropped, 3);
+	UT_EQ_INT(output_syslog_retired_dropped(), 0);
+	UT_EQ_INT(output_syslog_reload(c2), 0);
+	UT_EQ_INT(output_syslog_remote_stats(0, &st, &up), -1);	/* gone */
+	UT_EQ_INT(output_syslog_retired_dropped(), 3);
+	output_syslog_stop();
+	config_free(c1);
+	config_free(c2);
+	loop_free();
+}
+
 UT_MAIN(
 	UT_CASE(backpressure_in_order),
 	UT_CASE(truncate_long_message),
+	UT_CASE(retired_drops),
 )
