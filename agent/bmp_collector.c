@@ -99,6 +99,9 @@ struct router {
 	time_t			 connected;
 	struct router		*same;		/* Initiation: the live router it is again */
 	int			 over;		/* past max-routers until it proves to be one again */
+	int			 pending_up;	/* a live router's address: up once it is not that one */
+	struct loop_event	*init_dl;	/* over: the Initiation's deadline */
+	uint16_t		 lport;		/* the listener's port it came to */
 	TAILQ_HEAD(, peer)	 peers;
 };
 
@@ -655,7 +658,9 @@ on_route_mon(struct router *r, const struct bmp_msg *m, char *why, size_t whylen
  * sysName, nothing learnt on the new connection yet. The router restarted or
  * lost the path without the old connection's FIN reaching us (keepalives would
  * find that out only minutes later); several routers behind one address (NAT)
- * have sysNames of their own.
+ * have sysNames of their own, and a router with two stations here (one per
+ * listener, e.g. pre- and post-policy) keeps both: only a connection to the
+ * same listener is the old one again.
  */
 static struct router *
 router_again(const struct router *r)
@@ -665,7 +670,7 @@ router_again(const struct router *r)
 	if (r->sysname[0] == '\0' || !TAILQ_EMPTY(&r->peers))
 		return NULL;
 	TAILQ_FOREACH(o, &bc.routers, entry)
-		if (o != r && o->fd != -1 && o->af == r->af &&
+		if (o != r && o->fd != -1 && o->af == r->af && o->lport == r->lport &&
 		    memcmp(o->addr, r->addr, 16) == 0 && strcmp(o->sysname, r->sysname) == 0)
 			return o;
 	return NULL;
@@ -723,6 +728,10 @@ handle_msg(struct router *r, const uint8_t *msg, size_t len, char *why, size_t w
 		snprintf(why, whylen, "max-routers reached");
 		return -1;
 	}
+	if (r->pending_up && m.type != BMP_MSG_INITIATION) {
+		r->pending_up = 0;	/* no Initiation first: a router of its own */
+		source_set_state(r->src, SOURCE_UP, NULL);
+	}
 	switch (m.type) {
 	case BMP_MSG_ROUTE_MONITORING:
 		return on_route_mon(r, &m, why, whylen);
@@ -740,6 +749,10 @@ handle_msg(struct router *r, const uint8_t *msg, size_t len, char *why, size_t w
 		if (r->over && r->same == NULL) {
 			snprintf(why, whylen, "max-routers reached");
 			return -1;
+		}
+		if (r->pending_up && r->same == NULL) {
+			r->pending_up = 0;
+			source_set_state(r->src, SOURCE_UP, NULL);
 		}
 		break;
 	case BMP_MSG_TERMINATION:
@@ -813,6 +826,7 @@ router_free(struct router *r)
 	loop_event_free(r->ev);
 	loop_event_free(r->grace);
 	loop_event_free(r->sweep);
+	loop_event_free(r->init_dl);
 	bmp_framer_free(r->fr);
 	if (r->fd != -1) {
 		close(r->fd);
@@ -860,8 +874,10 @@ router_close(struct router *r, const char *reason, int error)
 	r->fd = -1;
 	bc.nlive--;
 	source_set_state(r->src, SOURCE_DOWN, reason);
-	/* one let in past max-routers that was no router again has nothing to keep */
-	if (bc.grace == 0 || (r->over && TAILQ_EMPTY(&r->peers)) || (r->grace = loop_timer_new(on_grace, r)) == NULL ||
+	/* one let in past max-routers, or not known to be a router of its own yet,
+	 * that was no router again has nothing to keep */
+	if (bc.grace == 0 || ((r->over || r->pending_up) && TAILQ_EMPTY(&r->peers)) ||
+	    (r->grace = loop_timer_new(on_grace, r)) == NULL ||
 	    loop_timer_add(r->grace, (unsigned long)bc.grace * 1000) == -1) {
 		router_free(r);
 		return;
@@ -1068,6 +1084,36 @@ router_new(uint8_t af, const uint8_t *addr)
 	return r;
 }
 
+/* The local port of socket fd (0 if not TCP): which listener a router came to. */
+static uint16_t
+local_port(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	uint8_t			 af, addr[16];
+	uint16_t		 port = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+		return 0;
+	sockaddr_addr(&ss, &af, addr, &port);
+	return port;
+}
+
+/* One let in past max-routers that sends no Initiation has no place here. */
+#define INIT_DEADLINE_MS	30000
+
+static void
+on_init_deadline(int fd, short what, void *arg)
+{
+	struct router *r = arg;
+
+	(void)fd;
+	(void)what;
+	router_close(r, "max-routers reached (no Initiation)", 1);
+}
+
 int
 bmp_collector_attach(int fd, const struct sockaddr *sa)
 {
@@ -1076,7 +1122,7 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	uint8_t			 af, addr[16];
 	uint16_t		 port;
 	char			 a[ADDR_STRLEN];
-	int			 over;
+	int			 over, live;
 
 	init_once();
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
@@ -1091,7 +1137,8 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	addr_fmt(af, addr, a, sizeof(a));
 	/* over max-routers, a live router's address may still be that router again */
 	over = bc.nlive >= bc.max_routers;
-	if (!allowed(af, addr) || (over && !router_live(af, addr))) {
+	live = router_live(af, addr);
+	if (!allowed(af, addr) || (over && !live)) {
 		bc.c.refused++;
 		if (log_ratelimit(&bc.rl_refuse, 20, 60))
 			log_warnx("bmp: refused router %s: %s", a, bc.nlive >= bc.max_routers ?
@@ -1099,7 +1146,9 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 		close(fd);
 		return -1;
 	}
-	if ((r = router_find_gone(af, addr)) == NULL && (r = router_new(af, addr)) == NULL) {
+	/* one let in past the limit resumes no gone router before it is admitted */
+	if ((over || (r = router_find_gone(af, addr)) == NULL) &&
+	    (r = router_new(af, addr)) == NULL) {
 		close(fd);
 		return -1;
 	}
@@ -1118,14 +1167,21 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	}
 	r->fd = fd;
 	r->port = port;
+	r->lport = local_port(fd);
 	r->over = over;
 	r->connected = loop_now();
 	r->term_reason[0] = '\0';
 	bc.nlive++;
 	bc.c.accepted++;
+	if (over && (r->init_dl = loop_timer_new(on_init_deadline, r)) != NULL)
+		loop_timer_add(r->init_dl, INIT_DEADLINE_MS);
 	if (r->grace != NULL)
 		router_resync(r);
-	source_set_state(r->src, SOURCE_UP, NULL);
+	/* maybe the live router again (its Initiation tells): no SourceUp yet */
+	if (live)
+		r->pending_up = 1;
+	else
+		source_set_state(r->src, SOURCE_UP, NULL);
 	log_debug(LOG_SUB_BMP, "router %s connected from port %u", r->name, port);
 	return 0;
 }

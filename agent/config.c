@@ -707,6 +707,12 @@ check_remote(struct ctx *c, void *obj, const struct node *map)
 }
 
 static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static int
 check_snmp(struct ctx *c, void *obj, const struct node *map)
 {
 	struct config_snmp	*s = obj;
@@ -722,6 +728,25 @@ check_snmp(struct ctx *c, void *obj, const struct node *map)
 		if (n % 2 != 0 || n < 10 || n > 64 || strspn(h, "0123456789abcdefABCDEF") != n)
 			return cerr(c, map_get(map, "engine-id"), "engine-id: 5 to 32 octets "
 			    "in hexadecimal expected (RFC 3411), e.g. 0x80007ed904696e7477617463");
+	}
+	/* v3 traps go under our one engine id: one key set per user name */
+	for (n = 0; n < s->nsinks; n++) {
+		const struct config_snmp_sink *a = &s->sinks[n], *b;
+		size_t j;
+
+		for (j = 0; j < n && a->version == CONFIG_SNMP_V3 && !a->inform; j++) {
+			b = &s->sinks[j];
+			if (b->version != CONFIG_SNMP_V3 || b->inform || b->user == NULL ||
+			    a->user == NULL || strcmp(a->user, b->user) != 0)
+				continue;
+			if (a->auth != b->auth || a->priv != b->priv ||
+			    !same_str(a->auth_passphrase, b->auth_passphrase) ||
+			    !same_str(a->priv_passphrase, b->priv_passphrase))
+				return cerr(c, map_get(map, "traps"), "snmp v3 trap sinks %zu and "
+				    "%zu: user %s with different auth or priv (traps are sent "
+				    "under one engine id: one key set per user)", j + 1, n + 1,
+				    a->user);
+		}
 	}
 	if ((features & CONFIG_FEAT_SNMP) || (!s->enabled && s->nsinks == 0))
 		return 0;

@@ -900,6 +900,16 @@ sink_open(struct sink *k)
 	} else {
 		sess.version = SNMP_VERSION_3;
 		if (!k->inform && (elen = snmpv3_get_engineID(eid, sizeof(eid))) > 0) {
+			struct usmUser *u = usm_get_user(eid, elen, c->user);
+
+			/* net-snmp keeps one key set per (engine id, user) and fills it
+			 * only when empty: a changed passphrase (reload) would go on
+			 * signing with the old key. The config refuses two v3 trap
+			 * sinks of one user with different keys. */
+			if (u != NULL) {
+				usm_remove_user(u);	/* it is in the list: found there */
+				usm_free_user(u);
+			}
 			sess.securityEngineID = eid;
 			sess.securityEngineIDLen = elen;
 			sess.contextEngineID = eid;

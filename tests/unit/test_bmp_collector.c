@@ -601,10 +601,15 @@ reconnect_replaces_live(void)
 	send_buf(fd, &w);
 	UT_ASSERT((s = find("bmp:192.0.2.200/198.51.100.1/pre")) != NULL);
 	UT_EQ_INT(source_routes(s), 3);
-	/* another router behind the same address: both stay */
+	/* another router behind the same address: both stay; it is up once its
+	 * Initiation shows it is not r1 again (no SourceUp before) */
 	fd3 = router_at(40003);
+	spin(30);
+	UT_ASSERT(find("bmp:192.0.2.200#2") != NULL);
+	UT_EQ_INT(find("bmp:192.0.2.200#2")->state, SOURCE_DOWN);
 	initiation(&w, "r2");
 	send_buf(fd3, &w);
+	UT_EQ_INT(find("bmp:192.0.2.200#2")->state, SOURCE_UP);
 	UT_EQ_INT((int)bmp_collector_routers(), 2);
 	UT_ASSERT(send(fd, "", 0, MSG_NOSIGNAL) == 0);
 	/* r1 again from another port, its first connection still open */

@@ -353,10 +353,10 @@ static void
 test_engine_id(void)
 {
 	static const char *const ok[] = { "0x80007ed9046978772d74657374", "8000000001",
-	    "0X" "0102030405060708091011121314151617181920212223242526272829303132" };
+	    "0X0102030405060708091011121314151617181920212223242526272829303132" };
 	static const char *const bad[] = { "0x80007ed90", "80000000", "0x8000000001zz",
-	    "0x" "010203040506070809101112131415161718192021222324252627282930313233" };
-	char		 buf[256], msg[1024];
+	    "0x010203040506070809101112131415161718192021222324252627282930313233" };
+	char		 buf[512], msg[1024];
 	struct config	*cfg;
 	size_t		 i;
 
@@ -372,6 +372,21 @@ test_engine_id(void)
 		UT_ASSERT(strncmp(msg, "t.yml:3:16: engine-id: 5 to 32 octets in hexadecimal",
 		    52) == 0);
 	}
+	/* v3 trap sinks: one key set per user (informs have the receiver's engine) */
+	snprintf(buf, sizeof(buf), "outputs:\n  snmp:\n    traps:\n%s%s",
+	    "      - { address: 192.0.2.1, version: 3, user: u, auth: sha, "
+	    "auth-passphrase: aaaaaaaa }\n",
+	    "      - { address: 192.0.2.2, version: 3, user: u, auth: sha, "
+	    "auth-passphrase: bbbbbbbb }\n");
+	UT_ASSERT(load_str(buf, "t.yml", msg, sizeof(msg)) == NULL);
+	UT_ASSERT(strstr(msg, "snmp v3 trap sinks 1 and 2: user u with different auth") != NULL);
+	snprintf(buf, sizeof(buf), "outputs:\n  snmp:\n    traps:\n%s%s",
+	    "      - { address: 192.0.2.1, version: 3, user: u, auth: sha, "
+	    "auth-passphrase: aaaaaaaa }\n",
+	    "      - { address: 192.0.2.2, version: 3, user: u, auth: sha, "
+	    "auth-passphrase: bbbbbbbb, inform: true }\n");
+	UT_ASSERT((cfg = load_str(buf, "t.yml", msg, sizeof(msg))) != NULL);
+	config_free(cfg);
 }
 
 /* syslog templates: an unclosed or empty ${ is refused where it is written */
