@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "agent/alert.h"
+#include "agent/config.h"
 #include "agent/config_types.h"
 #include "agent/control.h"
 #include "agent/json.h"
@@ -1333,21 +1334,53 @@ openssl_init_lean(void)
 }
 
 /*
+ * snmpEngineBoots for this start: the seconds since 2020-01-01, or one more than
+ * the last start's (kept in dir) when that is more: a router without a real-time
+ * clock starts before NTP set the time, and a lower value than the last run's
+ * would put its traps outside the receivers' time window.
+ */
+static long
+engine_boots(const char *dir)
+{
+	char	 path[1024], tmp[1040];
+	long	 boots = (long)(time(NULL) - 1577836800), stored = 0;
+	FILE	*f;
+
+	if (dir == NULL || snprintf(path, sizeof(path), "%s/snmp-engine-boots", dir) >=
+	    (int)sizeof(path))
+		return boots < 1 ? 1 : boots;
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%ld", &stored) != 1 || stored < 0)
+			stored = 0;
+		fclose(f);
+	}
+	if (boots <= stored)
+		boots = stored + 1;
+	if (boots < 1)
+		boots = 1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL || fprintf(f, "%ld\n", boots) < 0 ||
+	    fclose(f) != 0 || rename(tmp, path) == -1)
+		log_debug(LOG_SUB_SNMP, "cannot keep snmpEngineBoots in %s", path);
+	return boots;
+}
+
+/*
  * The SNMPv3 engine v3 traps come from (receivers know our user under its id,
  * e.g. snmptrapd's "createUser -e ID"): the configured engine-id, else one that
  * stays across restarts, RFC 3411 format 4 (text): the enterprise number, then
- * "ixwatch@" and the host name. Without persistent state, snmpEngineBoots is the
- * seconds since 2020-01-01, so it grows at every start as receivers require
- * (RFC 3414 §3.2 step 7: a restart with lower boots is outside the time window).
+ * "ixwatch@" and the host name. snmpEngineBoots grows at every start as
+ * receivers require (RFC 3414 §3.2 step 7: a restart with lower boots is
+ * outside the time window): see engine_boots.
  */
 static void
-engine_setup(const struct config_snmp *cs)
+engine_setup(const struct config_snmp *cs, const char *state_dir)
 {
 	u_char		 id[32];
 	char		 host[64], text[28], hex[2 * sizeof(id) + 1] = "";
 	const char	*h = cs->engine_id;
 	size_t		 n = 0;
-	long		 boots = (long)(time(NULL) - 1577836800);
+	long		 boots = engine_boots(state_dir);
 	unsigned	 b;
 
 	if (h != NULL) {
@@ -1378,13 +1411,12 @@ engine_setup(const struct config_snmp *cs)
 	}
 	/* the persistent-state reader's setter (libnetsnmp does not export
 	 * snmpv3_set_engineBootsAndTime): boots become the number given + 1 */
-	snprintf(text, sizeof(text), "%ld", boots < 1 ? 0 : boots > 2147483646 ?
-	    2147483645 : boots - 1);
+	snprintf(text, sizeof(text), "%ld", boots > 2147483646 ? 2147483645 : boots - 1);
 	engineBoots_conf("engineBoots", text);
 }
 
 static int
-agentx_setup(const struct config_snmp *cs)
+agentx_setup(const struct config_snmp *cs, const char *state_dir)
 {
 	char	 sock[512];
 	size_t	 i;
@@ -1431,7 +1463,7 @@ agentx_setup(const struct config_snmp *cs)
 		if (register_table(&tables[i]) == -1)
 			return -1;
 	init_snmp(SNMP_APPNAME);	/* connects to the master (or retries later) */
-	engine_setup(cs);		/* init_snmp() made up a random one */
+	engine_setup(cs, state_dir);	/* init_snmp() made up a random one */
 	if ((s.agentx = strdup(sock)) == NULL)
 		return -1;
 	return 0;
@@ -1457,7 +1489,7 @@ snmp_start(const struct config *conf)
 	if ((s.timer = loop_timer_new(on_timer, NULL)) == NULL ||
 	    (s.rtr_timer = loop_timer_new(on_rtr_poll, NULL)) == NULL)
 		return -1;
-	if (agentx_setup(cs) == -1)
+	if (agentx_setup(cs, config_daemon(conf)->state_dir) == -1)
 		return -1;
 	s.running = 1;
 	snmp_notify_rtr();	/* the first look records the caches' states */

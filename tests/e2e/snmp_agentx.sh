@@ -12,7 +12,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 31
+plan 32
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
 	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
@@ -23,8 +23,11 @@ read -r SP TP <<< "$(free_ports 2)"	# snmpd, snmptrapd (UDP)
 snmp_state
 snmpd_conf 1
 trapd_conf v3
-# and a v2c sink by host name (resolved off the loop), community viaName
-{ ixw_yml_daemon; snmp_yml_outputs 1s v3trap; cat <<EOF; } > "$T/ixwatch.yml"
+# and a v2c sink by host name (resolved off the loop), community viaName; the
+# state directory keeps snmpEngineBoots (a last start's value there, above the
+# clock's: as on a router that starts before NTP)
+echo 2000000000 > "$T/snmp-engine-boots"
+{ ixw_yml_daemon; echo "  state-dir: $T"; snmp_yml_outputs 1s v3trap; cat <<EOF; } > "$T/ixwatch.yml"
       - address: localhost
         port: $TP
         version: 2c
@@ -59,6 +62,8 @@ dpid=$IXWD
 check "ixwatchd starts" wait_for 10 test -S "$T/ixwatchd.sock"
 snmp_status() { test "$(ctl --json show status | jget "snmp.$1")" = "$2"; }
 check "the subagent connects to the master" wait_for 10 snmp_status agentx_connected true
+check "snmpEngineBoots is one more than the last start's, kept in the state directory" \
+	test "$(cat "$T/snmp-engine-boots")" = 2000000001
 ctl reload > /dev/null
 ctl --json show status > "$T/status.json"
 
