@@ -12,7 +12,7 @@
 
 D=$top_builddir/agent/ixwatchd
 C=$top_builddir/agent/ixwatchctl
-plan 32
+plan 33
 
 if [ ! -x "$SNMPD" ] || [ ! -x "$TRAPD" ] || ! command -v snmpwalk > /dev/null; then
 	not_ok "snmpd, snmptrapd and snmpwalk are installed (scripts/install-deps.sh)"
@@ -147,5 +147,23 @@ same_walk() {
 }
 check "after the restart the walk has the same rows (uptimes aside)" wait_for 10 same_walk
 check "ixwatchd still runs" kill -0 "$dpid"
+
+# a reload that changes the v3 trap sink's passphrase signs with the new key:
+# snmptrapd, which knows the old one, logs none of its traps any more
+python3 - "$T/ixwatch.yml" <<'EOP'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+i = s.rindex("auth-passphrase: trapUserAuthPass")	# the last v3 sink: the trap one
+s = s[:i] + "auth-passphrase: otherAuthPass1" + s[i + len("auth-passphrase: trapUserAuthPass"):]
+open(p, "w").write(s)
+EOP
+ctl reload > /dev/null
+aid2=$(ctl --json test-alert | jget id)
+wait_for 5 grep -q "community public|.*$M.0.2.*$O.5.1.2.$aid2 = STRING" "$T/traps.log"
+sleep 1
+check "a reload changing the v3 trap passphrase takes effect: no v3 trap of alert $aid2 under the old key" \
+	eval '[ -n "$aid2" ] && grep -q "community public|.*$O.5.1.3.$aid2 = INTEGER: 18" "$T/traps.log" &&
+	    ! grep "TRAP2, SNMP v3, user trapUser" "$T/traps.log" | grep -q "$O.5.1.3.$aid2 = INTEGER"'
 [ "$_failed" -eq 0 ] || { diag "daemon log:"; sed 's/^/# /' "$T/daemon.log" | tail -30; sed 's/^/# /' "$T/traps.log" | tail -10; }
 done_testing
