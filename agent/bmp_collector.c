@@ -1186,29 +1186,6 @@ bmp_collector_attach(int fd, const struct sockaddr *sa)
 	return 0;
 }
 
-/*
- * The station never writes to a router (RFC 7854), so a router that dies
- * without closing (power cut, path lost) would stay connected, its routes
- * never graced nor swept: TCP keepalives find it out in about two minutes.
- */
-static void
-keepalive_on(int fd)
-{
-	int on = 1;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == -1)
-		return;
-#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
-	{
-		int idle = 60, intvl = 15, cnt = 4;
-
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
-	}
-#endif
-}
-
 static void
 on_accept(int lfd, short what, void *arg)
 {
@@ -1223,7 +1200,12 @@ on_accept(int lfd, short what, void *arg)
 			log_warn("bmp: accept");
 		return;
 	}
-	keepalive_on(fd);
+	/*
+	 * The station never writes to a router (RFC 7854), so a router that dies
+	 * without closing (power cut, path lost) would stay connected, its routes
+	 * never graced nor swept: TCP keepalives find it out in about two minutes.
+	 */
+	(void)loop_sock_keepalive(fd, 60, 15, 4);
 	bmp_collector_attach(fd, (struct sockaddr *)&ss);
 }
 

@@ -5,6 +5,8 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -236,6 +238,25 @@ loop_defer(loop_defer_cb cb, void *arg)
 		return -1;
 	}
 	TAILQ_INSERT_TAIL(&deferreds, d, entry);
+	return 0;
+}
+
+int
+loop_sock_keepalive(int fd, int idle, int intvl, int cnt)
+{
+	int	 on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == -1)
+		return -1;
+#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+#else
+	(void)idle;
+	(void)intvl;
+	(void)cnt;
+#endif
 	return 0;
 }
 

@@ -63,6 +63,13 @@ struct loop_resolve *loop_resolve(const char *host, const char *port, int sockty
 		    loop_resolve_cb, void *arg);
 void	 loop_resolve_cancel(struct loop_resolve *);	/* NULL-safe */
 
+/*
+ * TCP keepalives on a socket read on the loop: idle seconds before the first
+ * probe, then cnt probes intvl seconds apart (where the system has the options).
+ * -1 if SO_KEEPALIVE is refused.
+ */
+int	 loop_sock_keepalive(int fd, int idle, int intvl, int cnt);
+
 /* SIGHUP handler (the daemon's reload). */
 void	 loop_on_sighup(void (*)(void));
 

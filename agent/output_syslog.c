@@ -549,19 +549,8 @@ remote_timer(int fd, short what, void *arg)
 static void
 stream_timeouts(int fd)
 {
-	int	 on = 1;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == -1)
+	if (loop_sock_keepalive(fd, 30, 10, 3) == -1)
 		return;
-#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
-	{
-		int idle = 30, intvl = 10, cnt = 3;
-
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
-	}
-#endif
 #ifdef TCP_USER_TIMEOUT
 	{
 		unsigned int ut = USER_TIMEOUT_MS;
