@@ -117,12 +117,115 @@ static const struct cfg_field optix_fields[] = {
 static const struct cfg_schema optix_schema = { "options.ixwatch", 0, optix_fields,
     NULL, 0 };
 
+/*
+ * How many nodes compiling ERE re may make, roughly: glibc copies an atom for
+ * each repetition (x+ is xx*, x{3} is xxx), so stacked ones multiply: "a++++..."
+ * or "((a{99}){99}){99}" take gigabytes in regcomp (found by fuzz_config). Path
+ * rules are short; anything past REGEX_MAX_COST is refused. -1: too deep.
+ */
+#define REGEX_MAX_COST	20000
+#define REGEX_MAX_DEPTH	32
+
+static uint64_t
+regex_cost(const char *re)
+{
+	uint64_t	 total[REGEX_MAX_DEPTH], last[REGEX_MAX_DEPTH], k, m, n;
+	unsigned	 d = 0;
+	const char	*p = re;
+
+	total[0] = last[0] = 0;
+	while (*p != '\0') {
+		switch (*p) {
+		case '(':
+			if (++d == REGEX_MAX_DEPTH)
+				return UINT64_MAX;
+			total[d] = last[d] = 0;
+			p++;
+			continue;
+		case ')':
+			if (d == 0) {	/* regcomp says what is wrong */
+				p++;
+				continue;
+			}
+			k = total[d] > 0 ? total[d] : 1;
+			d--;
+			total[d] += k;
+			last[d] = k;
+			p++;
+			break;
+		case '|':
+			last[d] = 0;
+			p++;
+			continue;
+		case '*':
+		case '?':
+			total[d] += last[d];
+			p++;
+			break;
+		case '+':
+			total[d] += last[d];
+			last[d] *= 2;
+			p++;
+			break;
+		case '{':
+			/* {m}, {m,} or {m,n}: up to max(m, n) + 1 copies */
+			m = n = 0;
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				if (m <= REGEX_MAX_COST)
+					m = m * 10 + (uint64_t)(*p - '0');
+			if (*p == ',') {
+				for (p++; *p >= '0' && *p <= '9'; p++)
+					if (n <= REGEX_MAX_COST)
+						n = n * 10 + (uint64_t)(*p - '0');
+			}
+			k = (n > m ? n : m) + 1;
+			total[d] += last[d] * k;
+			last[d] *= k;
+			while (*p != '\0' && *p != '}')
+				p++;
+			if (*p == '}')
+				p++;
+			break;
+		case '[':
+			/* a bracket expression is one atom: skip to its ] */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']')
+				p++;
+			if (*p == ']')
+				p++;
+			total[d]++;
+			last[d] = 1;
+			break;
+		case '\\':
+			if (p[1] != '\0')
+				p++;
+			/* FALLTHROUGH */
+		default:
+			total[d]++;
+			last[d] = 1;
+			p++;
+			break;
+		}
+		if (total[d] > REGEX_MAX_COST || last[d] > REGEX_MAX_COST)
+			return UINT64_MAX;
+	}
+	return total[0];
+}
+
 static int
 regex_compile(struct ctx *c, const struct node *n, const char *re, regex_t *out)
 {
 	char	msg[128];
 	int	rc;
 
+	if (regex_cost(re) > REGEX_MAX_COST)
+		return cerr(c, n, "regular expression \"%.60s%s\" is too complex (its "
+		    "repetitions expand past %d nodes)", re, strlen(re) > 60 ? "..." : "",
+		    REGEX_MAX_COST);
 	if ((rc = regcomp(out, re, REG_EXTENDED | REG_NOSUB)) != 0) {
 		regerror(rc, out, msg, sizeof(msg));
 		return cerr(c, n, "invalid regular expression \"%s\": %s", re, msg);
