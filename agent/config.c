@@ -707,12 +707,6 @@ check_remote(struct ctx *c, void *obj, const struct node *map)
 }
 
 static int
-same_str(const char *a, const char *b)
-{
-	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
-static int
 check_snmp(struct ctx *c, void *obj, const struct node *map)
 {
 	struct config_snmp	*s = obj;
@@ -740,8 +734,8 @@ check_snmp(struct ctx *c, void *obj, const struct node *map)
 			    a->user == NULL || strcmp(a->user, b->user) != 0)
 				continue;
 			if (a->auth != b->auth || a->priv != b->priv ||
-			    !same_str(a->auth_passphrase, b->auth_passphrase) ||
-			    !same_str(a->priv_passphrase, b->priv_passphrase))
+			    !config_str_eq(a->auth_passphrase, b->auth_passphrase) ||
+			    !config_str_eq(a->priv_passphrase, b->priv_passphrase))
 				return cerr(c, map_get(map, "traps"), "snmp v3 trap sinks %zu and "
 				    "%zu: user %s with different auth or priv (traps are sent "
 				    "under one engine id: one key set per user)", j + 1, n + 1,

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct config_error {
@@ -37,6 +38,13 @@ struct config_daemon {
 };
 
 struct config;	/* full definition in agent/config_types.h */
+
+/* Do two optional config strings (NULL: not set) say the same? For reloads. */
+static inline int
+config_str_eq(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
 
 /* Loads path (and the prefixes.yml it names). NULL on error with *err filled. */
 struct config	*config_load(const char *path, struct config_error *err);

@@ -802,20 +802,14 @@ same_target(const struct remote *r, const struct config_syslog_remote *c)
 	    strcmp(r->host, c->host) == 0;
 }
 
-static int
-str_eq(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
 /* Nothing that matters for the connection or the messages changed. */
 static int
 same_remote(const struct remote *r, const struct config_syslog_remote *c)
 {
 	return same_target(r, c) && r->facility == c->facility &&
-	    str_eq(r->server_name, c->server_name) && str_eq(r->tmpl, c->template) &&
-	    str_eq(r->ca_file, c->ca_file) && str_eq(r->cert_file, c->cert_file) &&
-	    str_eq(r->key_file, c->key_file);
+	    config_str_eq(r->server_name, c->server_name) && config_str_eq(r->tmpl, c->template) &&
+	    config_str_eq(r->ca_file, c->ca_file) && config_str_eq(r->cert_file, c->cert_file) &&
+	    config_str_eq(r->key_file, c->key_file);
 }
 
 /*

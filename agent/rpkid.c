@@ -958,12 +958,6 @@ nomem:
 	return NULL;
 }
 
-static int
-str_eq(const char *a, const char *b)
-{
-	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
-}
-
 /* Same caches (host, port, preference, transport and its keys) and intervals? */
 static int
 cacheset_same(const struct cacheset *a, const struct cacheset *b)
@@ -976,11 +970,11 @@ cacheset_same(const struct cacheset *a, const struct cacheset *b)
 	for (i = 0; i < a->ncc; i++) {
 		const struct rtr_glue_cache_conf *x = &a->cc[i], *y = &b->cc[i];
 
-		if (!str_eq(x->host, y->host) || !str_eq(x->port, y->port) ||
+		if (!config_str_eq(x->host, y->host) || !config_str_eq(x->port, y->port) ||
 		    x->preference != y->preference || x->ssh != y->ssh ||
-		    !str_eq(x->ssh_user, y->ssh_user) ||
-		    !str_eq(x->ssh_hostkey, y->ssh_hostkey) ||
-		    !str_eq(x->ssh_privkey, y->ssh_privkey))
+		    !config_str_eq(x->ssh_user, y->ssh_user) ||
+		    !config_str_eq(x->ssh_hostkey, y->ssh_hostkey) ||
+		    !config_str_eq(x->ssh_privkey, y->ssh_privkey))
 			return 0;
 	}
 	return 1;

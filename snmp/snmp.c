@@ -1505,12 +1505,6 @@ snmp_start(const struct config *conf)
 	return 0;
 }
 
-static int
-str_same(const char *a, const char *b)
-{
-	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
 /* Do the two configs list the same sinks, field by field, in the same order? */
 static int
 sinks_same(const struct config_snmp *n, const struct config_snmp *o)
@@ -1523,11 +1517,11 @@ sinks_same(const struct config_snmp *n, const struct config_snmp *o)
 	for (i = 0; i < n->nsinks; i++) {
 		a = &n->sinks[i];
 		b = &o->sinks[i];
-		if (!str_same(a->host, b->host) || a->port != b->port ||
-		    a->version != b->version || !str_same(a->community, b->community) ||
-		    !str_same(a->user, b->user) || a->auth != b->auth ||
-		    !str_same(a->auth_passphrase, b->auth_passphrase) || a->priv != b->priv ||
-		    !str_same(a->priv_passphrase, b->priv_passphrase) ||
+		if (!config_str_eq(a->host, b->host) || a->port != b->port ||
+		    a->version != b->version || !config_str_eq(a->community, b->community) ||
+		    !config_str_eq(a->user, b->user) || a->auth != b->auth ||
+		    !config_str_eq(a->auth_passphrase, b->auth_passphrase) || a->priv != b->priv ||
+		    !config_str_eq(a->priv_passphrase, b->priv_passphrase) ||
 		    a->inform != b->inform || a->retries != b->retries ||
 		    a->timeout != b->timeout)
 			return 0;
